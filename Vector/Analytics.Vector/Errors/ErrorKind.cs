@@ -1,0 +1,18 @@
+namespace Analytics.Errors;
+
+/// <summary>The error taxonomy of architecture.md §12.6. Rendered as <c>"&lt;Kind&gt; Error: message"</c>.</summary>
+public enum ErrorKind
+{
+    Syntax,
+    Binder,
+    Catalog,
+    Conversion,
+    OutOfRange,
+    DivideByZero,
+    InvalidInput,
+    NotImplemented,
+    Io,
+    Interrupted,
+    OutOfMemory,
+    Internal,
+}
