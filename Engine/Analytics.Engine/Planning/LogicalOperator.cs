@@ -1,0 +1,151 @@
+using System.Collections.Immutable;
+using Analytics.Engine.Expressions;
+using Analytics.Engine.Scan;
+using Analytics.Engine.Storage;
+using Analytics.Vector.Types;
+
+namespace Analytics.Engine.Planning;
+
+/// <summary>
+/// A relational operator of the logical plan. Immutable: optimizer rules build new trees. Every operator knows its
+/// output <see cref="Schema"/>; expressions inside an operator refer to columns of its child's output by ordinal.
+/// </summary>
+public abstract class LogicalOperator
+{
+    public abstract BatchSchema Schema { get; }
+
+    public abstract ImmutableArray<LogicalOperator> Children { get; }
+
+    /// <summary>Same operator over new children (used by rules that rewrite below).</summary>
+    public abstract LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children);
+
+    /// <summary>One EXPLAIN line for this operator, e.g. <c>Filter: a &gt; 1</c>.</summary>
+    public abstract string Describe();
+}
+
+/// <summary>
+/// Reads <see cref="Columns"/> (ordinals into the source schema) from a source. <see cref="PushedFilters"/> are in the
+/// source's filter language and were accepted by <see cref="IScanSource.CanPushDown"/>; <see cref="ResidualFilters"/>
+/// (over the scan's output columns) are evaluated by the scan operator itself right after reading.
+/// </summary>
+public sealed class LogicalScan(string tableName, IScanSource source, ImmutableArray<int> columns,
+    ImmutableArray<ScanFilter> pushedFilters, ImmutableArray<BoundExpression> residualFilters, long? limit) : LogicalOperator
+{
+    public string TableName { get; } = tableName;
+    public IScanSource Source { get; } = source;
+    public ImmutableArray<int> Columns { get; } = columns;
+    public ImmutableArray<ScanFilter> PushedFilters { get; } = pushedFilters;
+    public ImmutableArray<BoundExpression> ResidualFilters { get; } = residualFilters;
+    public long? Limit { get; } = limit;
+
+    public override BatchSchema Schema => field ??= new BatchSchema(Columns.Select(c => Source.Schema[c]).ToImmutableArray());
+    public override ImmutableArray<LogicalOperator> Children => [];
+    public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => this;
+    public override string Describe() =>
+        $"Scan: {TableName}, columns=[{string.Join(", ", Schema.Fields.Select(f => f.Name))}]" +
+        (PushedFilters.IsEmpty ? "" : $", pushed=[{string.Join(", ", PushedFilters)}]") +
+        (ResidualFilters.IsEmpty ? "" : $", filters=[{string.Join(", ", ResidualFilters)}]") +
+        (Limit is null ? "" : $", limit={Limit}");
+}
+
+/// <summary>Inline rows (VALUES, and the single empty row of a source-less SELECT). Every cell is a constant expression.</summary>
+public sealed class LogicalValues(BatchSchema schema, ImmutableArray<ImmutableArray<BoundExpression>> rows) : LogicalOperator
+{
+    public ImmutableArray<ImmutableArray<BoundExpression>> Rows { get; } = rows;
+    public override BatchSchema Schema { get; } = schema;
+    public override ImmutableArray<LogicalOperator> Children => [];
+    public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => this;
+    public override string Describe() => $"Values: {Rows.Length} rows";
+}
+
+public sealed class LogicalFilter(LogicalOperator input, BoundExpression predicate) : LogicalOperator
+{
+    public LogicalOperator Input { get; } = input;
+    public BoundExpression Predicate { get; } = predicate;
+    public override BatchSchema Schema => Input.Schema;
+    public override ImmutableArray<LogicalOperator> Children => [Input];
+    public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => new LogicalFilter(children[0], Predicate);
+    public override string Describe() => $"Filter: {Predicate}";
+}
+
+/// <summary>Computes <see cref="Expressions"/>; output column i is named <c>Schema[i].Name</c>.</summary>
+public sealed class LogicalProjection(LogicalOperator input, ImmutableArray<BoundExpression> expressions, BatchSchema schema) : LogicalOperator
+{
+    public LogicalOperator Input { get; } = input;
+    public ImmutableArray<BoundExpression> Expressions { get; } = expressions;
+    public override BatchSchema Schema { get; } = schema;
+    public override ImmutableArray<LogicalOperator> Children => [Input];
+    public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => new LogicalProjection(children[0], Expressions, Schema);
+    public override string Describe() =>
+        $"Projection: {string.Join(", ", Expressions.Select((e, i) => e is BoundColumnReference c && c.Name == Schema[i].Name ? c.Name : $"{e} AS {Schema[i].Name}"))}";
+}
+
+/// <summary>Hash aggregate. Output: the group keys (in GROUP BY order), then the aggregates. No groups = exactly one row.</summary>
+public sealed class LogicalAggregate(LogicalOperator input, ImmutableArray<BoundExpression> groups,
+    ImmutableArray<BoundAggregateExpression> aggregates, BatchSchema schema) : LogicalOperator
+{
+    public LogicalOperator Input { get; } = input;
+    public ImmutableArray<BoundExpression> Groups { get; } = groups;
+    public ImmutableArray<BoundAggregateExpression> Aggregates { get; } = aggregates;
+    public override BatchSchema Schema { get; } = schema;
+    public override ImmutableArray<LogicalOperator> Children => [Input];
+    public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => new LogicalAggregate(children[0], Groups, Aggregates, Schema);
+    public override string Describe() =>
+        $"Aggregate: groups=[{string.Join(", ", Groups)}], aggregates=[{string.Join(", ", Aggregates.Select(a => $"{a.Function.Name}({string.Join(", ", a.Arguments)})"))}]";
+}
+
+public sealed class LogicalOrder(LogicalOperator input, ImmutableArray<BoundOrderItem> items) : LogicalOperator
+{
+    public LogicalOperator Input { get; } = input;
+    public ImmutableArray<BoundOrderItem> Items { get; } = items;
+    public override BatchSchema Schema => Input.Schema;
+    public override ImmutableArray<LogicalOperator> Children => [Input];
+    public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => new LogicalOrder(children[0], Items);
+    public override string Describe() => $"Order: {string.Join(", ", Items.Select(DescribeItem))}";
+
+    internal static string DescribeItem(BoundOrderItem item) =>
+        $"{item.Expression} {(item.Descending ? "DESC" : "ASC")} NULLS {(item.NullsFirst ? "FIRST" : "LAST")}";
+}
+
+public sealed class LogicalLimit(LogicalOperator input, long limit, long offset) : LogicalOperator
+{
+    public LogicalOperator Input { get; } = input;
+    public long Limit { get; } = limit;
+    public long Offset { get; } = offset;
+    public override BatchSchema Schema => Input.Schema;
+    public override ImmutableArray<LogicalOperator> Children => [Input];
+    public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => new LogicalLimit(children[0], Limit, Offset);
+    public override string Describe() => Offset == 0 ? $"Limit: {Limit}" : $"Limit: {Limit} offset {Offset}";
+}
+
+/// <summary>ORDER BY + LIMIT fused by the optimizer: keeps only the first <c>Limit + Offset</c> rows in a heap.</summary>
+public sealed class LogicalTopN(LogicalOperator input, ImmutableArray<BoundOrderItem> items, long limit, long offset) : LogicalOperator
+{
+    public LogicalOperator Input { get; } = input;
+    public ImmutableArray<BoundOrderItem> Items { get; } = items;
+    public long Limit { get; } = limit;
+    public long Offset { get; } = offset;
+    public override BatchSchema Schema => Input.Schema;
+    public override ImmutableArray<LogicalOperator> Children => [Input];
+    public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => new LogicalTopN(children[0], Items, Limit, Offset);
+    public override string Describe() =>
+        $"TopN: {string.Join(", ", Items.Select(LogicalOrder.DescribeItem))}, limit={Limit}" + (Offset == 0 ? "" : $" offset {Offset}");
+}
+
+/// <summary>
+/// Appends the input's rows to <see cref="Table"/>. <see cref="TargetColumns"/>[i] is the table column that input
+/// column i goes to; table columns not targeted receive NULL. Inputs are already cast to the target types. The insert
+/// is atomic: all rows or none become visible. Output: one row with the inserted count.
+/// </summary>
+public sealed class LogicalInsert(LogicalOperator input, TableEntry table, ImmutableArray<int> targetColumns) : LogicalOperator
+{
+    public static readonly BatchSchema CountSchema = new(new Field("count", LogicalType.Int, false));
+
+    public LogicalOperator Input { get; } = input;
+    public TableEntry Table { get; } = table;
+    public ImmutableArray<int> TargetColumns { get; } = targetColumns;
+    public override BatchSchema Schema => CountSchema;
+    public override ImmutableArray<LogicalOperator> Children => [Input];
+    public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => new LogicalInsert(children[0], Table, TargetColumns);
+    public override string Describe() => $"Insert: {Table.Name}";
+}
