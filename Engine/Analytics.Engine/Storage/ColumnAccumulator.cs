@@ -1,0 +1,227 @@
+using System.Runtime.InteropServices;
+using Analytics.Vector.Batches;
+using Analytics.Vector.Types;
+using Analytics.Vector.Vectors;
+
+namespace Analytics.Engine.Storage;
+
+/// <summary>
+/// Collects the appended values of one column (any input encoding) in flat arrays, then cuts them into immutable
+/// <see cref="ColumnChunk"/>s at commit: statistics for pruning, and dictionary encoding for low-cardinality strings.
+/// </summary>
+internal sealed class ColumnAccumulator(LogicalType type)
+{
+    /// <summary>Dictionary-encode a string chunk when it has at most this many distinct values…</summary>
+    private const int MaxDictionarySize = 4096;
+
+    private bool[] _valid = new bool[256];
+    private long[] _fixed = type.Physical == PhysicalKind.Fixed64 ? new long[256] : [];
+    private byte[] _bools = type.Physical == PhysicalKind.Bool8 ? new byte[256] : [];
+    private int[] _offsets = type.Physical == PhysicalKind.VarBytes ? new int[257] : [];
+    private byte[] _heap = type.Physical == PhysicalKind.VarBytes ? new byte[1024] : [];
+    private int _heapLength;
+
+    public LogicalType Type { get; } = type;
+
+    public int Count { get; private set; }
+
+    /// <summary>Copies the batch's active rows of <paramref name="vector"/>.</summary>
+    public void Append(Batch batch, ColumnVector vector)
+    {
+        int rows = batch.Count;
+        EnsureRows(Count + rows);
+        ColumnVector values = vector.Encoding == VectorEncoding.Dictionary ? vector.Dictionary! : vector;
+        for (int i = 0; i < rows; i++)
+        {
+            int physical = batch.RowAt(i);
+            int valueRow = vector.Encoding switch
+            {
+                VectorEncoding.Constant => 0,
+                VectorEncoding.Dictionary => vector.Codes[physical],
+                _ => physical,
+            };
+            bool valid = !vector.Validity.IsNull(vector.Encoding == VectorEncoding.Constant ? 0 : physical)
+                && (vector.Encoding != VectorEncoding.Dictionary || values.Validity.IsValid(valueRow));
+            AppendValue(values, valueRow, valid);
+        }
+    }
+
+    private void AppendValue(ColumnVector values, int row, bool valid)
+    {
+        int index = Count++;
+        _valid[index] = valid;
+        switch (Type.Physical)
+        {
+            case PhysicalKind.Fixed64:
+                _fixed[index] = valid ? values.GetData<long>()[row] : 0;
+                break;
+            case PhysicalKind.Bool8:
+                _bools[index] = valid ? values.GetData<byte>()[row] : (byte)0;
+                break;
+            case PhysicalKind.VarBytes:
+                ReadOnlySpan<byte> bytes = valid ? values.GetBytes(row) : default;
+                if (_heapLength + bytes.Length > _heap.Length)
+                {
+                    Array.Resize(ref _heap, Math.Max(_heap.Length * 2, _heapLength + bytes.Length));
+                }
+                bytes.CopyTo(_heap.AsSpan(_heapLength));
+                _heapLength += bytes.Length;
+                _offsets[index + 1] = _heapLength;
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void EnsureRows(int rows)
+    {
+        if (rows <= _valid.Length)
+        {
+            return;
+        }
+        int size = Math.Max(rows, _valid.Length * 2);
+        Array.Resize(ref _valid, size);
+        if (Type.Physical == PhysicalKind.Fixed64)
+        {
+            Array.Resize(ref _fixed, size);
+        }
+        else if (Type.Physical == PhysicalKind.Bool8)
+        {
+            Array.Resize(ref _bools, size);
+        }
+        else if (Type.Physical == PhysicalKind.VarBytes)
+        {
+            Array.Resize(ref _offsets, size + 1);
+        }
+    }
+
+    /// <summary>Builds the immutable chunk for rows <c>[start, start + count)</c>.</summary>
+    public ColumnChunk Build(int start, int count)
+    {
+        ulong[]? validWords = null;
+        int validCount = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (_valid[start + i])
+            {
+                validCount++;
+            }
+        }
+        if (validCount != count)
+        {
+            validWords = new ulong[ValidityMask.WordCount(count)];
+            for (int i = 0; i < count; i++)
+            {
+                if (_valid[start + i])
+                {
+                    validWords[i >> 6] |= 1UL << (i & 63);
+                }
+            }
+        }
+        switch (Type.Physical)
+        {
+            case PhysicalKind.Fixed64:
+            {
+                long[] data = _fixed.AsSpan(start, count).ToArray();
+                return new ColumnChunk
+                {
+                    Type = Type, RowCount = count, ValidWords = validWords, Fixed = data,
+                    Statistics = ColumnChunkStatistics.Compute(Type, count, validWords, data),
+                };
+            }
+            case PhysicalKind.Bool8:
+            {
+                byte[] data = _bools.AsSpan(start, count).ToArray();
+                return new ColumnChunk
+                {
+                    Type = Type, RowCount = count, ValidWords = validWords, Bools = data,
+                    Statistics = ColumnChunkStatistics.Compute(count, validWords, data),
+                };
+            }
+            case PhysicalKind.VarBytes:
+                return BuildVarBytes(start, count, validWords);
+            default:
+                return new ColumnChunk { Type = Type, RowCount = count, ValidWords = validWords ?? AllNullWords(count) };
+        }
+    }
+
+    private static ulong[] AllNullWords(int count) => new ulong[ValidityMask.WordCount(count)];
+
+    private ColumnChunk BuildVarBytes(int start, int count, ulong[]? validWords)
+    {
+        int baseOffset = _offsets[start];
+        int[] offsets = new int[count + 1];
+        for (int i = 0; i <= count; i++)
+        {
+            offsets[i] = _offsets[start + i] - baseOffset;
+        }
+        byte[] heap = _heap.AsSpan(baseOffset, offsets[count]).ToArray();
+        ColumnChunk flat = new()
+        {
+            Type = Type, RowCount = count, ValidWords = validWords, Offsets = offsets, Heap = heap,
+            Statistics = Type.Id is TypeId.String or TypeId.Binary ? ColumnChunkStatistics.Compute(count, validWords, offsets, heap) : null,
+        };
+        return Type.Id == TypeId.String ? TryDictionaryEncode(flat) ?? flat : flat;
+    }
+
+    /// <summary>
+    /// Dictionary-encodes a string chunk whose distinct count is small relative to its rows; the scan then hands out
+    /// one shared dictionary per row group, which GROUP BY on strings exploits.
+    /// </summary>
+    private static ColumnChunk? TryDictionaryEncode(ColumnChunk flat)
+    {
+        int count = flat.RowCount;
+        SliceComparer comparer = new(flat.Offsets!, flat.Heap!);
+        Dictionary<int, int> codeByFirstRow = new(comparer);
+        List<int> distinctRows = [];
+        int[] codes = new int[count];
+        for (int row = 0; row < count; row++)
+        {
+            if (!flat.IsValid(row))
+            {
+                continue;
+            }
+            ref int code = ref CollectionsMarshal.GetValueRefOrAddDefault(codeByFirstRow, row, out bool exists);
+            if (!exists)
+            {
+                code = distinctRows.Count;
+                distinctRows.Add(row);
+                if (distinctRows.Count > MaxDictionarySize || distinctRows.Count * 2 > count)
+                {
+                    return null;
+                }
+            }
+            codes[row] = code;
+        }
+        if (distinctRows.Count == 0)
+        {
+            return null;
+        }
+        ColumnVector dictionary = new(flat.Type, distinctRows.Count);
+        for (int i = 0; i < distinctRows.Count; i++)
+        {
+            dictionary.SetBytes(i, flat.GetBytes(distinctRows[i]));
+        }
+        dictionary.FinishBytes(distinctRows.Count);
+        return new ColumnChunk
+        {
+            Type = flat.Type, RowCount = count, ValidWords = flat.ValidWords, Codes = codes, Dictionary = dictionary,
+            Statistics = flat.Statistics,
+        };
+    }
+
+    /// <summary>Equality of two rows' byte slices, keyed by row number (no per-row allocation).</summary>
+    private sealed class SliceComparer(int[] offsets, byte[] heap) : IEqualityComparer<int>
+    {
+        public bool Equals(int x, int y) => Slice(x).SequenceEqual(Slice(y));
+
+        public int GetHashCode(int row)
+        {
+            HashCode hash = default;
+            hash.AddBytes(Slice(row));
+            return hash.ToHashCode();
+        }
+
+        private ReadOnlySpan<byte> Slice(int row) => heap.AsSpan(offsets[row], offsets[row + 1] - offsets[row]);
+    }
+}

@@ -1,0 +1,187 @@
+using Analytics.Engine.Scan;
+using Analytics.Vector.Types;
+
+namespace Analytics.Engine.Storage;
+
+/// <summary>
+/// Min/max statistics kept per row group at commit, and the row-group pruning they allow. Pruning is only ever
+/// "this group cannot contain a matching row"; the engine still evaluates every filter (pushdown is Inexact).
+/// </summary>
+internal static class ColumnChunkStatistics
+{
+    public static ColumnStatistics? Compute(LogicalType type, int count, ulong[]? validWords, long[] data)
+    {
+        object? min = null;
+        object? max = null;
+        for (int row = 0; row < count; row++)
+        {
+            if (validWords is not null && ((validWords[row >> 6] >> (row & 63)) & 1UL) == 0)
+            {
+                continue;
+            }
+            object value = type.Id switch
+            {
+                TypeId.UInt => (ulong)data[row],
+                TypeId.Float => BitConverter.Int64BitsToDouble(data[row]),
+                _ => data[row],
+            };
+            if (min is null || Compare(value, min) < 0)
+            {
+                min = value;
+            }
+            if (max is null || Compare(value, max) > 0)
+            {
+                max = value;
+            }
+        }
+        return Create(min, max, validWords is not null);
+    }
+
+    public static ColumnStatistics? Compute(int count, ulong[]? validWords, byte[] data)
+    {
+        object? min = null;
+        object? max = null;
+        for (int row = 0; row < count; row++)
+        {
+            if (validWords is not null && ((validWords[row >> 6] >> (row & 63)) & 1UL) == 0)
+            {
+                continue;
+            }
+            bool value = data[row] != 0;
+            min = min is null ? value : (bool)min && value;
+            max = max is null ? value : (bool)max || value;
+        }
+        return Create(min, max, validWords is not null);
+    }
+
+    public static ColumnStatistics? Compute(int count, ulong[]? validWords, int[] offsets, byte[] heap)
+    {
+        int minRow = -1;
+        int maxRow = -1;
+        for (int row = 0; row < count; row++)
+        {
+            if (validWords is not null && ((validWords[row >> 6] >> (row & 63)) & 1UL) == 0)
+            {
+                continue;
+            }
+            ReadOnlySpan<byte> value = heap.AsSpan(offsets[row], offsets[row + 1] - offsets[row]);
+            if (minRow < 0 || value.SequenceCompareTo(heap.AsSpan(offsets[minRow], offsets[minRow + 1] - offsets[minRow])) < 0)
+            {
+                minRow = row;
+            }
+            if (maxRow < 0 || value.SequenceCompareTo(heap.AsSpan(offsets[maxRow], offsets[maxRow + 1] - offsets[maxRow])) > 0)
+            {
+                maxRow = row;
+            }
+        }
+        return Create(
+            minRow < 0 ? null : heap.AsSpan(offsets[minRow], offsets[minRow + 1] - offsets[minRow]).ToArray(),
+            maxRow < 0 ? null : heap.AsSpan(offsets[maxRow], offsets[maxRow + 1] - offsets[maxRow]).ToArray(),
+            validWords is not null);
+    }
+
+    private static ColumnStatistics Create(object? min, object? max, bool hasNulls) =>
+        min is null ? new ColumnStatistics(0L, 0L, true, true) : new ColumnStatistics(min, max!, hasNulls, false);
+
+    /// <summary>Whether a filter over this column can be answered from statistics (the source then reports Inexact).</summary>
+    public static bool CanPrune(ScanFilter filter, BatchSchema schema) => filter switch
+    {
+        CompareFilter compare => IsOrdered(schema, compare.Column),
+        InFilter inFilter => IsOrdered(schema, inFilter.Column),
+        IsNullFilter isNull => isNull.Column >= 0 && isNull.Column < schema.Count,
+        AndFilter and => and.Children.All(c => CanPrune(c, schema)),
+        OrFilter or => or.Children.All(c => CanPrune(c, schema)),
+        _ => false,
+    };
+
+    private static bool IsOrdered(BatchSchema schema, int column) =>
+        column >= 0 && column < schema.Count && schema[column].Type.Id is TypeId.Int or TypeId.UInt or TypeId.Float
+            or TypeId.Timestamp or TypeId.Interval or TypeId.String or TypeId.Binary or TypeId.Boolean;
+
+    /// <summary>True when no row of <paramref name="group"/> can satisfy <paramref name="filter"/>.</summary>
+    public static bool Excludes(ScanFilter filter, RowGroup group) => filter switch
+    {
+        CompareFilter compare => ExcludesCompare(group.Columns[compare.Column].Statistics, compare.Op, compare.Value),
+        InFilter inFilter => ExcludesIn(group.Columns[inFilter.Column].Statistics, inFilter),
+        IsNullFilter isNull => ExcludesIsNull(group.Columns[isNull.Column], isNull.Negated),
+        AndFilter and => and.Children.Any(c => Excludes(c, group)),
+        OrFilter or => or.Children.All(c => Excludes(c, group)),
+        _ => false,
+    };
+
+    private static bool ExcludesIsNull(ColumnChunk chunk, bool negated)
+    {
+        if (!negated)
+        {
+            return !chunk.HasNulls;
+        }
+        return chunk.Statistics is { AllNull: true };
+    }
+
+    private static bool ExcludesIn(ColumnStatistics? statistics, InFilter filter)
+    {
+        foreach (object value in filter.Values)
+        {
+            if (!ExcludesCompare(statistics, CompareOp.Equal, value))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool ExcludesCompare(ColumnStatistics? statistics, CompareOp op, object value)
+    {
+        if (statistics is null)
+        {
+            return false;
+        }
+        if (statistics.AllNull)
+        {
+            return true; // a comparison with NULL is never true
+        }
+        object probe = value is string text ? System.Text.Encoding.UTF8.GetBytes(text) : value;
+        if (!Comparable(statistics.Min, probe))
+        {
+            return false;
+        }
+        int vsMin = Compare(probe, statistics.Min);
+        int vsMax = Compare(probe, statistics.Max);
+        return op switch
+        {
+            CompareOp.Equal => vsMin < 0 || vsMax > 0,
+            CompareOp.NotEqual => vsMin == 0 && vsMax == 0,
+            CompareOp.Less => vsMin <= 0,
+            CompareOp.LessOrEqual => vsMin < 0,
+            CompareOp.Greater => vsMax >= 0,
+            CompareOp.GreaterOrEqual => vsMax > 0,
+            _ => false,
+        };
+    }
+
+    private static bool Comparable(object a, object b) => a.GetType() == b.GetType();
+
+    /// <summary>Total order of ScopeQL values of one type: NaN is greatest, +0 = −0, bytes compare ordinally.</summary>
+    internal static int Compare(object a, object b) => (a, b) switch
+    {
+        (long x, long y) => x.CompareTo(y),
+        (ulong x, ulong y) => x.CompareTo(y),
+        (double x, double y) => CompareFloat(x, y),
+        (bool x, bool y) => x.CompareTo(y),
+        (byte[] x, byte[] y) => x.AsSpan().SequenceCompareTo(y),
+        _ => 0,
+    };
+
+    private static int CompareFloat(double x, double y)
+    {
+        if (double.IsNaN(x))
+        {
+            return double.IsNaN(y) ? 0 : 1;
+        }
+        if (double.IsNaN(y))
+        {
+            return -1;
+        }
+        return x < y ? -1 : x > y ? 1 : 0;
+    }
+}

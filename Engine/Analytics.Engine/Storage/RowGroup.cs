@@ -1,0 +1,17 @@
+using System.Collections.Immutable;
+
+namespace Analytics.Engine.Storage;
+
+/// <summary>
+/// Up to <see cref="MaxRows"/> committed rows of a table: one <see cref="ColumnChunk"/> per column. Immutable once
+/// published, so scans read it without locks.
+/// </summary>
+internal sealed class RowGroup(int rowCount, ImmutableArray<ColumnChunk> columns)
+{
+    /// <summary>60 batches: large enough to amortise per-group work, small enough to give parallel morsels.</summary>
+    public const int MaxRows = 122_880;
+
+    public int RowCount { get; } = rowCount;
+
+    public ImmutableArray<ColumnChunk> Columns { get; } = columns;
+}
