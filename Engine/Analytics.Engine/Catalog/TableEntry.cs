@@ -1,3 +1,4 @@
+using Analytics.Engine.Catalog;
 using Analytics.Engine.Storage;
 using Analytics.Vector.Types;
 
@@ -12,4 +13,7 @@ public sealed class TableEntry(string database, string schemaName, string name, 
     public TableStorage Storage { get; } = storage;
     public BatchSchema Schema => Storage.Schema;
     public string QualifiedName => $"{Database}.{SchemaName}.{Name}";
+
+    /// <summary>DDL metadata (partitioning, clustering, dedup key, comments).</summary>
+    public TableProperties Properties { get; init; } = TableProperties.None;
 }

@@ -1,0 +1,141 @@
+using System.Diagnostics.CodeAnalysis;
+using Analytics.Engine.Functions;
+using Analytics.Engine.Storage;
+using Analytics.Errors;
+using Analytics.Vector.Types;
+
+namespace Analytics.Engine.Catalog;
+
+/// <summary>
+/// The one catalog of a <see cref="Database"/>: databases → schemas → tables, thread-safe. Names are matched
+/// case-insensitively and keep the spelling they were created with. Changes go through the storage provider first, so
+/// a failed (e.g. I/O) change leaves the catalog as it was.
+/// </summary>
+internal sealed class DatabaseCatalog : ICatalog
+{
+    private readonly Lock _lock = new();
+    private readonly ITableStorageProvider _storage;
+    private readonly HashSet<string> _databases = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (string Database, string Schema)> _schemas = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, TableEntry> _tables = new(StringComparer.OrdinalIgnoreCase);
+
+    public DatabaseCatalog(ITableStorageProvider storage, IFunctionCatalog functions)
+    {
+        _storage = storage;
+        Functions = functions;
+        CatalogSnapshot loaded = storage.Load();
+        foreach ((string database, string schema) in loaded.Schemas)
+        {
+            _databases.Add(database);
+            _schemas[SchemaKey(database, schema)] = (database, schema);
+        }
+        foreach (TableEntry table in loaded.Tables)
+        {
+            _tables[TableKey(table.Database, table.SchemaName, table.Name)] = table;
+        }
+    }
+
+    public IFunctionCatalog Functions { get; }
+
+    private static string SchemaKey(string database, string schema) => $"{database}\0{schema}";
+
+    private static string TableKey(string database, string schema, string name) => $"{database}\0{schema}\0{name}";
+
+    public bool TryGetTable(QualifiedName name, [NotNullWhen(true)] out TableEntry? table)
+    {
+        lock (_lock)
+        {
+            return _tables.TryGetValue(TableKey(name.DatabaseOrDefault, name.SchemaOrDefault, name.Name), out table);
+        }
+    }
+
+    /// <summary>All tables, ordered by qualified name (SHOW TABLES, tests).</summary>
+    public IReadOnlyList<TableEntry> Tables
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _tables.Values.OrderBy(t => t.QualifiedName, StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>CREATE TABLE. Returns false when it exists and <paramref name="ifNotExists"/> is set.</summary>
+    public bool CreateTable(QualifiedName name, BatchSchema columns, TableProperties properties, bool ifNotExists)
+    {
+        lock (_lock)
+        {
+            string database = name.DatabaseOrDefault;
+            string schema = name.SchemaOrDefault;
+            if (!_schemas.TryGetValue(SchemaKey(database, schema), out (string Database, string Schema) existing))
+            {
+                throw new QueryException(ErrorKind.Catalog, _databases.Contains(database)
+                    ? $"schema \"{database}.{schema}\" does not exist"
+                    : $"database \"{database}\" does not exist");
+            }
+            string key = TableKey(database, schema, name.Name);
+            if (_tables.ContainsKey(key))
+            {
+                return ifNotExists ? false : throw new QueryException(ErrorKind.Catalog, $"table \"{name}\" already exists");
+            }
+            _tables[key] = _storage.CreateTable(existing.Database, existing.Schema, name.Name, columns, properties);
+            return true;
+        }
+    }
+
+    /// <summary>DROP TABLE. Returns false when it does not exist and <paramref name="ifExists"/> is set.</summary>
+    public bool DropTable(QualifiedName name, bool ifExists)
+    {
+        lock (_lock)
+        {
+            string key = TableKey(name.DatabaseOrDefault, name.SchemaOrDefault, name.Name);
+            if (!_tables.TryGetValue(key, out TableEntry? table))
+            {
+                return ifExists ? false : throw TableDoesNotExist(name);
+            }
+            _storage.DropTable(table);
+            _tables.Remove(key);
+            return true;
+        }
+    }
+
+    public bool CreateDatabase(string database, bool ifNotExists)
+    {
+        lock (_lock)
+        {
+            if (_databases.Contains(database))
+            {
+                return ifNotExists ? false : throw new QueryException(ErrorKind.Catalog, $"database \"{database}\" already exists");
+            }
+            List<(string, string)> schemas = [.. _schemas.Values, (database, QualifiedName.DefaultSchema)];
+            _storage.SaveNamespaces(new CatalogSnapshot(schemas, []));
+            _databases.Add(database);
+            _schemas[SchemaKey(database, QualifiedName.DefaultSchema)] = (database, QualifiedName.DefaultSchema);
+            return true;
+        }
+    }
+
+    public bool CreateSchema(string? database, string schema, bool ifNotExists)
+    {
+        lock (_lock)
+        {
+            string db = database ?? QualifiedName.DefaultDatabase;
+            if (!_databases.Contains(db))
+            {
+                throw new QueryException(ErrorKind.Catalog, $"database \"{db}\" does not exist");
+            }
+            if (_schemas.ContainsKey(SchemaKey(db, schema)))
+            {
+                return ifNotExists ? false : throw new QueryException(ErrorKind.Catalog, $"schema \"{db}.{schema}\" already exists");
+            }
+            List<(string, string)> schemas = [.. _schemas.Values, (db, schema)];
+            _storage.SaveNamespaces(new CatalogSnapshot(schemas, []));
+            _schemas[SchemaKey(db, schema)] = (db, schema);
+            return true;
+        }
+    }
+
+    public static QueryException TableDoesNotExist(QualifiedName name) =>
+        new(ErrorKind.Catalog, $"table \"{name}\" does not exist");
+}

@@ -1,0 +1,11 @@
+using Analytics.Engine.Functions;
+
+namespace Analytics.Engine.Catalog;
+
+/// <summary>What the binder may read: tables by name and the function library (architecture §12.4).</summary>
+public interface ICatalog
+{
+    bool TryGetTable(QualifiedName name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TableEntry? table);
+
+    IFunctionCatalog Functions { get; }
+}

@@ -1,0 +1,45 @@
+using Analytics.Engine.Catalog;
+using Analytics.Vector.Types;
+
+namespace Analytics.Engine.Storage;
+
+/// <summary>
+/// Creates and drops table storage for the catalog, and (for a database directory) makes catalog changes durable.
+/// Every method either completes durably or throws with nothing changed.
+/// </summary>
+internal interface ITableStorageProvider : IDisposable
+{
+    /// <summary>Catalog contents found when the database was opened.</summary>
+    CatalogSnapshot Load();
+
+    /// <summary>Records the new namespace set (database and schema names).</summary>
+    void SaveNamespaces(CatalogSnapshot namespaces);
+
+    TableEntry CreateTable(string database, string schema, string name, BatchSchema columns, TableProperties properties);
+
+    void DropTable(TableEntry table);
+}
+
+/// <summary>The durable part of the catalog: schemas (as <c>database.schema</c> pairs) and tables.</summary>
+internal sealed record CatalogSnapshot(IReadOnlyList<(string Database, string Schema)> Schemas, IReadOnlyList<TableEntry> Tables);
+
+/// <summary>Tables that live only as long as the process.</summary>
+internal sealed class InMemoryStorageProvider : ITableStorageProvider
+{
+    public CatalogSnapshot Load() => new([(QualifiedName.DefaultDatabase, QualifiedName.DefaultSchema)], []);
+
+    public void SaveNamespaces(CatalogSnapshot namespaces)
+    {
+    }
+
+    public TableEntry CreateTable(string database, string schema, string name, BatchSchema columns, TableProperties properties) =>
+        new(database, schema, name, new InMemoryTableStorage(columns)) { Properties = properties };
+
+    public void DropTable(TableEntry table)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+}
