@@ -17,6 +17,9 @@ public sealed class ValidityMask
     /// <summary>The raw words (valid only when <see cref="AllValid"/> is false).</summary>
     public Span<ulong> Words => _words;
 
+    /// <summary>The words for kernels: empty when every row is valid (the kernels' "no nulls" convention).</summary>
+    public ReadOnlySpan<ulong> ValidWords => _hasNulls ? _words : default;
+
     public static int WordCount(int rows) => (rows + 63) >> 6;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
