@@ -43,8 +43,8 @@ public sealed class LogicalScan(string tableName, IScanSource source, ImmutableA
     public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => this;
     public override string Describe() =>
         $"Scan: {TableName}, columns=[{string.Join(", ", Schema.Fields.Select(f => f.Name))}]" +
-        (PushedFilters.IsEmpty ? "" : $", pushed=[{string.Join(", ", PushedFilters)}]") +
-        (ResidualFilters.IsEmpty ? "" : $", filters=[{string.Join(", ", ResidualFilters)}]") +
+        (PushedFilters.IsEmpty ? "" : $", pushed=[{string.Join(", ", PushedFilters.Select(f => ScanFilterPrinter.Print(f, Source.Schema)))}]") +
+        (ResidualFilters.IsEmpty ? "" : $", filters=[{string.Join(", ", ResidualFilters.Select(BoundExpressionPrinter.Print))}]") +
         (Limit is null ? "" : $", limit={Limit}");
 }
 
@@ -65,7 +65,7 @@ public sealed class LogicalFilter(LogicalOperator input, BoundExpression predica
     public override BatchSchema Schema => Input.Schema;
     public override ImmutableArray<LogicalOperator> Children => [Input];
     public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => new LogicalFilter(children[0], Predicate);
-    public override string Describe() => $"Filter: {Predicate}";
+    public override string Describe() => $"Filter: {BoundExpressionPrinter.Print(Predicate)}";
 }
 
 /// <summary>Computes <see cref="Expressions"/>; output column i is named <c>Schema[i].Name</c>.</summary>
@@ -77,7 +77,7 @@ public sealed class LogicalProjection(LogicalOperator input, ImmutableArray<Boun
     public override ImmutableArray<LogicalOperator> Children => [Input];
     public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => new LogicalProjection(children[0], Expressions, Schema);
     public override string Describe() =>
-        $"Projection: {string.Join(", ", Expressions.Select((e, i) => e is BoundColumnReference c && c.Name == Schema[i].Name ? c.Name : $"{e} AS {Schema[i].Name}"))}";
+        $"Projection: {string.Join(", ", Expressions.Select((e, i) => e is BoundColumnReference c && c.Name == Schema[i].Name ? c.Name : $"{BoundExpressionPrinter.Print(e)} AS {Schema[i].Name}"))}";
 }
 
 /// <summary>Hash aggregate. Output: the group keys (in GROUP BY order), then the aggregates. No groups = exactly one row.</summary>
@@ -91,7 +91,7 @@ public sealed class LogicalAggregate(LogicalOperator input, ImmutableArray<Bound
     public override ImmutableArray<LogicalOperator> Children => [Input];
     public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => new LogicalAggregate(children[0], Groups, Aggregates, Schema);
     public override string Describe() =>
-        $"Aggregate: groups=[{string.Join(", ", Groups)}], aggregates=[{string.Join(", ", Aggregates.Select(a => $"{a.Function.Name}({string.Join(", ", a.Arguments)})"))}]";
+        $"Aggregate: groups=[{string.Join(", ", Groups.Select(BoundExpressionPrinter.Print))}], aggregates=[{string.Join(", ", Aggregates.Select(BoundExpressionPrinter.Print))}]";
 }
 
 public sealed class LogicalOrder(LogicalOperator input, ImmutableArray<BoundOrderItem> items) : LogicalOperator
@@ -104,7 +104,7 @@ public sealed class LogicalOrder(LogicalOperator input, ImmutableArray<BoundOrde
     public override string Describe() => $"Order: {string.Join(", ", Items.Select(DescribeItem))}";
 
     internal static string DescribeItem(BoundOrderItem item) =>
-        $"{item.Expression} {(item.Descending ? "DESC" : "ASC")} NULLS {(item.NullsFirst ? "FIRST" : "LAST")}";
+        $"{BoundExpressionPrinter.Print(item.Expression)} {(item.Descending ? "DESC" : "ASC")} NULLS {(item.NullsFirst ? "FIRST" : "LAST")}";
 }
 
 public sealed class LogicalLimit(LogicalOperator input, long limit, long offset) : LogicalOperator

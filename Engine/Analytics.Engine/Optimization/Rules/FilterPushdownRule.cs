@@ -1,0 +1,142 @@
+using System.Collections.Immutable;
+using Analytics.Engine.Expressions;
+using Analytics.Engine.Planning;
+using Analytics.Engine.Scan;
+using Analytics.Vector.Types;
+
+namespace Analytics.Engine.Optimization.Rules;
+
+/// <summary>
+/// Moves filters towards the scan: merges stacked filters, passes conjuncts through projections when they read only
+/// pass-through columns, through ORDER, and into scans. In a scan, conjuncts of the form column ⟨op⟩ constant,
+/// column IN (constants) and column IS [NOT] NULL are offered to the source: Exact ones are left to the source alone,
+/// Inexact ones are pushed and also kept as residual filters, the rest become residual filters. Filters never move
+/// below LIMIT, TopN or an aggregate (that would change results).
+/// </summary>
+public sealed class FilterPushdownRule : IOptimizerRule
+{
+    public string Name => "filter_pushdown";
+
+    public LogicalOperator Rewrite(LogicalOperator plan, OptimizerContext context)
+    {
+        if (plan is LogicalFilter filter)
+        {
+            return Push(Rewrite(filter.Input, context), BoundExpressionRewriter.SplitConjunction(filter.Predicate), context);
+        }
+        return plan.Children.IsEmpty ? plan : plan.WithChildren([.. plan.Children.Select(c => Rewrite(c, context))]);
+    }
+
+    /// <summary>Places <paramref name="conjuncts"/> (over <paramref name="input"/>'s output) as deep as allowed.</summary>
+    private LogicalOperator Push(LogicalOperator input, ImmutableArray<BoundExpression> conjuncts, OptimizerContext context)
+    {
+        switch (input)
+        {
+            case LogicalFilter below:
+                return Push(below.Input, [.. BoundExpressionRewriter.SplitConjunction(below.Predicate), .. conjuncts], context);
+            case LogicalOrder order:
+                return new LogicalOrder(Push(order.Input, conjuncts, context), order.Items);
+            case LogicalProjection projection:
+                return PushThroughProjection(projection, conjuncts, context);
+            case LogicalScan { Limit: null } scan:
+                return PushIntoScan(scan, conjuncts);
+            default:
+                return new LogicalFilter(input, BoundExpressionRewriter.CombineConjuncts(conjuncts));
+        }
+    }
+
+    private LogicalOperator PushThroughProjection(LogicalProjection projection, ImmutableArray<BoundExpression> conjuncts, OptimizerContext context)
+    {
+        int[] passThrough = new int[projection.Expressions.Length];
+        for (int i = 0; i < passThrough.Length; i++)
+        {
+            passThrough[i] = projection.Expressions[i] is BoundColumnReference column ? column.Index : -1;
+        }
+        List<BoundExpression> below = [];
+        List<BoundExpression> above = [];
+        foreach (BoundExpression conjunct in conjuncts)
+        {
+            HashSet<int> used = [];
+            BoundExpressionRewriter.CollectColumns(conjunct, used);
+            if (used.All(c => passThrough[c] >= 0))
+            {
+                below.Add(BoundExpressionRewriter.RemapColumns(conjunct, passThrough));
+            }
+            else
+            {
+                above.Add(conjunct);
+            }
+        }
+        LogicalOperator input = below.Count == 0 ? projection.Input : Push(projection.Input, [.. below], context);
+        LogicalOperator result = new LogicalProjection(input, projection.Expressions, projection.Schema);
+        return above.Count == 0 ? result : new LogicalFilter(result, BoundExpressionRewriter.CombineConjuncts(above));
+    }
+
+    private static LogicalScan PushIntoScan(LogicalScan scan, ImmutableArray<BoundExpression> conjuncts)
+    {
+        ImmutableArray<ScanFilter>.Builder pushed = scan.PushedFilters.ToBuilder();
+        ImmutableArray<BoundExpression>.Builder residual = scan.ResidualFilters.ToBuilder();
+        foreach (BoundExpression conjunct in conjuncts)
+        {
+            ScanFilter? filter = ToScanFilter(conjunct, scan.Columns);
+            FilterPushdown support = filter is null ? FilterPushdown.Unsupported : scan.Source.CanPushDown(filter);
+            if (support != FilterPushdown.Unsupported)
+            {
+                pushed.Add(filter!);
+            }
+            if (support != FilterPushdown.Exact)
+            {
+                residual.Add(conjunct);
+            }
+        }
+        return new LogicalScan(scan.TableName, scan.Source, scan.Columns, pushed.ToImmutable(), residual.ToImmutable(), scan.Limit);
+    }
+
+    /// <summary>The scan-filter form of a conjunct over the scan's output columns, or null if it has none.</summary>
+    internal static ScanFilter? ToScanFilter(BoundExpression conjunct, ImmutableArray<int> scanColumns)
+    {
+        switch (conjunct)
+        {
+            case BoundBinaryExpression { IsComparison: true } binary when ToCompareOp(binary.Operator) is CompareOp op:
+                if (binary.Left is BoundColumnReference left && IsFilterValue(binary.Right, left.Type))
+                {
+                    return new CompareFilter(scanColumns[left.Index], op, ((BoundConstant)binary.Right).Value!);
+                }
+                if (binary.Right is BoundColumnReference right && IsFilterValue(binary.Left, right.Type))
+                {
+                    return new CompareFilter(scanColumns[right.Index], Flip(op), ((BoundConstant)binary.Left).Value!);
+                }
+                return null;
+            case BoundInExpression { Negated: false, Input: BoundColumnReference column } inExpression
+                when inExpression.List.All(item => IsFilterValue(item, column.Type)):
+                return new InFilter(scanColumns[column.Index], [.. inExpression.List.Select(item => ((BoundConstant)item).Value!)]);
+            case BoundIsNullExpression { Operand: BoundColumnReference column } isNull:
+                return new IsNullFilter(scanColumns[column.Index], isNull.Negated);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>A non-NULL constant of exactly the column's (non-variant) type.</summary>
+    private static bool IsFilterValue(BoundExpression expression, LogicalType columnType) =>
+        expression is BoundConstant { Value: not null } constant && constant.Type == columnType && !columnType.IsVariant;
+
+    private static CompareOp? ToCompareOp(BinaryOperator op) => op switch
+    {
+        BinaryOperator.Equal => CompareOp.Equal,
+        BinaryOperator.NotEqual => CompareOp.NotEqual,
+        BinaryOperator.Less => CompareOp.Less,
+        BinaryOperator.LessOrEqual => CompareOp.LessOrEqual,
+        BinaryOperator.Greater => CompareOp.Greater,
+        BinaryOperator.GreaterOrEqual => CompareOp.GreaterOrEqual,
+        _ => null,
+    };
+
+    private static CompareOp Flip(CompareOp op) => op switch
+    {
+        CompareOp.Less => CompareOp.Greater,
+        CompareOp.LessOrEqual => CompareOp.GreaterOrEqual,
+        CompareOp.Greater => CompareOp.Less,
+        CompareOp.GreaterOrEqual => CompareOp.LessOrEqual,
+        _ => op,
+    };
+}

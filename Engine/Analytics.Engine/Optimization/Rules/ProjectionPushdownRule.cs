@@ -1,0 +1,139 @@
+using System.Collections.Immutable;
+using Analytics.Engine.Expressions;
+using Analytics.Engine.Planning;
+using Analytics.Vector.Types;
+
+namespace Analytics.Engine.Optimization.Rules;
+
+/// <summary>
+/// Scans read only the columns the plan uses. Works top-down with the set of output columns each operator must keep,
+/// and remaps column ordinals of the operators above a narrowed child. Projections drop unused expressions; the
+/// root keeps its full output.
+/// </summary>
+public sealed class ProjectionPushdownRule : IOptimizerRule
+{
+    public string Name => "projection_pushdown";
+
+    public LogicalOperator Rewrite(LogicalOperator plan, OptimizerContext context) =>
+        Prune(plan, [.. Enumerable.Range(0, plan.Schema.Count)], keepAll: true).Operator;
+
+    /// <summary>A rewritten operator and, for each old output ordinal, its new ordinal (-1 if dropped).</summary>
+    private readonly record struct Pruned(LogicalOperator Operator, int[] Map);
+
+    private static int[] Identity(int count) => [.. Enumerable.Range(0, count)];
+
+    private static Pruned Prune(LogicalOperator op, HashSet<int> required, bool keepAll)
+    {
+        switch (op)
+        {
+            case LogicalScan scan:
+                return PruneScan(scan, required);
+            case LogicalProjection projection:
+            {
+                List<int> kept = [.. Enumerable.Range(0, projection.Expressions.Length).Where(i => keepAll || required.Contains(i))];
+                if (kept.Count == 0)
+                {
+                    kept.Add(0); // keep one column: the row count must survive
+                }
+                HashSet<int> childRequired = [];
+                foreach (int i in kept)
+                {
+                    BoundExpressionRewriter.CollectColumns(projection.Expressions[i], childRequired);
+                }
+                Pruned child = Prune(projection.Input, childRequired, keepAll: false);
+                int[] map = new int[projection.Expressions.Length];
+                Array.Fill(map, -1);
+                for (int n = 0; n < kept.Count; n++)
+                {
+                    map[kept[n]] = n;
+                }
+                ImmutableArray<BoundExpression> expressions = [.. kept.Select(i => BoundExpressionRewriter.RemapColumns(projection.Expressions[i], child.Map))];
+                BatchSchema schema = new(kept.Select(i => projection.Schema[i]).ToImmutableArray());
+                return new Pruned(new LogicalProjection(child.Operator, expressions, schema), map);
+            }
+            case LogicalFilter filter:
+            {
+                HashSet<int> childRequired = [.. required];
+                BoundExpressionRewriter.CollectColumns(filter.Predicate, childRequired);
+                Pruned child = Prune(filter.Input, childRequired, keepAll);
+                return new Pruned(new LogicalFilter(child.Operator, BoundExpressionRewriter.RemapColumns(filter.Predicate, child.Map)), child.Map);
+            }
+            case LogicalOrder order:
+            {
+                Pruned child = PruneWithOrderItems(order.Input, required, order.Items, keepAll);
+                return new Pruned(new LogicalOrder(child.Operator, RemapItems(order.Items, child.Map)), child.Map);
+            }
+            case LogicalTopN topN:
+            {
+                Pruned child = PruneWithOrderItems(topN.Input, required, topN.Items, keepAll);
+                return new Pruned(new LogicalTopN(child.Operator, RemapItems(topN.Items, child.Map), topN.Limit, topN.Offset), child.Map);
+            }
+            case LogicalLimit limit:
+            {
+                Pruned child = Prune(limit.Input, required, keepAll);
+                return new Pruned(new LogicalLimit(child.Operator, limit.Limit, limit.Offset), child.Map);
+            }
+            case LogicalAggregate aggregate:
+            {
+                HashSet<int> childRequired = [];
+                foreach (BoundExpression group in aggregate.Groups)
+                {
+                    BoundExpressionRewriter.CollectColumns(group, childRequired);
+                }
+                foreach (BoundAggregateExpression call in aggregate.Aggregates)
+                {
+                    BoundExpressionRewriter.CollectColumns(call, childRequired);
+                }
+                Pruned child = Prune(aggregate.Input, childRequired, keepAll: false);
+                LogicalAggregate rebuilt = new(child.Operator,
+                    [.. aggregate.Groups.Select(g => BoundExpressionRewriter.RemapColumns(g, child.Map))],
+                    [.. aggregate.Aggregates.Select(a => (BoundAggregateExpression)BoundExpressionRewriter.RemapColumns(a, child.Map))],
+                    aggregate.Schema);
+                return new Pruned(rebuilt, Identity(aggregate.Schema.Count));
+            }
+            default:
+            {
+                // Operators that need all their input (insert, values, unknown kinds) keep their children whole.
+                ImmutableArray<LogicalOperator> children =
+                    [.. op.Children.Select(c => Prune(c, [.. Enumerable.Range(0, c.Schema.Count)], keepAll: true).Operator)];
+                return new Pruned(op.Children.IsEmpty ? op : op.WithChildren(children), Identity(op.Schema.Count));
+            }
+        }
+    }
+
+    private static Pruned PruneWithOrderItems(LogicalOperator input, HashSet<int> required, ImmutableArray<BoundOrderItem> items, bool keepAll)
+    {
+        HashSet<int> childRequired = [.. required];
+        foreach (BoundOrderItem item in items)
+        {
+            BoundExpressionRewriter.CollectColumns(item.Expression, childRequired);
+        }
+        return Prune(input, childRequired, keepAll);
+    }
+
+    private static ImmutableArray<BoundOrderItem> RemapItems(ImmutableArray<BoundOrderItem> items, int[] map) =>
+        [.. items.Select(i => i with { Expression = BoundExpressionRewriter.RemapColumns(i.Expression, map) })];
+
+    private static Pruned PruneScan(LogicalScan scan, HashSet<int> required)
+    {
+        HashSet<int> needed = [.. required];
+        foreach (BoundExpression filter in scan.ResidualFilters)
+        {
+            BoundExpressionRewriter.CollectColumns(filter, needed);
+        }
+        if (needed.Count == 0)
+        {
+            needed.Add(0); // a scan must still produce rows: read the first column
+        }
+        List<int> kept = [.. Enumerable.Range(0, scan.Columns.Length).Where(needed.Contains)];
+        int[] map = new int[scan.Columns.Length];
+        Array.Fill(map, -1);
+        for (int n = 0; n < kept.Count; n++)
+        {
+            map[kept[n]] = n;
+        }
+        LogicalScan rebuilt = new(scan.TableName, scan.Source, [.. kept.Select(i => scan.Columns[i])], scan.PushedFilters,
+            [.. scan.ResidualFilters.Select(f => BoundExpressionRewriter.RemapColumns(f, map))], scan.Limit);
+        return new Pruned(rebuilt, map);
+    }
+}

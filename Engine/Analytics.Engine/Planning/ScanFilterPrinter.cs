@@ -1,0 +1,34 @@
+using Analytics.Engine.Expressions;
+using Analytics.Engine.Scan;
+using Analytics.Vector.Types;
+
+namespace Analytics.Engine.Planning;
+
+/// <summary>EXPLAIN text of pushed scan filters, with source column names instead of ordinals.</summary>
+internal static class ScanFilterPrinter
+{
+    public static string Print(ScanFilter filter, BatchSchema source) => filter switch
+    {
+        CompareFilter compare => $"{Name(source, compare.Column)} {CompareText(compare.Op)} {Value(compare.Value, source, compare.Column)}",
+        InFilter inFilter => $"{Name(source, inFilter.Column)} IN ({string.Join(", ", inFilter.Values.Select(v => Value(v, source, inFilter.Column)))})",
+        IsNullFilter isNull => $"{Name(source, isNull.Column)} {(isNull.Negated ? "IS NOT NULL" : "IS NULL")}",
+        AndFilter and => $"({string.Join(" AND ", and.Children.Select(c => Print(c, source)))})",
+        OrFilter or => $"({string.Join(" OR ", or.Children.Select(c => Print(c, source)))})",
+        _ => filter.ToString(),
+    };
+
+    private static string Name(BatchSchema source, int column) => column >= 0 && column < source.Count ? source[column].Name : $"#{column}";
+
+    private static string Value(object value, BatchSchema source, int column) =>
+        BoundExpressionPrinter.PrintConstant(value, column >= 0 && column < source.Count ? source[column].Type : LogicalType.Null);
+
+    private static string CompareText(CompareOp op) => op switch
+    {
+        CompareOp.Equal => "=",
+        CompareOp.NotEqual => "!=",
+        CompareOp.Less => "<",
+        CompareOp.LessOrEqual => "<=",
+        CompareOp.Greater => ">",
+        _ => ">=",
+    };
+}
