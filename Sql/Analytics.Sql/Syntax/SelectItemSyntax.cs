@@ -1,0 +1,4 @@
+namespace Analytics.Sql.Syntax;
+
+/// <summary>One entry of a SELECT list.</summary>
+public abstract record SelectItemSyntax(SourceSpan Span) : SyntaxNode(Span);
