@@ -177,4 +177,17 @@ internal static class KernelBits
     public static Vector256<ulong> LaneBits256 => Vector256.Create(1UL, 2, 4, 8);
 
     public static Vector128<ulong> LaneBits128 => Vector128.Create(1UL, 2);
+
+    /// <summary>All-ones lanes for valid rows <c>[start, start + lanes)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> LaneMask512(ReadOnlySpan<ulong> validity, int start) =>
+        ~Vector512.Equals(Vector512.Create(ValidBits(validity, start, 8)) & LaneBits512, Vector512<ulong>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> LaneMask256(ReadOnlySpan<ulong> validity, int start) =>
+        ~Vector256.Equals(Vector256.Create(ValidBits(validity, start, 4)) & LaneBits256, Vector256<ulong>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<ulong> LaneMask128(ReadOnlySpan<ulong> validity, int start) =>
+        ~Vector128.Equals(Vector128.Create(ValidBits(validity, start, 2)) & LaneBits128, Vector128<ulong>.Zero);
 }
