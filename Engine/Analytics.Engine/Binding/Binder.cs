@@ -1,0 +1,165 @@
+using System.Collections.Immutable;
+using Analytics.Engine.Catalog;
+using Analytics.Engine.Expressions;
+using Analytics.Engine.Functions;
+using Analytics.Engine.Planning;
+using Analytics.Errors;
+using Analytics.Sql.Syntax;
+using Analytics.Vector.Types;
+
+namespace Analytics.Engine.Binding;
+
+/// <summary>
+/// Syntax → bound statement. The only stage that reads the catalog: it resolves tables, columns, types and function
+/// overloads, and builds the logical plan of a query pipeline (each clause consumes the previous clause's output).
+/// </summary>
+public sealed partial class Binder(ICatalog catalog)
+{
+    private IFunctionCatalog Functions => catalog.Functions;
+
+    public BoundStatement Bind(StatementSyntax statement) => statement switch
+    {
+        QueryStatementSyntax query => BindQueryStatement(query),
+        CreateTableStatementSyntax create => BindCreateTable(create),
+        DropTableStatementSyntax drop => new BoundDropTableStatement(ToQualifiedName(drop.Name), drop.IfExists),
+        ExplainStatementSyntax explain => BindExplain(explain),
+        _ => throw new QueryException(ErrorKind.NotImplemented, $"statement {statement.GetType().Name.Replace("StatementSyntax", "", StringComparison.Ordinal)} is not supported yet"),
+    };
+
+    private BoundExplainStatement BindExplain(ExplainStatementSyntax explain) =>
+        Bind(explain.Statement) is BoundQueryStatement query
+            ? new BoundExplainStatement(query, explain.Analyze)
+            : throw new QueryException(ErrorKind.NotImplemented, "EXPLAIN supports queries and INSERT only");
+
+    internal static QualifiedName ToQualifiedName(QualifiedNameSyntax name) =>
+        QualifiedName.Parse([.. name.Parts.Select(p => p.Name)]);
+
+    private TableEntry LookupTable(QualifiedNameSyntax syntax)
+    {
+        QualifiedName name = ToQualifiedName(syntax);
+        return catalog.TryGetTable(name, out TableEntry? table) ? table : throw DatabaseCatalog.TableDoesNotExist(name);
+    }
+
+    private static BoundCreateTableStatement BindCreateTable(CreateTableStatementSyntax create)
+    {
+        ImmutableArray<Field>.Builder fields = ImmutableArray.CreateBuilder<Field>();
+        HashSet<string> names = new(StringComparer.Ordinal);
+        ImmutableDictionary<string, string>.Builder comments = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (ColumnDefinitionSyntax column in create.Columns)
+        {
+            string name = column.Name.Name;
+            if (!names.Add(name))
+            {
+                throw new QueryException(ErrorKind.Binder, $"column \"{name}\" specified more than once");
+            }
+            fields.Add(new Field(name, ParseType(column.Type), column.Nullable ?? true));
+            if (column.Comment is not null)
+            {
+                comments[name] = column.Comment;
+            }
+        }
+        TableProperties properties = new(
+            [.. create.PartitionBy.Select(DefaultName)],
+            [.. create.ClusterBy.Select(DefaultName)],
+            create.DistinctOn is null ? [] : [.. create.DistinctOn.On.Select(DefaultName)],
+            create.DistinctOn is null ? [] : [.. create.DistinctOn.By.Select(PrintOrderItem)],
+            create.Comment,
+            comments.ToImmutable());
+        return new BoundCreateTableStatement(ToQualifiedName(create.Name), new BatchSchema(fields.ToImmutable()), properties, create.IfNotExists);
+    }
+
+    private static string PrintOrderItem(OrderByItemSyntax item) =>
+        DefaultName(item.Expression) + (item.Direction == SortDirection.Descending ? " DESC" : " ASC")
+        + item.Nulls switch { NullsOrder.First => " NULLS FIRST", NullsOrder.Last => " NULLS LAST", _ => "" };
+
+    internal static LogicalType ParseType(TypeNameSyntax type) =>
+        LogicalType.TryParse(type.Name, out LogicalType parsed) && parsed.Id != TypeId.Null
+            ? parsed
+            : throw new QueryException(ErrorKind.Binder, $"unknown type \"{type.Name}\"");
+
+    /// <summary>The default output name of an unaliased expression (Q12): the canonical re-print of its syntax.</summary>
+    internal static string DefaultName(ExpressionSyntax expression) => expression switch
+    {
+        ColumnReferenceSyntax column => string.Join('.', column.Parts.Select(p => p.Name)),
+        PositionalReferenceSyntax positional => $"${positional.Index}",
+        _ => throw new QueryException(ErrorKind.NotImplemented, "default names of computed columns need the syntax printer; alias the expression"),
+    };
+
+    // ---- INSERT ----------------------------------------------------------------------------------------------------
+
+    private BoundQueryStatement BindQueryStatement(QueryStatementSyntax statement)
+    {
+        if (statement.Insert is null)
+        {
+            (LogicalOperator plan, _) = BindPipeline(statement.Query);
+            return new BoundQueryStatement(plan, StatementKind.Query);
+        }
+        if (statement.Query.Source is null && statement.Query.Clauses.IsEmpty)
+        {
+            throw new QueryException(ErrorKind.NotImplemented, "INSERT INTO without a query (ingest of an implicit input) is not supported yet");
+        }
+        TableEntry table = LookupTable(statement.Insert.Table);
+        (LogicalOperator input, BindScope scope) = BindPipeline(statement.Query);
+        return new BoundQueryStatement(BindInsert(table, statement.Insert, input, scope), StatementKind.Insert);
+    }
+
+    private LogicalInsert BindInsert(TableEntry table, InsertTargetSyntax target, LogicalOperator input, BindScope scope)
+    {
+        BatchSchema tableSchema = table.Schema;
+        int columnCount = scope.Columns.Length;
+        int[] targets = new int[columnCount];
+        if (target.Columns.IsEmpty)
+        {
+            if (columnCount > tableSchema.Count)
+            {
+                throw new QueryException(ErrorKind.Binder, "INSERT has more expressions than target columns");
+            }
+            for (int i = 0; i < columnCount; i++)
+            {
+                targets[i] = i;
+            }
+        }
+        else
+        {
+            if (target.Columns.Length != columnCount)
+            {
+                throw new QueryException(ErrorKind.Binder,
+                    $"INSERT column list has {target.Columns.Length} columns but the query produces {columnCount}");
+            }
+            HashSet<int> seen = [];
+            for (int i = 0; i < columnCount; i++)
+            {
+                string name = target.Columns[i].Name;
+                int index = tableSchema.IndexOf(name);
+                if (index < 0)
+                {
+                    throw new QueryException(ErrorKind.Binder, $"column \"{name}\" not found in table \"{table.Name}\"");
+                }
+                if (!seen.Add(index))
+                {
+                    throw new QueryException(ErrorKind.Binder, $"column \"{name}\" specified more than once in INSERT");
+                }
+                targets[i] = index;
+            }
+        }
+        ImmutableArray<BoundExpression>.Builder casts = ImmutableArray.CreateBuilder<BoundExpression>(columnCount);
+        ImmutableArray<Field>.Builder fields = ImmutableArray.CreateBuilder<Field>(columnCount);
+        bool changed = false;
+        for (int i = 0; i < columnCount; i++)
+        {
+            Field field = tableSchema[targets[i]];
+            BoundColumnReference column = new(i, scope.Columns[i].Name, scope.Columns[i].Type);
+            if (column.Type != field.Type && column.Type.Id != TypeId.Null && !Functions.CanCast(column.Type, field.Type))
+            {
+                throw new QueryException(ErrorKind.Binder,
+                    $"cannot insert {column.Type} into column \"{field.Name}\" of type {field.Type}");
+            }
+            BoundExpression cast = column.Type == field.Type ? column : new BoundCastExpression(column, field.Type, column.Type.IsVariant);
+            changed |= cast != column;
+            casts.Add(cast);
+            fields.Add(new Field(field.Name, field.Type));
+        }
+        LogicalOperator castInput = changed ? new LogicalProjection(input, casts.MoveToImmutable(), new BatchSchema(fields.MoveToImmutable())) : input;
+        return new LogicalInsert(castInput, table, [.. targets]);
+    }
+}

@@ -1,0 +1,19 @@
+using Analytics.Engine.Catalog;
+using Analytics.Engine.Planning;
+using Analytics.Vector.Types;
+
+namespace Analytics.Engine.Binding;
+
+/// <summary>The binder's output for one statement.</summary>
+public abstract record BoundStatement(StatementKind Kind);
+
+/// <summary>A query (<see cref="StatementKind.Query"/>) or a query ending in INSERT (<see cref="StatementKind.Insert"/>).</summary>
+public sealed record BoundQueryStatement(LogicalOperator Plan, StatementKind QueryKind) : BoundStatement(QueryKind);
+
+public sealed record BoundCreateTableStatement(QualifiedName Name, BatchSchema Columns, TableProperties Properties, bool IfNotExists)
+    : BoundStatement(StatementKind.Ddl);
+
+public sealed record BoundDropTableStatement(QualifiedName Name, bool IfExists) : BoundStatement(StatementKind.Ddl);
+
+/// <summary><c>EXPLAIN [ANALYZE] query</c>: the plan of <see cref="Statement"/> as text rows.</summary>
+public sealed record BoundExplainStatement(BoundQueryStatement Statement, bool Analyze) : BoundStatement(StatementKind.Explain);
