@@ -1,3 +1,6 @@
+using Analytics.Engine.Catalog;
+using Analytics.Engine.Storage;
+
 namespace Analytics.Engine;
 
 /// <summary>
@@ -6,10 +9,14 @@ namespace Analytics.Engine;
 /// </summary>
 public sealed class Database : IDisposable
 {
-    private Database(string? path, EngineOptions options)
+    private readonly ITableStorageProvider _storage;
+
+    private Database(string? path, EngineOptions options, ITableStorageProvider storage)
     {
         Path = path;
         Options = options;
+        _storage = storage;
+        Catalog = new DatabaseCatalog(storage, ExecutionBridge.CreateFunctionCatalog());
     }
 
     /// <summary>The database directory, or null for an in-memory database.</summary>
@@ -17,15 +24,31 @@ public sealed class Database : IDisposable
 
     public EngineOptions Options { get; }
 
-    public static Database OpenInMemory(EngineOptions? options = null) => new(null, options ?? new EngineOptions());
+    /// <summary>The one catalog of this database (tables and functions).</summary>
+    internal DatabaseCatalog Catalog { get; }
 
-    /// <summary>Opens (creating if needed) a persistent database directory.</summary>
-    public static Database Open(string path, EngineOptions? options = null) =>
-        throw new NotImplementedException("persistent databases: in progress");
+    public static Database OpenInMemory(EngineOptions? options = null) =>
+        new(null, options ?? new EngineOptions(), new InMemoryStorageProvider());
+
+    /// <summary>
+    /// Opens (creating if needed) a persistent database directory. Committed data survives restarts and crashes; one
+    /// process at a time may have a directory open.
+    /// </summary>
+    public static Database Open(string path, EngineOptions? options = null)
+    {
+        DatabaseDirectory directory = new(path);
+        try
+        {
+            return new Database(System.IO.Path.GetFullPath(path), options ?? new EngineOptions(), directory);
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
+    }
 
     public Session Connect() => new(this);
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _storage.Dispose();
 }

@@ -1,3 +1,13 @@
+using System.Collections.Immutable;
+using Analytics.Engine.Binding;
+using Analytics.Engine.Expressions;
+using Analytics.Engine.Optimization;
+using Analytics.Engine.Planning;
+using Analytics.Errors;
+using Analytics.Sql;
+using Analytics.Sql.Syntax;
+using Analytics.Vector.Types;
+
 namespace Analytics.Engine;
 
 /// <summary>A connection to a <see cref="Database"/>: per-connection settings; executes ScopeQL statements.</summary>
@@ -9,14 +19,67 @@ public sealed class Session : IDisposable
 
     /// <summary>
     /// Executes one statement. Queries stream: the returned result yields batches as they are produced. Errors are
-    /// <see cref="Analytics.Errors.QueryException"/>s (kind-prefixed messages).
+    /// <see cref="QueryException"/>s (kind-prefixed messages).
     /// </summary>
     public QueryResult Execute(string statement, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("in progress");
+        Execute(Parse(statement), cancellationToken);
 
     /// <summary>Splits a script on top-level semicolons and executes the statements one at a time, lazily.</summary>
-    public IEnumerable<QueryResult> ExecuteScript(string script, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("in progress");
+    public IEnumerable<QueryResult> ExecuteScript(string script, CancellationToken cancellationToken = default)
+    {
+        foreach (StatementSyntax statement in ParseScript(script))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return Execute(statement, cancellationToken);
+        }
+    }
+
+    private QueryResult Execute(StatementSyntax syntax, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        BoundStatement bound = new Binder(Database.Catalog).Bind(syntax);
+        switch (bound)
+        {
+            case BoundCreateTableStatement create:
+                Database.Catalog.CreateTable(create.Name, create.Columns, create.Properties, create.IfNotExists);
+                return ExecutionBridge.Completed(StatementKind.Ddl, 0);
+            case BoundDropTableStatement drop:
+                Database.Catalog.DropTable(drop.Name, drop.IfExists);
+                return ExecutionBridge.Completed(StatementKind.Ddl, 0);
+            case BoundQueryStatement query:
+                return ExecutionBridge.Execute(Optimize(query.Plan), query.Kind, Database, cancellationToken);
+            case BoundExplainStatement explain:
+                return ExecutionBridge.Execute(Explain(explain), StatementKind.Explain, Database, cancellationToken);
+            default:
+                throw new QueryException(ErrorKind.Internal, $"unexpected bound statement {bound.GetType().Name} (this is a bug)");
+        }
+    }
+
+    internal LogicalOperator Optimize(LogicalOperator plan) =>
+        Optimizer.Optimize(plan, new OptimizerContext(Database.Options));
+
+    /// <summary>EXPLAIN: one text row per line, the optimized logical plan and then the physical pipelines.</summary>
+    private LogicalValues Explain(BoundExplainStatement explain)
+    {
+        if (explain.Analyze)
+        {
+            throw new QueryException(ErrorKind.NotImplemented, "EXPLAIN ANALYZE is not supported yet");
+        }
+        LogicalOperator plan = Optimize(explain.Statement.Plan);
+        ImmutableArray<string> lines = [.. LogicalPlanPrinter.Print(plan), .. ExecutionBridge.DescribePhysical(plan, Database.Options)];
+        BatchSchema schema = new(new Field("plan", LogicalType.String, false));
+        return new LogicalValues(schema, [.. lines.Select(l => ImmutableArray.Create<BoundExpression>(new BoundConstant(l, LogicalType.String)))]);
+    }
+
+    private static StatementSyntax Parse(string text)
+    {
+        throw new QueryException(ErrorKind.NotImplemented, $"the ScopeQL parser is not available yet ({text.Length} characters)");
+    }
+
+    private static IEnumerable<StatementSyntax> ParseScript(string script)
+    {
+        throw new QueryException(ErrorKind.NotImplemented, "scripts are not supported yet");
+    }
 
     public void Dispose()
     {
