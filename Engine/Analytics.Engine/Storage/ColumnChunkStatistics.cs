@@ -21,9 +21,10 @@ internal static class ColumnChunkStatistics
             }
             object value = type.Id switch
             {
-                TypeId.UInt => (ulong)data[row],
-                TypeId.Float => BitConverter.Int64BitsToDouble(data[row]),
-                _ => data[row],
+                // Each arm boxes its own CLR type (a switch expression would otherwise unify them to double).
+                TypeId.UInt => (object)(ulong)data[row],
+                TypeId.Float => (object)BitConverter.Int64BitsToDouble(data[row]),
+                _ => (object)data[row],
             };
             if (min is null || Compare(value, min) < 0)
             {
