@@ -27,7 +27,8 @@ public sealed class Session : IDisposable
     /// <summary>Splits a script on top-level semicolons and executes the statements one at a time, lazily.</summary>
     public IEnumerable<QueryResult> ExecuteScript(string script, CancellationToken cancellationToken = default)
     {
-        foreach (StatementSyntax statement in ParseScript(script))
+        // Each statement is parsed only when its turn comes: earlier statements run even if a later one is malformed.
+        foreach (string statement in ScopeQlParser.SplitStatements(script))
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return Execute(statement, cancellationToken);
@@ -73,12 +74,14 @@ public sealed class Session : IDisposable
 
     private static StatementSyntax Parse(string text)
     {
-        throw new QueryException(ErrorKind.NotImplemented, $"the ScopeQL parser is not available yet ({text.Length} characters)");
-    }
-
-    private static IEnumerable<StatementSyntax> ParseScript(string script)
-    {
-        throw new QueryException(ErrorKind.NotImplemented, "scripts are not supported yet");
+        try
+        {
+            return ScopeQlParser.ParseStatement(text);
+        }
+        catch (ParseException e)
+        {
+            throw new QueryException(ErrorKind.Syntax, e.Text, e);
+        }
     }
 
     public void Dispose()

@@ -82,7 +82,7 @@ public sealed partial class Binder(ICatalog catalog)
     {
         ColumnReferenceSyntax column => string.Join('.', column.Parts.Select(p => p.Name)),
         PositionalReferenceSyntax positional => $"${positional.Index}",
-        _ => throw new QueryException(ErrorKind.NotImplemented, "default names of computed columns need the syntax printer; alias the expression"),
+        _ => Analytics.Sql.SyntaxPrinter.Print(expression),
     };
 
     // ---- INSERT ----------------------------------------------------------------------------------------------------
