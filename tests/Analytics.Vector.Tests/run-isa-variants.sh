@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs the kernel property tests (Category=Kernels) three times: with every ISA the machine has, without AVX-512
+# (Vector256/Vector128 paths), and without hardware intrinsics (scalar fallbacks), so each rung of the SIMD ladder
+# is compared with the scalar reference. Usage, from anywhere:
+#   tests/Analytics.Vector.Tests/run-isa-variants.sh [extra dotnet test arguments, e.g. -c Release]
+# Exits non-zero as soon as one variant fails.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+project="$here/Analytics.Vector.Tests.csproj"
+
+dotnet build "$project" -v q -nologo "$@"
+for variant in "" "DOTNET_EnableAVX512=0" "DOTNET_EnableHWIntrinsic=0"; do
+    echo "== kernels with ${variant:-all ISAs} =="
+    if [[ -z "$variant" ]]; then
+        dotnet test "$project" --no-build --filter Category=Kernels -nologo "$@"
+    else
+        env "$variant" dotnet test "$project" --no-build --filter Category=Kernels -nologo "$@"
+    fi
+done
