@@ -95,7 +95,7 @@ public static class TimestampFormat
     {
         nanos = 0;
         s = s.Trim();
-        if (s.Length < 20)
+        if (s.Length < 19)
         {
             return "expected an RFC 3339 timestamp such as 2024-01-31T12:00:00Z";
         }
