@@ -78,7 +78,7 @@ internal static class SyntaxDump
                 var firstProperty = true;
                 foreach (var property in node.GetType().GetProperties())
                 {
-                    if (property.Name is "Span" or "EqualityContract" || property.GetIndexParameters().Length > 0 || property.DeclaringType != node.GetType() && property.Name == "Name" && node is QualifiedNameSyntax)
+                    if (property.Name == "Span" || !property.CanWrite)
                     {
                         continue;
                     }
