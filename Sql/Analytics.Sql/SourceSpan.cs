@@ -8,5 +8,5 @@ public readonly record struct SourceSpan(int Start, int Length, int Line, int Co
 {
     public int End => Start + Length;
 
-    public override string ToString() => $"{Line}:{Column}+{Length}";
+    public override string ToString() => $"[{Start}..{End}) at {Line}:{Column}";
 }
