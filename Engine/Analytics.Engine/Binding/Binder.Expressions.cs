@@ -180,7 +180,7 @@ public sealed partial class Binder
         LogicalType type = input.Type;
         foreach (BoundExpression item in items)
         {
-            type = TypeRules.Unify(type, item.Type) ?? throw new QueryException(ErrorKind.Binder, $"cannot compare {input.Type} and {item.Type}");
+            type = TypeRules.UnifyWith(type, item) ?? throw new QueryException(ErrorKind.Binder, $"cannot compare {input.Type} and {item.Type}");
         }
         if (type.Id == TypeId.Null)
         {

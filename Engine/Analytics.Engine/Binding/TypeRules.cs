@@ -32,6 +32,40 @@ internal static class TypeRules
         return null;
     }
 
+    /// <summary>
+    /// The common type of two operands. Unlike <see cref="Unify"/>, an int/uint mix where one side is an integer
+    /// constant that fits the other side's type takes the other side's type (<c>u &gt; 5</c> stays uint, so large
+    /// uint values do not fail a conversion to int).
+    /// </summary>
+    public static LogicalType? UnifyOperands(BoundExpression left, BoundExpression right)
+    {
+        if ((left.Type.Id, right.Type.Id) is (TypeId.Int, TypeId.UInt) or (TypeId.UInt, TypeId.Int))
+        {
+            if (FitsIn(right, left.Type))
+            {
+                return left.Type;
+            }
+            if (FitsIn(left, right.Type))
+            {
+                return right.Type;
+            }
+        }
+        return Unify(left.Type, right.Type);
+    }
+
+    /// <summary><see cref="UnifyOperands"/> for a running type (IN lists): a fitting integer constant keeps the type.</summary>
+    public static LogicalType? UnifyWith(LogicalType type, BoundExpression expression) =>
+        (type.Id, expression.Type.Id) is (TypeId.Int, TypeId.UInt) or (TypeId.UInt, TypeId.Int) && FitsIn(expression, type)
+            ? type
+            : Unify(type, expression.Type);
+
+    private static bool FitsIn(BoundExpression expression, LogicalType type) => expression switch
+    {
+        BoundConstant { Value: long value } => type.Id != TypeId.UInt || value >= 0,
+        BoundConstant { Value: ulong value } => type.Id != TypeId.Int || value <= long.MaxValue,
+        _ => false,
+    };
+
     /// <summary>Converts to <paramref name="target"/> (a typed NULL constant for an untyped NULL).</summary>
     public static BoundExpression Coerce(BoundExpression expression, LogicalType target)
     {
@@ -39,9 +73,14 @@ internal static class TypeRules
         {
             return expression;
         }
-        if (expression is BoundConstant { Value: null })
+        switch (expression)
         {
-            return new BoundConstant(null, target);
+            case BoundConstant { Value: null }:
+                return new BoundConstant(null, target);
+            case BoundConstant { Value: long value } when target.Id == TypeId.UInt && value >= 0:
+                return new BoundConstant((ulong)value, target);
+            case BoundConstant { Value: ulong value } when target.Id == TypeId.Int && value <= long.MaxValue:
+                return new BoundConstant((long)value, target);
         }
         return new BoundCastExpression(expression, target, ErrorsAsNull: expression.Type.IsVariant);
     }
@@ -75,7 +114,7 @@ internal static class TypeRules
 
     private static BoundExpression Comparison(Expressions.BinaryOperator op, BoundExpression left, BoundExpression right)
     {
-        LogicalType? common = Unify(left.Type, right.Type);
+        LogicalType? common = UnifyOperands(left, right);
         if (common is not LogicalType type)
         {
             throw new QueryException(ErrorKind.Binder, $"cannot compare {left.Type} and {right.Type}");
@@ -118,7 +157,7 @@ internal static class TypeRules
         }
         if (left.Type.IsNumeric && right.Type.IsNumeric)
         {
-            LogicalType type = Unify(left.Type, right.Type)!.Value;
+            LogicalType type = UnifyOperands(left, right)!.Value;
             return new BoundBinaryExpression(op, Coerce(left, type), Coerce(right, type), type);
         }
         throw new QueryException(ErrorKind.Binder,

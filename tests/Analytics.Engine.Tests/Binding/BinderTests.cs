@@ -69,6 +69,10 @@ public class BinderTests
         Assert.Equal("a + c float", Schema("FROM t SELECT a + c"));
         Assert.Equal("Projection: a + u::int AS a + u", Explain("FROM t SELECT a + u").Split('\n')[0]);
         Assert.Equal("a / 2 int", Schema("FROM t SELECT a / 2"));
+        // An integer constant that fits takes the column's type instead of converting the column.
+        Assert.Equal("Filter: (u > 5) AND (u IN (1, 2))", Explain("FROM t WHERE u > 5 AND u IN (1, 2)").Split('\n')[0]);
+        Assert.Equal("u + 1 uint", Schema("FROM t SELECT u + 1"));
+        Assert.Equal("Projection: u::int + -1 AS u + -1", Explain("FROM t SELECT u + -1").Split('\n')[0]);
     }
 
     [Fact]

@@ -13,7 +13,9 @@ public sealed class LimitPushdownRule : IOptimizerRule
     public LogicalOperator Rewrite(LogicalOperator plan, OptimizerContext context)
     {
         LogicalOperator rebuilt = plan.Children.IsEmpty ? plan : plan.WithChildren([.. plan.Children.Select(c => Rewrite(c, context))]);
-        return rebuilt is LogicalLimit limit ? limit.WithChildren([WithScanLimit(limit.Input, limit.Limit + limit.Offset)]) : rebuilt;
+        return rebuilt is LogicalLimit limit && limit.Limit <= long.MaxValue - limit.Offset
+            ? limit.WithChildren([WithScanLimit(limit.Input, limit.Limit + limit.Offset)])
+            : rebuilt;
     }
 
     private static LogicalOperator WithScanLimit(LogicalOperator op, long rows) => op switch
