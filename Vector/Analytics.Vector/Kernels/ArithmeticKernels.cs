@@ -116,8 +116,9 @@ public static partial class ArithmeticKernels
 
     /// <summary>
     /// Vector-level arithmetic for flat and constant inputs (dictionary inputs must be flattened first with
-    /// <see cref="GatherKernels.Compact"/>). <paramref name="result"/> must be a flat vector of the operand type;
-    /// its validity becomes the AND of the inputs'. Int, UInt and Float operate on their own type; Timestamp and
+    /// <see cref="GatherKernels.Compact"/>). <paramref name="result"/> must be a vector of the operand type
+    /// not shared with the inputs; it becomes flat (constant when both inputs are constant, or when a constant input
+    /// is NULL) and its validity the AND of the inputs'. Int, UInt and Float operate on their own type; Timestamp and
     /// Interval are Int arithmetic on nanoseconds (the binder checks which combinations are legal).
     /// </summary>
     public static void Apply(ArithmeticKind kind, ColumnVector left, ColumnVector right, ColumnVector result, int count,
@@ -130,7 +131,8 @@ public static partial class ArithmeticKernels
         }
         if ((left.IsConstant && left.IsNullAt(0)) || (right.IsConstant && right.IsNullAt(0)))
         {
-            result.Validity.EnsureWritable(result.Capacity).Clear();
+            result.SetEncoding(VectorEncoding.Constant);
+            result.Validity.SetNull(0, result.Capacity);
             return;
         }
         ReadOnlySpan<ulong> validity = ValidityKernels.CombineInto(left, right, result, count);
@@ -202,14 +204,17 @@ public static partial class ArithmeticKernels
         }
         else if (left.IsConstant)
         {
+            result.SetEncoding(VectorEncoding.Flat);
             Apply<TOp, T>(left.GetData<T>()[0], right.GetData<T>(), result.GetData<T>(), count, selection, validity);
         }
         else if (right.IsConstant)
         {
+            result.SetEncoding(VectorEncoding.Flat);
             Apply<TOp, T>(left.GetData<T>(), right.GetData<T>()[0], result.GetData<T>(), count, selection, validity);
         }
         else
         {
+            result.SetEncoding(VectorEncoding.Flat);
             Apply<TOp, T>(left.GetData<T>(), right.GetData<T>(), result.GetData<T>(), count, selection, validity);
         }
     }

@@ -121,6 +121,19 @@ public static partial class SelectionKernels
     }
 
     /// <summary>
+    /// <see cref="SelectDictionaryBytesEqual(ReadOnlySpan{int}, ColumnVector, int, ReadOnlySpan{byte}, bool, int, ReadOnlySpan{int}, ReadOnlySpan{ulong}, Span{int})"/>
+    /// on a dictionary-encoded var-bytes vector whose dictionary holds exactly <c>Capacity</c> values (as the
+    /// storage layer builds them).
+    /// </summary>
+    public static int SelectDictionaryBytesEqual(ColumnVector column, ReadOnlySpan<byte> constant, bool negate, int count,
+        ReadOnlySpan<int> selection, Span<int> result)
+    {
+        ColumnVector dictionary = column.Dictionary!;
+        return SelectDictionaryBytesEqual(column.Codes, dictionary, dictionary.Capacity, constant, negate, count, selection,
+            column.Validity.ValidWords, result);
+    }
+
+    /// <summary>
     /// Selects rows whose dictionary code is marked in <paramref name="codeMatches"/> (non-zero = passes). Build the
     /// table by running any predicate once over the dictionary values; this is how non-equality predicates use
     /// dictionaries.

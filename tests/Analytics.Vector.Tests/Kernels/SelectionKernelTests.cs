@@ -164,6 +164,23 @@ public sealed class SelectionKernelTests
             int[] fromCodes = new int[c.Count];
             n = SelectionKernels.SelectDictionaryBytesEqual(codes, dictionary, words.Length, constant, negate, c.Count, c.Selection, c.LeftValidity, fromCodes);
             Assert.Equal(expected, fromCodes[..n]);
+            if (c.Length > 0)
+            {
+                var encoded = new ColumnVector(LogicalType.String, c.Length);
+                encoded.SetDictionary(dictionary);
+                codes.CopyTo(encoded.Codes);
+                for (int row = 0; row < c.Length; row++)
+                {
+                    if (!c.IsValid(c.LeftValidity, row))
+                    {
+                        encoded.Validity.SetNull(row, c.Length);
+                    }
+                }
+                int[] fromVector = new int[c.Count];
+                n = SelectionKernels.SelectDictionaryBytesEqual(encoded, constant, negate, c.Count, c.Selection, fromVector);
+                Assert.Equal(expected, fromVector[..n]);
+                encoded.Release();
+            }
         }
         byte[] table = new byte[words.Length];
         table[1] = table[3] = 1;
