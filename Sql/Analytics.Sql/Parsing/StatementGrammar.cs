@@ -7,8 +7,11 @@ using static Analytics.Sql.Parsing.Tokens;
 
 namespace Analytics.Sql.Parsing;
 
-/// <summary>Statements: queries (optionally ending in INSERT INTO), CREATE/DROP TABLE and EXPLAIN.</summary>
-internal static class StatementGrammar
+/// <summary>
+/// Statements: queries (optionally ending in INSERT INTO), EXPLAIN, DML and inspection here; DDL in
+/// <c>StatementGrammar.Ddl.cs</c> (methods only: every static parser field lives in this file so initialisation order is fixed).
+/// </summary>
+internal static partial class StatementGrammar
 {
     public static readonly Parser<StatementSyntax> Statement = ParseStatement;
 
@@ -23,38 +26,71 @@ internal static class StatementGrammar
 
     private static readonly Parser<ImmutableArray<TablePropertySyntax>> s_tableProperties = Parenthesized(s_tableProperty, allowEmpty: false);
 
+    private static readonly Parser<UpdateAssignmentSyntax> s_assignment = Node(
+        from column in Identifier
+        from assign in Symbol("=")
+        from value in Expression
+        select (Func<SourceSpan, UpdateAssignmentSyntax>)(span => new UpdateAssignmentSyntax(column, value, span)));
+
+    private static readonly Parser<ImmutableArray<UpdateAssignmentSyntax>> s_assignments = List(s_assignment);
+
+    /// <summary><c>( expr )</c> after CREATE INDEX … ON t; the blogs' <c>((expr))</c> is the same with inner parentheses.</summary>
+    private static readonly Parser<ExpressionSyntax> s_indexExpression =
+        from open in Symbol("(")
+        from expression in Expression
+        from close in Symbol(")")
+        select expression;
+
     private static IResult<StatementSyntax> ParseStatement(IInput input)
     {
         var at = In(input);
         var token = at.Token;
-        if (token.IsWord("create"))
+        if (token.Kind != TokenKind.Word)
         {
-            var next = at.After(token);
-            return next.Token.IsWord("table") ? ParseCreateTable(at, next.After(next.Token)) : Expect<StatementSyntax>(next, "'TABLE'");
+            return ParseQuery(at);
         }
 
-        if (token.IsWord("drop"))
+        var next = at.After(token);
+        switch (token.Value)
         {
-            var next = at.After(token);
-            return next.Token.IsWord("table") ? ParseDropTable(at, next.After(next.Token)) : Expect<StatementSyntax>(next, "'TABLE'");
-        }
-
-        if (token.IsWord("explain"))
-        {
-            var rest = at.After(token);
-            var analyze = rest.Token.IsWord("analyze");
-            if (analyze)
+            case "create":
+                return ParseCreate(at, next);
+            case "drop":
+                return ParseDrop(at, next);
+            case "explain":
             {
-                rest = rest.After(rest.Token);
+                var analyze = next.Token.IsWord("analyze");
+                var rest = analyze ? next.After(next.Token) : next;
+                var inner = ParseStatement(rest);
+                return inner.WasSuccessful
+                    ? Success<StatementSyntax>(new ExplainStatementSyntax(analyze, inner.Value, SpanBetween(at, inner.Remainder)), inner.Remainder)
+                    : inner;
             }
 
-            var inner = ParseStatement(rest);
-            return inner.WasSuccessful
-                ? Success<StatementSyntax>(new ExplainStatementSyntax(analyze, inner.Value, SpanBetween(at, inner.Remainder)), inner.Remainder)
-                : inner;
-        }
+            case "delete":
+                return ParseDelete(at, next);
+            case "update":
+                return ParseUpdate(at, next);
+            case "show":
+                return ParseShow(at, next);
+            case "describe":
+            {
+                if (!next.Token.IsWord("table"))
+                {
+                    return Expect<StatementSyntax>(next, "'TABLE'");
+                }
 
-        return ParseQuery(at);
+                var name = QualifiedName(next.After(next.Token));
+                return name.WasSuccessful
+                    ? Success<StatementSyntax>(new DescribeTableStatementSyntax(name.Value, SpanBetween(at, name.Remainder)), name.Remainder)
+                    : Fail<StatementSyntax, QualifiedNameSyntax>(name);
+            }
+
+            case "alter":
+                return next.Token.IsWord("table") ? ParseAlterTable(at, next.After(next.Token)) : Expect<StatementSyntax>(next, "'TABLE'");
+            default:
+                return ParseQuery(at);
+        }
     }
 
     private static IResult<StatementSyntax> ParseQuery(ScopeQlInput input)
@@ -86,6 +122,103 @@ internal static class StatementGrammar
         return Success<StatementSyntax>(new QueryStatementSyntax(pipeline.Value, insert, SpanBetween(input, rest)), rest);
     }
 
+    private static IResult<StatementSyntax> ParseDelete(ScopeQlInput start, ScopeQlInput afterDelete)
+    {
+        if (!afterDelete.Token.IsWord("from"))
+        {
+            return Expect<StatementSyntax>(afterDelete, "'FROM'");
+        }
+
+        var table = QualifiedName(afterDelete.After(afterDelete.Token));
+        if (!table.WasSuccessful)
+        {
+            return Fail<StatementSyntax, QualifiedNameSyntax>(table);
+        }
+
+        var where = ParseOptionalWhere(In(table.Remainder));
+        return where.WasSuccessful
+            ? Success<StatementSyntax>(new DeleteStatementSyntax(table.Value, where.Value, SpanBetween(start, where.Remainder)), where.Remainder)
+            : Fail<StatementSyntax, ExpressionSyntax?>(where);
+    }
+
+    private static IResult<StatementSyntax> ParseUpdate(ScopeQlInput start, ScopeQlInput afterUpdate)
+    {
+        var table = QualifiedName(afterUpdate);
+        if (!table.WasSuccessful)
+        {
+            return Fail<StatementSyntax, QualifiedNameSyntax>(table);
+        }
+
+        var set = In(table.Remainder);
+        if (!set.Token.IsWord("set"))
+        {
+            return Expect<StatementSyntax>(set, "'SET'");
+        }
+
+        var assignments = s_assignments(set.After(set.Token));
+        if (!assignments.WasSuccessful)
+        {
+            return Fail<StatementSyntax, ImmutableArray<UpdateAssignmentSyntax>>(assignments);
+        }
+
+        var where = ParseOptionalWhere(In(assignments.Remainder));
+        return where.WasSuccessful
+            ? Success<StatementSyntax>(new UpdateStatementSyntax(table.Value, assignments.Value, where.Value, SpanBetween(start, where.Remainder)), where.Remainder)
+            : Fail<StatementSyntax, ExpressionSyntax?>(where);
+    }
+
+    private static IResult<ExpressionSyntax?> ParseOptionalWhere(ScopeQlInput input)
+    {
+        if (!input.Token.IsWord("where"))
+        {
+            return Success<ExpressionSyntax?>(null, input);
+        }
+
+        var predicate = Expression(input.After(input.Token));
+        return predicate.WasSuccessful ? Success<ExpressionSyntax?>(predicate.Value, predicate.Remainder) : Fail<ExpressionSyntax?, ExpressionSyntax>(predicate);
+    }
+
+    private static IResult<StatementSyntax> ParseShow(ScopeQlInput start, ScopeQlInput afterShow)
+    {
+        var rest = afterShow;
+        var full = rest.Token.IsWord("full");
+        if (full)
+        {
+            rest = rest.After(rest.Token);
+        }
+
+        ShowKind? kind = rest.Token.Kind != TokenKind.Word ? null : rest.Token.Value switch
+        {
+            "databases" => ShowKind.Databases,
+            "schemas" => ShowKind.Schemas,
+            "tables" => ShowKind.Tables,
+            "views" => ShowKind.Views,
+            "jobs" => ShowKind.Jobs,
+            "statements" => ShowKind.Statements,
+            _ => null,
+        };
+        if (kind is null)
+        {
+            return Result.Failure<StatementSyntax>(rest, "syntax error", ["'DATABASES'", "'SCHEMAS'", "'TABLES'", "'VIEWS'", "'JOBS'", "'STATEMENTS'"]);
+        }
+
+        rest = rest.After(rest.Token);
+        QualifiedNameSyntax? scope = null;
+        if (rest.Token.IsWord("in"))
+        {
+            var name = QualifiedName(rest.After(rest.Token));
+            if (!name.WasSuccessful)
+            {
+                return Fail<StatementSyntax, QualifiedNameSyntax>(name);
+            }
+
+            scope = name.Value;
+            rest = In(name.Remainder);
+        }
+
+        return Success<StatementSyntax>(new ShowStatementSyntax(kind.Value, full, scope, SpanBetween(start, rest)), rest);
+    }
+
     private static IResult<InsertTargetSyntax> ParseInsertTarget(ScopeQlInput insertKeyword)
     {
         var into = insertKeyword.After(insertKeyword.Token);
@@ -115,231 +248,5 @@ internal static class StatementGrammar
         }
 
         return Success(new InsertTargetSyntax(table.Value, columns, SpanBetween(insertKeyword, rest)), rest);
-    }
-
-    /// <summary>Consumes <c>IF [NOT] EXISTS</c> when present; <paramref name="negated"/> says which form is legal.</summary>
-    private static IResult<bool> ParseIfExists(ScopeQlInput input, bool negated)
-    {
-        if (!input.Token.IsWord("if"))
-        {
-            return Success(false, input);
-        }
-
-        var rest = input.After(input.Token);
-        if (negated)
-        {
-            if (!rest.Token.IsWord("not"))
-            {
-                return Expect<bool>(rest, "'NOT'");
-            }
-
-            rest = rest.After(rest.Token);
-        }
-
-        return rest.Token.IsWord("exists") ? Success(true, rest.After(rest.Token)) : Expect<bool>(rest, "'EXISTS'");
-    }
-
-    private static IResult<StatementSyntax> ParseDropTable(ScopeQlInput start, ScopeQlInput afterTable)
-    {
-        var ifExists = ParseIfExists(afterTable, negated: false);
-        if (!ifExists.WasSuccessful)
-        {
-            return Fail<StatementSyntax, bool>(ifExists);
-        }
-
-        var name = QualifiedName(ifExists.Remainder);
-        return name.WasSuccessful
-            ? Success<StatementSyntax>(new DropTableStatementSyntax(ifExists.Value, name.Value, SpanBetween(start, name.Remainder)), name.Remainder)
-            : Fail<StatementSyntax, QualifiedNameSyntax>(name);
-    }
-
-    private static IResult<StatementSyntax> ParseCreateTable(ScopeQlInput start, ScopeQlInput afterTable)
-    {
-        var ifNotExists = ParseIfExists(afterTable, negated: true);
-        if (!ifNotExists.WasSuccessful)
-        {
-            return Fail<StatementSyntax, bool>(ifNotExists);
-        }
-
-        var name = QualifiedName(ifNotExists.Remainder);
-        if (!name.WasSuccessful)
-        {
-            return Fail<StatementSyntax, QualifiedNameSyntax>(name);
-        }
-
-        var columns = s_columnDefinitions(name.Remainder);
-        if (!columns.WasSuccessful)
-        {
-            return Fail<StatementSyntax, ImmutableArray<ColumnDefinitionSyntax>>(columns);
-        }
-
-        ImmutableArray<ExpressionSyntax>? partitionBy = null;
-        ImmutableArray<ExpressionSyntax>? clusterBy = null;
-        DistinctOnClauseSyntax? distinctOn = null;
-        string? comment = null;
-        ImmutableArray<TablePropertySyntax>? properties = null;
-        var rest = In(columns.Remainder);
-        while (true)
-        {
-            var token = rest.Token;
-            var option = token.Kind == TokenKind.Word ? token.Value : null;
-            var duplicate = option switch
-            {
-                "partition" => partitionBy is not null,
-                "cluster" => clusterBy is not null,
-                "distinct" => distinctOn is not null,
-                "comment" => comment is not null,
-                "with" => properties is not null,
-                _ => false,
-            };
-            if (duplicate)
-            {
-                return Error<StatementSyntax>(rest, $"{option!.ToUpperInvariant()} is given more than once");
-            }
-
-            switch (option)
-            {
-                case "partition":
-                case "cluster":
-                {
-                    var keys = ParseKeywordBy(rest, ExpressionList);
-                    if (!keys.WasSuccessful)
-                    {
-                        return Fail<StatementSyntax, ImmutableArray<ExpressionSyntax>>(keys);
-                    }
-
-                    if (option == "partition")
-                    {
-                        partitionBy = keys.Value;
-                    }
-                    else
-                    {
-                        clusterBy = keys.Value;
-                    }
-
-                    rest = In(keys.Remainder);
-                    continue;
-                }
-
-                case "distinct":
-                {
-                    var clause = DistinctOn(rest);
-                    if (!clause.WasSuccessful)
-                    {
-                        return Fail<StatementSyntax, DistinctOnClauseSyntax>(clause);
-                    }
-
-                    distinctOn = clause.Value;
-                    rest = In(clause.Remainder);
-                    continue;
-                }
-
-                case "comment":
-                {
-                    var afterComment = rest.After(token);
-                    var text = StringLiteral(afterComment.Token.IsSymbol("=") ? afterComment.After(afterComment.Token) : afterComment);
-                    if (!text.WasSuccessful)
-                    {
-                        return Fail<StatementSyntax, Token>(text);
-                    }
-
-                    comment = text.Value.Value;
-                    rest = In(text.Remainder);
-                    continue;
-                }
-
-                case "with":
-                {
-                    var listed = s_tableProperties(rest.After(token));
-                    if (!listed.WasSuccessful)
-                    {
-                        return Fail<StatementSyntax, ImmutableArray<TablePropertySyntax>>(listed);
-                    }
-
-                    properties = listed.Value;
-                    rest = In(listed.Remainder);
-                    continue;
-                }
-            }
-
-            break;
-        }
-
-        return Success<StatementSyntax>(
-            new CreateTableStatementSyntax(
-                ifNotExists.Value,
-                name.Value,
-                columns.Value,
-                partitionBy ?? ImmutableArray<ExpressionSyntax>.Empty,
-                clusterBy ?? ImmutableArray<ExpressionSyntax>.Empty,
-                distinctOn,
-                comment,
-                properties ?? ImmutableArray<TablePropertySyntax>.Empty,
-                SpanBetween(start, rest)),
-            rest);
-    }
-
-    /// <summary><c>KEYWORD BY list</c>, starting at the keyword.</summary>
-    private static IResult<ImmutableArray<T>> ParseKeywordBy<T>(ScopeQlInput input, Parser<ImmutableArray<T>> list)
-    {
-        var by = input.After(input.Token);
-        return by.Token.IsWord("by") ? list(by.After(by.Token)) : Expect<ImmutableArray<T>>(by, "'BY'");
-    }
-
-    private static IResult<ColumnDefinitionSyntax> ParseColumnDefinition(IInput input)
-    {
-        var name = Identifier(input);
-        if (!name.WasSuccessful)
-        {
-            return Fail<ColumnDefinitionSyntax, IdentifierSyntax>(name);
-        }
-
-        var type = TypeName(name.Remainder);
-        if (!type.WasSuccessful)
-        {
-            return Fail<ColumnDefinitionSyntax, TypeNameSyntax>(type);
-        }
-
-        bool? nullable = null;
-        string? comment = null;
-        var rest = In(type.Remainder);
-        while (true)
-        {
-            var token = rest.Token;
-            if (nullable is null && token.IsWord("null"))
-            {
-                nullable = true;
-                rest = rest.After(token);
-            }
-            else if (nullable is null && token.IsWord("not"))
-            {
-                var next = rest.After(token);
-                if (!next.Token.IsWord("null"))
-                {
-                    return Expect<ColumnDefinitionSyntax>(next, "'NULL'");
-                }
-
-                nullable = false;
-                rest = next.After(next.Token);
-            }
-            else if (comment is null && token.IsWord("comment"))
-            {
-                var afterComment = rest.After(token);
-                var text = StringLiteral(afterComment.Token.IsSymbol("=") ? afterComment.After(afterComment.Token) : afterComment);
-                if (!text.WasSuccessful)
-                {
-                    return Fail<ColumnDefinitionSyntax, Token>(text);
-                }
-
-                comment = text.Value.Value;
-                rest = In(text.Remainder);
-            }
-            else
-            {
-                break;
-            }
-        }
-
-        return Success(new ColumnDefinitionSyntax(name.Value, type.Value, nullable, comment, SpanBetween(input, rest)), rest);
     }
 }

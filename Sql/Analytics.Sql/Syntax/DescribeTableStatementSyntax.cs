@@ -1,0 +1,4 @@
+namespace Analytics.Sql.Syntax;
+
+/// <summary><c>DESCRIBE TABLE name</c>.</summary>
+public sealed record DescribeTableStatementSyntax(QualifiedNameSyntax Name, SourceSpan Span) : StatementSyntax(Span);

@@ -1,0 +1,12 @@
+namespace Analytics.Sql.Syntax;
+
+/// <summary>What a SHOW statement lists.</summary>
+public enum ShowKind
+{
+    Databases,
+    Schemas,
+    Tables,
+    Views,
+    Jobs,
+    Statements,
+}
