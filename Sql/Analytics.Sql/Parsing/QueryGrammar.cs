@@ -464,7 +464,6 @@ internal static class QueryGrammar
     {
         var at = In(input);
         var token = at.Token;
-        IResult<TableReferenceSyntax> relation;
         if (token.IsSymbol("("))
         {
             var query = ParseNonEmptyPipeline(at.After(token));
@@ -490,14 +489,13 @@ internal static class QueryGrammar
                 return Fail<TableReferenceSyntax, FunctionCallSyntax>(call);
             }
 
-            relation = WithAlias(input, call.Remainder, alias => new TableFunctionSyntax(call.Value, alias, default));
-            return relation;
+            return WithAlias(input, call.Remainder, alias => new TableFunctionSyntax(call.Value, alias, default));
         }
 
         var name = QualifiedName(input);
         if (!name.WasSuccessful)
         {
-            return Expect<TableReferenceSyntax>(input, "table name");
+            return name.Remainder.Equals(input) ? Expect<TableReferenceSyntax>(input, "table name") : Fail<TableReferenceSyntax, QualifiedNameSyntax>(name);
         }
 
         return WithAlias(input, name.Remainder, alias => new NamedTableSyntax(name.Value, alias, default));
