@@ -136,6 +136,65 @@ internal sealed class DatabaseCatalog : ICatalog
         }
     }
 
+    /// <summary>DROP SCHEMA: only an empty schema can be dropped (there is no CASCADE).</summary>
+    public bool DropSchema(string? database, string schema, bool ifExists)
+    {
+        lock (_lock)
+        {
+            string db = database ?? QualifiedName.DefaultDatabase;
+            if (!_schemas.ContainsKey(SchemaKey(db, schema)))
+            {
+                return ifExists ? false : throw new QueryException(ErrorKind.Catalog, $"schema \"{db}.{schema}\" does not exist");
+            }
+            if (_tables.Values.Any(t => Same(t.Database, db) && Same(t.SchemaName, schema)))
+            {
+                throw new QueryException(ErrorKind.Catalog, $"schema \"{db}.{schema}\" is not empty");
+            }
+            List<(string, string)> schemas = [.. _schemas.Values.Where(s => !(Same(s.Database, db) && Same(s.Schema, schema)))];
+            _storage.SaveNamespaces(new CatalogSnapshot(schemas, []));
+            _schemas.Remove(SchemaKey(db, schema));
+            return true;
+        }
+    }
+
+    /// <summary>DROP DATABASE: only a database without tables can be dropped; its schemas go with it.</summary>
+    public bool DropDatabase(string database, bool ifExists)
+    {
+        lock (_lock)
+        {
+            if (!_databases.Contains(database))
+            {
+                return ifExists ? false : throw new QueryException(ErrorKind.Catalog, $"database \"{database}\" does not exist");
+            }
+            if (_tables.Values.Any(t => Same(t.Database, database)))
+            {
+                throw new QueryException(ErrorKind.Catalog, $"database \"{database}\" is not empty");
+            }
+            List<(string, string)> schemas = [.. _schemas.Values.Where(s => !Same(s.Database, database))];
+            _storage.SaveNamespaces(new CatalogSnapshot(schemas, []));
+            foreach ((string Database, string Schema) removed in _schemas.Values.Where(s => Same(s.Database, database)).ToList())
+            {
+                _schemas.Remove(SchemaKey(removed.Database, removed.Schema));
+            }
+            _databases.Remove(database);
+            return true;
+        }
+    }
+
+    /// <summary>All schemas as (database, schema), ordered.</summary>
+    public IReadOnlyList<(string Database, string Schema)> Schemas
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _schemas.Values.OrderBy(s => s.Database, StringComparer.Ordinal).ThenBy(s => s.Schema, StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
     public static QueryException TableDoesNotExist(QualifiedName name) =>
         new(ErrorKind.Catalog, $"table \"{name}\" does not exist");
 }

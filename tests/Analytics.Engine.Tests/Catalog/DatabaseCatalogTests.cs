@@ -66,6 +66,25 @@ public class DatabaseCatalogTests
     }
 
     [Fact]
+    public void Only_empty_schemas_and_databases_can_be_dropped()
+    {
+        DatabaseCatalog catalog = NewCatalog();
+        catalog.CreateDatabase("sales", ifNotExists: false);
+        catalog.CreateTable(new QualifiedName("sales", "public", "t"), s_columns, TableProperties.None, ifNotExists: false);
+
+        Assert.Equal("Catalog Error: database \"sales\" is not empty",
+            Assert.Throws<QueryException>(() => catalog.DropDatabase("sales", ifExists: false)).Message);
+        Assert.Equal("Catalog Error: schema \"sales.public\" is not empty",
+            Assert.Throws<QueryException>(() => catalog.DropSchema("sales", "public", ifExists: false)).Message);
+        catalog.DropTable(new QualifiedName("sales", "public", "t"), ifExists: false);
+        Assert.True(catalog.DropDatabase("sales", ifExists: false));
+        Assert.Equal([("scopedb", "public")], catalog.Schemas.ToArray());
+        Assert.False(catalog.DropDatabase("sales", ifExists: true));
+        Assert.Equal("Catalog Error: schema \"scopedb.nope\" does not exist",
+            Assert.Throws<QueryException>(() => catalog.DropSchema(null, "nope", ifExists: false)).Message);
+    }
+
+    [Fact]
     public void Concurrent_creates_of_one_name_succeed_exactly_once()
     {
         DatabaseCatalog catalog = NewCatalog();
