@@ -130,6 +130,14 @@ public class ExpressionParsingTests
     [InlineData("CASE WHEN a THEN 1 WHEN b THEN 2 ELSE 3 END", "(case (when a 1) (when b 2) (else 3))")]
     public void Case_has_simple_and_searched_forms(string text, string expected) => Assert.Equal(expected, Expr(text));
 
+    [Theory]
+    [InlineData("a[0:3]", "(call array_slice a 0 3 null)")]
+    [InlineData("a[:2]", "(call array_slice a null 2 null)")]
+    [InlineData("a[1:]", "(call array_slice a 1 null null)")]
+    [InlineData("a[:]", "(call array_slice a null null null)")]
+    [InlineData("v['k'][-2:][0]", "(sub (call array_slice (sub v 'k') (negate 2) null null) 0)")]
+    public void Slices_are_sugar_for_array_slice(string text, string expected) => Assert.Equal(expected, Expr(text));
+
     [Fact]
     public void Comments_are_trivia()
     {

@@ -120,4 +120,53 @@ public class ParseErrorTests
         var error = Error("\tSELECT ,");
         Assert.Equal("Syntax Error: unexpected ',', expected expression at line 1, column 9\n\tSELECT ,\n\t       ^", error.Message);
     }
+
+    [Fact]
+    public void Unclosed_subscript_expects_bracket_or_colon()
+    {
+        var error = Error("SELECT a[1");
+        Assert.Equal("unexpected end of input, expected ']' or ':' at line 1, column 11\nSELECT a[1\n          ^", error.Text);
+    }
+
+    [Fact]
+    public void Sample_percentage_above_100_is_rejected()
+    {
+        var error = Error("FROM t SAMPLE 100.5 PERCENT");
+        Assert.Equal("SAMPLE percentage must be between 0 and 100 at line 1, column 15\nFROM t SAMPLE 100.5 PERCENT\n              ^", error.Text);
+    }
+
+    [Fact]
+    public void Odd_hex_digits_in_binary_literal()
+    {
+        var error = Error("SELECT x'ABC'");
+        Assert.Equal("binary literal must hold an even number of hex digits at line 1, column 8\nSELECT x'ABC'\n       ^", error.Text);
+    }
+
+    [Fact]
+    public void Integer_literal_out_of_range()
+    {
+        var error = Error("SELECT 18446744073709551616");
+        Assert.Equal("integer literal out of range at line 1, column 8\nSELECT 18446744073709551616\n       ^", error.Text);
+    }
+
+    [Fact]
+    public void Unterminated_block_comment()
+    {
+        var error = Error("SELECT 1 /* open");
+        Assert.Equal("unterminated block comment at line 1, column 10\nSELECT 1 /* open\n         ^", error.Text);
+    }
+
+    [Fact]
+    public void If_not_exists_needs_exists()
+    {
+        var error = Error("CREATE TABLE IF NOT t (a int)");
+        Assert.Equal("unexpected 't', expected 'EXISTS' at line 1, column 21\nCREATE TABLE IF NOT t (a int)\n                    ^", error.Text);
+    }
+
+    [Fact]
+    public void Subquery_source_must_not_be_empty()
+    {
+        var error = Error("FROM () AS x");
+        Assert.Equal("unexpected ')', expected query at line 1, column 7\nFROM () AS x\n      ^", error.Text);
+    }
 }

@@ -289,26 +289,78 @@ internal static class ExpressionGrammar
             }
             else if (token.IsSymbol("["))
             {
-                var index = ParseExpression(rest.After(token));
-                if (!index.WasSuccessful)
+                var subscript = ParseSubscript(value, token, rest.After(token));
+                if (!subscript.WasSuccessful)
                 {
-                    return index;
+                    return subscript;
                 }
 
-                var close = s_closeBracket(index.Remainder);
-                if (!close.WasSuccessful)
-                {
-                    return Fail<ExpressionSyntax, Token>(close);
-                }
-
-                value = new SubscriptExpressionSyntax(value, index.Value, Join(value.Span, close.Value.Span));
-                rest = In(close.Remainder);
+                value = subscript.Value;
+                rest = In(subscript.Remainder);
             }
             else
             {
                 return Success(value, rest);
             }
         }
+    }
+
+    /// <summary>
+    /// <c>[index]</c>, or the slice <c>[start:end]</c> (either bound optional), which is sugar for
+    /// <c>array_slice(target, start, end, NULL)</c> (scopeql.md Q10, an extension).
+    /// </summary>
+    private static IResult<ExpressionSyntax> ParseSubscript(ExpressionSyntax target, Token open, ScopeQlInput afterOpen)
+    {
+        var rest = afterOpen;
+        ExpressionSyntax? start = null;
+        if (!rest.Token.IsSymbol(":"))
+        {
+            var index = ParseExpression(rest);
+            if (!index.WasSuccessful)
+            {
+                return index;
+            }
+
+            start = index.Value;
+            rest = In(index.Remainder);
+            if (!rest.Token.IsSymbol(":"))
+            {
+                var closeIndex = s_closeBracket(rest);
+                return closeIndex.WasSuccessful
+                    ? Success<ExpressionSyntax>(new SubscriptExpressionSyntax(target, start, Join(target.Span, closeIndex.Value.Span)), closeIndex.Remainder)
+                    : Result.Failure<ExpressionSyntax>(rest, "syntax error", ["']'", "':'"]);
+            }
+        }
+
+        var colon = rest.Token;
+        rest = rest.After(colon);
+        ExpressionSyntax? end = null;
+        if (!rest.Token.IsSymbol("]"))
+        {
+            var bound = ParseExpression(rest);
+            if (!bound.WasSuccessful)
+            {
+                return bound;
+            }
+
+            end = bound.Value;
+            rest = In(bound.Remainder);
+        }
+
+        var close = s_closeBracket(rest);
+        if (!close.WasSuccessful)
+        {
+            return Fail<ExpressionSyntax, Token>(close);
+        }
+
+        var sliceSpan = Join(open.Span, close.Value.Span);
+        var arguments = ImmutableArray.Create(
+            new ArgumentSyntax(null, target, target.Span),
+            new ArgumentSyntax(null, start ?? new NullLiteralSyntax(colon.Span), start?.Span ?? colon.Span),
+            new ArgumentSyntax(null, end ?? new NullLiteralSyntax(colon.Span), end?.Span ?? colon.Span),
+            new ArgumentSyntax(null, new NullLiteralSyntax(sliceSpan), sliceSpan));
+        var name = new IdentifierSyntax("array_slice", false, sliceSpan);
+        return Success<ExpressionSyntax>(new FunctionCallSyntax(name, arguments, false, Join(target.Span, close.Value.Span)), close.Remainder);
     }
 
     private static IResult<ExpressionSyntax> ParsePrimary(IInput input)
