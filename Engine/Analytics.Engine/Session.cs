@@ -47,6 +47,18 @@ public sealed class Session : IDisposable
             case BoundDropTableStatement drop:
                 Database.Catalog.DropTable(drop.Name, drop.IfExists);
                 return ExecutionBridge.Completed(StatementKind.Ddl, 0);
+            case BoundCreateDatabaseStatement create:
+                Database.Catalog.CreateDatabase(create.Name, create.IfNotExists);
+                return ExecutionBridge.Completed(StatementKind.Ddl, 0);
+            case BoundDropDatabaseStatement drop:
+                Database.Catalog.DropDatabase(drop.Name, drop.IfExists);
+                return ExecutionBridge.Completed(StatementKind.Ddl, 0);
+            case BoundCreateSchemaStatement create:
+                Database.Catalog.CreateSchema(create.Database, create.Name, create.IfNotExists);
+                return ExecutionBridge.Completed(StatementKind.Ddl, 0);
+            case BoundDropSchemaStatement drop:
+                Database.Catalog.DropSchema(drop.Database, drop.Name, drop.IfExists);
+                return ExecutionBridge.Completed(StatementKind.Ddl, 0);
             case BoundQueryStatement query:
                 return ExecutionBridge.Execute(Optimize(query.Plan), query.Kind, Database, cancellationToken);
             case BoundExplainStatement explain:

@@ -23,6 +23,12 @@ public sealed partial class Binder(ICatalog catalog)
         CreateTableStatementSyntax create => BindCreateTable(create),
         DropTableStatementSyntax drop => new BoundDropTableStatement(ToQualifiedName(drop.Name), drop.IfExists),
         ExplainStatementSyntax explain => BindExplain(explain),
+        CreateDatabaseStatementSyntax create => new BoundCreateDatabaseStatement(create.Name.Name, create.IfNotExists),
+        DropDatabaseStatementSyntax drop => new BoundDropDatabaseStatement(drop.Name.Name, drop.IfExists),
+        CreateSchemaStatementSyntax create => BindCreateSchema(create),
+        DropSchemaStatementSyntax drop => BindDropSchema(drop),
+        ShowStatementSyntax show => BindShow(show),
+        DescribeTableStatementSyntax describe => BindDescribe(describe),
         _ => throw new QueryException(ErrorKind.NotImplemented, $"statement {statement.GetType().Name.Replace("StatementSyntax", "", StringComparison.Ordinal)} is not supported yet"),
     };
 

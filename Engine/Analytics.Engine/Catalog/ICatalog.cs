@@ -8,4 +8,10 @@ public interface ICatalog
     bool TryGetTable(QualifiedName name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TableEntry? table);
 
     IFunctionCatalog Functions { get; }
+
+    /// <summary>All tables, ordered by qualified name (SHOW TABLES).</summary>
+    IReadOnlyList<TableEntry> Tables { get; }
+
+    /// <summary>All schemas as (database, schema), ordered (SHOW SCHEMAS / DATABASES).</summary>
+    IReadOnlyList<(string Database, string Schema)> Schemas { get; }
 }

@@ -206,4 +206,31 @@ public class BinderTests
         Assert.Equal("h", create.Properties.ColumnComments["host"]);
         Assert.Equal("Binder Error: column \"a\" specified more than once", Error("CREATE TABLE x (a int, a string)"));
     }
+
+    [Fact]
+    public void Show_and_describe_read_the_catalog_into_constant_rows()
+    {
+        _catalog.CreateSchema(null, "logs", ifNotExists: false);
+        Assert.Equal("""
+            Values: 1 rows
+            """, string.Join("\n", LogicalPlanPrinter.Print(Plan("SHOW TABLES"))));
+        LogicalValues describe = Assert.IsType<LogicalValues>(Plan("DESCRIBE TABLE t"));
+        Assert.Equal("column_name string, data_type string, comment string", describe.Schema.ToString());
+        Assert.Equal(["a int", "b string", "c float", "ts timestamp", "u uint"],
+            describe.Rows.Select(r => $"{((Expressions.BoundConstant)r[0]).Value} {((Expressions.BoundConstant)r[1]).Value}").ToArray());
+        LogicalValues schemas = Assert.IsType<LogicalValues>(Plan("SHOW SCHEMAS"));
+        Assert.Equal(["logs", "public"], schemas.Rows.Select(r => (string)((Expressions.BoundConstant)r[1]).Value!).ToArray());
+        Assert.Equal(StatementKind.Show, Bind("SHOW DATABASES").Kind);
+        Assert.Empty(Assert.IsType<LogicalValues>(Plan("SHOW TABLES IN logs")).Rows);
+        Assert.Equal("Catalog Error: table \"nope\" does not exist", Error("DESCRIBE TABLE nope"));
+    }
+
+    [Fact]
+    public void Schema_and_database_ddl_bind_names()
+    {
+        Assert.Equal(new BoundCreateSchemaStatement("db", "s", true), Bind("CREATE SCHEMA IF NOT EXISTS db.s"));
+        Assert.Equal(new BoundDropSchemaStatement(null, "s", false), Bind("DROP SCHEMA s"));
+        Assert.Equal(new BoundCreateDatabaseStatement("db", false), Bind("CREATE DATABASE db"));
+        Assert.Equal(new BoundDropDatabaseStatement("db", true), Bind("DROP DATABASE IF EXISTS db"));
+    }
 }

@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using Analytics.Engine.Catalog;
+using Analytics.Engine.Expressions;
+using Analytics.Engine.Planning;
+using Analytics.Errors;
+using Analytics.Sql.Syntax;
+using Analytics.Vector.Types;
+
+namespace Analytics.Engine.Binding;
+
+/// <summary>Catalog inspection statements, bound to constant rows read from the catalog at bind time.</summary>
+public sealed partial class Binder
+{
+    private static (string? Database, string Schema) SchemaName(QualifiedNameSyntax name) => name.Parts.Length switch
+    {
+        1 => (null, name.Parts[0].Name),
+        2 => (name.Parts[0].Name, name.Parts[1].Name),
+        _ => throw new QueryException(ErrorKind.Binder, $"invalid schema name \"{string.Join('.', name.Parts.Select(p => p.Name))}\""),
+    };
+
+    private static BoundCreateSchemaStatement BindCreateSchema(CreateSchemaStatementSyntax create)
+    {
+        (string? database, string schema) = SchemaName(create.Name);
+        return new BoundCreateSchemaStatement(database, schema, create.IfNotExists);
+    }
+
+    private static BoundDropSchemaStatement BindDropSchema(DropSchemaStatementSyntax drop)
+    {
+        (string? database, string schema) = SchemaName(drop.Name);
+        return new BoundDropSchemaStatement(database, schema, drop.IfExists);
+    }
+
+    private BoundQueryStatement BindShow(ShowStatementSyntax show)
+    {
+        switch (show.Kind)
+        {
+            case ShowKind.Databases:
+                return Rows(["database_name"], [.. catalog.Schemas.Select(s => s.Database).Distinct(StringComparer.Ordinal).Select(d => new string?[] { d })]);
+            case ShowKind.Schemas:
+            {
+                string? database = show.In is null ? null : string.Join('.', show.In.Parts.Select(p => p.Name));
+                return Rows(["database_name", "schema_name"],
+                    [.. catalog.Schemas.Where(s => database is null || Same(s.Database, database)).Select(s => new string?[] { s.Database, s.Schema })]);
+            }
+            case ShowKind.Tables:
+            {
+                (string? database, string schema) = show.In is null ? (null, QualifiedName.DefaultSchema) : SchemaName(show.In);
+                string db = database ?? QualifiedName.DefaultDatabase;
+                IEnumerable<TableEntry> tables = catalog.Tables.Where(t => Same(t.Database, db) && Same(t.SchemaName, schema));
+                return show.Full
+                    ? Rows(["database_name", "schema_name", "table_name", "comment"],
+                        [.. tables.Select(t => new string?[] { t.Database, t.SchemaName, t.Name, t.Properties.Comment })])
+                    : Rows(["table_name"], [.. tables.Select(t => new string?[] { t.Name })]);
+            }
+            default:
+                throw NotSupported($"SHOW {show.Kind.ToString().ToUpperInvariant()}");
+        }
+    }
+
+    private BoundQueryStatement BindDescribe(DescribeTableStatementSyntax describe)
+    {
+        TableEntry table = LookupTable(describe.Name);
+        return Rows(["column_name", "data_type", "comment"],
+            [.. table.Schema.Fields.Select(f => new string?[]
+            {
+                f.Name, f.Type.Name, table.Properties.ColumnComments.TryGetValue(f.Name, out string? comment) ? comment : null,
+            })]);
+    }
+
+    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private static BoundQueryStatement Rows(string[] columns, List<string?[]> rows)
+    {
+        BatchSchema schema = new(columns.Select(c => new Field(c, LogicalType.String)).ToImmutableArray());
+        ImmutableArray<ImmutableArray<BoundExpression>> cells =
+            [.. rows.Select(r => r.Select(v => (BoundExpression)new BoundConstant(v, LogicalType.String)).ToImmutableArray())];
+        return new BoundQueryStatement(new LogicalValues(schema, cells), StatementKind.Show);
+    }
+}
