@@ -42,12 +42,6 @@ public interface IOrderKey<T, TKey>
     static abstract Vector256<TKey> Key(Vector256<T> values);
 
     static abstract Vector512<TKey> Key(Vector512<T> values);
-
-    static abstract Vector128<T> FromKey(Vector128<TKey> keys);
-
-    static abstract Vector256<T> FromKey(Vector256<TKey> keys);
-
-    static abstract Vector512<T> FromKey(Vector512<TKey> keys);
 }
 
 /// <summary>Integers are their own order key.</summary>
@@ -63,12 +57,6 @@ public readonly struct IdentityOrderKey<T> : IOrderKey<T, T>
     public static Vector256<T> Key(Vector256<T> values) => values;
 
     public static Vector512<T> Key(Vector512<T> values) => values;
-
-    public static Vector128<T> FromKey(Vector128<T> keys) => keys;
-
-    public static Vector256<T> FromKey(Vector256<T> keys) => keys;
-
-    public static Vector512<T> FromKey(Vector512<T> keys) => keys;
 }
 
 /// <summary>
@@ -120,15 +108,6 @@ public readonly struct DoubleOrderKey : IOrderKey<double, long>
             Vector512.Equals(zeroed, zeroed), zeroed, Vector512.Create(CanonicalNaN)).AsInt64();
         return bits ^ (Vector512.ShiftRightArithmetic(bits, 63) & Vector512.Create(long.MaxValue));
     }
-
-    public static Vector128<double> FromKey(Vector128<long> keys) =>
-        (keys ^ (Vector128.ShiftRightArithmetic(keys, 63) & Vector128.Create(long.MaxValue))).AsDouble();
-
-    public static Vector256<double> FromKey(Vector256<long> keys) =>
-        (keys ^ (Vector256.ShiftRightArithmetic(keys, 63) & Vector256.Create(long.MaxValue))).AsDouble();
-
-    public static Vector512<double> FromKey(Vector512<long> keys) =>
-        (keys ^ (Vector512.ShiftRightArithmetic(keys, 63) & Vector512.Create(long.MaxValue))).AsDouble();
 }
 
 /// <summary>Bit and index helpers shared by the kernels.</summary>

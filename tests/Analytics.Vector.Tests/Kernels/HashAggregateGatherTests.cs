@@ -230,6 +230,30 @@ public sealed class HashAggregateGatherTests
     }
 
     [Fact]
+    public void CopyBytesAppendsRowsInOrder()
+    {
+        var source = new ColumnVector(LogicalType.Binary, 4);
+        byte[][] values = [[1, 2, 3], [], [0xFF], [9, 9]];
+        for (int row = 0; row < values.Length; row++)
+        {
+            ValueWriter.SetValue(source, row, values[row]);
+        }
+        var destination = new ColumnVector(LogicalType.Binary, 8);
+        ValueWriter.SetValue(destination, 0, new byte[] { 7 });
+        GatherKernels.CopyBytes(source, [3, 0, 2, 0], destination, 2);
+        destination.FinishBytes(6);
+        Assert.Equal(new byte[] { 7 }, ValueReader.GetValue(destination, 0));
+        Assert.Equal(Array.Empty<byte>(), ValueReader.GetValue(destination, 1));
+        Assert.Equal(new byte[] { 9, 9 }, ValueReader.GetValue(destination, 2));
+        Assert.Equal(new byte[] { 1, 2, 3 }, ValueReader.GetValue(destination, 3));
+        Assert.Equal(new byte[] { 0xFF }, ValueReader.GetValue(destination, 4));
+        Assert.Equal(new byte[] { 1, 2, 3 }, ValueReader.GetValue(destination, 5));
+        Assert.Equal("010203", ValueFormatter.Format(destination, 5));
+        source.Release();
+        destination.Release();
+    }
+
+    [Fact]
     public void GatherAndCompactMatchNaive() => KernelCase.Run<long>(c =>
     {
         long[] values = c.Int64s();

@@ -94,6 +94,9 @@ public sealed class SelectionKernelTests
         ulong[] uright = c.UInt64s();
         double[] dleft = c.Doubles();
         double[] dright = c.Doubles();
+        int[] valid = new int[c.Count];
+        int validCount = SelectionKernels.SelectValid(c.Count, c.Selection, c.LeftValidity, valid);
+        Assert.Equal(c.ActiveRows.Where(row => c.IsValid(c.LeftValidity, row)).ToArray(), valid[..validCount]);
         foreach (ComparisonKind kind in Kinds)
         {
             AssertSame(c, kind,
