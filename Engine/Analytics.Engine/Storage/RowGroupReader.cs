@@ -52,14 +52,18 @@ internal sealed class RowGroupReader(RowGroup group, ScanRequest request, ScanCo
                     chunk.Bools.AsSpan(start, rows).CopyTo(vector.GetData<byte>());
                     break;
                 case PhysicalKind.VarBytes:
+                {
+                    // One heap copy for the whole range, then only the offsets per row.
                     int[] offsets = chunk.Offsets!;
-                    byte[] heap = chunk.Heap!;
+                    int first = offsets[start];
+                    int total = offsets[start + rows] - first;
+                    chunk.Heap.AsSpan(first, total).CopyTo(vector.BeginBytes(0, total));
                     for (int row = 0; row < rows; row++)
                     {
-                        int from = offsets[start + row];
-                        vector.SetBytes(row, heap.AsSpan(from, offsets[start + row + 1] - from));
+                        vector.CommitBytes(row, offsets[start + row + 1] - offsets[start + row]);
                     }
                     break;
+                }
                 default:
                     break;
             }
