@@ -17,7 +17,7 @@ public static class ScopeQlParser
         ArgumentNullException.ThrowIfNull(text);
         var source = new SourceText(text);
         var start = Start(source);
-        var statement = StatementGrammar.Statement(start);
+        var statement = Run(source, StatementGrammar.Statement, start);
         if (!statement.WasSuccessful)
         {
             throw ToException(source, statement);
@@ -56,7 +56,7 @@ public static class ScopeQlParser
                 return statements;
             }
 
-            var statement = StatementGrammar.Statement(rest);
+            var statement = Run(source, StatementGrammar.Statement, rest);
             if (!statement.WasSuccessful)
             {
                 throw ToException(source, statement);
@@ -76,7 +76,7 @@ public static class ScopeQlParser
     {
         ArgumentNullException.ThrowIfNull(text);
         var source = new SourceText(text);
-        var expression = ExpressionGrammar.Expression(Start(source));
+        var expression = Run(source, ExpressionGrammar.Expression, Start(source));
         if (!expression.WasSuccessful)
         {
             throw ToException(source, expression);
@@ -169,6 +169,18 @@ public static class ScopeQlParser
             lastIsSemicolon = token.IsSymbol(";");
             sawStatement |= !lastIsSemicolon;
             offset = Lexer.SkipTrivia(buffer, token.Span.End);
+        }
+    }
+
+    private static IResult<T> Run<T>(SourceText source, Parser<T> parser, ScopeQlInput input)
+    {
+        try
+        {
+            return parser(input);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw ToException(source, Result.Failure<T>(input, "statement is nested too deeply", []));
         }
     }
 

@@ -169,4 +169,25 @@ public class ParseErrorTests
         var error = Error("FROM () AS x");
         Assert.Equal("unexpected ')', expected query at line 1, column 7\nFROM () AS x\n      ^", error.Text);
     }
+
+    [Fact]
+    public void Pathological_nesting_fails_cleanly_instead_of_overflowing_the_stack()
+    {
+        var text = "SELECT " + new string('(', 200_000) + "1" + new string(')', 200_000);
+        var error = Error(text);
+        Assert.StartsWith("Syntax Error: statement is nested too deeply at line 1, column 1\n", error.Message, StringComparison.Ordinal);
+
+        var unary = "SELECT " + string.Concat(Enumerable.Repeat("NOT ", 100_000)) + string.Concat(Enumerable.Repeat("- ", 100_000)) + "1";
+        Assert.StartsWith("Syntax Error: statement is nested too deeply", Error(unary).Message, StringComparison.Ordinal);
+
+        var subqueries = string.Concat(Enumerable.Repeat("FROM (", 100_000)) + "VALUES (1)" + new string(')', 100_000);
+        Assert.StartsWith("Syntax Error: statement is nested too deeply", Error(subqueries).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reasonable_nesting_parses()
+    {
+        var text = "SELECT " + new string('(', 300) + "1" + new string(')', 300);
+        Assert.IsType<Syntax.QueryStatementSyntax>(ScopeQlParser.ParseStatement(text));
+    }
 }

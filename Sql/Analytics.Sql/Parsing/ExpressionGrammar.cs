@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Analytics.Sql.Syntax;
 using Sprache;
 using static Analytics.Sql.Parsing.Tokens;
@@ -51,6 +52,8 @@ internal static class ExpressionGrammar
 
     private static IResult<ExpressionSyntax> ParseExpression(IInput input)
     {
+        // Nesting recurses; fail cleanly (ScopeQlParser reports it) instead of overflowing the stack.
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         var result = ParseOr(input);
         return result.WasSuccessful || !result.Remainder.Equals(input) ? result : Expect<ExpressionSyntax>(input, "expression");
     }
@@ -88,6 +91,7 @@ internal static class ExpressionGrammar
 
     private static IResult<ExpressionSyntax> ParseNot(IInput input)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         var token = In(input).Token;
         if (!token.IsWord("not"))
         {
@@ -250,6 +254,7 @@ internal static class ExpressionGrammar
 
     private static IResult<ExpressionSyntax> ParseUnary(IInput input)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         var token = In(input).Token;
         var op = token.IsSymbol("-") ? UnaryOperator.Negate : token.IsSymbol("+") ? UnaryOperator.Plus : (UnaryOperator?)null;
         if (op is null)

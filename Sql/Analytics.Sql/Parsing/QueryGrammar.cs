@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Analytics.Sql.Syntax;
 using Sprache;
 using static Analytics.Sql.Parsing.ExpressionGrammar;
@@ -65,6 +66,7 @@ internal static class QueryGrammar
 
     private static IResult<PipelineSyntax> ParsePipeline(IInput input)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         var rest = In(input);
         SourceSyntax? source = null;
         var token = rest.Token;
