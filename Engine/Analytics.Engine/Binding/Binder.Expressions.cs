@@ -247,6 +247,10 @@ public sealed partial class Binder
     private BoundExpression BindCall(FunctionCallSyntax call, BindScope scope, BindContext context)
     {
         string name = call.Name.Name;
+        if (call.HasStarArgument && name != "count")
+        {
+            throw new QueryException(ErrorKind.Binder, $"{name}(*) is not allowed; only count(*) takes *");
+        }
         if (Functions.IsAggregate(name))
         {
             if (context.Aggregates is not AggregateCollector collector)

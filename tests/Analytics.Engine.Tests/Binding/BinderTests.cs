@@ -144,6 +144,8 @@ public class BinderTests
     {
         Assert.Equal("Binder Error: aggregate function sum() is not allowed in WHERE", Error("FROM t WHERE sum(a) > 1"));
         Assert.Equal("Binder Error: aggregate function count() is not allowed in SELECT", Error("FROM t SELECT count()"));
+        Assert.Equal("Binder Error: sum(*) is not allowed; only count(*) takes *", Error("FROM t AGGREGATE sum(*)"));
+        Assert.Equal("n int", Schema("FROM t AGGREGATE count(*) AS n"));
         Assert.Equal("Binder Error: column \"a\" must appear in GROUP BY or be used in an aggregate function", Error("FROM t GROUP BY b AGGREGATE a + count()"));
     }
 
