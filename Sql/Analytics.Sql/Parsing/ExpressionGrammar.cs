@@ -15,9 +15,6 @@ internal static class ExpressionGrammar
 {
     public static readonly Parser<ExpressionSyntax> Expression = ParseExpression;
 
-    /// <summary>The operand level of comparisons, IS, IN and BETWEEN (so <c>BETWEEN a AND b</c> stops before AND).</summary>
-    public static readonly Parser<ExpressionSyntax> ConcatExpression = ParseConcat;
-
     public static readonly Parser<FunctionCallSyntax> FunctionCall = ParseFunctionCall;
 
     private static readonly Parser<ImmutableArray<ExpressionSyntax>> s_expressionList = List(Expression);

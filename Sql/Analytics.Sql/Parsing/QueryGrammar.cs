@@ -26,20 +26,20 @@ internal static class QueryGrammar
         from alias in s_alias
         select (Func<SourceSpan, AliasedExpressionSyntax>)(span => new AliasedExpressionSyntax(expression, alias.GetOrDefault(), span)));
 
-    public static readonly Parser<ImmutableArray<AliasedExpressionSyntax>> AliasedExpressionList = List(s_aliasedExpression);
+    private static readonly Parser<ImmutableArray<AliasedExpressionSyntax>> s_aliasedExpressionList = List(s_aliasedExpression);
 
     public static readonly Parser<ImmutableArray<ExpressionSyntax>> ExpressionList = List(Expression);
 
-    public static readonly Parser<OrderByItemSyntax> OrderByItem = ParseOrderByItem;
+    private static readonly Parser<OrderByItemSyntax> s_orderByItem = ParseOrderByItem;
 
-    public static readonly Parser<ImmutableArray<OrderByItemSyntax>> OrderByList = List(OrderByItem);
+    private static readonly Parser<ImmutableArray<OrderByItemSyntax>> s_orderByList = List(s_orderByItem);
 
     /// <summary><c>DISTINCT ON e, … [BY order_item, …]</c>, shared with CREATE TABLE.</summary>
     public static readonly Parser<DistinctOnClauseSyntax> DistinctOn = Node(
         from distinct in Keyword("distinct")
         from onKeyword in Keyword("on")
         from keys in ExpressionList
-        from orderBy in (from keyword in Keyword("by") from items in OrderByList select items).XOptional()
+        from orderBy in (from keyword in Keyword("by") from items in s_orderByList select items).XOptional()
         select (Func<SourceSpan, DistinctOnClauseSyntax>)(span =>
             new DistinctOnClauseSyntax(keys, orderBy.IsDefined ? orderBy.Get() : ImmutableArray<OrderByItemSyntax>.Empty, span)));
 
@@ -195,7 +195,7 @@ internal static class QueryGrammar
         var bareOrderBy = false;
         if (rest.Token.IsWord("group"))
         {
-            var keys = AfterTwoKeywords(rest, "by", AliasedExpressionList);
+            var keys = AfterTwoKeywords(rest, "by", s_aliasedExpressionList);
             if (!keys.WasSuccessful)
             {
                 return Fail<ClauseSyntax, ImmutableArray<AliasedExpressionSyntax>>(keys);
@@ -244,7 +244,7 @@ internal static class QueryGrammar
         var token = rest.Token;
         if (token.IsWord("aggregate") && !bareOrderBy)
         {
-            var items = AliasedExpressionList(rest.After(token));
+            var items = s_aliasedExpressionList(rest.After(token));
             return items.WasSuccessful
                 ? Success<ClauseSyntax>(new AggregateClauseSyntax(groupBy, orderBy, items.Value, SpanBetween(start, items.Remainder)), items.Remainder)
                 : Fail<ClauseSyntax, ImmutableArray<AliasedExpressionSyntax>>(items);
@@ -252,7 +252,7 @@ internal static class QueryGrammar
 
         if (token.IsWord("window"))
         {
-            var items = AliasedExpressionList(rest.After(token));
+            var items = s_aliasedExpressionList(rest.After(token));
             return items.WasSuccessful
                 ? Success<ClauseSyntax>(new WindowClauseSyntax(groupBy, orderBy, items.Value, SpanBetween(start, items.Remainder)), items.Remainder)
                 : Fail<ClauseSyntax, ImmutableArray<AliasedExpressionSyntax>>(items);
@@ -263,7 +263,7 @@ internal static class QueryGrammar
 
     /// <summary><c>ORDER BY list</c>, starting at ORDER.</summary>
     private static IResult<ImmutableArray<OrderByItemSyntax>> ParseOrderByKeywordsAndList(ScopeQlInput input) =>
-        input.Token.IsWord("order") ? AfterTwoKeywords(input, "by", OrderByList) : Expect<ImmutableArray<OrderByItemSyntax>>(input, "'ORDER'");
+        input.Token.IsWord("order") ? AfterTwoKeywords(input, "by", s_orderByList) : Expect<ImmutableArray<OrderByItemSyntax>>(input, "'ORDER'");
 
     private static IResult<ClauseSyntax> ParseOrderBy(ScopeQlInput input)
     {
