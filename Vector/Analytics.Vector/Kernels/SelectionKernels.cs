@@ -237,7 +237,7 @@ public static partial class SelectionKernels
                 Vector512<TKey> rightKeys = TRight.IsConstant ? constant : TOrder.Key(Vector512.LoadUnsafe(ref r, (nuint)i));
                 ulong bits = TOp.Apply(TOrder.Key(Vector512.LoadUnsafe(ref l, (nuint)i)), rightKeys).ExtractMostSignificantBits()
                     & KernelBits.ValidBits(leftValidity, i, width) & KernelBits.ValidBits(rightValidity, i, width);
-                written = KernelBits.WriteIndices(bits, i, ref destination, written);
+                written = KernelBits.WriteIndices(bits, i, ref destination, written, result.Length);
             }
             if (i < count)
             {
@@ -246,7 +246,7 @@ public static partial class SelectionKernels
                 ulong bits = TOp.Apply(TOrder.Key(Vector512.LoadUnsafe(ref l, (nuint)start)), rightKeys).ExtractMostSignificantBits()
                     & KernelBits.ValidBits(leftValidity, start, width) & KernelBits.ValidBits(rightValidity, start, width)
                     & (ulong.MaxValue << (i - start));
-                written = KernelBits.WriteIndices(bits, start, ref destination, written);
+                written = KernelBits.WriteIndices(bits, start, ref destination, written, result.Length);
             }
             return written;
         }
@@ -261,7 +261,7 @@ public static partial class SelectionKernels
                 Vector256<TKey> rightKeys = TRight.IsConstant ? constant : TOrder.Key(Vector256.LoadUnsafe(ref r, (nuint)i));
                 ulong bits = TOp.Apply(TOrder.Key(Vector256.LoadUnsafe(ref l, (nuint)i)), rightKeys).ExtractMostSignificantBits()
                     & KernelBits.ValidBits(leftValidity, i, width) & KernelBits.ValidBits(rightValidity, i, width);
-                written = KernelBits.WriteIndices(bits, i, ref destination, written);
+                written = KernelBits.WriteIndices(bits, i, ref destination, written, result.Length);
             }
             if (i < count)
             {
@@ -270,7 +270,7 @@ public static partial class SelectionKernels
                 ulong bits = TOp.Apply(TOrder.Key(Vector256.LoadUnsafe(ref l, (nuint)start)), rightKeys).ExtractMostSignificantBits()
                     & KernelBits.ValidBits(leftValidity, start, width) & KernelBits.ValidBits(rightValidity, start, width)
                     & (ulong.MaxValue << (i - start));
-                written = KernelBits.WriteIndices(bits, start, ref destination, written);
+                written = KernelBits.WriteIndices(bits, start, ref destination, written, result.Length);
             }
             return written;
         }
@@ -285,7 +285,7 @@ public static partial class SelectionKernels
                 Vector128<TKey> rightKeys = TRight.IsConstant ? constant : TOrder.Key(Vector128.LoadUnsafe(ref r, (nuint)i));
                 ulong bits = TOp.Apply(TOrder.Key(Vector128.LoadUnsafe(ref l, (nuint)i)), rightKeys).ExtractMostSignificantBits()
                     & KernelBits.ValidBits(leftValidity, i, width) & KernelBits.ValidBits(rightValidity, i, width);
-                written = KernelBits.WriteIndices(bits, i, ref destination, written);
+                written = KernelBits.WriteIndices(bits, i, ref destination, written, result.Length);
             }
             if (i < count)
             {
@@ -294,7 +294,7 @@ public static partial class SelectionKernels
                 ulong bits = TOp.Apply(TOrder.Key(Vector128.LoadUnsafe(ref l, (nuint)start)), rightKeys).ExtractMostSignificantBits()
                     & KernelBits.ValidBits(leftValidity, start, width) & KernelBits.ValidBits(rightValidity, start, width)
                     & (ulong.MaxValue << (i - start));
-                written = KernelBits.WriteIndices(bits, start, ref destination, written);
+                written = KernelBits.WriteIndices(bits, start, ref destination, written, result.Length);
             }
             return written;
         }
