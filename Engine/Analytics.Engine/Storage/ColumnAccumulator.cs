@@ -30,19 +30,47 @@ internal sealed class ColumnAccumulator(LogicalType type)
     {
         int rows = batch.Count;
         EnsureRows(Count + rows);
-        ColumnVector values = vector.Encoding == VectorEncoding.Dictionary ? vector.Dictionary! : vector;
-        for (int i = 0; i < rows; i++)
+        switch (vector.Encoding)
         {
-            int physical = batch.RowAt(i);
-            int valueRow = vector.Encoding switch
+            case VectorEncoding.Constant:
             {
-                VectorEncoding.Constant => 0,
-                VectorEncoding.Dictionary => vector.Codes[physical],
-                _ => physical,
-            };
-            bool valid = !vector.Validity.IsNull(vector.Encoding == VectorEncoding.Constant ? 0 : physical)
-                && (vector.Encoding != VectorEncoding.Dictionary || values.Validity.IsValid(valueRow));
-            AppendValue(values, valueRow, valid);
+                bool valid = vector.Validity.IsValid(0);
+                for (int i = 0; i < rows; i++)
+                {
+                    AppendValue(vector, 0, valid);
+                }
+                break;
+            }
+            case VectorEncoding.Dictionary:
+            {
+                ColumnVector values = vector.Dictionary!;
+                ReadOnlySpan<int> codes = vector.Codes;
+                for (int i = 0; i < rows; i++)
+                {
+                    int physical = batch.RowAt(i);
+                    int code = codes[physical];
+                    AppendValue(values, code, vector.Validity.IsValid(physical) && values.Validity.IsValid(code));
+                }
+                break;
+            }
+            default:
+                if (batch.Selection is null && Type.Physical == PhysicalKind.Fixed64)
+                {
+                    // Dense fixed-width input: one block copy, validity row by row.
+                    vector.GetData<long>()[..rows].CopyTo(_fixed.AsSpan(Count));
+                    for (int i = 0; i < rows; i++)
+                    {
+                        _valid[Count + i] = vector.Validity.IsValid(i);
+                    }
+                    Count += rows;
+                    break;
+                }
+                for (int i = 0; i < rows; i++)
+                {
+                    int physical = batch.RowAt(i);
+                    AppendValue(vector, physical, vector.Validity.IsValid(physical));
+                }
+                break;
         }
     }
 

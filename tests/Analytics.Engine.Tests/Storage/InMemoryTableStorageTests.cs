@@ -27,6 +27,36 @@ public class InMemoryTableStorageTests
     }
 
     [Fact]
+    public void Append_copies_only_selected_rows_of_constant_and_dictionary_vectors()
+    {
+        BatchSchema schema = new(new Field("k", LogicalType.Int), new Field("s", LogicalType.String));
+        Batch batch = new(schema);
+        batch[0].SetEncoding(VectorEncoding.Constant);
+        batch[0].GetData<long>()[0] = 7;
+        ColumnVector dictionary = new(LogicalType.String, 2);
+        dictionary.SetBytes(0, "x"u8);
+        dictionary.SetBytes(1, "y"u8);
+        dictionary.FinishBytes(2);
+        batch[1].SetDictionary(dictionary);
+        batch[1].Codes[0] = 1;
+        batch[1].Codes[1] = 0;
+        batch[1].Codes[2] = 1;
+        batch[1].Validity.SetNull(2, Batch.Capacity);
+        batch.SetCount(3);
+        batch.SelectionStorage.Indices[0] = 0;
+        batch.SelectionStorage.Indices[1] = 2;
+        batch.ApplySelection(2);
+
+        InMemoryTableStorage table = new(schema);
+        using (ITableWriter writer = table.OpenWriter())
+        {
+            writer.Append(batch);
+            Assert.Equal(2, writer.Commit());
+        }
+        Assert.Equal<object?[]>([[7L, "y"], [7L, null]], TableRows.ReadAll(table));
+    }
+
+    [Fact]
     public void Writer_disposed_without_commit_discards_rows()
     {
         InMemoryTableStorage table = new(s_schema);
