@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Analytics.Cli.Shell;
+
+namespace Analytics.Cli;
+
+/// <summary>
+/// <c>analytics [DBDIR] [-c STATEMENT]… [-f FILE] [--format table|csv|json|ndjson]</c>. Options only: the work is
+/// done by <see cref="ShellRunner"/>.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args) => Run(args, CliConsole.FromProcess());
+
+    internal static int Run(string[] args, CliConsole console)
+    {
+        Argument<string?> database = new("DBDIR")
+        {
+            Description = "Database directory (created when missing); omitted: an in-memory database",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        Option<string[]> commands = new("--command", "-c")
+        {
+            Description = "Run STATEMENT (repeatable, in order) and exit; stops at the first error with exit code 1",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        Option<FileInfo?> file = new("--file", "-f") { Description = "Run the statements of FILE and exit" };
+        Option<OutputFormat> format = new("--format")
+        {
+            Description = "Result format: table (default), csv, json or ndjson",
+            DefaultValueFactory = _ => OutputFormat.Table,
+            CustomParser = ParseFormat,
+        };
+
+        RootCommand root = new("Analytics: run ScopeQL against an embedded database")
+        {
+            database, commands, file, format,
+        };
+        root.SetAction(parse =>
+        {
+            ShellOptions options = new(
+                parse.GetValue(database),
+                parse.GetValue(commands) ?? [],
+                parse.GetValue(file)?.FullName,
+                parse.GetValue(format));
+            return new ShellRunner(options, console).Run();
+        });
+        return root.Parse(args).Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error });
+    }
+
+    private static OutputFormat ParseFormat(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        string text = result.Tokens.Count == 0 ? "table" : result.Tokens[0].Value;
+        if (OutputFormats.TryParse(text, out OutputFormat value))
+        {
+            return value;
+        }
+        result.AddError($"unknown format '{text}' (expected table, csv, json or ndjson)");
+        return OutputFormat.Table;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Analytics.Cli.Shell;
+
+/// <summary>Settings that dot commands change during a session.</summary>
+internal sealed class ShellSettings
+{
+    public OutputFormat Format { get; set; }
+
+    public bool Timer { get; set; }
+
+    public int MaxRows { get; set; } = 40;
+}
