@@ -28,8 +28,8 @@ public sealed partial class Binder
                 AggregateClauseSyntax aggregate => BindAggregate(plan, scope, aggregate),
                 OrderByClauseSyntax order => BindOrderBy(plan, scope, order),
                 LimitClauseSyntax limit => (BindLimit(plan, limit), scope),
-                JoinClauseSyntax => throw NotSupported("JOIN"),
-                UnionAllClauseSyntax => throw NotSupported("UNION ALL"),
+                JoinClauseSyntax join => BindJoin(plan, scope, join),
+                UnionAllClauseSyntax union => (BindUnionAll(plan, scope, union), scope),
                 WindowClauseSyntax => throw NotSupported("WINDOW"),
                 DistinctOnClauseSyntax => throw NotSupported("DISTINCT ON"),
                 SampleClauseSyntax => throw NotSupported("SAMPLE"),
@@ -62,6 +62,44 @@ public sealed partial class Binder
                 throw NotSupported("table functions");
         }
     }
+
+    private (LogicalOperator, BindScope) BindJoin(LogicalOperator left, BindScope leftScope, JoinClauseSyntax join)
+    {
+        (LogicalOperator right, BindScope rightScope) = BindTableReference(join.Table);
+        BindScope combined = new([.. leftScope.Columns, .. rightScope.Columns]);
+        BoundExpression condition = BindPredicate(join.Condition, combined, "JOIN ON");
+        JoinType type = join.Kind switch
+        {
+            JoinKind.Left => JoinType.Left,
+            JoinKind.Right => JoinType.Right,
+            JoinKind.Full => JoinType.Full,
+            _ => JoinType.Inner,
+        };
+        return (new LogicalJoin(type, left, right, condition), combined);
+    }
+
+    /// <summary>UNION ALL needs the same column count and exactly the same types (scopeql.md §1.3).</summary>
+    private LogicalUnionAll BindUnionAll(LogicalOperator left, BindScope leftScope, UnionAllClauseSyntax union)
+    {
+        (LogicalOperator right, BindScope rightScope) = BindPipeline(union.Query);
+        if (rightScope.Columns.Length != leftScope.Columns.Length)
+        {
+            throw new QueryException(ErrorKind.Binder,
+                $"union all column count mismatch: {leftScope.Columns.Length} and {rightScope.Columns.Length}");
+        }
+        for (int i = 0; i < leftScope.Columns.Length; i++)
+        {
+            LogicalType l = leftScope.Columns[i].Type;
+            LogicalType r = rightScope.Columns[i].Type;
+            if (l != r)
+            {
+                throw new QueryException(ErrorKind.Binder, $"union all type mismatch: cannot unify {l} and {r} at column #{i}");
+            }
+        }
+        return new LogicalUnionAll([.. UnionInputs(left), .. UnionInputs(right)]);
+    }
+
+    private static ImmutableArray<LogicalOperator> UnionInputs(LogicalOperator plan) => plan is LogicalUnionAll union ? union.Children : [plan];
 
     private (LogicalOperator, BindScope) BindValues(ValuesSourceSyntax values)
     {

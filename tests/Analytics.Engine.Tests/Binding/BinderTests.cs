@@ -235,4 +235,34 @@ public class BinderTests
         Assert.Equal(new BoundCreateDatabaseStatement("db", false), Bind("CREATE DATABASE db"));
         Assert.Equal(new BoundDropDatabaseStatement("db", true), Bind("DROP DATABASE IF EXISTS db"));
     }
+
+    [Fact]
+    public void Union_all_requires_identical_types_and_keeps_the_left_names()
+    {
+        Assert.Equal("""
+            UnionAll: 3 inputs
+              Projection: a AS x
+                Scan: t, columns=[a, b, c, ts, u]
+              Values: 1 rows
+              Projection: 2 AS y
+                Values: 1 rows
+            """, Explain("FROM t SELECT a AS x UNION ALL VALUES (1) UNION ALL SELECT 2 AS y"));
+        Assert.Equal("x int", Schema("FROM t SELECT a AS x UNION ALL VALUES (1)"));
+        Assert.Equal("Binder Error: union all type mismatch: cannot unify string and int at column #0",
+            Error("FROM t SELECT b UNION ALL FROM t SELECT a"));
+        Assert.Equal("Binder Error: union all column count mismatch: 1 and 2", Error("FROM t SELECT b UNION ALL FROM t SELECT b, a"));
+    }
+
+    [Fact]
+    public void Join_combines_scopes_and_binds_the_condition_over_both_sides()
+    {
+        Assert.Equal("""
+            Projection: l.a, r.b
+              Join: LEFT ON l.a = r.a
+                Scan: t, columns=[a, b, c, ts, u]
+                Scan: t, columns=[a, b, c, ts, u]
+            """, Explain("FROM t AS l LEFT JOIN t AS r ON l.a = r.a SELECT l.a, r.b"));
+        Assert.Equal("Binder Error: column reference \"a\" is ambiguous", Error("FROM t AS l JOIN t AS r ON a = 1"));
+        Assert.Equal("Binder Error: JOIN ON predicate must be boolean, not int", Error("FROM t AS l JOIN t AS r ON l.a"));
+    }
 }
