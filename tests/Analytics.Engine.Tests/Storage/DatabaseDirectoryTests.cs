@@ -54,6 +54,25 @@ public sealed class DatabaseDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void Database_open_reloads_its_catalog_and_rows()
+    {
+        using (Database database = Database.Open(_path))
+        {
+            Assert.Equal(Path.GetFullPath(_path), database.Path);
+            database.Catalog.CreateSchema(null, "logs", ifNotExists: false);
+            database.Catalog.CreateTable(new QualifiedName(null, "logs", "t"), s_columns, TableProperties.None, ifNotExists: false);
+            Assert.True(database.Catalog.TryGetTable(new QualifiedName(null, "logs", "t"), out TableEntry? table));
+            TableRows.Insert(table.Storage, [5L, "rome"]);
+        }
+        using (Database database = Database.Open(_path))
+        {
+            Assert.True(database.Catalog.TryGetTable(new QualifiedName("scopedb", "logs", "t"), out TableEntry? table));
+            Assert.Equal<object?[]>([[5L, "rome"]], TableRows.ReadAll(table.Storage));
+            Assert.Equal([("scopedb", "logs"), ("scopedb", "public")], database.Catalog.Schemas.ToArray());
+        }
+    }
+
+    [Fact]
     public void Dropped_tables_stay_dropped_and_their_files_are_removed()
     {
         (DatabaseDirectory directory, DatabaseCatalog catalog) = Open();
