@@ -1,0 +1,102 @@
+using System.Runtime.CompilerServices;
+using Analytics.Vector.Types;
+using Analytics.Vector.Vectors;
+
+namespace Analytics.Engine.Execution;
+
+/// <summary>
+/// The ScopeQL total order of non-NULL values of one type: numbers by value, floats with NaN greatest and -0 = +0,
+/// strings and binaries by bytes (UTF-8 byte order is code point order), false &lt; true. Understands every encoding.
+/// </summary>
+public static class ValueOrder
+{
+    public static int Compare(ColumnVector left, int leftRow, ColumnVector right, int rightRow)
+    {
+        Locate(left, leftRow, out ColumnVector lv, out int li);
+        Locate(right, rightRow, out ColumnVector rv, out int ri);
+        switch (left.Type.Id)
+        {
+            case TypeId.Boolean:
+                return lv.GetData<byte>()[li].CompareTo(rv.GetData<byte>()[ri]);
+            case TypeId.Int or TypeId.Timestamp or TypeId.Interval:
+                return lv.GetData<long>()[li].CompareTo(rv.GetData<long>()[ri]);
+            case TypeId.UInt:
+                return lv.GetData<ulong>()[li].CompareTo(rv.GetData<ulong>()[ri]);
+            case TypeId.Float:
+                return CompareFloat(lv.GetData<double>()[li], rv.GetData<double>()[ri]);
+            case TypeId.Null:
+                return 0;
+            default:
+                return lv.GetBytes(li).SequenceCompareTo(rv.GetBytes(ri));
+        }
+    }
+
+    public static bool Equal(ColumnVector left, int leftRow, ColumnVector right, int rightRow) => Compare(left, leftRow, right, rightRow) == 0;
+
+    /// <summary>NaN is greater than every number and equal to itself; -0 equals +0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CompareFloat(double left, double right)
+    {
+        if (left < right)
+        {
+            return -1;
+        }
+        if (left > right)
+        {
+            return 1;
+        }
+        if (left == right)
+        {
+            return 0;
+        }
+        return double.IsNaN(left) ? (double.IsNaN(right) ? 0 : 1) : -1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Locate(ColumnVector vector, int row, out ColumnVector values, out int index)
+    {
+        switch (vector.Encoding)
+        {
+            case VectorEncoding.Constant:
+                values = vector;
+                index = 0;
+                break;
+            case VectorEncoding.Dictionary:
+                values = vector.Dictionary!;
+                index = vector.Codes[row];
+                break;
+            default:
+                values = vector;
+                index = row;
+                break;
+        }
+    }
+
+    /// <summary>Copies one value (or NULL) between vectors of the same type; var-bytes destinations must be written in ascending row order.</summary>
+    public static void Copy(ColumnVector source, int sourceRow, ColumnVector destination, int destinationRow)
+    {
+        if (source.Type.Id == TypeId.Null || source.IsNullAt(sourceRow))
+        {
+            if (destination.Type.Physical == PhysicalKind.VarBytes)
+            {
+                destination.SetBytes(destinationRow, default);
+            }
+            destination.Validity.SetNull(destinationRow, destination.Capacity);
+            return;
+        }
+        destination.Validity.SetValid(destinationRow);
+        Locate(source, sourceRow, out ColumnVector values, out int index);
+        switch (destination.Type.Physical)
+        {
+            case PhysicalKind.Fixed64:
+                destination.GetData<long>()[destinationRow] = values.GetData<long>()[index];
+                break;
+            case PhysicalKind.Bool8:
+                destination.GetData<byte>()[destinationRow] = values.GetData<byte>()[index];
+                break;
+            case PhysicalKind.VarBytes:
+                destination.SetBytes(destinationRow, values.GetBytes(index));
+                break;
+        }
+    }
+}

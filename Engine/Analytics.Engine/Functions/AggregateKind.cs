@@ -1,0 +1,13 @@
+namespace Analytics.Engine.Functions;
+
+/// <summary>The execution form of an aggregate (the <see cref="AggregateFunction.Implementation"/> object).</summary>
+public enum AggregateKind
+{
+    CountRows,
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+    CountDistinct,
+}
