@@ -20,7 +20,7 @@ internal sealed class BindScope(ImmutableArray<ScopeColumn> columns)
     public BatchSchema ToSchema() => new(Columns.Select(c => new Field(c.Name, c.Type)).ToImmutableArray());
 
     /// <summary>
-    /// Resolves <c>name</c> or <c>qualifier.name</c>. A qualified reference also matches a column whose output name is
+    /// Resolves <c>name</c> or <c>qualifier.name</c> to the first matching column. A qualified reference also matches a column whose output name is
     /// the dotted text (a qualified column that a SELECT passed through keeps the name <c>t.c</c>).
     /// </summary>
     public int Resolve(string? qualifier, string name)
@@ -37,11 +37,16 @@ internal sealed class BindScope(ImmutableArray<ScopeColumn> columns)
             {
                 continue;
             }
-            if (found >= 0)
+            if (found < 0)
             {
+                found = i;
+            }
+            else if (!string.Equals(Columns[found].Qualifier, column.Qualifier, StringComparison.Ordinal))
+            {
+                // Same name from two relations (a join) is ambiguous; a repeated output name (SELECT *, *) is
+                // resolved to its first occurrence.
                 throw new QueryException(ErrorKind.Binder, $"column reference \"{Display(qualifier, name)}\" is ambiguous");
             }
-            found = i;
         }
         if (found < 0)
         {

@@ -109,6 +109,16 @@ public sealed partial class Binder(ICatalog catalog)
         return new BoundQueryStatement(BindInsert(table, statement.Insert, input, scope), StatementKind.Insert);
     }
 
+    /// <summary>
+    /// INSERT converts only implicitly (ScopeQL is strongly typed): NULL, the numeric promotions of Q3, and
+    /// semi-structured values in either direction (ingest rows are <c>any</c>; a failed <c>any</c> conversion is NULL, Q19).
+    /// A string going into an int column needs an explicit cast.
+    /// </summary>
+    private bool IsInsertable(LogicalType source, LogicalType target) =>
+        source == target || source.Id == TypeId.Null
+        || (source.IsNumeric && target.IsNumeric && TypeRules.Unify(source, target) is { } common && (common == target || (source.Id == TypeId.Int && target.Id == TypeId.UInt)))
+        || ((source.IsVariant || target.IsVariant) && Functions.CanCast(source, target));
+
     private LogicalInsert BindInsert(TableEntry table, InsertTargetSyntax target, LogicalOperator input, BindScope scope)
     {
         BatchSchema tableSchema = table.Schema;
@@ -155,7 +165,7 @@ public sealed partial class Binder(ICatalog catalog)
         {
             Field field = tableSchema[targets[i]];
             BoundColumnReference column = new(i, scope.Columns[i].Name, scope.Columns[i].Type);
-            if (column.Type != field.Type && column.Type.Id != TypeId.Null && !Functions.CanCast(column.Type, field.Type))
+            if (!IsInsertable(column.Type, field.Type))
             {
                 throw new QueryException(ErrorKind.Binder,
                     $"cannot insert {column.Type} into column \"{field.Name}\" of type {field.Type}");

@@ -190,6 +190,9 @@ public class BinderTests
         Assert.Equal("Binder Error: column \"zz\" not found in table \"t\"", Error("VALUES (1) INSERT INTO t (zz)"));
         Assert.Equal("Binder Error: column \"a\" specified more than once in INSERT", Error("VALUES (1, 2) INSERT INTO t (a, a)"));
         Assert.Equal("Binder Error: cannot insert binary into column \"a\" of type int", Error("VALUES (x'FF') INSERT INTO t"));
+        Assert.Equal("Binder Error: cannot insert string into column \"a\" of type int", Error("VALUES ('1') INSERT INTO t"));
+        Assert.Equal("Binder Error: cannot insert float into column \"a\" of type int", Error("VALUES (1.5) INSERT INTO t"));
+        Assert.IsType<LogicalInsert>(Plan("VALUES (1, NULL, 2, NULL, 3) INSERT INTO t"));
         Assert.Equal("Catalog Error: table \"nope\" does not exist", Error("VALUES (1) INSERT INTO nope"));
     }
 
@@ -234,6 +237,13 @@ public class BinderTests
         Assert.Equal(new BoundDropSchemaStatement(null, "s", false), Bind("DROP SCHEMA s"));
         Assert.Equal(new BoundCreateDatabaseStatement("db", false), Bind("CREATE DATABASE db"));
         Assert.Equal(new BoundDropDatabaseStatement("db", true), Bind("DROP DATABASE IF EXISTS db"));
+    }
+
+    [Fact]
+    public void Repeated_output_names_resolve_to_the_first_and_join_sides_are_ambiguous()
+    {
+        Assert.Equal("Filter: a = 1", Explain("FROM t SELECT *, * WHERE a = 1").Split('\n')[0]);
+        Assert.Equal("Binder Error: column reference \"b\" is ambiguous", Error("FROM t AS l JOIN t AS r ON l.a = r.a SELECT b"));
     }
 
     [Fact]
