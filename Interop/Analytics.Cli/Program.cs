@@ -21,12 +21,14 @@ public static class Program
         Option<string[]> commands = new("--command", "-c")
         {
             Description = "Run STATEMENT (repeatable, in order) and exit; stops at the first error with exit code 1",
+            HelpName = "STATEMENT",
             AllowMultipleArgumentsPerToken = false,
         };
-        Option<FileInfo?> file = new("--file", "-f") { Description = "Run the statements of FILE and exit" };
+        Option<FileInfo?> file = new("--file", "-f") { Description = "Run the statements of FILE and exit", HelpName = "FILE" };
         Option<OutputFormat> format = new("--format")
         {
-            Description = "Result format: table (default), csv, json or ndjson",
+            Description = "Result format (default: table)",
+            HelpName = "table|csv|json|ndjson",
             DefaultValueFactory = _ => OutputFormat.Table,
             CustomParser = ParseFormat,
         };
