@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
-using Analytics.Engine.Expressions;
 using Analytics.Engine.Functions;
 using Analytics.Engine.Planning;
 using Analytics.Errors;
-using Analytics.Vector.Types;
 
 namespace Analytics.Engine;
 
@@ -13,7 +11,7 @@ namespace Analytics.Engine;
 /// </summary>
 internal static class ExecutionBridge
 {
-    public static IFunctionCatalog CreateFunctionCatalog() => new UnavailableFunctionCatalog();
+    public static IFunctionCatalog CreateFunctionCatalog() => FunctionRegistry.CreateBuiltin();
 
     public static QueryResult Execute(LogicalOperator plan, StatementKind kind, Database database, CancellationToken cancellationToken) =>
         throw new QueryException(ErrorKind.NotImplemented, "query execution is not available yet");
@@ -23,18 +21,4 @@ internal static class ExecutionBridge
 
     public static QueryResult Completed(StatementKind kind, long rowsAffected) =>
         throw new QueryException(ErrorKind.NotImplemented, "statement results are not available yet");
-
-    /// <summary>Until the function registry lands: every call is reported as not implemented.</summary>
-    private sealed class UnavailableFunctionCatalog : IFunctionCatalog
-    {
-        public bool IsAggregate(string name) => false;
-
-        public BoundExpression BindScalar(string name, CallArguments arguments) =>
-            throw new QueryException(ErrorKind.NotImplemented, $"function {name}() is not available yet");
-
-        public BoundAggregateExpression BindAggregate(string name, CallArguments arguments) =>
-            throw new QueryException(ErrorKind.NotImplemented, $"aggregate {name}() is not available yet");
-
-        public bool CanCast(LogicalType from, LogicalType to) => false;
-    }
 }
