@@ -25,11 +25,10 @@ public static class Program
             AllowMultipleArgumentsPerToken = false,
         };
         Option<FileInfo?> file = new("--file", "-f") { Description = "Run the statements of FILE and exit", HelpName = "FILE" };
-        Option<OutputFormat> format = new("--format")
+        Option<OutputFormat?> format = new("--format")
         {
             Description = "Result format (default: table)",
             HelpName = "table|csv|json|ndjson",
-            DefaultValueFactory = _ => OutputFormat.Table,
             CustomParser = ParseFormat,
         };
 
@@ -43,20 +42,20 @@ public static class Program
                 parse.GetValue(database),
                 parse.GetValue(commands) ?? [],
                 parse.GetValue(file)?.FullName,
-                parse.GetValue(format));
+                parse.GetValue(format) ?? OutputFormat.Table);
             return new ShellRunner(options, console).Run();
         });
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error });
     }
 
-    private static OutputFormat ParseFormat(System.CommandLine.Parsing.ArgumentResult result)
+    private static OutputFormat? ParseFormat(System.CommandLine.Parsing.ArgumentResult result)
     {
-        string text = result.Tokens.Count == 0 ? "table" : result.Tokens[0].Value;
+        string text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
         if (OutputFormats.TryParse(text, out OutputFormat value))
         {
             return value;
         }
         result.AddError($"unknown format '{text}' (expected table, csv, json or ndjson)");
-        return OutputFormat.Table;
+        return null;
     }
 }
