@@ -39,6 +39,10 @@ public sealed class SqlLogicTest(ITestOutputHelper output)
         }
         bool complete = Environment.GetEnvironmentVariable("SLT_COMPLETE") == "1";
         SltRunResult result = new SltRunner().RunFile(path, line, complete);
+        foreach (string warning in result.Warnings)
+        {
+            output.WriteLine("warning: " + warning);
+        }
         if (result.SkipReason is not null)
         {
             output.WriteLine("skipped: " + result.SkipReason);

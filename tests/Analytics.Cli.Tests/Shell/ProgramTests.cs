@@ -135,6 +135,18 @@ public sealed class ProgramTests
     }
 
     [Fact]
+    public void Dot_schema_describes_a_table()
+    {
+        (int code, string output, string error) = CliRun.Run([], ".mode csv\nCREATE TABLE zeta (alpha int, beta string);\n.schema zeta\n");
+
+        Assert.Equal("", error);
+        Assert.Contains("alpha", output, StringComparison.Ordinal);
+        Assert.Contains("beta", output, StringComparison.Ordinal);
+        Assert.Contains("string", output, StringComparison.Ordinal);
+        Assert.Equal(0, code);
+    }
+
+    [Fact]
     public void Dot_help_and_quit_work_without_the_engine()
     {
         (int code, string output, string error) = CliRun.Run([], ".help\n.quit\nSELECT nope_never_run;\n");

@@ -9,7 +9,11 @@ using Analytics.Vector.Types;
 namespace Analytics.SqlLogicTests.Runner;
 
 /// <summary>The outcome of one file: failures as <c>file.slt:LINE: …</c> texts, or why the file was skipped.</summary>
-public sealed record SltRunResult(ImmutableArray<string> Failures, string? SkipReason, int RecordsRun);
+public sealed record SltRunResult(ImmutableArray<string> Failures, string? SkipReason, int RecordsRun)
+{
+    /// <summary>Non-fatal findings, e.g. a multi-row <c>nosort</c> query without ORDER BY (architecture.md §10).</summary>
+    public ImmutableArray<string> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// Runs one .slt file against a fresh <see cref="Database"/>: in memory, or <c>Database.Open({TEST_DIR}/db)</c> when
@@ -61,7 +65,7 @@ public sealed class SltRunner
             {
                 SltCompletion.Rewrite(file, run.Rewrites);
             }
-            return new SltRunResult([.. run.Failures], null, run.RecordsRun);
+            return new SltRunResult([.. run.Failures], null, run.RecordsRun) { Warnings = [.. run.Warnings] };
         }
         finally
         {
@@ -90,6 +94,8 @@ public sealed class SltRunner
         private int _hashThreshold;
 
         public List<string> Failures { get; } = [];
+
+        public List<string> Warnings { get; } = [];
 
         public List<(ExpectedBlockSpan Span, List<string> Lines)> Rewrites { get; } = [];
 
@@ -252,6 +258,11 @@ public sealed class SltRunner
             {
                 Failures.Add($"{query.Location}: {typeProblem}\n{sql}");
                 return;
+            }
+
+            if (query.Sort == SortMode.NoSort && rows.Count > 1 && !sql.Contains("ORDER BY", StringComparison.OrdinalIgnoreCase))
+            {
+                Warnings.Add($"{query.Location}: nosort on {rows.Count} rows without ORDER BY; the order may not be stable");
             }
 
             int values = rows.Count * schema.Count;
