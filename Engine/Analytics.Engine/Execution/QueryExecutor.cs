@@ -1,0 +1,168 @@
+using Analytics.Engine.Physical;
+using Analytics.Engine.Results;
+using Analytics.Errors;
+using Analytics.Vector.Batches;
+
+namespace Analytics.Engine.Execution;
+
+/// <summary>
+/// Runs a physical plan: pipelines in order, each with morsel-driven parallelism (N workers pull morsels from the
+/// source's shared queue, each with its own operator states and a thread-local sink state, combined under a lock,
+/// then finished once). Results stream through a bounded channel. Cancellation is checked once per batch and
+/// surfaces as <c>QueryException(ErrorKind.Interrupted, "query cancelled")</c> from <see cref="QueryResult.ReadNext"/>.
+/// </summary>
+public static class QueryExecutor
+{
+    public static QueryResult Execute(PhysicalPlan plan, StatementKind kind, EngineOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        CancellationTokenSource cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ResultChannel channel = new(plan.Schema);
+        QueryContext context = new(options, EvaluationContext.ForNow(), cancellation.Token) { Results = channel };
+        QueryResult result = new(kind, plan.Schema, channel, cancellation, context);
+        Task run = Task.Factory.StartNew(() => Run(plan, context, channel, result), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        result.Attach(run);
+        return result;
+    }
+
+    private static void Run(PhysicalPlan plan, QueryContext context, ResultChannel channel, QueryResult result)
+    {
+        Exception? error = null;
+        try
+        {
+            foreach (Pipeline pipeline in plan.Pipelines)
+            {
+                RunPipeline(pipeline, context);
+            }
+            if (context.RowsAffected >= 0)
+            {
+                result.RowsAffected = context.RowsAffected;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            error = new QueryException(ErrorKind.Interrupted, "query cancelled");
+        }
+        catch (QueryException e)
+        {
+            error = e;
+        }
+        catch (InvalidOperationException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            error = new QueryException(ErrorKind.Interrupted, "query cancelled");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error = new QueryException(ErrorKind.Internal, $"{e.GetType().Name}: {e.Message} (this is a bug)", e);
+        }
+        finally
+        {
+            context.DisposeStates();
+            channel.Complete(error);
+        }
+    }
+
+    /// <summary>Runs one pipeline to completion on the calling thread plus (for parallel pipelines) Threads - 1 helpers.</summary>
+    internal static void RunPipeline(Pipeline pipeline, QueryContext context)
+    {
+        SourceState source = pipeline.Source.CreateState(context);
+        context.AddEstimate(Math.Max(0, source.EstimatedRows));
+        SinkState sink = pipeline.Sink.CreateGlobalState(context);
+        context.Register(pipeline.Sink, sink);
+        object?[] operatorGlobals = new object?[pipeline.Operators.Count];
+        for (int i = 0; i < operatorGlobals.Length; i++)
+        {
+            operatorGlobals[i] = pipeline.Operators[i].CreateGlobalState();
+        }
+        PipelineControl control = new();
+        object combineLock = new();
+        int workers = pipeline.IsParallel ? Math.Max(1, context.Options.Threads) : 1;
+        if (workers == 1)
+        {
+            RunWorker(pipeline, source, operatorGlobals, sink, context, control, combineLock);
+        }
+        else
+        {
+            Task[] helpers = new Task[workers - 1];
+            for (int i = 0; i < helpers.Length; i++)
+            {
+                helpers[i] = Task.Factory.StartNew(() => RunWorker(pipeline, source, operatorGlobals, sink, context, control, combineLock),
+                    context.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            }
+            Exception? first = null;
+            try
+            {
+                RunWorker(pipeline, source, operatorGlobals, sink, context, control, combineLock);
+            }
+            catch (Exception e)
+            {
+                first = e;
+                control.Stop();
+            }
+            try
+            {
+                Task.WaitAll(helpers, CancellationToken.None);
+            }
+            catch (AggregateException e)
+            {
+                first ??= e.InnerExceptions[0];
+            }
+            if (first is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+            }
+        }
+        sink.Finish();
+    }
+
+    private static void RunWorker(Pipeline pipeline, SourceState source, object?[] operatorGlobals, SinkState sink,
+        QueryContext context, PipelineControl control, object combineLock)
+    {
+        CancellationToken cancellationToken = context.CancellationToken;
+        OperatorState[] states = new OperatorState[pipeline.Operators.Count];
+        using SourceReader reader = source.CreateReader();
+        using SinkLocalState local = pipeline.Sink.CreateLocalState(sink, context);
+        try
+        {
+            for (int i = 0; i < states.Length; i++)
+            {
+                states[i] = pipeline.Operators[i].CreateState(operatorGlobals[i], context, control);
+            }
+            while (!control.Stopped)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Batch? batch = reader.Next(cancellationToken);
+                if (batch is null)
+                {
+                    break;
+                }
+                for (int i = 0; i < states.Length && batch is not null; i++)
+                {
+                    batch = states[i].Execute(batch);
+                }
+                if (batch is not null && batch.Count > 0)
+                {
+                    local.Sink(batch);
+                }
+            }
+            lock (combineLock)
+            {
+                sink.Combine(local);
+            }
+        }
+        catch
+        {
+            control.Stop();
+            throw;
+        }
+        finally
+        {
+            foreach (OperatorState? state in states)
+            {
+                state?.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,460 @@
+using Analytics.Engine.Execution;
+using Analytics.Engine.Functions;
+using Analytics.Errors;
+using Analytics.Vector.Batches;
+using Analytics.Vector.Kernels;
+using Analytics.Vector.Types;
+using Analytics.Vector.Vectors;
+
+namespace Analytics.Engine.Operators.Aggregation;
+
+/// <summary>
+/// The per-group state of one aggregate, as arrays indexed by group id. <see cref="Update"/> takes a batch's argument
+/// values with the group id of each active row k in <c>groupIds[k]</c>; <see cref="Merge"/> folds another thread's
+/// state in through a group-id map.
+/// </summary>
+internal abstract class Accumulator
+{
+    protected int Capacity { get; private set; }
+
+    public static Accumulator Create(AggregateKind kind, LogicalType inputType, LogicalType resultType) => kind switch
+    {
+        AggregateKind.CountRows => new CountAccumulator(countRows: true),
+        AggregateKind.Count => new CountAccumulator(countRows: false),
+        AggregateKind.Sum when inputType.Id == TypeId.Float => new FloatSumAccumulator(average: false),
+        AggregateKind.Avg => new FloatSumAccumulator(average: true),
+        AggregateKind.Sum when inputType.Id == TypeId.UInt => new UIntSumAccumulator(),
+        AggregateKind.Sum => new IntSumAccumulator(),
+        AggregateKind.Min => new ExtremumAccumulator(inputType, isMin: true),
+        AggregateKind.Max => new ExtremumAccumulator(inputType, isMin: false),
+        AggregateKind.CountDistinct => new CountDistinctAccumulator(),
+        _ => throw new QueryException(ErrorKind.NotImplemented, $"aggregate {kind} for {inputType} -> {resultType}"),
+    };
+
+    public void EnsureCapacity(int groups)
+    {
+        if (groups <= Capacity)
+        {
+            return;
+        }
+        int size = Math.Max(64, Capacity);
+        while (size < groups)
+        {
+            size *= 2;
+        }
+        Resize(size);
+        Capacity = size;
+    }
+
+    protected abstract void Resize(int size);
+
+    public abstract void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection);
+
+    public abstract void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups);
+
+    public abstract void Write(int group, ColumnVector output, int row);
+
+    /// <summary>A flat view of <paramref name="input"/>: itself if flat, else its active rows compacted (then dense).</summary>
+    protected static ColumnVector Flatten(ColumnVector input, ColumnVector scratch, int count, ref ReadOnlySpan<int> selection)
+    {
+        if (input.Encoding == VectorEncoding.Flat)
+        {
+            return input;
+        }
+        GatherKernels.Compact(input, count, selection, scratch);
+        selection = default;
+        return scratch;
+    }
+}
+
+internal sealed class CountAccumulator(bool countRows) : Accumulator
+{
+    private long[] _counts = [];
+
+    protected override void Resize(int size) => Array.Resize(ref _counts, size);
+
+    public override void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection)
+    {
+        if (countRows || input is null)
+        {
+            AggregateKernels.CountScatter(groupIds, _counts, count, selection, default);
+            return;
+        }
+        if (input.Type.Id == TypeId.Null)
+        {
+            return;
+        }
+        if (input.IsConstant)
+        {
+            if (!input.IsNullAt(0))
+            {
+                AggregateKernels.CountScatter(groupIds, _counts, count, selection, default);
+            }
+            return;
+        }
+        AggregateKernels.CountScatter(groupIds, _counts, count, selection, input.Validity.ValidWords);
+    }
+
+    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    {
+        long[] from = ((CountAccumulator)other)._counts;
+        for (int g = 0; g < otherGroups; g++)
+        {
+            _counts[groupMap[g]] += from[g];
+        }
+    }
+
+    public override void Write(int group, ColumnVector output, int row)
+    {
+        output.Validity.SetValid(row);
+        output.GetData<long>()[row] = _counts[group];
+    }
+}
+
+/// <summary>sum(int) with overflow errors (and sum(interval)); NULL for groups without a non-NULL input.</summary>
+internal sealed class IntSumAccumulator : Accumulator
+{
+    private long[] _sums = [];
+    private long[] _counts = [];
+    private readonly ColumnVector _scratch = new(LogicalType.Int, Batch.Capacity);
+
+    protected override void Resize(int size)
+    {
+        Array.Resize(ref _sums, size);
+        Array.Resize(ref _counts, size);
+    }
+
+    public override void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection)
+    {
+        if (input is null || input.Type.Id == TypeId.Null)
+        {
+            return;
+        }
+        ColumnVector flat = Flatten(input, _scratch, count, ref selection);
+        AggregateKernels.SumScatter(flat.GetData<long>(), groupIds, _sums, count, selection, flat.Validity.ValidWords);
+        AggregateKernels.CountScatter(groupIds, _counts, count, selection, flat.Validity.ValidWords);
+    }
+
+    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    {
+        IntSumAccumulator from = (IntSumAccumulator)other;
+        for (int g = 0; g < otherGroups; g++)
+        {
+            int target = groupMap[g];
+            _sums[target] = AddInt64Op.Apply(_sums[target], from._sums[g]);
+            _counts[target] += from._counts[g];
+        }
+    }
+
+    public override void Write(int group, ColumnVector output, int row)
+    {
+        if (_counts[group] == 0)
+        {
+            RowValues.Set(output, row, null);
+            return;
+        }
+        output.Validity.SetValid(row);
+        output.GetData<long>()[row] = _sums[group];
+    }
+}
+
+internal sealed class UIntSumAccumulator : Accumulator
+{
+    private ulong[] _sums = [];
+    private long[] _counts = [];
+    private readonly ColumnVector _scratch = new(LogicalType.UInt, Batch.Capacity);
+
+    protected override void Resize(int size)
+    {
+        Array.Resize(ref _sums, size);
+        Array.Resize(ref _counts, size);
+    }
+
+    public override void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection)
+    {
+        if (input is null || input.Type.Id == TypeId.Null)
+        {
+            return;
+        }
+        ColumnVector flat = Flatten(input, _scratch, count, ref selection);
+        ReadOnlySpan<ulong> values = flat.GetData<ulong>();
+        bool dense = selection.IsEmpty;
+        for (int k = 0; k < count; k++)
+        {
+            int row = dense ? k : selection[k];
+            if (flat.Validity.IsValid(row))
+            {
+                int group = groupIds[k];
+                _sums[group] = AddUInt64Op.Apply(_sums[group], values[row]);
+                _counts[group]++;
+            }
+        }
+    }
+
+    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    {
+        UIntSumAccumulator from = (UIntSumAccumulator)other;
+        for (int g = 0; g < otherGroups; g++)
+        {
+            int target = groupMap[g];
+            _sums[target] = AddUInt64Op.Apply(_sums[target], from._sums[g]);
+            _counts[target] += from._counts[g];
+        }
+    }
+
+    public override void Write(int group, ColumnVector output, int row)
+    {
+        if (_counts[group] == 0)
+        {
+            RowValues.Set(output, row, null);
+            return;
+        }
+        output.Validity.SetValid(row);
+        output.GetData<ulong>()[row] = _sums[group];
+    }
+}
+
+/// <summary>sum(float) and avg (sum / count of non-NULL inputs).</summary>
+internal sealed class FloatSumAccumulator(bool average) : Accumulator
+{
+    private double[] _sums = [];
+    private long[] _counts = [];
+    private readonly ColumnVector _scratch = new(LogicalType.Float, Batch.Capacity);
+
+    protected override void Resize(int size)
+    {
+        Array.Resize(ref _sums, size);
+        Array.Resize(ref _counts, size);
+    }
+
+    public override void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection)
+    {
+        if (input is null || input.Type.Id == TypeId.Null)
+        {
+            return;
+        }
+        ColumnVector flat = Flatten(input, _scratch, count, ref selection);
+        AggregateKernels.SumScatter(flat.GetData<double>(), groupIds, _sums, count, selection, flat.Validity.ValidWords);
+        AggregateKernels.CountScatter(groupIds, _counts, count, selection, flat.Validity.ValidWords);
+    }
+
+    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    {
+        FloatSumAccumulator from = (FloatSumAccumulator)other;
+        for (int g = 0; g < otherGroups; g++)
+        {
+            _sums[groupMap[g]] += from._sums[g];
+            _counts[groupMap[g]] += from._counts[g];
+        }
+    }
+
+    public override void Write(int group, ColumnVector output, int row)
+    {
+        if (_counts[group] == 0)
+        {
+            RowValues.Set(output, row, null);
+            return;
+        }
+        output.Validity.SetValid(row);
+        output.GetData<double>()[row] = average ? _sums[group] / _counts[group] : _sums[group];
+    }
+}
+
+/// <summary>min/max of any orderable type: the Vector extremum kernels for numbers, a row loop for booleans and bytes.</summary>
+internal sealed class ExtremumAccumulator(LogicalType type, bool isMin) : Accumulator
+{
+    private long[] _values = [];
+    private bool[] _seen = [];
+    private byte[]?[] _bytes = [];
+    private readonly ColumnVector _scratch = new(type.Id == TypeId.Null ? LogicalType.Int : type, Batch.Capacity);
+
+    protected override void Resize(int size)
+    {
+        Array.Resize(ref _values, size);
+        Array.Resize(ref _seen, size);
+        if (type.Physical == PhysicalKind.VarBytes)
+        {
+            Array.Resize(ref _bytes, size);
+        }
+    }
+
+    public override void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection)
+    {
+        if (input is null || input.Type.Id == TypeId.Null)
+        {
+            return;
+        }
+        ColumnVector flat = Flatten(input, _scratch, count, ref selection);
+        ReadOnlySpan<ulong> validity = flat.Validity.ValidWords;
+        switch (type.Id)
+        {
+            case TypeId.Float:
+                Span<double> doubles = System.Runtime.InteropServices.MemoryMarshal.Cast<long, double>(_values.AsSpan());
+                if (isMin) { AggregateKernels.ExtremumScatter<MinExtremum>(flat.GetData<double>(), groupIds, doubles, _seen, count, selection, validity); }
+                else { AggregateKernels.ExtremumScatter<MaxExtremum>(flat.GetData<double>(), groupIds, doubles, _seen, count, selection, validity); }
+                return;
+            case TypeId.UInt:
+                Span<ulong> ulongs = System.Runtime.InteropServices.MemoryMarshal.Cast<long, ulong>(_values.AsSpan());
+                if (isMin) { AggregateKernels.ExtremumScatter<MinExtremum>(flat.GetData<ulong>(), groupIds, ulongs, _seen, count, selection, validity); }
+                else { AggregateKernels.ExtremumScatter<MaxExtremum>(flat.GetData<ulong>(), groupIds, ulongs, _seen, count, selection, validity); }
+                return;
+            case TypeId.Int or TypeId.Timestamp or TypeId.Interval:
+                if (isMin) { AggregateKernels.ExtremumScatter<MinExtremum>(flat.GetData<long>(), groupIds, _values, _seen, count, selection, validity); }
+                else { AggregateKernels.ExtremumScatter<MaxExtremum>(flat.GetData<long>(), groupIds, _values, _seen, count, selection, validity); }
+                return;
+        }
+        bool dense = selection.IsEmpty;
+        for (int k = 0; k < count; k++)
+        {
+            int row = dense ? k : selection[k];
+            if (!flat.Validity.IsValid(row))
+            {
+                continue;
+            }
+            int group = groupIds[k];
+            if (type.Physical == PhysicalKind.Bool8)
+            {
+                long value = flat.GetData<byte>()[row];
+                if (!_seen[group] || (isMin ? value < _values[group] : value > _values[group]))
+                {
+                    _values[group] = value;
+                    _seen[group] = true;
+                }
+            }
+            else
+            {
+                ReadOnlySpan<byte> value = flat.GetBytes(row);
+                if (!_seen[group] || Better(value.SequenceCompareTo(_bytes[group])))
+                {
+                    _bytes[group] = value.ToArray();
+                    _seen[group] = true;
+                }
+            }
+        }
+    }
+
+    private bool Better(int order) => isMin ? order < 0 : order > 0;
+
+    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    {
+        ExtremumAccumulator from = (ExtremumAccumulator)other;
+        for (int g = 0; g < otherGroups; g++)
+        {
+            if (!from._seen[g])
+            {
+                continue;
+            }
+            int target = groupMap[g];
+            bool take;
+            if (!_seen[target])
+            {
+                take = true;
+            }
+            else
+            {
+                take = type.Id switch
+                {
+                    TypeId.Float => Better(ValueOrder.CompareFloat(BitConverter.Int64BitsToDouble(from._values[g]), BitConverter.Int64BitsToDouble(_values[target]))),
+                    TypeId.UInt => Better(((ulong)from._values[g]).CompareTo((ulong)_values[target])),
+                    _ when type.Physical == PhysicalKind.VarBytes => Better(from._bytes[g].AsSpan().SequenceCompareTo(_bytes[target])),
+                    _ => Better(from._values[g].CompareTo(_values[target])),
+                };
+            }
+            if (take)
+            {
+                _seen[target] = true;
+                _values[target] = from._values[g];
+                if (type.Physical == PhysicalKind.VarBytes)
+                {
+                    _bytes[target] = from._bytes[g];
+                }
+            }
+        }
+    }
+
+    public override void Write(int group, ColumnVector output, int row)
+    {
+        if (!_seen[group])
+        {
+            RowValues.Set(output, row, null);
+            return;
+        }
+        output.Validity.SetValid(row);
+        switch (type.Physical)
+        {
+            case PhysicalKind.Bool8:
+                output.GetData<byte>()[row] = (byte)_values[group];
+                break;
+            case PhysicalKind.VarBytes:
+                output.SetBytes(row, _bytes[group]);
+                break;
+            default:
+                output.GetData<long>()[row] = _values[group];
+                break;
+        }
+    }
+}
+
+/// <summary>
+/// Exact count of distinct non-NULL values: one set of (group, value) pairs. Values are keyed by their bytes
+/// (fixed-width values by their canonical 64-bit pattern), so one set serves every type.
+/// </summary>
+internal sealed class CountDistinctAccumulator : Accumulator
+{
+    private readonly HashSet<(int Group, long Value)> _fixed = [];
+    private readonly HashSet<(int Group, string Value)> _bytes = [];
+    private long[] _counts = [];
+
+    protected override void Resize(int size) => Array.Resize(ref _counts, size);
+
+    public override void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection)
+    {
+        if (input is null || input.Type.Id == TypeId.Null)
+        {
+            return;
+        }
+        bool dense = selection.IsEmpty;
+        for (int k = 0; k < count; k++)
+        {
+            int row = dense ? k : selection[k];
+            if (input.IsNullAt(row))
+            {
+                continue;
+            }
+            ValueOrder.Locate(input, row, out ColumnVector values, out int index);
+            int group = groupIds[k];
+            bool added = input.Type.Physical switch
+            {
+                PhysicalKind.Bool8 => _fixed.Add((group, values.GetData<byte>()[index])),
+                PhysicalKind.VarBytes => _bytes.Add((group, Convert.ToBase64String(values.GetBytes(index)))),
+                _ when input.Type.Id == TypeId.Float => _fixed.Add((group, CanonicalBits(values.GetData<double>()[index]))),
+                _ => _fixed.Add((group, values.GetData<long>()[index])),
+            };
+            _counts[group] += added ? 1 : 0;
+        }
+    }
+
+    private static long CanonicalBits(double value) =>
+        double.IsNaN(value) ? BitConverter.DoubleToInt64Bits(double.NaN) : BitConverter.DoubleToInt64Bits(value == 0 ? 0.0 : value);
+
+    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    {
+        CountDistinctAccumulator from = (CountDistinctAccumulator)other;
+        foreach ((int group, long value) in from._fixed)
+        {
+            int target = groupMap[group];
+            _counts[target] += _fixed.Add((target, value)) ? 1 : 0;
+        }
+        foreach ((int group, string value) in from._bytes)
+        {
+            int target = groupMap[group];
+            _counts[target] += _bytes.Add((target, value)) ? 1 : 0;
+        }
+    }
+
+    public override void Write(int group, ColumnVector output, int row)
+    {
+        output.Validity.SetValid(row);
+        output.GetData<long>()[row] = _counts[group];
+    }
+}

@@ -1,0 +1,203 @@
+using System.Collections.Immutable;
+using Analytics.Engine.Execution;
+using Analytics.Engine.Expressions;
+using Analytics.Engine.Functions;
+using Analytics.Engine.Physical;
+using Analytics.Vector.Batches;
+using Analytics.Vector.Types;
+using Analytics.Vector.Vectors;
+
+namespace Analytics.Engine.Operators.Aggregation;
+
+/// <summary>
+/// Hash aggregation as a pipeline sink. Each worker builds a thread-local <see cref="GroupTable"/> and accumulators;
+/// <c>Combine</c> folds them into the global ones; <c>Finish</c> writes the groups (keys, then aggregates) as batches.
+/// Without groups there is exactly one output row, even on empty input.
+/// </summary>
+public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups, ImmutableArray<BoundAggregateExpression> aggregates, BatchSchema schema)
+    : PhysicalSink
+{
+    public ImmutableArray<BoundExpression> Groups { get; } = groups;
+    public ImmutableArray<BoundAggregateExpression> Aggregates { get; } = aggregates;
+    public override BatchSchema Schema { get; } = schema;
+
+    public override string Describe() =>
+        $"HashAggregate groups=[{string.Join(", ", Groups.Select(BoundExpressionPrinter.Print))}] aggregates=[{string.Join(", ", Aggregates.Select(BoundExpressionPrinter.Print))}]";
+
+    public override SinkState CreateGlobalState(QueryContext context) => new GlobalState(this);
+
+    public override SinkLocalState CreateLocalState(SinkState globalState, QueryContext context) => new LocalState(this, context);
+
+    internal Accumulator[] CreateAccumulators()
+    {
+        Accumulator[] accumulators = new Accumulator[Aggregates.Length];
+        for (int i = 0; i < accumulators.Length; i++)
+        {
+            BoundAggregateExpression aggregate = Aggregates[i];
+            LogicalType input = aggregate.Arguments.IsEmpty ? LogicalType.Null : aggregate.Arguments[0].Type;
+            accumulators[i] = Accumulator.Create((AggregateKind)aggregate.Function.Implementation, input, aggregate.Type);
+        }
+        return accumulators;
+    }
+
+    internal LogicalType[] KeyTypes()
+    {
+        LogicalType[] types = new LogicalType[Groups.Length];
+        for (int i = 0; i < types.Length; i++)
+        {
+            types[i] = Groups[i].Type;
+        }
+        return types;
+    }
+
+    internal sealed class LocalState : SinkLocalState
+    {
+        private readonly ExpressionEvaluator[] _keyEvaluators;
+        private readonly ExpressionEvaluator?[] _argumentEvaluators;
+        private readonly ColumnVector[] _keys;
+        private readonly int[] _groupIds = new int[Batch.Capacity];
+
+        public LocalState(PhysicalHashAggregate aggregate, QueryContext context)
+        {
+            _keyEvaluators = new ExpressionEvaluator[aggregate.Groups.Length];
+            for (int i = 0; i < _keyEvaluators.Length; i++)
+            {
+                _keyEvaluators[i] = new ExpressionEvaluator(aggregate.Groups[i], context.Evaluation);
+            }
+            _keys = new ColumnVector[_keyEvaluators.Length];
+            _argumentEvaluators = new ExpressionEvaluator?[aggregate.Aggregates.Length];
+            for (int i = 0; i < _argumentEvaluators.Length; i++)
+            {
+                ImmutableArray<BoundExpression> arguments = aggregate.Aggregates[i].Arguments;
+                _argumentEvaluators[i] = arguments.IsEmpty ? null : new ExpressionEvaluator(arguments[0], context.Evaluation);
+            }
+            Table = new GroupTable(aggregate.KeyTypes());
+            Accumulators = aggregate.CreateAccumulators();
+            if (_keys.Length == 0)
+            {
+                Table.AddEmptyKeyGroup();
+                foreach (Accumulator accumulator in Accumulators)
+                {
+                    accumulator.EnsureCapacity(1);
+                }
+            }
+        }
+
+        public GroupTable Table { get; }
+
+        public Accumulator[] Accumulators { get; }
+
+        public override void Sink(Batch batch)
+        {
+            int count = batch.Count;
+            ReadOnlySpan<int> selection = batch.Selection is null ? default : batch.Selection.AsSpan(count);
+            if (_keys.Length > 0)
+            {
+                for (int i = 0; i < _keys.Length; i++)
+                {
+                    _keys[i] = _keyEvaluators[i].Evaluate(batch);
+                }
+                Table.FindOrAdd(_keys, count, selection, _groupIds);
+                foreach (Accumulator accumulator in Accumulators)
+                {
+                    accumulator.EnsureCapacity(Table.GroupCount);
+                }
+            }
+            for (int i = 0; i < Accumulators.Length; i++)
+            {
+                ColumnVector? input = _argumentEvaluators[i]?.Evaluate(batch);
+                Accumulators[i].Update(input, _groupIds.AsSpan(0, count), count, selection);
+            }
+        }
+
+        public override void Dispose()
+        {
+            foreach (ExpressionEvaluator evaluator in _keyEvaluators)
+            {
+                evaluator.Dispose();
+            }
+            foreach (ExpressionEvaluator? evaluator in _argumentEvaluators)
+            {
+                evaluator?.Dispose();
+            }
+        }
+    }
+
+    private sealed class GlobalState : SinkState
+    {
+        private readonly PhysicalHashAggregate _aggregate;
+        private readonly GroupTable _table;
+        private readonly Accumulator[] _accumulators;
+        private readonly List<Batch> _output = [];
+        private int[] _groupMap = new int[64];
+
+        public GlobalState(PhysicalHashAggregate aggregate)
+        {
+            _aggregate = aggregate;
+            _table = new GroupTable(aggregate.KeyTypes());
+            _accumulators = aggregate.CreateAccumulators();
+            if (aggregate.Groups.IsEmpty)
+            {
+                _table.AddEmptyKeyGroup();
+                foreach (Accumulator accumulator in _accumulators)
+                {
+                    accumulator.EnsureCapacity(1);
+                }
+            }
+        }
+
+        public override IReadOnlyList<Batch> Output => _output;
+
+        public override void Combine(SinkLocalState local)
+        {
+            LocalState state = (LocalState)local;
+            int groups = state.Table.GroupCount;
+            if (_groupMap.Length < groups)
+            {
+                _groupMap = new int[Math.Max(groups, _groupMap.Length * 2)];
+            }
+            for (int g = 0; g < groups; g++)
+            {
+                _groupMap[g] = _aggregate.Groups.IsEmpty ? 0 : _table.FindOrAddGroup(state.Table, g);
+            }
+            for (int i = 0; i < _accumulators.Length; i++)
+            {
+                _accumulators[i].EnsureCapacity(_table.GroupCount);
+                _accumulators[i].Merge(state.Accumulators[i], _groupMap, groups);
+            }
+        }
+
+        public override void Finish()
+        {
+            int groups = _table.GroupCount;
+            int keys = _aggregate.Groups.Length;
+            for (int start = 0; start < groups; start += Batch.Capacity)
+            {
+                int count = Math.Min(Batch.Capacity, groups - start);
+                Batch batch = new(_aggregate.Schema);
+                for (int r = 0; r < count; r++)
+                {
+                    for (int k = 0; k < keys; k++)
+                    {
+                        _table.Keys[k].Write(start + r, batch.Columns[k], r);
+                    }
+                    for (int a = 0; a < _accumulators.Length; a++)
+                    {
+                        _accumulators[a].Write(start + r, batch.Columns[keys + a], r);
+                    }
+                }
+                batch.SetCount(count);
+                _output.Add(batch);
+            }
+        }
+
+        public override void Dispose()
+        {
+            foreach (Batch batch in _output)
+            {
+                batch.Release();
+            }
+            _output.Clear();
+        }
+    }
+}

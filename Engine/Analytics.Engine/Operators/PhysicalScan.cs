@@ -1,0 +1,126 @@
+using System.Collections.Immutable;
+using Analytics.Engine.Execution;
+using Analytics.Engine.Expressions;
+using Analytics.Engine.Physical;
+using Analytics.Engine.Scan;
+using Analytics.Vector.Batches;
+using Analytics.Vector.Types;
+
+namespace Analytics.Engine.Operators;
+
+/// <summary>
+/// Reads a source: PlanScan once per query, then each worker takes splits from a shared queue (the morsels), opens a
+/// reader per split, and applies the residual filters right after reading.
+/// </summary>
+public sealed class PhysicalScan(string tableName, IScanSource source, ScanRequest request, ImmutableArray<BoundExpression> residualFilters, BatchSchema schema)
+    : PhysicalSource
+{
+    public string TableName { get; } = tableName;
+    public IScanSource Source { get; } = source;
+    public ScanRequest Request { get; } = request;
+    public ImmutableArray<BoundExpression> ResidualFilters { get; } = residualFilters;
+    public override BatchSchema Schema { get; } = schema;
+
+    public override string Describe() =>
+        $"Scan {TableName} [{string.Join(", ", Schema.Fields.Select(f => f.Name))}]" +
+        (Request.Filters.IsEmpty ? "" : $" pushed={Request.Filters.Length}") +
+        (ResidualFilters.IsEmpty ? "" : $" filters=[{string.Join(", ", ResidualFilters.Select(BoundExpressionPrinter.Print))}]") +
+        (Request.Limit is null ? "" : $" limit={Request.Limit}");
+
+    public override SourceState CreateState(QueryContext context) => new State(this, context);
+
+    private sealed class State : SourceState
+    {
+        private readonly PhysicalScan _scan;
+        private readonly QueryContext _context;
+        private readonly ImmutableArray<ScanSplit> _splits;
+        private readonly ScanContext _scanContext;
+        private int _next = -1;
+
+        public State(PhysicalScan scan, QueryContext context)
+        {
+            _scan = scan;
+            _context = context;
+            ScanPlan plan = scan.Source.PlanScan(scan.Request);
+            _splits = plan.Splits;
+            _scanContext = new ScanContext(plan.Metrics);
+            long total = 0;
+            foreach (ScanSplit split in _splits)
+            {
+                total += Math.Max(0, split.EstimatedRows);
+            }
+            EstimatedRows = total;
+        }
+
+        public override long EstimatedRows { get; }
+
+        public override SourceReader CreateReader() => new Reader(this);
+
+        public ScanSplit? TakeSplit()
+        {
+            int index = Interlocked.Increment(ref _next);
+            return index < _splits.Length ? _splits[index] : null;
+        }
+
+        private sealed class Reader : SourceReader
+        {
+            private readonly State _state;
+            private readonly Batch _batch;
+            private readonly ExpressionEvaluator[] _filters;
+            private IScanReader? _reader;
+
+            public Reader(State state)
+            {
+                _state = state;
+                _batch = new Batch(state._scan.Schema);
+                _filters = new ExpressionEvaluator[state._scan.ResidualFilters.Length];
+                for (int i = 0; i < _filters.Length; i++)
+                {
+                    _filters[i] = new ExpressionEvaluator(state._scan.ResidualFilters[i], state._context.Evaluation);
+                }
+            }
+
+            public override Batch? Next(CancellationToken cancellationToken)
+            {
+                while (true)
+                {
+                    if (_reader is null)
+                    {
+                        ScanSplit? split = _state.TakeSplit();
+                        if (split is null)
+                        {
+                            return null;
+                        }
+                        _reader = _state._scan.Source.OpenReader(split, _state._scan.Request, _state._scanContext);
+                    }
+                    _batch.Reset();
+                    if (!_reader.Read(_batch, cancellationToken))
+                    {
+                        _reader.Dispose();
+                        _reader = null;
+                        continue;
+                    }
+                    _state._context.AddProcessed(_batch.Count);
+                    foreach (ExpressionEvaluator filter in _filters)
+                    {
+                        filter.Filter(_batch);
+                    }
+                    if (_batch.Count > 0)
+                    {
+                        return _batch;
+                    }
+                }
+            }
+
+            public override void Dispose()
+            {
+                _reader?.Dispose();
+                foreach (ExpressionEvaluator filter in _filters)
+                {
+                    filter.Dispose();
+                }
+                _batch.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text;
+using Analytics.Vector.Types;
+
+namespace Analytics.Engine.Physical;
+
+/// <summary>The pipelines of a statement, in execution order; the last one feeds the result.</summary>
+public sealed class PhysicalPlan(IReadOnlyList<Pipeline> pipelines, BatchSchema schema)
+{
+    public IReadOnlyList<Pipeline> Pipelines { get; } = pipelines;
+
+    /// <summary>The result's schema (before the result sink is attached).</summary>
+    public BatchSchema Schema { get; } = schema;
+
+    /// <summary>EXPLAIN text: one block per pipeline, source first.</summary>
+    public string Describe()
+    {
+        StringBuilder builder = new();
+        for (int i = 0; i < Pipelines.Count; i++)
+        {
+            Pipeline pipeline = Pipelines[i];
+            builder.Append("Pipeline ").Append(i + 1).Append(pipeline.IsParallel ? " (parallel)" : " (single thread)").Append('\n');
+            builder.Append("  ").Append(pipeline.Source.Describe()).Append('\n');
+            foreach (PhysicalStreamOperator op in pipeline.Operators)
+            {
+                builder.Append("  ").Append(op.Describe()).Append('\n');
+            }
+            builder.Append("  ").Append(pipeline.Sink.Describe());
+            if (i + 1 < Pipelines.Count)
+            {
+                builder.Append('\n');
+            }
+        }
+        return builder.ToString();
+    }
+}

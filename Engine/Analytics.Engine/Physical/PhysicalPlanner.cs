@@ -1,0 +1,77 @@
+using Analytics.Engine.Operators;
+using Analytics.Engine.Operators.Aggregation;
+using Analytics.Engine.Planning;
+using Analytics.Engine.Results;
+using Analytics.Engine.Scan;
+using Analytics.Errors;
+
+namespace Analytics.Engine.Physical;
+
+/// <summary>
+/// Turns a logical plan into pipelines. Streaming operators (filter, projection, limit) join the current pipeline;
+/// breakers (aggregate, sort, top-N, insert) end it with a sink, and the next pipeline reads that sink's output.
+/// </summary>
+public static class PhysicalPlanner
+{
+    public static PhysicalPlan Plan(LogicalOperator root, EngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        List<Pipeline> pipelines = [];
+        (PhysicalSource source, List<PhysicalStreamOperator> operators) = Build(root, pipelines);
+        pipelines.Add(new Pipeline(source, operators, new PhysicalResultSink(root.Schema, preserveOrder: true)));
+        return new PhysicalPlan(pipelines, root.Schema);
+    }
+
+    private static (PhysicalSource Source, List<PhysicalStreamOperator> Operators) Build(LogicalOperator op, List<Pipeline> pipelines)
+    {
+        switch (op)
+        {
+            case LogicalScan scan:
+                return (new PhysicalScan(scan.TableName, scan.Source, new ScanRequest(scan.Columns, scan.PushedFilters, scan.Limit),
+                    scan.ResidualFilters, scan.Schema), []);
+            case LogicalValues values:
+                return (new PhysicalValues(values.Schema, values.Rows), []);
+            case LogicalFilter filter:
+            {
+                (PhysicalSource source, List<PhysicalStreamOperator> operators) = Build(filter.Input, pipelines);
+                operators.Add(new PhysicalFilter(filter.Predicate, filter.Schema));
+                return (source, operators);
+            }
+            case LogicalProjection projection:
+            {
+                (PhysicalSource source, List<PhysicalStreamOperator> operators) = Build(projection.Input, pipelines);
+                operators.Add(new PhysicalProjection(projection.Expressions, projection.Schema));
+                return (source, operators);
+            }
+            case LogicalLimit limit:
+            {
+                (PhysicalSource source, List<PhysicalStreamOperator> operators) = Build(limit.Input, pipelines);
+                operators.Add(new PhysicalLimit(limit.Limit, limit.Offset, limit.Schema));
+                return (source, operators);
+            }
+            case LogicalAggregate aggregate:
+                return Break(aggregate.Input, new PhysicalHashAggregate(aggregate.Groups, aggregate.Aggregates, aggregate.Schema), pipelines);
+            case LogicalOrder order:
+                return Break(order.Input, new PhysicalSort(order.Items, null, order.Schema), pipelines);
+            case LogicalTopN topN:
+            {
+                long keep = topN.Limit > long.MaxValue - topN.Offset ? long.MaxValue : topN.Limit + topN.Offset;
+                (PhysicalSource source, List<PhysicalStreamOperator> operators) =
+                    Break(topN.Input, new PhysicalSort(topN.Items, keep, topN.Schema), pipelines);
+                operators.Add(new PhysicalLimit(topN.Limit, topN.Offset, topN.Schema));
+                return (source, operators);
+            }
+            case LogicalInsert insert:
+                return Break(insert.Input, new PhysicalInsert(insert.Table, insert.TargetColumns), pipelines);
+            default:
+                throw new QueryException(ErrorKind.NotImplemented, $"executing {op.GetType().Name.Replace("Logical", "", StringComparison.Ordinal)} is not supported yet");
+        }
+    }
+
+    private static (PhysicalSource, List<PhysicalStreamOperator>) Break(LogicalOperator input, PhysicalSink sink, List<Pipeline> pipelines)
+    {
+        (PhysicalSource source, List<PhysicalStreamOperator> operators) = Build(input, pipelines);
+        pipelines.Add(new Pipeline(source, operators, sink));
+        return (new PhysicalBufferSource(sink), []);
+    }
+}
