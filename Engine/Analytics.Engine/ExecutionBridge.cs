@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
+using Analytics.Engine.Execution;
 using Analytics.Engine.Functions;
+using Analytics.Engine.Physical;
 using Analytics.Engine.Planning;
-using Analytics.Errors;
 
 namespace Analytics.Engine;
 
@@ -14,11 +15,10 @@ internal static class ExecutionBridge
     public static IFunctionCatalog CreateFunctionCatalog() => FunctionRegistry.CreateBuiltin();
 
     public static QueryResult Execute(LogicalOperator plan, StatementKind kind, Database database, CancellationToken cancellationToken) =>
-        throw new QueryException(ErrorKind.NotImplemented, "query execution is not available yet");
+        QueryExecutor.Execute(PhysicalPlanner.Plan(plan, database.Options), kind, database.Options, cancellationToken);
 
     public static ImmutableArray<string> DescribePhysical(LogicalOperator plan, EngineOptions options) =>
-        throw new QueryException(ErrorKind.NotImplemented, "physical planning is not available yet");
+        [.. PhysicalPlanner.Plan(plan, options).Describe().Split('\n')];
 
-    public static QueryResult Completed(StatementKind kind, long rowsAffected) =>
-        throw new QueryException(ErrorKind.NotImplemented, "statement results are not available yet");
+    public static QueryResult Completed(StatementKind kind, long rowsAffected) => QueryResult.Completed(kind, rowsAffected);
 }

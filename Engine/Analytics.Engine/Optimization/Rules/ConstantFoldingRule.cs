@@ -1,3 +1,4 @@
+using Analytics.Engine.Execution;
 using Analytics.Engine.Expressions;
 using Analytics.Engine.Planning;
 
@@ -27,7 +28,7 @@ public sealed class ConstantFoldingRule : IOptimizerRule
         {
             return node;
         }
-        return ConstantEvaluation.TryEvaluate(node, out BoundConstant? value) ? value : node;
+        return ConstantEvaluator.TryEvaluate(node, out BoundConstant? value) ? value : node;
     }
 
     private static LogicalOperator RemoveTrueFilters(LogicalOperator op)
