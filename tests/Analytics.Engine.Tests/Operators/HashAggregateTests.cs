@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+using Analytics.Engine.Expressions;
+using Analytics.Engine.Planning;
+using Analytics.Engine.Storage;
+using Analytics.Engine.Tests.Execution;
+using Analytics.Errors;
+using Analytics.Vector.Types;
+using Xunit;
+using static Analytics.Engine.Tests.Execution.ExecutionHarness;
+
+namespace Analytics.Engine.Tests.Operators;
+
+public class HashAggregateTests
+{
+    private static readonly BatchSchema s_schema = new(new Field("k", LogicalType.String), new Field("i", LogicalType.Int), new Field("f", LogicalType.Float));
+
+    [Fact]
+    public void Global_aggregate_on_empty_input_returns_one_row_with_zero_counts_and_null_sums()
+    {
+        LogicalScan scan = ScanOf(Table(s_schema, 1, []));
+        LogicalAggregate aggregate = GroupBy(scan, [], Aggregate("count"), Aggregate("count", Column(scan, 1)),
+            Aggregate("sum", Column(scan, 1)), Aggregate("avg", Column(scan, 2)), Aggregate("min", Column(scan, 0)), Aggregate("count_distinct", Column(scan, 1)));
+
+        Assert.Equal<object?[]>([[0L, 0L, null, null, null, 0L]], Run(aggregate));
+    }
+
+    [Fact]
+    public void Grouped_aggregate_on_empty_input_returns_no_rows()
+    {
+        LogicalScan scan = ScanOf(Table(s_schema, 1, []));
+        Assert.Empty(Run(GroupBy(scan, [Column(scan, 0)], Aggregate("count"))));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Aggregates_skip_nulls_and_groups_span_batches_and_threads(int threads)
+    {
+        List<object?[]> rows = [];
+        for (int i = 0; i < 10_000; i++)
+        {
+            rows.Add([i % 3 == 0 ? "a" : i % 3 == 1 ? "b" : null, i % 7 == 0 ? null : (long)i, i * 0.5]);
+        }
+        LogicalScan scan = ScanOf(Table(s_schema, 4, rows));
+        LogicalAggregate aggregate = GroupBy(scan, [Column(scan, 0)], Aggregate("count"), Aggregate("count", Column(scan, 1)),
+            Aggregate("sum", Column(scan, 1)), Aggregate("sum", Column(scan, 2)), Aggregate("min", Column(scan, 1)), Aggregate("max", Column(scan, 1)),
+            Aggregate("count_distinct", Column(scan, 1)));
+
+        List<object?[]> expected = [];
+        foreach (IGrouping<string?, object?[]> group in rows.GroupBy(r => (string?)r[0]))
+        {
+            List<long> ints = [.. group.Where(r => r[1] is not null).Select(r => (long)r[1]!)];
+            expected.Add([group.Key, (long)group.Count(), (long)ints.Count, ints.Sum(), group.Sum(r => (double)r[2]!), ints.Min(), ints.Max(), (long)ints.Distinct().Count()]);
+        }
+        Assert.Equal(Sorted(expected), Sorted(Run(aggregate, threads)));
+    }
+
+    [Fact]
+    public void Multi_column_keys_with_null_key_values_form_their_own_groups()
+    {
+        BatchSchema schema = new(new Field("a", LogicalType.Int), new Field("b", LogicalType.Boolean));
+        LogicalScan scan = ScanOf(Table(schema, 2, [[1L, true], [1L, null], [null, true], [1L, true], [null, null], [null, null]]));
+        LogicalAggregate aggregate = GroupBy(scan, [Column(scan, 0), Column(scan, 1)], Aggregate("count"));
+
+        Assert.Equal(Sorted([[1L, true, 2L], [1L, null, 1L], [null, true, 1L], [null, null, 2L]]), Sorted(Run(aggregate)));
+    }
+
+    [Fact]
+    public void Float_keys_group_negative_zero_with_zero_and_nan_with_nan()
+    {
+        BatchSchema schema = new(new Field("f", LogicalType.Float));
+        LogicalScan scan = ScanOf(Table(schema, 1, [[0.0], [-0.0], [double.NaN], [double.NaN]]));
+        List<object?[]> result = Sorted(Run(GroupBy(scan, [Column(scan, 0)], Aggregate("count"))));
+
+        Assert.Equal(2, result.Count);
+        Assert.All(result, r => Assert.Equal(2L, r[1]));
+    }
+
+    [Fact]
+    public void Min_and_max_order_strings_by_bytes_and_floats_with_nan_greatest()
+    {
+        LogicalScan scan = ScanOf(Table(s_schema, 2, [["b", 1L, 1.0], ["B", 2L, double.NaN], ["ab", 3L, -5.0], [null, null, null]]));
+        LogicalAggregate aggregate = GroupBy(scan, [], Aggregate("min", Column(scan, 0)), Aggregate("max", Column(scan, 0)),
+            Aggregate("min", Column(scan, 2)), Aggregate("max", Column(scan, 2)));
+
+        Assert.Equal<object?[]>([["B", "b", -5.0, double.NaN]], Run(aggregate));
+    }
+
+    [Fact]
+    public void Integer_sum_overflow_is_an_error()
+    {
+        LogicalScan scan = ScanOf(Table(s_schema, 1, [["a", long.MaxValue, 0.0], ["a", 1L, 0.0]]));
+        QueryException error = Assert.Throws<QueryException>(() => Run(GroupBy(scan, [], Aggregate("sum", Column(scan, 1)))));
+        Assert.Equal(ErrorKind.OutOfRange, error.Kind);
+    }
+
+    [Fact]
+    public void Aggregate_respects_the_selection_of_a_filter()
+    {
+        LogicalScan scan = ScanOf(Table(s_schema, 1, [["a", 1L, 1.0], ["a", 5L, 2.0], ["b", 7L, 3.0]]));
+        LogicalFilter filter = new(scan, new BoundBinaryExpression(BinaryOperator.Greater, Column(scan, 1), Constant(2L, LogicalType.Int), LogicalType.Boolean));
+        LogicalAggregate aggregate = GroupBy(filter, [Column(filter, 0)], Aggregate("sum", Column(filter, 2)));
+
+        Assert.Equal(Sorted([["a", 2.0], ["b", 3.0]]), Sorted(Run(aggregate)));
+    }
+
+    internal static InMemoryTableStorage Numbers(int count, int parts)
+    {
+        List<object?[]> rows = [];
+        for (int i = 0; i < count; i++)
+        {
+            rows.Add([$"s{i % 50}", (long)i, i * 0.25]);
+        }
+        return Table(s_schema, parts, rows);
+    }
+
+    [Fact]
+    public void Dictionary_string_keys_group_like_flat_ones()
+    {
+        LogicalScan scan = ScanOf(Numbers(20_000, 3));
+        List<object?[]> result = Run(GroupBy(scan, [Column(scan, 0)], Aggregate("count")), threads: 2);
+
+        Assert.Equal(50, result.Count);
+        Assert.All(result, r => Assert.Equal(400L, r[1]));
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"s{i}").Order(StringComparer.Ordinal), result.Select(r => (string)r[0]!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Group_by_a_computed_key()
+    {
+        LogicalScan scan = ScanOf(Numbers(100, 1));
+        BoundExpression key = new BoundBinaryExpression(BinaryOperator.Modulo, Column(scan, 1), Constant(4L, LogicalType.Int), LogicalType.Int);
+        List<object?[]> result = Sorted(Run(GroupBy(scan, ImmutableArray.Create(key), Aggregate("count"))));
+
+        Assert.Equal<object?[]>([[0L, 25L], [1L, 25L], [2L, 25L], [3L, 25L]], result);
+    }
+}
