@@ -111,13 +111,17 @@ internal sealed class StatementExecutor(Session session, ShellSettings settings,
         if (result.Kind is StatementKind.Query or StatementKind.Explain or StatementKind.Show)
         {
             IResultFormatter formatter = CreateFormatter();
+            // The first read runs before the header is written, so a statement that fails straight away (most
+            // runtime errors) prints only its error, not a dangling header.
+            bool more = result.ReadNext(cancellationToken, out Batch? batch);
             formatter.Begin(result.Schema);
-            while (result.ReadNext(cancellationToken, out Batch? batch))
+            while (more)
             {
                 if (batch is not null)
                 {
                     formatter.WriteBatch(batch);
                 }
+                more = result.ReadNext(cancellationToken, out batch);
             }
             formatter.End();
             return;
