@@ -20,7 +20,7 @@ public sealed class SltRunnerTests : IDisposable
     [Fact]
     public void Run_passes_a_matching_script()
     {
-        SltRunResult result = Run("statement ok\nCREATE TABLE t(a int, b string)\n\nstatement ok\nINSERT INTO t VALUES (2, 'y'), (1, '')\n\n" +
+        SltRunResult result = Run("statement ok\nCREATE TABLE t(a int, b string)\n\nstatement ok\nVALUES (2, 'y'), (1, '') INSERT INTO t\n\n" +
             "query IT rowsort\nFROM t\n----\n1\t(empty)\n2\ty\n");
 
         Assert.Empty(result.Failures);
@@ -72,7 +72,7 @@ public sealed class SltRunnerTests : IDisposable
     [Fact]
     public void Run_restart_reopens_the_persistent_database_in_test_dir()
     {
-        SltRunResult result = Run("statement ok\nCREATE TABLE t(a int)\n\nstatement ok\nINSERT INTO t VALUES (7)\n\nrestart\n\n" +
+        SltRunResult result = Run("statement ok\nCREATE TABLE t(a int)\n\nstatement ok\nVALUES (7) INSERT INTO t\n\nrestart\n\n" +
             "query I\nFROM t\n----\n7\n");
 
         Assert.Empty(result.Failures);
