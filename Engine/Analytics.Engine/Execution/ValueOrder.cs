@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Analytics.Vector.Types;
+using Analytics.Vector.Values;
 using Analytics.Vector.Vectors;
 
 namespace Analytics.Engine.Execution;
@@ -12,8 +13,8 @@ public static class ValueOrder
 {
     public static int Compare(ColumnVector left, int leftRow, ColumnVector right, int rightRow)
     {
-        Locate(left, leftRow, out ColumnVector lv, out int li);
-        Locate(right, rightRow, out ColumnVector rv, out int ri);
+        ValueReader.Locate(left, leftRow, out ColumnVector lv, out int li);
+        ValueReader.Locate(right, rightRow, out ColumnVector rv, out int ri);
         switch (left.Type.Id)
         {
             case TypeId.Boolean:
@@ -52,26 +53,6 @@ public static class ValueOrder
         return double.IsNaN(left) ? (double.IsNaN(right) ? 0 : 1) : -1;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Locate(ColumnVector vector, int row, out ColumnVector values, out int index)
-    {
-        switch (vector.Encoding)
-        {
-            case VectorEncoding.Constant:
-                values = vector;
-                index = 0;
-                break;
-            case VectorEncoding.Dictionary:
-                values = vector.Dictionary!;
-                index = vector.Codes[row];
-                break;
-            default:
-                values = vector;
-                index = row;
-                break;
-        }
-    }
-
     /// <summary>Copies one value (or NULL) between vectors of the same type; var-bytes destinations must be written in ascending row order.</summary>
     public static void Copy(ColumnVector source, int sourceRow, ColumnVector destination, int destinationRow)
     {
@@ -85,7 +66,7 @@ public static class ValueOrder
             return;
         }
         destination.Validity.SetValid(destinationRow);
-        Locate(source, sourceRow, out ColumnVector values, out int index);
+        ValueReader.Locate(source, sourceRow, out ColumnVector values, out int index);
         switch (destination.Type.Physical)
         {
             case PhysicalKind.Fixed64:

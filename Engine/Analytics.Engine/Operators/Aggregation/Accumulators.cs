@@ -4,6 +4,7 @@ using Analytics.Errors;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
+using Analytics.Vector.Values;
 using Analytics.Vector.Vectors;
 
 namespace Analytics.Engine.Operators.Aggregation;
@@ -421,7 +422,7 @@ internal sealed class CountDistinctAccumulator : Accumulator
             {
                 continue;
             }
-            ValueOrder.Locate(input, row, out ColumnVector values, out int index);
+            ValueReader.Locate(input, row, out ColumnVector values, out int index);
             int group = groupIds[k];
             bool added = input.Type.Physical switch
             {

@@ -1,5 +1,6 @@
 using Analytics.Engine.Execution;
 using Analytics.Vector.Types;
+using Analytics.Vector.Values;
 using Analytics.Vector.Vectors;
 
 namespace Analytics.Engine.Operators.Aggregation;
@@ -26,7 +27,7 @@ internal sealed class GroupKeyColumn(LogicalType type)
             _isNull[group] = true;
             return;
         }
-        ValueOrder.Locate(vector, row, out ColumnVector values, out int index);
+        ValueReader.Locate(vector, row, out ColumnVector values, out int index);
         switch (Type.Physical)
         {
             case PhysicalKind.Fixed64:
@@ -60,7 +61,7 @@ internal sealed class GroupKeyColumn(LogicalType type)
         {
             return rowNull == _isNull[group];
         }
-        ValueOrder.Locate(vector, row, out ColumnVector values, out int index);
+        ValueReader.Locate(vector, row, out ColumnVector values, out int index);
         return Type.Id switch
         {
             TypeId.Float => ValueOrder.CompareFloat(BitConverter.Int64BitsToDouble(_fixed[group]), values.GetData<double>()[index]) == 0,

@@ -1,6 +1,7 @@
 using Analytics.Vector.Batches;
 using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
+using Analytics.Vector.Values;
 using Analytics.Vector.Vectors;
 
 namespace Analytics.Engine.Operators.Aggregation;
@@ -260,7 +261,7 @@ internal sealed class GroupTable
         {
             return HashKernels.NullHash;
         }
-        Execution.ValueOrder.Locate(vector, row, out ColumnVector values, out int index);
+        ValueReader.Locate(vector, row, out ColumnVector values, out int index);
         return vector.Type.Physical switch
         {
             PhysicalKind.Bool8 => HashKernels.HashBoolean(values.GetData<byte>()[index] != 0),
