@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Analytics.Errors;
 using Analytics.Vector.Types;
+using Analytics.Vector.Variants;
 using Analytics.Vector.Vectors;
 
 namespace Analytics.Vector.Values;
@@ -18,7 +19,7 @@ public enum FloatStyle : byte
 /// <summary>
 /// Display text of one row of any <see cref="ColumnVector"/>, by logical type: <c>true</c>/<c>false</c>, integers,
 /// floats (<see cref="FloatFormat"/>), strings as-is, binary as lower-case hex, timestamps as RFC 3339 UTC, intervals
-/// in the friendly form. Used by the CLI and the sqllogictest runner.
+/// in the friendly form, variants as <see cref="FormatVariant"/>. Used by the CLI and the sqllogictest runner.
 /// </summary>
 public static class ValueFormatter
 {
@@ -42,8 +43,28 @@ public static class ValueFormatter
             TypeId.Interval => IntervalFormat.Format(values.GetData<long>()[index]),
             TypeId.String => Encoding.UTF8.GetString(values.GetBytes(index)),
             TypeId.Binary => Convert.ToHexStringLower(values.GetBytes(index)),
-            _ => ThrowHelper.Throw<string>(ErrorKind.NotImplemented,
-                $"displaying {vector.Type} values needs the variant reader"),
+            TypeId.Any or TypeId.Array or TypeId.Object => FormatVariant(VariantValue.Parse(values.GetBytes(index)), floatStyle),
+            _ => ThrowHelper.Throw<string>(ErrorKind.Internal, $"no display form for {vector.Type} values (this is a bug)"),
         };
     }
+
+    /// <summary>
+    /// A top-level scalar inside an <c>any</c> prints as that scalar type would (strings unquoted, as the ScopeDB docs
+    /// show them); arrays and objects print as compact JSON.
+    /// </summary>
+    public static string FormatVariant(VariantValue value, FloatStyle floatStyle = FloatStyle.RoundTrip) => value.Kind switch
+    {
+        VariantKind.Null => "null",
+        VariantKind.Boolean => value.GetBoolean() ? "true" : "false",
+        VariantKind.Int => value.GetInt64().ToString(CultureInfo.InvariantCulture),
+        VariantKind.UInt => value.GetUInt64().ToString(CultureInfo.InvariantCulture),
+        VariantKind.Float => floatStyle == FloatStyle.Significant12
+            ? FloatFormat.FormatSignificant12(value.GetDouble())
+            : FloatFormat.Format(value.GetDouble()),
+        VariantKind.String => value.GetString(),
+        VariantKind.Binary => Convert.ToHexStringLower(value.GetBinary()),
+        VariantKind.Timestamp => TimestampFormat.Format(value.GetTimestampNanos()),
+        VariantKind.Interval => IntervalFormat.Format(value.GetIntervalNanos()),
+        _ => VariantJson.ToJsonString(value),
+    };
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Analytics.Errors;
 using Analytics.Vector.Types;
+using Analytics.Vector.Variants;
 using Analytics.Vector.Vectors;
 
 namespace Analytics.Vector.Values;
@@ -13,7 +14,7 @@ public static class ValueReader
 {
     /// <summary>
     /// NULL → null; int → long, uint → ulong, float → double, boolean → bool, string → string, binary → byte[],
-    /// timestamp → <see cref="Timestamp"/>, interval → <see cref="Interval"/>.
+    /// timestamp → <see cref="Timestamp"/>, interval → <see cref="Interval"/>, any/array/object → their JSON text.
     /// </summary>
     public static object? GetValue(ColumnVector vector, int row)
     {
@@ -32,8 +33,8 @@ public static class ValueReader
             TypeId.Interval => new Interval(values.GetData<long>()[index]),
             TypeId.String => Encoding.UTF8.GetString(values.GetBytes(index)),
             TypeId.Binary => values.GetBytes(index).ToArray(),
-            _ => ThrowHelper.Throw<object>(ErrorKind.NotImplemented,
-                $"reading {vector.Type} values needs the variant reader"),
+            TypeId.Any or TypeId.Array or TypeId.Object => VariantJson.ToJsonString(VariantValue.Parse(values.GetBytes(index))),
+            _ => ThrowHelper.Throw<object>(ErrorKind.Internal, $"no CLR form for {vector.Type} values (this is a bug)"),
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Analytics.Errors;
 using Analytics.Vector.Types;
+using Analytics.Vector.Variants;
 using Analytics.Vector.Vectors;
 
 namespace Analytics.Vector.Values;
@@ -59,9 +60,34 @@ public static class ValueWriter
             case (TypeId.Binary, byte[] bytes):
                 vector.SetBytes(row, bytes);
                 break;
+            case (TypeId.Any or TypeId.Array or TypeId.Object, byte[] variantRow):
+                vector.SetBytes(row, variantRow);
+                break;
+            case (TypeId.Any or TypeId.Array or TypeId.Object, string json):
+                SetJson(vector, row, json);
+                break;
             default:
                 ThrowHelper.ThrowInternal($"cannot store a {value.GetType().Name} in a {vector.Type} vector");
                 break;
         }
+    }
+
+    /// <summary>Parses JSON text into a variant row (top-level <c>null</c> is SQL NULL); a JSON error is an InvalidInput error naming the offset.</summary>
+    private static void SetJson(ColumnVector vector, int row, string json)
+    {
+        var builder = new VariantBuilder();
+        if (!VariantJson.TryParse(Encoding.UTF8.GetBytes(json), builder, out VariantJsonError error))
+        {
+            ThrowHelper.Throw(ErrorKind.InvalidInput, $"invalid JSON for a {vector.Type} value: {error}");
+        }
+        ReadOnlySpan<byte> variantRow = builder.Finish();
+        if (VariantValue.Parse(variantRow).IsNull)
+        {
+            // Q11: a top-level JSON null is SQL NULL.
+            vector.SetBytes(row, default);
+            vector.Validity.SetNull(row, vector.Capacity);
+            return;
+        }
+        vector.SetBytes(row, variantRow);
     }
 }

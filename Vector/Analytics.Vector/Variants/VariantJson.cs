@@ -1,0 +1,328 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+using Analytics.Vector.Values;
+
+namespace Analytics.Vector.Variants;
+
+/// <summary>
+/// JSON text ↔ variant. Parsing streams tokens from <see cref="Utf8JsonReader"/> into a reused
+/// <see cref="VariantBuilder"/> (no per-value allocations); integers that fit a long stay int, those that fit only a
+/// ulong become uint, everything else is a float. Writing is compact with sorted keys (the canonical field order);
+/// kinds JSON lacks are written as strings: timestamps RFC 3339, intervals ISO 8601 (<c>PT…</c>), binary lower-case
+/// hex, non-finite floats <c>"NaN"</c>/<c>"Infinity"</c>/<c>"-Infinity"</c>.
+/// </summary>
+public static class VariantJson
+{
+    public const int DefaultMaxDepth = 128;
+
+    [ThreadStatic]
+    private static byte[]? t_unescaped;
+
+    /// <summary>
+    /// Parses one JSON document into <paramref name="builder"/> (which is reset first). False, with the problem and
+    /// its byte offset, on malformed JSON, invalid UTF-8, nesting deeper than <paramref name="maxDepth"/>, numbers out
+    /// of range or data after the value. A document that is just <c>null</c> parses to a JSON null; callers that store
+    /// a top-level value turn it into SQL NULL (Q11).
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8Json, VariantBuilder builder, out VariantJsonError error,
+        int maxDepth = DefaultMaxDepth)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Reset();
+        if (!Utf8.IsValid(utf8Json))
+        {
+            error = new VariantJsonError("invalid UTF-8", FirstInvalidUtf8(utf8Json));
+            return false;
+        }
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = maxDepth + 1 });
+        try
+        {
+            if (!reader.Read())
+            {
+                error = new VariantJsonError("empty JSON document", 0);
+                return false;
+            }
+            do
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                    case JsonTokenType.StartArray:
+                        if (builder.Depth >= maxDepth)
+                        {
+                            error = new VariantJsonError($"JSON nested deeper than {maxDepth} levels", reader.TokenStartIndex);
+                            return false;
+                        }
+                        if (reader.TokenType == JsonTokenType.StartObject)
+                        {
+                            builder.StartObject();
+                        }
+                        else
+                        {
+                            builder.StartArray();
+                        }
+                        break;
+                    case JsonTokenType.EndObject:
+                        builder.EndObject();
+                        break;
+                    case JsonTokenType.EndArray:
+                        builder.EndArray();
+                        break;
+                    case JsonTokenType.PropertyName:
+                        builder.WriteKey(Unescaped(ref reader));
+                        break;
+                    case JsonTokenType.String:
+                        builder.WriteString(Unescaped(ref reader));
+                        break;
+                    case JsonTokenType.Number:
+                        if (reader.TryGetInt64(out long integer))
+                        {
+                            builder.WriteInt64(integer);
+                        }
+                        else if (reader.TryGetUInt64(out ulong unsigned))
+                        {
+                            builder.WriteUInt64(unsigned);
+                        }
+                        else if (reader.TryGetDouble(out double real) && double.IsFinite(real))
+                        {
+                            builder.WriteDouble(real);
+                        }
+                        else
+                        {
+                            error = new VariantJsonError("JSON number out of range", reader.TokenStartIndex);
+                            return false;
+                        }
+                        break;
+                    case JsonTokenType.True:
+                        builder.WriteBoolean(true);
+                        break;
+                    case JsonTokenType.False:
+                        builder.WriteBoolean(false);
+                        break;
+                    case JsonTokenType.Null:
+                        builder.WriteNull();
+                        break;
+                    default:
+                        error = new VariantJsonError($"unexpected JSON token {reader.TokenType}", reader.TokenStartIndex);
+                        return false;
+                }
+            }
+            while (builder.Depth > 0 && reader.Read());
+            if (builder.Depth > 0)
+            {
+                error = new VariantJsonError("unexpected end of JSON", utf8Json.Length);
+                return false;
+            }
+            if (reader.Read())
+            {
+                error = new VariantJsonError("data after the JSON value", reader.TokenStartIndex);
+                return false;
+            }
+        }
+        catch (JsonException exception)
+        {
+            error = new VariantJsonError(Describe(exception), Offset(utf8Json, exception));
+            return false;
+        }
+        error = default;
+        return true;
+    }
+
+    /// <summary>Compact JSON (no spaces) with keys in sorted order.</summary>
+    public static void WriteJson(VariantValue value, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        switch (value.Kind)
+        {
+            case VariantKind.Null:
+                WriteAscii(output, "null");
+                break;
+            case VariantKind.Boolean:
+                WriteAscii(output, value.GetBoolean() ? "true" : "false");
+                break;
+            case VariantKind.Int:
+                WriteFormattable(output, value.GetInt64());
+                break;
+            case VariantKind.UInt:
+                WriteFormattable(output, value.GetUInt64());
+                break;
+            case VariantKind.Float:
+                double real = value.GetDouble();
+                WriteAscii(output, double.IsNaN(real) ? "\"NaN\"" : double.IsPositiveInfinity(real) ? "\"Infinity\""
+                    : double.IsNegativeInfinity(real) ? "\"-Infinity\"" : FloatFormat.Format(real));
+                break;
+            case VariantKind.String:
+                WriteQuoted(output, value.GetStringUtf8());
+                break;
+            case VariantKind.Binary:
+                WriteAscii(output, "\"" + Convert.ToHexStringLower(value.GetBinary()) + "\"");
+                break;
+            case VariantKind.Timestamp:
+                WriteAscii(output, "\"" + TimestampFormat.Format(value.GetTimestampNanos()) + "\"");
+                break;
+            case VariantKind.Interval:
+                WriteAscii(output, "\"" + IntervalFormat.FormatIso(value.GetIntervalNanos()) + "\"");
+                break;
+            case VariantKind.Array:
+                WriteByte(output, (byte)'[');
+                int length = value.ArrayLength;
+                for (int i = 0; i < length; i++)
+                {
+                    if (i > 0)
+                    {
+                        WriteByte(output, (byte)',');
+                    }
+                    WriteJson(value.GetArrayElement(i), output);
+                }
+                WriteByte(output, (byte)']');
+                break;
+            default:
+                WriteByte(output, (byte)'{');
+                int count = value.ObjectCount;
+                for (int i = 0; i < count; i++)
+                {
+                    if (i > 0)
+                    {
+                        WriteByte(output, (byte)',');
+                    }
+                    VariantValue field = value.GetObjectField(i, out ReadOnlySpan<byte> key);
+                    WriteQuoted(output, key);
+                    WriteByte(output, (byte)':');
+                    WriteJson(field, output);
+                }
+                WriteByte(output, (byte)'}');
+                break;
+        }
+    }
+
+    public static string ToJsonString(VariantValue value)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        WriteJson(value, buffer);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static ReadOnlySpan<byte> Unescaped(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan;
+        }
+        byte[] scratch = t_unescaped ??= new byte[256];
+        if (scratch.Length < reader.ValueSpan.Length)
+        {
+            t_unescaped = scratch = new byte[Math.Max(reader.ValueSpan.Length, scratch.Length * 2)];
+        }
+        int written = reader.CopyString(scratch);
+        return scratch.AsSpan(0, written);
+    }
+
+    private static string Describe(JsonException exception)
+    {
+        string message = exception.Message;
+        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return "malformed JSON: " + (cut >= 0 ? message[..cut] : message).TrimEnd('.');
+    }
+
+    private static long Offset(ReadOnlySpan<byte> text, JsonException exception)
+    {
+        long line = exception.LineNumber ?? 0;
+        long position = exception.BytePositionInLine ?? 0;
+        int lineStart = 0;
+        for (long l = 0; l < line; l++)
+        {
+            int next = text[lineStart..].IndexOf((byte)'\n');
+            if (next < 0)
+            {
+                break;
+            }
+            lineStart += next + 1;
+        }
+        return lineStart + position;
+    }
+
+    private static long FirstInvalidUtf8(ReadOnlySpan<byte> text)
+    {
+        int offset = 0;
+        while (offset < text.Length)
+        {
+            if (Rune.DecodeFromUtf8(text[offset..], out _, out int consumed) != OperationStatus.Done)
+            {
+                return offset;
+            }
+            offset += consumed;
+        }
+        return offset;
+    }
+
+    private static void WriteQuoted(IBufferWriter<byte> output, ReadOnlySpan<byte> utf8)
+    {
+        Span<byte> destination = output.GetSpan(utf8.Length * 6 + 2);
+        int position = 0;
+        destination[position++] = (byte)'"';
+        foreach (byte b in utf8)
+        {
+            switch (b)
+            {
+                case (byte)'"':
+                case (byte)'\\':
+                    destination[position++] = (byte)'\\';
+                    destination[position++] = b;
+                    break;
+                case (byte)'\n':
+                    destination[position++] = (byte)'\\';
+                    destination[position++] = (byte)'n';
+                    break;
+                case (byte)'\r':
+                    destination[position++] = (byte)'\\';
+                    destination[position++] = (byte)'r';
+                    break;
+                case (byte)'\t':
+                    destination[position++] = (byte)'\\';
+                    destination[position++] = (byte)'t';
+                    break;
+                case < 0x20:
+                    destination[position++] = (byte)'\\';
+                    destination[position++] = (byte)'u';
+                    destination[position++] = (byte)'0';
+                    destination[position++] = (byte)'0';
+                    destination[position++] = HexDigit(b >> 4);
+                    destination[position++] = HexDigit(b & 0xF);
+                    break;
+                default:
+                    destination[position++] = b;
+                    break;
+            }
+        }
+        destination[position++] = (byte)'"';
+        output.Advance(position);
+    }
+
+    private static byte HexDigit(int value) => (byte)(value < 10 ? '0' + value : 'a' + value - 10);
+
+    private static void WriteByte(IBufferWriter<byte> output, byte value)
+    {
+        output.GetSpan(1)[0] = value;
+        output.Advance(1);
+    }
+
+    private static void WriteAscii(IBufferWriter<byte> output, string text)
+    {
+        Span<byte> destination = output.GetSpan(text.Length);
+        for (int i = 0; i < text.Length; i++)
+        {
+            destination[i] = (byte)text[i];
+        }
+        output.Advance(text.Length);
+    }
+
+    private static void WriteFormattable<T>(IBufferWriter<byte> output, T value) where T : IUtf8SpanFormattable
+    {
+        Span<byte> destination = output.GetSpan(24);
+        value.TryFormat(destination, out int written, default, CultureInfo.InvariantCulture);
+        output.Advance(written);
+    }
+}
