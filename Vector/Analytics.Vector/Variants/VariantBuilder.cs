@@ -46,6 +46,8 @@ public sealed class VariantBuilder
     private int _pendingKey = -1;
     private int[] _children = new int[64];
     private int[] _sortedKeys = new int[32];
+    private int _sortedCount;
+    private bool[] _keyLive = new bool[32];
     private byte[] _output = new byte[1024];
     private int _outputLength;
     private byte[] _utf8Scratch = new byte[256];
@@ -228,8 +230,12 @@ public sealed class VariantBuilder
         {
             ThrowHelper.ThrowInternal("a variant needs exactly one complete top-level value before Finish");
         }
-        int dictionarySize = AssignKeyIds();
-        CollectChildren();
+        int dictionarySize = AssignKeyIds(liveOnly: false);
+        if (CollectChildren())
+        {
+            MarkLiveKeys();
+            dictionarySize = AssignKeyIds(liveOnly: true);
+        }
         ComputeSizes();
         _outputLength = 0;
         WriteMetadata(dictionarySize);
@@ -241,17 +247,25 @@ public sealed class VariantBuilder
     /// <summary><see cref="Finish"/> into row <paramref name="row"/> of a variant vector.</summary>
     public void FinishInto(ColumnVector vector, int row) => vector.SetBytes(row, Finish());
 
-    private int AssignKeyIds()
+    /// <summary>
+    /// Gives each distinct key its rank in byte order. With <paramref name="liveOnly"/>, keys that only occur inside
+    /// fields dropped as duplicates are left out, so the dictionary holds exactly the keys of the final value.
+    /// </summary>
+    private int AssignKeyIds(bool liveOnly)
     {
         if (_sortedKeys.Length < _keyCount)
         {
             _sortedKeys = new int[_keyStart.Length];
         }
-        Span<int> order = _sortedKeys.AsSpan(0, _keyCount);
-        for (int i = 0; i < order.Length; i++)
+        _sortedCount = 0;
+        for (int i = 0; i < _keyCount; i++)
         {
-            order[i] = i;
+            if (!liveOnly || _keyLive[i])
+            {
+                _sortedKeys[_sortedCount++] = i;
+            }
         }
+        Span<int> order = _sortedKeys.AsSpan(0, _sortedCount);
         SortIndexes(order, new KeyComparer(_keyHeap, _keyStart, _keyLength));
         int unique = 0;
         for (int i = 0; i < order.Length; i++)
@@ -262,11 +276,45 @@ public sealed class VariantBuilder
             }
             _keyId[order[i]] = unique;
         }
-        return _keyCount == 0 ? 0 : unique + 1;
+        return order.Length == 0 ? 0 : unique + 1;
     }
 
-    private void CollectChildren()
+    /// <summary>Marks the key occurrences of every field still reachable from the root after duplicate removal.</summary>
+    private void MarkLiveKeys()
     {
+        if (_keyLive.Length < _keyStart.Length)
+        {
+            _keyLive = new bool[_keyStart.Length];
+        }
+        _keyLive.AsSpan(0, _keyCount).Clear();
+        int pending = 0;
+        _stack[pending++] = 0;
+        while (pending > 0)
+        {
+            ref Node node = ref _nodes[_stack[--pending]];
+            for (int c = 0; c < node.ChildCount; c++)
+            {
+                int child = _children[node.ChildStart + c];
+                if (_nodes[child].KeyOccurrence >= 0)
+                {
+                    _keyLive[_nodes[child].KeyOccurrence] = true;
+                }
+                if (_nodes[child].Kind != NodeScalar)
+                {
+                    if (pending == _stack.Length)
+                    {
+                        Array.Resize(ref _stack, pending * 2);
+                    }
+                    _stack[pending++] = child;
+                }
+            }
+        }
+    }
+
+    /// <summary>Lists each container's children (objects: in key order, last duplicate kept); true if any were dropped.</summary>
+    private bool CollectChildren()
+    {
+        bool dropped = false;
         int used = 0;
         for (int i = 0; i < _nodeCount; i++)
         {
@@ -298,11 +346,13 @@ public sealed class VariantBuilder
                     }
                     fields[kept++] = fields[f];
                 }
+                dropped |= kept != fields.Length;
                 used = start + kept;
             }
             node.ChildStart = start;
             node.ChildCount = used - start;
         }
+        return dropped;
     }
 
     private void ComputeSizes()
@@ -340,7 +390,7 @@ public sealed class VariantBuilder
     private void WriteMetadata(int dictionarySize)
     {
         int stringsLength = 0;
-        for (int i = 0; i < _keyCount; i++)
+        for (int i = 0; i < _sortedCount; i++)
         {
             if (IsFirstOfKey(i))
             {
@@ -355,7 +405,7 @@ public sealed class VariantBuilder
         int offsetPosition = 1 + offsetSize;
         int stringPosition = offsetPosition + (dictionarySize + 1) * offsetSize;
         int stringOffset = 0;
-        for (int i = 0; i < _keyCount; i++)
+        for (int i = 0; i < _sortedCount; i++)
         {
             if (!IsFirstOfKey(i))
             {
