@@ -6,6 +6,8 @@ using Analytics.Errors;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
+using Analytics.Vector.Values;
+using Analytics.Vector.Variants;
 using Analytics.Vector.Vectors;
 
 namespace Analytics.Engine.Execution;
@@ -119,6 +121,7 @@ internal abstract class EvaluatorNode(LogicalType type)
         BoundIsNullExpression isNull => new IsNullNode(Create(isNull.Operand, context), isNull.Negated),
         BoundCaseExpression caseExpression => new CaseNode(caseExpression, context),
         BoundTryExpression tryExpression => new TryNode(Create(tryExpression.Input, context)),
+        BoundVariantPathExpression path => new VariantPathNode(path, context),
         BoundFunctionExpression { Function.Implementation: StatementConstantKernel statementConstant } function =>
             new ConstantNode(statementConstant.Value(context), function.Type),
         BoundFunctionExpression { Function.Implementation: ScalarKernel } function => new FunctionNode(function, context),
@@ -602,6 +605,78 @@ internal sealed class FunctionNode : EvaluatorNode
 /// TODO(vectorize): give these vector forms through the Vector kernels as they become hot; this is the one place
 /// that evaluates over boxed values.
 /// </summary>
+/// <summary>
+/// A constant path over a variant: each step reads the previous step's canonical bytes, alternating between two reused
+/// builders so no row allocates; a missing step or a top-level JSON null result gives SQL NULL (Q11).
+/// </summary>
+internal sealed class VariantPathNode : EvaluatorNode
+{
+    private readonly EvaluatorNode _input;
+    private readonly VariantPathStep[] _steps;
+    private readonly byte[]?[] _keys;
+    private readonly VariantBuilder _even = new();
+    private readonly VariantBuilder _odd = new();
+
+    public VariantPathNode(BoundVariantPathExpression path, EvaluationContext context) : base(LogicalType.Any)
+    {
+        _input = Create(path.Input, context);
+        _steps = [.. path.Steps];
+        _keys = new byte[]?[_steps.Length];
+        for (int i = 0; i < _steps.Length; i++)
+        {
+            _keys[i] = _steps[i].Key is string key ? Encoding.UTF8.GetBytes(key) : null;
+        }
+    }
+
+    public override ColumnVector Evaluate(Batch input, int count, ReadOnlySpan<int> selection)
+    {
+        ColumnVector values = _input.Evaluate(input, count, selection);
+        ColumnVector result = Output();
+        bool nullInput = _input.Type.Id == TypeId.Null;
+        bool dense = selection.IsEmpty;
+        for (int k = 0; k < count; k++)
+        {
+            int row = dense ? k : selection[k];
+            if (nullInput || values.IsNullAt(row))
+            {
+                RowValues.Set(result, row, null);
+                continue;
+            }
+            ValueReader.Locate(values, row, out ColumnVector source, out int index);
+            ReadOnlySpan<byte> current = source.GetBytes(index);
+            bool found = true;
+            for (int s = 0; s < _steps.Length && found; s++)
+            {
+                VariantBuilder output = (s & 1) == 0 ? _even : _odd;
+                VariantValue value = VariantValue.Parse(current);
+                byte[]? key = _keys[s];
+                found = key is null ? VariantPath.TryGetIndex(value, _steps[s].Index, output) : VariantPath.TryGetKey(value, key, output);
+                if (found)
+                {
+                    current = output.Finish();
+                }
+            }
+            if (found)
+            {
+                result.SetBytes(row, current);
+                result.Validity.SetValid(row);
+            }
+            else
+            {
+                RowValues.Set(result, row, null);
+            }
+        }
+        result.FinishBytes(input.PhysicalCount);
+        return result;
+    }
+
+    public override void Release()
+    {
+        base.Release();
+        _input.Release();
+    }
+}
+
 internal sealed class RowNode : EvaluatorNode
 {
     private readonly BoundExpression _expression;

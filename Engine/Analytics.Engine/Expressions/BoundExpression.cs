@@ -117,6 +117,20 @@ public sealed record BoundTryExpression(BoundExpression Input) : BoundExpression
     public override IEnumerable<BoundExpression> Children => [Input];
 }
 
+/// <summary>
+/// A chain of constant subscripts on a variant, <c>v['a']['b'][0]</c>, as one node so scans can push the whole path
+/// down. Missing steps give NULL, and so does a top-level JSON null result (Q11). Non-constant subscripts bind to the
+/// <c>get</c> function instead.
+/// </summary>
+public sealed record BoundVariantPathExpression(BoundExpression Input, ImmutableArray<VariantPathStep> Steps) : BoundExpression(LogicalType.Any)
+{
+    public override bool IsFoldable => Input.IsFoldable;
+    public override IEnumerable<BoundExpression> Children => [Input];
+}
+
+/// <summary>One constant subscript: a key step when <see cref="Key"/> is not null, else an index step (negative counts from the end).</summary>
+public readonly record struct VariantPathStep(string? Key, long Index);
+
 /// <summary>A scalar function call, already resolved to one overload; arguments are in declared parameter order.</summary>
 public sealed record BoundFunctionExpression(Functions.ScalarFunction Function, ImmutableArray<BoundExpression> Arguments, LogicalType Type)
     : BoundExpression(Type)

@@ -87,6 +87,20 @@ public static class BoundExpressionPrinter
                 Append(builder, tryExpression.Input);
                 builder.Append(')');
                 break;
+            case BoundVariantPathExpression path:
+                Append(builder, path.Input);
+                foreach (VariantPathStep step in path.Steps)
+                {
+                    if (step.Key is null)
+                    {
+                        builder.Append('[').Append(step.Index.ToString(CultureInfo.InvariantCulture)).Append(']');
+                    }
+                    else
+                    {
+                        builder.Append("['").Append(step.Key.Replace("'", "''", StringComparison.Ordinal)).Append("']");
+                    }
+                }
+                break;
             case BoundFunctionExpression function:
                 builder.Append(function.Function.Name).Append('(');
                 AppendList(builder, function.Arguments);
