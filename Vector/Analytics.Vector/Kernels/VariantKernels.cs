@@ -1,0 +1,478 @@
+using System.Buffers.Text;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using Analytics.Errors;
+using Analytics.Vector.Types;
+using Analytics.Vector.Values;
+using Analytics.Vector.Variants;
+using Analytics.Vector.Vectors;
+
+namespace Analytics.Vector.Kernels;
+
+/// <summary>One step of a constant variant path: a UTF-8 key when <see cref="Utf8Key"/> is set, else an index.</summary>
+public readonly record struct VariantPathSegment(ImmutableArray<byte> Utf8Key, long Index)
+{
+    public bool IsKey => !Utf8Key.IsDefault;
+
+    public static VariantPathSegment Key(string key) => new(ImmutableArray.Create(Encoding.UTF8.GetBytes(key)), 0);
+
+    public static VariantPathSegment At(long index) => new(default, index);
+}
+
+/// <summary>
+/// Extracts one constant path (<c>v['a']['b'][0]</c>) from a variant column into a typed vector, the batch form of
+/// scopeql.md §2.4 path access followed by the <c>any -> T</c> cast: a missing path, a JSON null at the path (Q11) or
+/// a held value whose scalar cast to T is undefined or fails (Q19) gives NULL. Keys and indexes are resolved on the
+/// stored bytes through zero-copy <see cref="VariantValue"/> views; only a key step over an array (the Q9 mapping,
+/// which builds a new array) and an <c>any</c> output re-encode values. Reusable, one thread at a time.
+/// </summary>
+public sealed class VariantPathExtractor
+{
+    private readonly VariantPathSegment[] _path;
+    private readonly VariantBuilder _output = new();
+    private readonly VariantBuilder _mappedA = new();
+    private readonly VariantBuilder _mappedB = new();
+
+    public VariantPathExtractor(ImmutableArray<VariantPathSegment> path, LogicalType target)
+    {
+        if (target.IsVariant && target.Id != TypeId.Any)
+        {
+            ThrowHelper.Throw<object>(ErrorKind.NotImplemented, $"variant path extraction into {target} is not supported yet");
+        }
+        if (target.Id is TypeId.Null or TypeId.Binary)
+        {
+            ThrowHelper.Throw<object>(ErrorKind.NotImplemented, $"variant path extraction into {target} is not supported yet");
+        }
+        _path = path.ToArray();
+        Target = target;
+    }
+
+    public LogicalType Target { get; }
+
+    /// <summary>
+    /// Fills physical rows [0, <paramref name="rowCount"/>) of <paramref name="output"/> (flat, of type
+    /// <see cref="Target"/>, already reset) from the same rows of <paramref name="input"/> (a variant column in any
+    /// encoding).
+    /// </summary>
+    public void Extract(ColumnVector input, int rowCount, ColumnVector output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        if (output.Type != Target || output.Capacity < rowCount)
+        {
+            ThrowHelper.ThrowInternal($"variant path output must be a {Target} vector of at least {rowCount} rows");
+        }
+        bool dictionary = input.Encoding == VectorEncoding.Dictionary;
+        ReadOnlySpan<int> codes = dictionary ? input.Codes : default;
+        ColumnVector values = dictionary ? input.Dictionary! : input;
+        switch (Target.Physical)
+        {
+            case PhysicalKind.Fixed64:
+                ExtractFixed64(input, values, codes, dictionary, rowCount, output);
+                break;
+            case PhysicalKind.Bool8:
+                ExtractBoolean(input, values, codes, dictionary, rowCount, output);
+                break;
+            default:
+                ExtractBytes(input, values, codes, dictionary, rowCount, output);
+                output.FinishBytes(rowCount);
+                break;
+        }
+    }
+
+    private void ExtractFixed64(ColumnVector input, ColumnVector values, ReadOnlySpan<int> codes, bool dictionary, int rowCount, ColumnVector output)
+    {
+        Span<long> data = output.GetData<long>();
+        TypeId target = Target.Id;
+        for (int row = 0; row < rowCount; row++)
+        {
+            if (input.IsNullAt(row))
+            {
+                output.Validity.SetNull(row, output.Capacity);
+                continue;
+            }
+            ReadOnlySpan<byte> bytes = values.GetBytes(dictionary ? codes[row] : input.ValueIndex(row));
+            if (TryResolve(bytes, out VariantValue value) && VariantCasts.TryCastFixed64(value, target, out long result))
+            {
+                data[row] = result;
+            }
+            else
+            {
+                output.Validity.SetNull(row, output.Capacity);
+            }
+        }
+    }
+
+    private void ExtractBoolean(ColumnVector input, ColumnVector values, ReadOnlySpan<int> codes, bool dictionary, int rowCount, ColumnVector output)
+    {
+        Span<byte> data = output.GetData<byte>();
+        for (int row = 0; row < rowCount; row++)
+        {
+            if (input.IsNullAt(row))
+            {
+                output.Validity.SetNull(row, output.Capacity);
+                continue;
+            }
+            ReadOnlySpan<byte> bytes = values.GetBytes(dictionary ? codes[row] : input.ValueIndex(row));
+            if (TryResolve(bytes, out VariantValue value) && VariantCasts.TryCastBoolean(value, out bool result))
+            {
+                data[row] = result ? (byte)1 : (byte)0;
+            }
+            else
+            {
+                output.Validity.SetNull(row, output.Capacity);
+            }
+        }
+    }
+
+    private void ExtractBytes(ColumnVector input, ColumnVector values, ReadOnlySpan<int> codes, bool dictionary, int rowCount, ColumnVector output)
+    {
+        bool any = Target.Id == TypeId.Any;
+        for (int row = 0; row < rowCount; row++)
+        {
+            if (input.IsNullAt(row))
+            {
+                output.Validity.SetNull(row, output.Capacity);
+                continue;
+            }
+            ReadOnlySpan<byte> bytes = values.GetBytes(dictionary ? codes[row] : input.ValueIndex(row));
+            if (!TryResolve(bytes, out VariantValue value))
+            {
+                output.Validity.SetNull(row, output.Capacity);
+            }
+            else if (any)
+            {
+                if (_path.Length == 0)
+                {
+                    output.SetBytes(row, bytes);
+                }
+                else
+                {
+                    _output.Reset();
+                    _output.WriteValue(value);
+                    _output.FinishInto(output, row);
+                }
+            }
+            else if (!VariantCasts.TryCastString(value, output, row))
+            {
+                output.Validity.SetNull(row, output.Capacity);
+            }
+        }
+    }
+
+    /// <summary>The value at the path, or false when the path is missing or ends on a JSON null (Q11).</summary>
+    private bool TryResolve(ReadOnlySpan<byte> rowBytes, out VariantValue value)
+    {
+        value = VariantValue.Parse(rowBytes);
+        VariantBuilder mapped = _mappedA;
+        for (int i = 0; i < _path.Length; i++)
+        {
+            VariantPathSegment step = _path[i];
+            if (step.IsKey)
+            {
+                VariantKind kind = value.Kind;
+                if (kind == VariantKind.Object)
+                {
+                    if (!value.TryGetField(step.Utf8Key.AsSpan(), out value))
+                    {
+                        return false;
+                    }
+                }
+                else if (kind == VariantKind.Array)
+                {
+                    // Q9 builds a new array; alternate two builders so the current value stays readable while the next is written.
+                    if (!VariantPath.TryGetKey(value, step.Utf8Key.AsSpan(), mapped))
+                    {
+                        return false;
+                    }
+                    value = VariantValue.Parse(mapped.Finish());
+                    mapped = ReferenceEquals(mapped, _mappedA) ? _mappedB : _mappedA;
+                }
+                else
+                {
+                    return false;
+                }
+            }
+            else if (value.Kind != VariantKind.Array || !value.TryGetIndex(step.Index, out value))
+            {
+                return false;
+            }
+            if (value.IsNull)
+            {
+                return false;
+            }
+        }
+        return !value.IsNull;
+    }
+}
+
+/// <summary>
+/// The <c>any -> T</c> scalar casts of one held variant value (Q19), span-based and allocation-free for the common
+/// cases; the same conversions as the engine's scalar casts (scopeql.md §2.3), false where they are undefined or fail.
+/// </summary>
+public static class VariantCasts
+{
+    private const int StackTextLimit = 256;
+
+    /// <summary>Cast to a Fixed64 type (int, uint, float as IEEE bits, timestamp, interval).</summary>
+    public static bool TryCastFixed64(VariantValue value, TypeId target, out long result)
+    {
+        result = 0;
+        switch (target)
+        {
+            case TypeId.Int:
+                return TryCastInt(value, out result);
+            case TypeId.UInt:
+                bool uintOk = TryCastUInt(value, out ulong u);
+                result = (long)u;
+                return uintOk;
+            case TypeId.Float:
+                bool floatOk = TryCastFloat(value, out double d);
+                result = BitConverter.DoubleToInt64Bits(d);
+                return floatOk;
+            case TypeId.Timestamp:
+                return TryCastTimestamp(value, out result);
+            case TypeId.Interval:
+                return TryCastInterval(value, out result);
+            default:
+                return ThrowHelper.Throw<bool>(ErrorKind.Internal, $"{target} is not a Fixed64 type");
+        }
+    }
+
+    public static bool TryCastInt(VariantValue value, out long result)
+    {
+        result = 0;
+        switch (value.Kind)
+        {
+            case VariantKind.Int:
+                result = value.GetInt64();
+                return true;
+            case VariantKind.UInt:
+                ulong u = value.GetUInt64();
+                result = (long)u;
+                return u <= long.MaxValue;
+            case VariantKind.Float:
+                double d = value.GetDouble();
+                if (!double.IsNaN(d) && d >= -9.223372036854775808e18 && d < 9.223372036854775808e18)
+                {
+                    result = (long)Math.Truncate(d);
+                    return true;
+                }
+                return false;
+            case VariantKind.Timestamp:
+                result = value.GetTimestampNanos();
+                return true;
+            case VariantKind.Interval:
+                result = value.GetIntervalNanos();
+                return true;
+            case VariantKind.String:
+                return TryParseText(value.GetStringUtf8(), TypeId.Int, out result);
+            default:
+                return false;
+        }
+    }
+
+    public static bool TryCastUInt(VariantValue value, out ulong result)
+    {
+        result = 0;
+        switch (value.Kind)
+        {
+            case VariantKind.UInt:
+                result = value.GetUInt64();
+                return true;
+            case VariantKind.Int:
+                long l = value.GetInt64();
+                result = (ulong)l;
+                return l >= 0;
+            case VariantKind.Float:
+                double d = value.GetDouble();
+                if (!double.IsNaN(d) && d > -1 && d < 1.8446744073709552e19)
+                {
+                    result = (ulong)Math.Truncate(d);
+                    return true;
+                }
+                return false;
+            case VariantKind.String:
+                bool ok = TryParseText(value.GetStringUtf8(), TypeId.UInt, out long bits);
+                result = (ulong)bits;
+                return ok;
+            default:
+                return false;
+        }
+    }
+
+    public static bool TryCastFloat(VariantValue value, out double result)
+    {
+        result = 0;
+        switch (value.Kind)
+        {
+            case VariantKind.Float:
+                result = value.GetDouble();
+                return true;
+            case VariantKind.Int:
+                result = value.GetInt64();
+                return true;
+            case VariantKind.UInt:
+                result = value.GetUInt64();
+                return true;
+            case VariantKind.String:
+                bool ok = TryParseText(value.GetStringUtf8(), TypeId.Float, out long bits);
+                result = BitConverter.Int64BitsToDouble(bits);
+                return ok;
+            default:
+                return false;
+        }
+    }
+
+    public static bool TryCastTimestamp(VariantValue value, out long result)
+    {
+        result = 0;
+        switch (value.Kind)
+        {
+            case VariantKind.Timestamp:
+                result = value.GetTimestampNanos();
+                return true;
+            case VariantKind.Int:
+                result = value.GetInt64();
+                return true;
+            case VariantKind.String:
+                return TryParseText(value.GetStringUtf8(), TypeId.Timestamp, out result);
+            default:
+                return false;
+        }
+    }
+
+    public static bool TryCastInterval(VariantValue value, out long result)
+    {
+        result = 0;
+        switch (value.Kind)
+        {
+            case VariantKind.Interval:
+                result = value.GetIntervalNanos();
+                return true;
+            case VariantKind.Int:
+                result = value.GetInt64();
+                return true;
+            case VariantKind.String:
+                return TryParseText(value.GetStringUtf8(), TypeId.Interval, out result);
+            default:
+                return false;
+        }
+    }
+
+    public static bool TryCastBoolean(VariantValue value, out bool result)
+    {
+        result = false;
+        switch (value.Kind)
+        {
+            case VariantKind.Boolean:
+                result = value.GetBoolean();
+                return true;
+            case VariantKind.String:
+                bool ok = TryParseText(value.GetStringUtf8(), TypeId.Boolean, out long flag);
+                result = flag != 0;
+                return ok;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Writes the string cast of <paramref name="value"/> as row <paramref name="row"/> of <paramref name="output"/>.</summary>
+    public static bool TryCastString(VariantValue value, ColumnVector output, int row)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        switch (value.Kind)
+        {
+            case VariantKind.String:
+                output.SetBytes(row, value.GetStringUtf8());
+                return true;
+            case VariantKind.Int:
+                Span<byte> intText = output.BeginBytes(row, 20);
+                Utf8Formatter.TryFormat(value.GetInt64(), intText, out int intLength);
+                output.CommitBytes(row, intLength);
+                return true;
+            case VariantKind.UInt:
+                Span<byte> uintText = output.BeginBytes(row, 20);
+                Utf8Formatter.TryFormat(value.GetUInt64(), uintText, out int uintLength);
+                output.CommitBytes(row, uintLength);
+                return true;
+            case VariantKind.Boolean:
+                output.SetBytes(row, value.GetBoolean() ? "true"u8 : "false"u8);
+                return true;
+            // Rare in practice: these go through the shared formatters' string forms.
+            case VariantKind.Float:
+                SetText(output, row, FloatFormat.Format(value.GetDouble()));
+                return true;
+            case VariantKind.Timestamp:
+                SetText(output, row, TimestampFormat.Format(value.GetTimestampNanos()));
+                return true;
+            case VariantKind.Interval:
+                SetText(output, row, IntervalFormat.Format(value.GetIntervalNanos()));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static void SetText(ColumnVector output, int row, string text)
+    {
+        Span<byte> utf8 = output.BeginBytes(row, Encoding.UTF8.GetMaxByteCount(text.Length));
+        output.CommitBytes(row, Encoding.UTF8.GetBytes(text, utf8));
+    }
+
+    /// <summary>String → scalar as the engine's casts do it: trimmed, invariant culture; float/boolean results as bits/0-1.</summary>
+    private static bool TryParseText(ReadOnlySpan<byte> utf8, TypeId target, out long result)
+    {
+        result = 0;
+        int maxChars = Encoding.UTF8.GetMaxCharCount(utf8.Length);
+        Span<char> buffer = maxChars <= StackTextLimit ? stackalloc char[StackTextLimit] : new char[maxChars];
+        int length = Encoding.UTF8.GetChars(utf8, buffer);
+        ReadOnlySpan<char> text = buffer[..length].Trim();
+        switch (target)
+        {
+            case TypeId.Int:
+                return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result);
+            case TypeId.UInt:
+                bool uintOk = ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong u);
+                result = (long)u;
+                return uintOk;
+            case TypeId.Float:
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d))
+                {
+                    if (text.Equals("inf", StringComparison.OrdinalIgnoreCase) || text.Equals("+inf", StringComparison.OrdinalIgnoreCase)
+                        || text.Equals("infinity", StringComparison.OrdinalIgnoreCase) || text.Equals("+infinity", StringComparison.OrdinalIgnoreCase))
+                    {
+                        d = double.PositiveInfinity;
+                    }
+                    else if (text.Equals("-inf", StringComparison.OrdinalIgnoreCase) || text.Equals("-infinity", StringComparison.OrdinalIgnoreCase))
+                    {
+                        d = double.NegativeInfinity;
+                    }
+                    else if (text.Equals("nan", StringComparison.OrdinalIgnoreCase))
+                    {
+                        d = double.NaN;
+                    }
+                    else
+                    {
+                        return false;
+                    }
+                }
+                result = BitConverter.DoubleToInt64Bits(d);
+                return true;
+            case TypeId.Boolean:
+                if (text.Equals("true", StringComparison.OrdinalIgnoreCase))
+                {
+                    result = 1;
+                    return true;
+                }
+                return text.Equals("false", StringComparison.OrdinalIgnoreCase);
+            case TypeId.Timestamp:
+                return TimestampFormat.TryParse(text, out result);
+            case TypeId.Interval:
+                return IntervalFormat.TryParse(text, out result);
+            default:
+                return false;
+        }
+    }
+}
