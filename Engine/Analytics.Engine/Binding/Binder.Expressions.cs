@@ -55,14 +55,36 @@ public sealed partial class Binder
             CaseExpressionSyntax caseExpression => BindCase(caseExpression, scope, context),
             CastExpressionSyntax cast => BindCast(BindExpression(cast.Operand, scope, context), ParseType(cast.Type)),
             FunctionCallSyntax call => BindCall(call, scope, context),
-            SubscriptExpressionSyntax subscript => BindScalarFunction("get",
-                [BindExpression(subscript.Target, scope, context), BindExpression(subscript.Index, scope, context)]),
+            SubscriptExpressionSyntax subscript => BindSubscript(subscript, scope, context),
             ArrayExpressionSyntax array => BindScalarFunction("array_construct",
                 [.. array.Elements.Select(e => BindExpression(e, scope, context))]),
             ObjectExpressionSyntax obj => BindScalarFunction("object_construct",
                 [.. obj.Fields.SelectMany(f => new[] { new BoundConstant(f.Key, LogicalType.String), BindExpression(f.Value, scope, context) })]),
             _ => throw new QueryException(ErrorKind.NotImplemented, $"expression {syntax.GetType().Name} is not supported yet"),
         };
+    }
+
+    /// <summary>
+    /// Constant subscripts on a variant extend one <see cref="BoundVariantPathExpression"/> (so scans see the whole
+    /// path); any other subscript is the <c>get</c> function.
+    /// </summary>
+    private BoundExpression BindSubscript(SubscriptExpressionSyntax subscript, BindScope scope, BindContext context)
+    {
+        BoundExpression target = BindExpression(subscript.Target, scope, context);
+        BoundExpression index = BindExpression(subscript.Index, scope, context);
+        VariantPathStep? step = index switch
+        {
+            BoundConstant { Value: string key } when key.Length > 0 => new VariantPathStep(key, 0),
+            BoundConstant { Value: long position } => new VariantPathStep(null, position),
+            _ => null,
+        };
+        if (step is null || !target.Type.IsVariant)
+        {
+            return BindScalarFunction("get", [target, index]);
+        }
+        return target is BoundVariantPathExpression path
+            ? path with { Steps = path.Steps.Add(step.Value) }
+            : new BoundVariantPathExpression(target, [step.Value]);
     }
 
     private static BoundColumnReference BindColumn(ColumnReferenceSyntax column, BindScope scope)
@@ -88,6 +110,9 @@ public sealed partial class Binder
         BoundExpression right = BindExpression(binary.Right, scope, context);
         switch (binary.Operator)
         {
+            case SyntaxBinaryOperator.Concat when left.Type.Id == TypeId.Array || right.Type.Id == TypeId.Array:
+                // arr1 || arr2 is array_concat (§3.7).
+                return BindScalarFunction("array_concat", [left, right]);
             case SyntaxBinaryOperator.And:
             case SyntaxBinaryOperator.Or:
             {

@@ -29,6 +29,11 @@ internal static class TypeRules
         {
             return left.Id == TypeId.Float || right.Id == TypeId.Float ? LogicalType.Float : LogicalType.Int;
         }
+        if (left.IsVariant || right.IsVariant)
+        {
+            // A variant meets a scalar (or another variant kind) as any: v['status'] = 500 compares in the Q20 order.
+            return LogicalType.Any;
+        }
         return null;
     }
 

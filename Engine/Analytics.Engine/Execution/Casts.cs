@@ -33,6 +33,14 @@ public static class Casts
         {
             return value;
         }
+        if (from.IsVariant)
+        {
+            return VariantValues.Cast((byte[])value, to);
+        }
+        if (to.IsVariant)
+        {
+            return to.Id == TypeId.Any ? VariantValues.FromValue(value, from) : Fail(value, to);
+        }
         switch (to.Id)
         {
             case TypeId.Int:

@@ -1,13 +1,15 @@
 using System.Runtime.CompilerServices;
 using Analytics.Vector.Types;
 using Analytics.Vector.Values;
+using Analytics.Vector.Variants;
 using Analytics.Vector.Vectors;
 
 namespace Analytics.Engine.Execution;
 
 /// <summary>
 /// The ScopeQL total order of non-NULL values of one type: numbers by value, floats with NaN greatest and -0 = +0,
-/// strings and binaries by bytes (UTF-8 byte order is code point order), false &lt; true. Understands every encoding.
+/// strings and binaries by bytes (UTF-8 byte order is code point order), false &lt; true, variants in the Q20
+/// cross-type order. Understands every encoding.
 /// </summary>
 public static class ValueOrder
 {
@@ -27,6 +29,8 @@ public static class ValueOrder
                 return CompareFloat(lv.GetData<double>()[li], rv.GetData<double>()[ri]);
             case TypeId.Null:
                 return 0;
+            case TypeId.Any or TypeId.Array or TypeId.Object:
+                return VariantComparer.Compare(VariantValue.Parse(lv.GetBytes(li)), VariantValue.Parse(rv.GetBytes(ri)));
             default:
                 return lv.GetBytes(li).SequenceCompareTo(rv.GetBytes(ri));
         }

@@ -9,7 +9,7 @@ namespace Analytics.Engine.Functions;
 
 /// <summary>
 /// The built-in function library and its overload resolution: positional arguments fill parameters in declared order,
-/// named ones (only after positional ones, Q7) fill the rest; implicit casts are NULL → anything and int/uint → float;
+/// named ones (only after positional ones, Q7) fill the rest; implicit casts are NULL → anything, int/uint → float and array/object → any;
 /// the overload needing the fewest casts wins. A function family lives in one file under <c>Functions/Scalars</c> with a
 /// <c>Register</c> method, listed once in <see cref="CreateBuiltin"/>.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class FunctionRegistry : IFunctionCatalog
 {
     /// <summary>The types min/max/sort accept.</summary>
     public static readonly ImmutableArray<LogicalType> OrderableTypes =
-        [LogicalType.Int, LogicalType.UInt, LogicalType.Float, LogicalType.String, LogicalType.Timestamp, LogicalType.Interval, LogicalType.Boolean, LogicalType.Binary];
+        [LogicalType.Int, LogicalType.UInt, LogicalType.Float, LogicalType.String, LogicalType.Timestamp, LogicalType.Interval, LogicalType.Boolean, LogicalType.Binary, LogicalType.Any];
 
     private readonly Dictionary<string, List<ScalarFunction>> _scalars = new(StringComparer.Ordinal);
     private readonly HashSet<string> _variadic = new(StringComparer.Ordinal);
@@ -31,6 +31,7 @@ public sealed class FunctionRegistry : IFunctionCatalog
         StringFunctions.Register(registry);
         ConditionalFunctions.Register(registry);
         TimeFunctions.Register(registry);
+        SemiStructuredFunctions.Register(registry);
         return registry;
     }
 
@@ -126,6 +127,12 @@ public sealed class FunctionRegistry : IFunctionCatalog
                 else if (argument.Type.Id == TypeId.Null)
                 {
                     bound.Add(new BoundConstant(null, want.Value));
+                    cost++;
+                }
+                else if (want.Value.Id == TypeId.Any && argument.Type.IsVariant)
+                {
+                    // array and object are any values with a known kind: same bytes, no conversion.
+                    bound.Add(new BoundCastExpression(argument, want.Value, false));
                     cost++;
                 }
                 else if (want.Value.Id == TypeId.Float && argument.Type.Id is TypeId.Int or TypeId.UInt)

@@ -264,6 +264,11 @@ internal sealed class FloatSumAccumulator(bool average) : Accumulator
 /// <summary>min/max of any orderable type: the Vector extremum kernels for numbers, a row loop for booleans and bytes.</summary>
 internal sealed class ExtremumAccumulator(LogicalType type, bool isMin) : Accumulator
 {
+    /// <summary>Strings and binary order by bytes; variants (canonical bytes) in the Q20 order.</summary>
+    private int CompareBytes(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right) => type.IsVariant
+        ? Analytics.Vector.Variants.VariantComparer.Compare(Analytics.Vector.Variants.VariantValue.Parse(left), Analytics.Vector.Variants.VariantValue.Parse(right))
+        : left.SequenceCompareTo(right);
+
     private long[] _values = [];
     private bool[] _seen = [];
     private byte[]?[] _bytes = [];
@@ -325,7 +330,7 @@ internal sealed class ExtremumAccumulator(LogicalType type, bool isMin) : Accumu
             else
             {
                 ReadOnlySpan<byte> value = flat.GetBytes(row);
-                if (!_seen[group] || Better(value.SequenceCompareTo(_bytes[group])))
+                if (!_seen[group] || Better(CompareBytes(value, _bytes[group])))
                 {
                     _bytes[group] = value.ToArray();
                     _seen[group] = true;
@@ -357,7 +362,7 @@ internal sealed class ExtremumAccumulator(LogicalType type, bool isMin) : Accumu
                 {
                     TypeId.Float => Better(ValueOrder.CompareFloat(BitConverter.Int64BitsToDouble(from._values[g]), BitConverter.Int64BitsToDouble(_values[target]))),
                     TypeId.UInt => Better(((ulong)from._values[g]).CompareTo((ulong)_values[target])),
-                    _ when type.Physical == PhysicalKind.VarBytes => Better(from._bytes[g].AsSpan().SequenceCompareTo(_bytes[target])),
+                    _ when type.Physical == PhysicalKind.VarBytes => Better(CompareBytes(from._bytes[g], _bytes[target])),
                     _ => Better(from._values[g].CompareTo(_values[target])),
                 };
             }

@@ -235,7 +235,8 @@ internal sealed class GroupTable
                     if (first) { HashKernels.HashBooleans<OverwriteHash>(vector.GetData<byte>(), hashes, count, selection, validity); }
                     else { HashKernels.HashBooleans<CombineHash>(vector.GetData<byte>(), hashes, count, selection, validity); }
                     return;
-                case TypeId.String or TypeId.Binary:
+                case TypeId.String or TypeId.Binary or TypeId.Any or TypeId.Array or TypeId.Object:
+                    // Variants are canonical: equal values have equal bytes.
                     if (first) { HashKernels.HashBytes<OverwriteHash>(vector.Offsets, vector.Heap, hashes, count, selection, validity); }
                     else { HashKernels.HashBytes<CombineHash>(vector.Offsets, vector.Heap, hashes, count, selection, validity); }
                     return;
