@@ -3,16 +3,22 @@ using Analytics.Engine.Execution;
 using Analytics.Engine.Expressions;
 using Analytics.Engine.Physical;
 using Analytics.Engine.Scan;
+using Analytics.Errors;
 using Analytics.Vector.Batches;
+using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
+using Analytics.Vector.Vectors;
 
 namespace Analytics.Engine.Operators;
 
 /// <summary>
 /// Reads a source: PlanScan once per query, then each worker takes splits from a shared queue (the morsels), opens a
-/// reader per split, and applies the residual filters right after reading.
+/// reader per split, and applies the residual filters right after reading. Variant paths the source does not extract
+/// itself (<see cref="EnginePaths"/>) are extracted from the scanned variant columns into the columns after the
+/// source's output, before the residual filters.
 /// </summary>
-public sealed class PhysicalScan(string tableName, IScanSource source, ScanRequest request, ImmutableArray<BoundExpression> residualFilters, BatchSchema schema)
+public sealed class PhysicalScan(string tableName, IScanSource source, ScanRequest request, ImmutableArray<BoundExpression> residualFilters, BatchSchema schema,
+    ImmutableArray<ScanVariantPath> enginePaths = default)
     : PhysicalSource
 {
     public string TableName { get; } = tableName;
@@ -20,9 +26,11 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
     public ScanRequest Request { get; } = request;
     public ImmutableArray<BoundExpression> ResidualFilters { get; } = residualFilters;
     public override BatchSchema Schema { get; } = schema;
+    public ImmutableArray<ScanVariantPath> EnginePaths { get; } = enginePaths.IsDefault ? [] : enginePaths;
 
     public override string Describe() =>
         $"Scan {TableName} [{string.Join(", ", Schema.Fields.Select(f => f.Name))}]" +
+        (EnginePaths.IsEmpty ? "" : $" engine_paths={EnginePaths.Length}") +
         (Request.Filters.IsEmpty ? "" : $" pushed={Request.Filters.Length}") +
         (ResidualFilters.IsEmpty ? "" : $" filters=[{string.Join(", ", ResidualFilters.Select(BoundExpressionPrinter.Print))}]") +
         (Request.Limit is null ? "" : $" limit={Request.Limit}");
@@ -67,6 +75,9 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
             private readonly State _state;
             private readonly Batch _batch;
             private readonly ExpressionEvaluator[] _filters;
+            private readonly VariantPathExtractor[] _paths;
+            private readonly int[] _pathInputs;
+            private readonly int _firstPathOutput;
             private IScanReader? _reader;
 
             public Reader(State state)
@@ -78,7 +89,25 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
                 {
                     _filters[i] = new ExpressionEvaluator(state._scan.ResidualFilters[i], state._context.Evaluation);
                 }
+                ScanRequest request = state._scan.Request;
+                ImmutableArray<ScanVariantPath> paths = state._scan.EnginePaths;
+                _firstPathOutput = request.OutputColumnCount;
+                _paths = new VariantPathExtractor[paths.Length];
+                _pathInputs = new int[paths.Length];
+                for (int i = 0; i < paths.Length; i++)
+                {
+                    ScanVariantPath path = paths[i];
+                    _paths[i] = new VariantPathExtractor([.. path.Steps.Select(ToSegment)], path.TargetType);
+                    _pathInputs[i] = request.Columns.IndexOf(path.Column);
+                    if (_pathInputs[i] < 0)
+                    {
+                        ThrowHelper.ThrowInternal($"variant path over source column {path.Column}, which the scan does not read");
+                    }
+                }
             }
+
+            private static VariantPathSegment ToSegment(ScanPathStep step) =>
+                step.Key is null ? VariantPathSegment.At(step.Index) : VariantPathSegment.Key(step.Key);
 
             public override Batch? Next(CancellationToken cancellationToken)
             {
@@ -101,6 +130,12 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
                         continue;
                     }
                     _state._context.AddProcessed(_batch.Count);
+                    for (int i = 0; i < _paths.Length; i++)
+                    {
+                        ColumnVector output = _batch.Columns[_firstPathOutput + i];
+                        output.Reset();
+                        _paths[i].Extract(_batch.Columns[_pathInputs[i]], _batch.PhysicalCount, output);
+                    }
                     foreach (ExpressionEvaluator filter in _filters)
                     {
                         filter.Filter(_batch);

@@ -9,7 +9,8 @@ public static class Optimizer
 {
     /// <summary>
     /// Order matters: folding first exposes column-vs-constant filters; filters are pushed before projections are pruned
-    /// (pruning then sees the final scan filters); TopN fuses Order+Limit before the limit is pushed into scans.
+    /// (pruning then sees the final scan filters); TopN fuses Order+Limit before the limit is pushed into scans;
+    /// variant paths are pushed last, into scans whose columns are final.
     /// </summary>
     public static ImmutableArray<IOptimizerRule> Rules { get; } =
     [
@@ -18,6 +19,7 @@ public static class Optimizer
         new TopNRule(),
         new LimitPushdownRule(),
         new ProjectionPushdownRule(),
+        new VariantPathPushdownRule(),
     ];
 
     public static LogicalOperator Optimize(LogicalOperator plan, OptimizerContext context)

@@ -27,8 +27,7 @@ public static class PhysicalPlanner
         switch (op)
         {
             case LogicalScan scan:
-                return (new PhysicalScan(scan.TableName, scan.Source, new ScanRequest(scan.Columns, scan.PushedFilters, scan.Limit),
-                    scan.ResidualFilters, scan.Schema), []);
+                return (BuildScan(scan), []);
             case LogicalValues values:
                 return (new PhysicalValues(values.Schema, values.Rows), []);
             case LogicalFilter filter:
@@ -73,5 +72,15 @@ public static class PhysicalPlanner
         (PhysicalSource source, List<PhysicalStreamOperator> operators) = Build(input, pipelines);
         pipelines.Add(new Pipeline(source, operators, sink));
         return (new PhysicalBufferSource(sink), []);
+    }
+
+    /// <summary>A source that extracts every pushed path itself gets them in its request; otherwise the scan operator extracts them.</summary>
+    private static PhysicalScan BuildScan(LogicalScan scan)
+    {
+        var request = new ScanRequest(scan.Columns, scan.PushedFilters, scan.Limit);
+        bool sourceExtracts = !scan.VariantPaths.IsEmpty && scan.Source is ISupportsVariantPaths capable && scan.VariantPaths.All(capable.CanExtract);
+        return sourceExtracts
+            ? new PhysicalScan(scan.TableName, scan.Source, request with { VariantPaths = scan.VariantPaths }, scan.ResidualFilters, scan.Schema)
+            : new PhysicalScan(scan.TableName, scan.Source, request, scan.ResidualFilters, scan.Schema, scan.VariantPaths);
     }
 }

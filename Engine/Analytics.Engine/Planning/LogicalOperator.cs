@@ -29,7 +29,8 @@ public abstract class LogicalOperator
 /// (over the scan's output columns) are evaluated by the scan operator itself right after reading.
 /// </summary>
 public sealed class LogicalScan(string tableName, IScanSource source, ImmutableArray<int> columns,
-    ImmutableArray<ScanFilter> pushedFilters, ImmutableArray<BoundExpression> residualFilters, long? limit) : LogicalOperator
+    ImmutableArray<ScanFilter> pushedFilters, ImmutableArray<BoundExpression> residualFilters, long? limit,
+    ImmutableArray<ScanVariantPath> variantPaths = default) : LogicalOperator
 {
     public string TableName { get; } = tableName;
     public IScanSource Source { get; } = source;
@@ -38,11 +39,16 @@ public sealed class LogicalScan(string tableName, IScanSource source, ImmutableA
     public ImmutableArray<BoundExpression> ResidualFilters { get; } = residualFilters;
     public long? Limit { get; } = limit;
 
-    public override BatchSchema Schema => field ??= new BatchSchema(Columns.Select(c => Source.Schema[c]).ToImmutableArray());
+    /// <summary>Variant paths extracted during the scan (variant_path_pushdown); their columns follow <see cref="Columns"/>.</summary>
+    public ImmutableArray<ScanVariantPath> VariantPaths { get; } = variantPaths.IsDefault ? [] : variantPaths;
+
+    public override BatchSchema Schema => field ??= new BatchSchema(ImmutableArray.CreateRange(
+        Columns.Select(c => Source.Schema[c]).Concat(VariantPaths.Select(p => new Field(p.Format(Source.Schema[p.Column].Name), p.TargetType)))));
     public override ImmutableArray<LogicalOperator> Children => [];
     public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => this;
     public override string Describe() =>
-        $"Scan: {TableName}, columns=[{string.Join(", ", Schema.Fields.Select(f => f.Name))}]" +
+        $"Scan: {TableName}, columns=[{string.Join(", ", Columns.Select(c => Source.Schema[c].Name))}]" +
+        (VariantPaths.IsEmpty ? "" : $", paths=[{string.Join(", ", VariantPaths.Select(p => p.Format(Source.Schema[p.Column].Name)))}]") +
         (PushedFilters.IsEmpty ? "" : $", pushed=[{string.Join(", ", PushedFilters.Select(f => ScanFilterPrinter.Print(f, Source.Schema)))}]") +
         (ResidualFilters.IsEmpty ? "" : $", filters=[{string.Join(", ", ResidualFilters.Select(BoundExpressionPrinter.Print))}]") +
         (Limit is null ? "" : $", limit={Limit}");

@@ -32,7 +32,7 @@ public class OptimizerRuleTests
     [Fact]
     public void Rules_run_in_a_fixed_order_and_have_stable_names()
     {
-        Assert.Equal(["constant_folding", "filter_pushdown", "topn", "limit_pushdown", "projection_pushdown"],
+        Assert.Equal(["constant_folding", "filter_pushdown", "topn", "limit_pushdown", "projection_pushdown", "variant_path_pushdown"],
             Optimizer.Rules.Select(r => r.Name).ToArray());
     }
 

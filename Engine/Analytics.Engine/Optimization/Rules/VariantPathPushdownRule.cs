@@ -1,0 +1,98 @@
+using System.Collections.Immutable;
+using Analytics.Engine.Expressions;
+using Analytics.Engine.Planning;
+using Analytics.Engine.Scan;
+using Analytics.Vector.Types;
+
+namespace Analytics.Engine.Optimization.Rules;
+
+/// <summary>
+/// Constant paths into a scanned variant column (<c>var['a']['b']</c>, optionally under an <c>any -> T</c> cast)
+/// become extra scan output columns (<see cref="LogicalScan.VariantPaths"/>), so the value is extracted once per row
+/// straight from the stored bytes into a typed vector instead of being re-encoded as a variant and cast afterwards.
+/// Applies to the projection, filter or aggregate directly above a scan; runs after projection_pushdown, which
+/// never has to remap the added columns.
+/// </summary>
+public sealed class VariantPathPushdownRule : IOptimizerRule
+{
+    public string Name => "variant_path_pushdown";
+
+    public LogicalOperator Rewrite(LogicalOperator plan, OptimizerContext context) => Visit(plan);
+
+    private static LogicalOperator Visit(LogicalOperator op)
+    {
+        if (op.Children.IsEmpty)
+        {
+            return op;
+        }
+        ImmutableArray<LogicalOperator> children = [.. op.Children.Select(Visit)];
+        op = op.WithChildren(children);
+        switch (op)
+        {
+            case LogicalProjection { Input: LogicalScan scan } projection:
+            {
+                var paths = new PathCollector(scan);
+                ImmutableArray<BoundExpression> expressions = [.. projection.Expressions.Select(paths.Rewrite)];
+                return paths.IsEmpty ? op : new LogicalProjection(paths.BuildScan(), expressions, projection.Schema);
+            }
+            case LogicalFilter { Input: LogicalScan scan } filter:
+            {
+                var paths = new PathCollector(scan);
+                BoundExpression predicate = paths.Rewrite(filter.Predicate);
+                return paths.IsEmpty ? op : new LogicalFilter(paths.BuildScan(), predicate);
+            }
+            case LogicalAggregate { Input: LogicalScan scan } aggregate:
+            {
+                var paths = new PathCollector(scan);
+                ImmutableArray<BoundExpression> groups = [.. aggregate.Groups.Select(paths.Rewrite)];
+                ImmutableArray<BoundAggregateExpression> calls = [.. aggregate.Aggregates.Select(a => (BoundAggregateExpression)paths.Rewrite(a))];
+                return paths.IsEmpty ? op : new LogicalAggregate(paths.BuildScan(), groups, calls, aggregate.Schema);
+            }
+            default:
+                return op;
+        }
+    }
+
+    /// <summary>Whether the extractor produces <paramref name="type"/> directly (the scalar types and <c>any</c>).</summary>
+    private static bool IsExtractable(LogicalType type) =>
+        type.Id is TypeId.Any or TypeId.String or TypeId.Int or TypeId.UInt or TypeId.Float or TypeId.Boolean or TypeId.Timestamp or TypeId.Interval;
+
+    private sealed class PathCollector(LogicalScan scan)
+    {
+        private readonly List<ScanVariantPath> _paths = [.. scan.VariantPaths];
+        private readonly int _existing = scan.VariantPaths.Length;
+
+        public bool IsEmpty => _paths.Count == _existing;
+
+        public LogicalScan BuildScan() =>
+            new(scan.TableName, scan.Source, scan.Columns, scan.PushedFilters, scan.ResidualFilters, scan.Limit, [.. _paths]);
+
+        public BoundExpression Rewrite(BoundExpression expression)
+        {
+            // Casts first: the rewriter is bottom-up, so a bare path must not be replaced before its cast is seen.
+            BoundExpression casts = BoundExpressionRewriter.Rewrite(expression, e =>
+                e is BoundCastExpression { ErrorsAsNull: true, Input: BoundVariantPathExpression path } cast && IsExtractable(cast.Type)
+                    ? Replace(path, cast.Type) ?? e
+                    : e);
+            return BoundExpressionRewriter.Rewrite(casts, e => e is BoundVariantPathExpression path ? Replace(path, LogicalType.Any) ?? e : e);
+        }
+
+        private BoundColumnReference? Replace(BoundVariantPathExpression path, LogicalType target)
+        {
+            if (path.Input is not BoundColumnReference { Type.Id: TypeId.Any or TypeId.Array or TypeId.Object } column)
+            {
+                return null;
+            }
+            int sourceColumn = scan.Columns[column.Index];
+            ImmutableArray<ScanPathStep> steps = [.. path.Steps.Select(s => new ScanPathStep(s.Key, s.Index))];
+            int index = _paths.FindIndex(p => p.Column == sourceColumn && p.TargetType == target && p.Steps.SequenceEqual(steps));
+            if (index < 0)
+            {
+                index = _paths.Count;
+                _paths.Add(new ScanVariantPath(sourceColumn, steps, target));
+            }
+            ScanVariantPath pushed = _paths[index];
+            return new BoundColumnReference(scan.Columns.Length + index, pushed.Format(scan.Source.Schema[sourceColumn].Name), target);
+        }
+    }
+}
