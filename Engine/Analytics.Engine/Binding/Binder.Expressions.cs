@@ -290,6 +290,8 @@ public sealed partial class Binder
         {
             case "try" when call.Arguments.Length == 1 && call.Arguments[0].Name is null:
                 return new BoundTryExpression(BindExpression(call.Arguments[0].Value, scope, context));
+            case "catch" when call.Arguments.Length == 1 && call.Arguments[0].Name is null:
+                return new BoundCatchExpression(BindExpression(call.Arguments[0].Value, scope, context));
             case "if" when call.Arguments.Length is 2 or 3 && call.Arguments.All(a => a.Name is null):
             {
                 BoundExpression condition = RequireBoolean(BindExpression(call.Arguments[0].Value, scope, context), "IF");

@@ -121,6 +121,7 @@ internal abstract class EvaluatorNode(LogicalType type)
         BoundIsNullExpression isNull => new IsNullNode(Create(isNull.Operand, context), isNull.Negated),
         BoundCaseExpression caseExpression => new CaseNode(caseExpression, context),
         BoundTryExpression tryExpression => new TryNode(Create(tryExpression.Input, context)),
+        BoundCatchExpression catchExpression => new CatchNode(Create(catchExpression.Input, context)),
         BoundVariantPathExpression path => new VariantPathNode(path, context),
         BoundFunctionExpression { Function.Implementation: StatementConstantKernel statementConstant } function =>
             new ConstantNode(statementConstant.Value(context), function.Type),
@@ -549,6 +550,56 @@ internal sealed class TryNode(EvaluatorNode input) : EvaluatorNode(input.Type)
             {
                 RowValues.Set(result, row, null);
             }
+        }
+        result.FinishBytes(batch.PhysicalCount);
+        return result;
+    }
+
+    public override void Release()
+    {
+        base.Release();
+        input.Release();
+    }
+}
+
+/// <summary>
+/// <c>catch(expr)</c>: a batch without errors is all NULL; otherwise rows are retried one at a time (like
+/// <see cref="TryNode"/>) to find which ones fail and keep their message.
+/// </summary>
+internal sealed class CatchNode(EvaluatorNode input) : EvaluatorNode(LogicalType.String)
+{
+    private readonly int[] _one = new int[1];
+
+    public override ColumnVector Evaluate(Batch batch, int count, ReadOnlySpan<int> selection)
+    {
+        bool failed = false;
+        try
+        {
+            input.Evaluate(batch, count, selection);
+        }
+        catch (QueryException)
+        {
+            failed = true;
+        }
+        ColumnVector result = Output();
+        bool dense = selection.IsEmpty;
+        for (int k = 0; k < count; k++)
+        {
+            int row = dense ? k : selection[k];
+            string? message = null;
+            if (failed)
+            {
+                _one[0] = row;
+                try
+                {
+                    input.Evaluate(batch, 1, _one);
+                }
+                catch (QueryException error)
+                {
+                    message = error.Message;
+                }
+            }
+            RowValues.Set(result, row, message);
         }
         result.FinishBytes(batch.PhysicalCount);
         return result;

@@ -117,6 +117,13 @@ public sealed record BoundTryExpression(BoundExpression Input) : BoundExpression
     public override IEnumerable<BoundExpression> Children => [Input];
 }
 
+/// <summary><c>catch(expr)</c>: the full error text of rows where evaluating <see cref="Input"/> raises an error, NULL elsewhere.</summary>
+public sealed record BoundCatchExpression(BoundExpression Input) : BoundExpression(LogicalType.String)
+{
+    public override bool IsFoldable => Input.IsFoldable;
+    public override IEnumerable<BoundExpression> Children => [Input];
+}
+
 /// <summary>
 /// A chain of constant subscripts on a variant, <c>v['a']['b'][0]</c>, as one node so scans can push the whole path
 /// down. Missing steps give NULL, and so does a top-level JSON null result (Q11). Non-constant subscripts bind to the

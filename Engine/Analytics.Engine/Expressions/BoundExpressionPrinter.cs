@@ -87,6 +87,11 @@ public static class BoundExpressionPrinter
                 Append(builder, tryExpression.Input);
                 builder.Append(')');
                 break;
+            case BoundCatchExpression catchExpression:
+                builder.Append("catch(");
+                Append(builder, catchExpression.Input);
+                builder.Append(')');
+                break;
             case BoundVariantPathExpression path:
                 Append(builder, path.Input);
                 foreach (VariantPathStep step in path.Steps)

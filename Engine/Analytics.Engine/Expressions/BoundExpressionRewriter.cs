@@ -28,6 +28,7 @@ public static class BoundExpressionRewriter
                 Else = Rewrite(caseExpression.Else, rewrite),
             },
             BoundTryExpression tryExpression => tryExpression with { Input = Rewrite(tryExpression.Input, rewrite) },
+            BoundCatchExpression catchExpression => catchExpression with { Input = Rewrite(catchExpression.Input, rewrite) },
             BoundVariantPathExpression path => path with { Input = Rewrite(path.Input, rewrite) },
             BoundFunctionExpression function => function with { Arguments = RewriteAll(function.Arguments, rewrite) },
             BoundAggregateExpression aggregate => aggregate with { Arguments = RewriteAll(aggregate.Arguments, rewrite) },
