@@ -10,7 +10,8 @@ namespace Analytics.Engine.Functions.Scalars;
 
 /// <summary>
 /// The semi-structured functions of scopeql.md §3.7 with their pre-2025 names as aliases: get, array_construct,
-/// object_construct, parse_json, to_json, typeof, length, keys, append, array_concat, contains. Values travel as
+/// object_construct, parse_json, to_json, typeof, length, keys, append, array_concat, array_slice, dedup, exclude,
+/// contains. Values travel as
 /// canonical variant row bytes; a top-level JSON null result is SQL NULL (Q11).
 /// </summary>
 internal static class SemiStructuredFunctions
@@ -36,6 +37,14 @@ internal static class SemiStructuredFunctions
         foreach (string name in (string[])["append", "array_append"])
         {
             registry.Add(new ScalarFunction(name, [new("array", LogicalType.Array), new("element", null)], LogicalType.Array, Volatility.Immutable, new Append()));
+        }
+        registry.Add(new ScalarFunction("array_slice",
+            [new("array", LogicalType.Array), new("start", LogicalType.Int, Optional: true), new("end", LogicalType.Int, Optional: true), new("step", LogicalType.Int, Optional: true)],
+            LogicalType.Array, Volatility.Immutable, new ArraySlice()));
+        registry.Add(new ScalarFunction("dedup", [new("array", LogicalType.Array)], LogicalType.Array, Volatility.Immutable, new Dedup()));
+        foreach (string name in (string[])["exclude", "array_except"])
+        {
+            registry.Add(new ScalarFunction(name, [new("source", LogicalType.Array), new("remove", LogicalType.Array)], LogicalType.Array, Volatility.Immutable, new Exclude()));
         }
         registry.Add(new ScalarFunction("array_concat", [new("left", LogicalType.Array), new("right", LogicalType.Array)], LogicalType.Array, Volatility.Immutable, new ArrayConcat()));
         foreach (string name in (string[])["contains", "array_contains"])
@@ -270,6 +279,114 @@ internal static class SemiStructuredFunctions
             builder.EndArray();
             return builder.Finish().ToArray();
         }
+    }
+
+    /// <summary>
+    /// Python-like slice: NULL or missing bounds take the defaults of the step's sign, negative bounds count from the
+    /// end and are clamped; a NULL array gives NULL, a zero step is an error.
+    /// </summary>
+    private sealed class ArraySlice : VariantKernel
+    {
+        protected override bool PropagatesNulls => false;
+
+        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder)
+        {
+            if (arguments[0].Type.Id == TypeId.Null || arguments[0].IsNullAt(row))
+            {
+                return null;
+            }
+            long step = Bound(arguments, 3, row) ?? 1;
+            if (step == 0)
+            {
+                throw new QueryException(ErrorKind.InvalidInput, "array_slice() step cannot be 0");
+            }
+            VariantValue array = Variant(arguments[0], row);
+            long length = array.ArrayLength;
+            long start = Clamp(Bound(arguments, 1, row), length, step, step > 0 ? 0 : length - 1);
+            long end = Clamp(Bound(arguments, 2, row), length, step, step > 0 ? length : -1);
+            builder.Reset();
+            builder.StartArray();
+            for (long i = start; step > 0 ? i < end : i > end; i += step)
+            {
+                builder.WriteValue(array.GetArrayElement((int)i));
+            }
+            builder.EndArray();
+            return builder.Finish().ToArray();
+        }
+
+        private static long? Bound(ReadOnlySpan<ColumnVector> arguments, int index, int row) =>
+            index < arguments.Length && Value(arguments[index], row) is long value ? value : null;
+
+        private static long Clamp(long? bound, long length, long step, long fallback)
+        {
+            if (bound is not long value)
+            {
+                return fallback;
+            }
+            if (value < 0)
+            {
+                value += length;
+            }
+            return step > 0 ? Math.Clamp(value, 0, length) : Math.Clamp(value, -1, length - 1);
+        }
+    }
+
+    /// <summary>Keeps the first occurrence of each element (equality on canonical bytes = logical equality).</summary>
+    private sealed class Dedup : VariantKernel
+    {
+        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder)
+        {
+            VariantValue array = Variant(arguments[0], row);
+            int length = array.ArrayLength;
+            builder.Reset();
+            builder.StartArray();
+            for (int i = 0; i < length; i++)
+            {
+                VariantValue element = array.GetArrayElement(i);
+                if (IndexOf(array, i, element) < 0)
+                {
+                    builder.WriteValue(element);
+                }
+            }
+            builder.EndArray();
+            return builder.Finish().ToArray();
+        }
+    }
+
+    /// <summary>Elements of the source not in the remove list; all copies go and JSON null counts as a value (§3.7).</summary>
+    private sealed class Exclude : VariantKernel
+    {
+        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder)
+        {
+            VariantValue source = Variant(arguments[0], row);
+            VariantValue remove = Variant(arguments[1], row);
+            int length = source.ArrayLength;
+            builder.Reset();
+            builder.StartArray();
+            for (int i = 0; i < length; i++)
+            {
+                VariantValue element = source.GetArrayElement(i);
+                if (IndexOf(remove, remove.ArrayLength, element) < 0)
+                {
+                    builder.WriteValue(element);
+                }
+            }
+            builder.EndArray();
+            return builder.Finish().ToArray();
+        }
+    }
+
+    /// <summary>The first index below <paramref name="limit"/> whose element equals <paramref name="probe"/>, or -1.</summary>
+    private static int IndexOf(VariantValue array, int limit, VariantValue probe)
+    {
+        for (int i = 0; i < limit; i++)
+        {
+            if (VariantComparer.Compare(array.GetArrayElement(i), probe) == 0)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /// <summary>Q8: a NULL array gives NULL; the probe is compared as <c>any</c>, null-safely (NULL matches a JSON null).</summary>
