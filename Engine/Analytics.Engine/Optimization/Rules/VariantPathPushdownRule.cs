@@ -10,8 +10,9 @@ namespace Analytics.Engine.Optimization.Rules;
 /// Constant paths into a scanned variant column (<c>var['a']['b']</c>, optionally under an <c>any -> T</c> cast)
 /// become extra scan output columns (<see cref="LogicalScan.VariantPaths"/>), so the value is extracted once per row
 /// straight from the stored bytes into a typed vector instead of being re-encoded as a variant and cast afterwards.
-/// Applies to the projection, filter or aggregate directly above a scan; runs after projection_pushdown, which
-/// never has to remap the added columns.
+/// Applies to the projection or aggregate directly above a scan (they define their own output, so the added columns
+/// never leak into a result); runs after projection_pushdown, which never has to remap them. Paths in scan residual
+/// filters are still evaluated on the whole value.
 /// </summary>
 public sealed class VariantPathPushdownRule : IOptimizerRule
 {
@@ -34,12 +35,6 @@ public sealed class VariantPathPushdownRule : IOptimizerRule
                 var paths = new PathCollector(scan);
                 ImmutableArray<BoundExpression> expressions = [.. projection.Expressions.Select(paths.Rewrite)];
                 return paths.IsEmpty ? op : new LogicalProjection(paths.BuildScan(), expressions, projection.Schema);
-            }
-            case LogicalFilter { Input: LogicalScan scan } filter:
-            {
-                var paths = new PathCollector(scan);
-                BoundExpression predicate = paths.Rewrite(filter.Predicate);
-                return paths.IsEmpty ? op : new LogicalFilter(paths.BuildScan(), predicate);
             }
             case LogicalAggregate { Input: LogicalScan scan } aggregate:
             {
