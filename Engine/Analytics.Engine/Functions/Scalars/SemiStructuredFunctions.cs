@@ -247,17 +247,22 @@ internal static class SemiStructuredFunctions
             {
                 return null;
             }
-            VariantValue array = Variant(arguments[0], row);
             builder.Reset();
             builder.StartArray();
-            int length = array.ArrayLength;
-            for (int i = 0; i < length; i++)
-            {
-                builder.WriteValue(array.GetArrayElement(i));
-            }
+            WriteElements(builder, Variant(arguments[0], row));
             VariantValues.Write(builder, Value(arguments[1], row), arguments[1].Type);
             builder.EndArray();
             return builder.Finish().ToArray();
+        }
+    }
+
+    /// <summary>Copies every element of <paramref name="array"/> into the open array of <paramref name="builder"/>.</summary>
+    private static void WriteElements(VariantBuilder builder, VariantValue array)
+    {
+        int length = array.ArrayLength;
+        for (int i = 0; i < length; i++)
+        {
+            builder.WriteValue(array.GetArrayElement(i));
         }
     }
 
@@ -267,15 +272,8 @@ internal static class SemiStructuredFunctions
         {
             builder.Reset();
             builder.StartArray();
-            for (int a = 0; a < 2; a++)
-            {
-                VariantValue array = Variant(arguments[a], row);
-                int length = array.ArrayLength;
-                for (int i = 0; i < length; i++)
-                {
-                    builder.WriteValue(array.GetArrayElement(i));
-                }
-            }
+            WriteElements(builder, Variant(arguments[0], row));
+            WriteElements(builder, Variant(arguments[1], row));
             builder.EndArray();
             return builder.Finish().ToArray();
         }
