@@ -49,7 +49,7 @@ public static class Casts
                     long l => l,
                     ulong u => u <= long.MaxValue ? (long)u : Fail(value, to),
                     double d => !double.IsNaN(d) && d >= -9.223372036854775808e18 && d < 9.223372036854775808e18 ? (long)Math.Truncate(d) : Fail(value, to),
-                    string s => long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed) ? parsed : Fail(value, to),
+                    string s => ScalarText.TryParseInt(s, out long parsed) ? parsed : Fail(value, to),
                     _ => Fail(value, to),
                 };
             case TypeId.UInt:
@@ -57,7 +57,7 @@ public static class Casts
                 {
                     long l => l >= 0 ? (ulong)l : Fail(value, to),
                     double d => !double.IsNaN(d) && d > -1 && d < 1.8446744073709552e19 ? (ulong)Math.Truncate(d) : Fail(value, to),
-                    string s => ulong.TryParse(s.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong parsed) ? parsed : Fail(value, to),
+                    string s => ScalarText.TryParseUInt(s, out ulong parsed) ? parsed : Fail(value, to),
                     _ => Fail(value, to),
                 };
             case TypeId.Float:
@@ -65,14 +65,13 @@ public static class Casts
                 {
                     long l => (double)l,
                     ulong u => (double)u,
-                    string s => ParseFloat(s, to),
+                    string s => ScalarText.TryParseFloat(s, out double parsed) ? parsed : Fail(value, to),
                     _ => Fail(value, to),
                 };
             case TypeId.Boolean:
                 return value switch
                 {
-                    string s when s.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) => true,
-                    string s when s.Trim().Equals("false", StringComparison.OrdinalIgnoreCase) => false,
+                    string s => ScalarText.TryParseBoolean(s, out bool parsed) ? parsed : Fail(value, to),
                     _ => Fail(value, to),
                 };
             case TypeId.Timestamp:
@@ -103,22 +102,6 @@ public static class Casts
             default:
                 return ThrowHelper.Throw<object>(ErrorKind.NotImplemented, $"cast from {from} to {to} is not supported yet");
         }
-    }
-
-    private static object ParseFloat(string text, LogicalType to)
-    {
-        string trimmed = text.Trim();
-        if (double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-        {
-            return value;
-        }
-        return trimmed.ToLowerInvariant() switch
-        {
-            "inf" or "+inf" or "infinity" or "+infinity" => double.PositiveInfinity,
-            "-inf" or "-infinity" => double.NegativeInfinity,
-            "nan" => double.NaN,
-            _ => Fail(text, to),
-        };
     }
 
     private static object Fail(object value, LogicalType to, string? reason = null)

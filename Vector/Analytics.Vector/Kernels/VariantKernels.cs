@@ -432,41 +432,19 @@ public static class VariantCasts
         switch (target)
         {
             case TypeId.Int:
-                return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result);
+                return ScalarText.TryParseInt(text, out result);
             case TypeId.UInt:
-                bool uintOk = ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong u);
+                bool uintOk = ScalarText.TryParseUInt(text, out ulong u);
                 result = (long)u;
                 return uintOk;
             case TypeId.Float:
-                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d))
-                {
-                    if (text.Equals("inf", StringComparison.OrdinalIgnoreCase) || text.Equals("+inf", StringComparison.OrdinalIgnoreCase)
-                        || text.Equals("infinity", StringComparison.OrdinalIgnoreCase) || text.Equals("+infinity", StringComparison.OrdinalIgnoreCase))
-                    {
-                        d = double.PositiveInfinity;
-                    }
-                    else if (text.Equals("-inf", StringComparison.OrdinalIgnoreCase) || text.Equals("-infinity", StringComparison.OrdinalIgnoreCase))
-                    {
-                        d = double.NegativeInfinity;
-                    }
-                    else if (text.Equals("nan", StringComparison.OrdinalIgnoreCase))
-                    {
-                        d = double.NaN;
-                    }
-                    else
-                    {
-                        return false;
-                    }
-                }
+                bool floatOk = ScalarText.TryParseFloat(text, out double d);
                 result = BitConverter.DoubleToInt64Bits(d);
-                return true;
+                return floatOk;
             case TypeId.Boolean:
-                if (text.Equals("true", StringComparison.OrdinalIgnoreCase))
-                {
-                    result = 1;
-                    return true;
-                }
-                return text.Equals("false", StringComparison.OrdinalIgnoreCase);
+                bool booleanOk = ScalarText.TryParseBoolean(text, out bool flag);
+                result = flag ? 1 : 0;
+                return booleanOk;
             case TypeId.Timestamp:
                 return TimestampFormat.TryParse(text, out result);
             case TypeId.Interval:
