@@ -408,7 +408,8 @@ internal sealed class ExtremumAccumulator(LogicalType type, bool isMin) : Accumu
 internal sealed class CountDistinctAccumulator : Accumulator
 {
     private readonly HashSet<(int Group, long Value)> _fixed = [];
-    private readonly HashSet<(int Group, string Value)> _bytes = [];
+    // Keyed by the raw bytes (canonical for variants), probed with a span: only a new distinct value copies its bytes.
+    private readonly HashSet<GroupBytes> _bytes = new(GroupBytesComparer.Instance);
     private long[] _counts = [];
 
     protected override void Resize(int size) => Array.Resize(ref _counts, size);
@@ -420,6 +421,7 @@ internal sealed class CountDistinctAccumulator : Accumulator
             return;
         }
         bool dense = selection.IsEmpty;
+        HashSet<GroupBytes>.AlternateLookup<GroupBytesProbe> bytes = _bytes.GetAlternateLookup<GroupBytesProbe>();
         for (int k = 0; k < count; k++)
         {
             int row = dense ? k : selection[k];
@@ -432,7 +434,7 @@ internal sealed class CountDistinctAccumulator : Accumulator
             bool added = input.Type.Physical switch
             {
                 PhysicalKind.Bool8 => _fixed.Add((group, values.GetData<byte>()[index])),
-                PhysicalKind.VarBytes => _bytes.Add((group, Convert.ToBase64String(values.GetBytes(index)))),
+                PhysicalKind.VarBytes => bytes.Add(new GroupBytesProbe(group, values.GetBytes(index))),
                 _ when input.Type.Id == TypeId.Float => _fixed.Add((group, CanonicalBits(values.GetData<double>()[index]))),
                 _ => _fixed.Add((group, values.GetData<long>()[index])),
             };
@@ -451,10 +453,10 @@ internal sealed class CountDistinctAccumulator : Accumulator
             int target = groupMap[group];
             _counts[target] += _fixed.Add((target, value)) ? 1 : 0;
         }
-        foreach ((int group, string value) in from._bytes)
+        foreach (GroupBytes entry in from._bytes)
         {
-            int target = groupMap[group];
-            _counts[target] += _bytes.Add((target, value)) ? 1 : 0;
+            int target = groupMap[entry.Group];
+            _counts[target] += _bytes.Add(entry with { Group = target }) ? 1 : 0;
         }
     }
 
@@ -463,4 +465,30 @@ internal sealed class CountDistinctAccumulator : Accumulator
         output.Validity.SetValid(row);
         output.GetData<long>()[row] = _counts[group];
     }
+}
+
+internal readonly record struct GroupBytes(int Group, byte[] Value);
+
+internal readonly ref struct GroupBytesProbe(int group, ReadOnlySpan<byte> value)
+{
+    public int Group { get; } = group;
+    public ReadOnlySpan<byte> Value { get; } = value;
+}
+
+internal sealed class GroupBytesComparer : IEqualityComparer<GroupBytes>, IAlternateEqualityComparer<GroupBytesProbe, GroupBytes>
+{
+    public static readonly GroupBytesComparer Instance = new();
+
+    public bool Equals(GroupBytes x, GroupBytes y) => x.Group == y.Group && x.Value.AsSpan().SequenceEqual(y.Value);
+
+    public int GetHashCode(GroupBytes obj) => Hash(obj.Group, obj.Value);
+
+    public bool Equals(GroupBytesProbe alternate, GroupBytes other) => alternate.Group == other.Group && alternate.Value.SequenceEqual(other.Value);
+
+    public int GetHashCode(GroupBytesProbe alternate) => Hash(alternate.Group, alternate.Value);
+
+    public GroupBytes Create(GroupBytesProbe alternate) => new(alternate.Group, alternate.Value.ToArray());
+
+    private static int Hash(int group, ReadOnlySpan<byte> value) =>
+        (int)HashKernels.Combine(HashKernels.HashBytes(value), HashKernels.HashInt64(group));
 }
