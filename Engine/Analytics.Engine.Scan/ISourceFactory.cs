@@ -16,8 +16,8 @@ public interface ISourceFactory
 /// <summary>
 /// Arguments of a source: positional and named constants. Values are CLR constants: null, long, ulong, double, bool,
 /// string, byte[]; array literals arrive as <c>ImmutableArray&lt;object?&gt;</c> and object literals as
-/// <c>ImmutableDictionary&lt;string, object?&gt;</c> (keys in literal order are not kept; sources that need an order
-/// get it from the literal's sorted keys).
+/// <c>ImmutableArray&lt;KeyValuePair&lt;string, object?&gt;&gt;</c> in the order written, so
+/// <c>columns => {'b': 'int', 'a': 'string'}</c> keeps its column order.
 /// </summary>
 public sealed record SourceOptions(ImmutableArray<object?> Positional, ImmutableDictionary<string, object?> Named)
 {
