@@ -50,5 +50,15 @@ public sealed class Database : IDisposable
 
     public Session Connect() => new(this);
 
+    /// <summary>
+    /// Registers a scan source as a table function (e.g. the file sources' <c>read_json</c>/<c>read_csv</c>), usable as
+    /// <c>FROM name(args…)</c> in every session. Sources are plug-ins: the engine discovers none by itself.
+    /// </summary>
+    public void RegisterSourceFactory(Scan.ISourceFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Catalog.RegisterSourceFactory(factory);
+    }
+
     public void Dispose() => _storage.Dispose();
 }

@@ -68,6 +68,16 @@ public sealed class Session : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens an ingest stream for a transform statement whose input is <c>$0</c> (each JSON row) and that ends in
+    /// <c>INSERT INTO</c>; statement errors (syntax, unknown table, types) are thrown here.
+    /// </summary>
+    public Ingest.IngestStream OpenIngestStream(string statement, Ingest.IngestOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        return new Ingest.IngestStream(this, statement, options ?? new Ingest.IngestOptions());
+    }
+
     internal LogicalOperator Optimize(LogicalOperator plan) =>
         Optimizer.Optimize(plan, new OptimizerContext(Database.Options));
 
@@ -84,7 +94,7 @@ public sealed class Session : IDisposable
         return new LogicalValues(schema, [.. lines.Select(l => ImmutableArray.Create<BoundExpression>(new BoundConstant(l, LogicalType.String)))]);
     }
 
-    private static StatementSyntax Parse(string text)
+    internal static StatementSyntax Parse(string text)
     {
         try
         {

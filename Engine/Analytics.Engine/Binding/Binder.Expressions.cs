@@ -94,8 +94,14 @@ public sealed partial class Binder
         return new BoundColumnReference(index, DefaultName(column), scope.Columns[index].Type);
     }
 
-    private static BoundColumnReference BindPositional(PositionalReferenceSyntax positional, BindScope scope)
+    private BoundColumnReference BindPositional(PositionalReferenceSyntax positional, BindScope scope)
     {
+        if (_bindingSourcelessInsert && scope.Columns.IsEmpty)
+        {
+            throw new QueryException(ErrorKind.Binder,
+                $"${positional.Index} here means an ingested row, and this INSERT has no source: send its rows through an ingest " +
+                "stream (Session.OpenIngestStream, or the CLI's --ingest), or add a source such as FROM read_json('events.ndjson')");
+        }
         if (positional.Index < 0 || positional.Index >= scope.Columns.Length)
         {
             throw new QueryException(ErrorKind.Binder,

@@ -9,12 +9,15 @@ namespace Analytics.Engine.Binding;
 
 public sealed partial class Binder
 {
-    /// <summary>Binds a pipeline: the source, then each clause over the previous clause's output.</summary>
-    private (LogicalOperator Plan, BindScope Scope) BindPipeline(PipelineSyntax pipeline)
+    /// <summary>
+    /// Binds a pipeline: the source, then each clause over the previous clause's output. A pipeline without a source
+    /// reads <paramref name="implicitInput"/> (ingested rows) or else one empty row (<c>SELECT 1</c>).
+    /// </summary>
+    private (LogicalOperator Plan, BindScope Scope) BindPipeline(PipelineSyntax pipeline, (LogicalOperator, BindScope)? implicitInput = null)
     {
         (LogicalOperator plan, BindScope scope) = pipeline.Source switch
         {
-            null => (new LogicalValues(BatchSchema.Empty, [[]]), BindScope.Empty),
+            null => implicitInput ?? (new LogicalValues(BatchSchema.Empty, [[]]), BindScope.Empty),
             FromSourceSyntax from => BindTableReference(from.Table),
             ValuesSourceSyntax values => BindValues(values),
             _ => throw new QueryException(ErrorKind.NotImplemented, $"source {pipeline.Source.GetType().Name} is not supported yet"),
@@ -58,8 +61,10 @@ public sealed partial class Binder
                 string? qualifier = subquery.Alias?.Name;
                 return (plan, new BindScope([.. inner.Columns.Select(c => new ScopeColumn(c.Name, qualifier, c.Type))]));
             }
+            case TableFunctionSyntax function:
+                return BindTableFunction(function);
             default:
-                throw NotSupported("table functions");
+                throw NotSupported(reference.GetType().Name);
         }
     }
 

@@ -3,6 +3,7 @@ using Analytics.Engine.Catalog;
 using Analytics.Engine.Expressions;
 using Analytics.Engine.Functions;
 using Analytics.Engine.Planning;
+using Analytics.Engine.Scan;
 using Analytics.Errors;
 using Analytics.Sql.Syntax;
 using Analytics.Vector.Types;
@@ -100,13 +101,35 @@ public sealed partial class Binder(ICatalog catalog)
             (LogicalOperator plan, _) = BindPipeline(statement.Query);
             return new BoundQueryStatement(plan, StatementKind.Query);
         }
-        if (statement.Query.Source is null && statement.Query.Clauses.IsEmpty)
-        {
-            throw new QueryException(ErrorKind.NotImplemented, "INSERT INTO without a query (ingest of an implicit input) is not supported yet");
-        }
         TableEntry table = LookupTable(statement.Insert.Table);
+        _bindingSourcelessInsert = statement.Query.Source is null;
         (LogicalOperator input, BindScope scope) = BindPipeline(statement.Query);
-        return new BoundQueryStatement(BindInsert(table, statement.Insert, input, scope), StatementKind.Insert);
+        _bindingSourcelessInsert = false;
+        return new BoundQueryStatement(BindInsert(table, statement.Insert, input, scope, preserveOrder: true), StatementKind.Insert);
+    }
+
+    /// <summary>Set while binding an INSERT without a source, whose <c>$N</c> would mean ingested rows.</summary>
+    private bool _bindingSourcelessInsert;
+
+    /// <summary>
+    /// An ingest transform (scopeql.md §1, the data-cable form): a source-less pipeline over the ingested rows, which
+    /// are the one <c>any</c> column <c>$0</c> of <paramref name="rows"/>, ending in <c>INSERT INTO</c>. Rows may be
+    /// inserted in any order, so the transform runs on every core.
+    /// </summary>
+    internal LogicalInsert BindIngest(StatementSyntax statement, IScanSource rows)
+    {
+        if (statement is not QueryStatementSyntax { Insert: not null } query)
+        {
+            throw new QueryException(ErrorKind.Binder, "an ingest statement must end in INSERT INTO, e.g. SELECT $0['ts']::timestamp AS ts, $0 AS var INSERT INTO events");
+        }
+        if (query.Query.Source is not null)
+        {
+            throw new QueryException(ErrorKind.Binder, "an ingest statement reads the ingested rows as $0 and must not have a FROM or VALUES source");
+        }
+        TableEntry table = LookupTable(query.Insert.Table);
+        LogicalScan input = new("ingested rows", rows, [0], [], [], null);
+        (LogicalOperator plan, BindScope scope) = BindPipeline(query.Query, (input, new BindScope([new ScopeColumn("$0", null, rows.Schema[0].Type)])));
+        return BindInsert(table, query.Insert, plan, scope, preserveOrder: false);
     }
 
     /// <summary>
@@ -119,7 +142,7 @@ public sealed partial class Binder(ICatalog catalog)
         || (source.IsNumeric && target.IsNumeric && TypeRules.Unify(source, target) is { } common && (common == target || (source.Id == TypeId.Int && target.Id == TypeId.UInt)))
         || ((source.IsVariant || target.IsVariant) && Functions.CanCast(source, target));
 
-    private LogicalInsert BindInsert(TableEntry table, InsertTargetSyntax target, LogicalOperator input, BindScope scope)
+    private LogicalInsert BindInsert(TableEntry table, InsertTargetSyntax target, LogicalOperator input, BindScope scope, bool preserveOrder)
     {
         BatchSchema tableSchema = table.Schema;
         int columnCount = scope.Columns.Length;
@@ -176,6 +199,6 @@ public sealed partial class Binder(ICatalog catalog)
             fields.Add(new Field(field.Name, field.Type));
         }
         LogicalOperator castInput = changed ? new LogicalProjection(input, casts.MoveToImmutable(), new BatchSchema(fields.MoveToImmutable())) : input;
-        return new LogicalInsert(castInput, table, [.. targets]);
+        return new LogicalInsert(castInput, table, [.. targets], preserveOrder);
     }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Collections.Concurrent;
 using Analytics.Engine.Functions;
+using Analytics.Engine.Scan;
 using Analytics.Engine.Storage;
 using Analytics.Errors;
 using Analytics.Vector.Types;
@@ -18,6 +20,7 @@ internal sealed class DatabaseCatalog : ICatalog
     private readonly HashSet<string> _databases = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, (string Database, string Schema)> _schemas = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, TableEntry> _tables = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, ISourceFactory> _sourceFactories = new(StringComparer.OrdinalIgnoreCase);
 
     public DatabaseCatalog(ITableStorageProvider storage, IFunctionCatalog functions)
     {
@@ -36,6 +39,18 @@ internal sealed class DatabaseCatalog : ICatalog
     }
 
     public IFunctionCatalog Functions { get; }
+
+    public bool TryGetSourceFactory(string name, [NotNullWhen(true)] out ISourceFactory? factory) =>
+        _sourceFactories.TryGetValue(name, out factory);
+
+    /// <summary>Makes a table function available; a name can be registered once.</summary>
+    public void RegisterSourceFactory(ISourceFactory factory)
+    {
+        if (!_sourceFactories.TryAdd(factory.Name, factory))
+        {
+            throw new QueryException(ErrorKind.Catalog, $"a table function named {factory.Name} is already registered");
+        }
+    }
 
     private static string SchemaKey(string database, string schema) => $"{database}\0{schema}";
 

@@ -1,4 +1,5 @@
 using Analytics.Engine.Functions;
+using Analytics.Engine.Scan;
 
 namespace Analytics.Engine.Catalog;
 
@@ -8,6 +9,9 @@ public interface ICatalog
     bool TryGetTable(QualifiedName name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TableEntry? table);
 
     IFunctionCatalog Functions { get; }
+
+    /// <summary>The source factory behind a table function such as <c>read_json(…)</c> (names match case-insensitively).</summary>
+    bool TryGetSourceFactory(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ISourceFactory? factory);
 
     /// <summary>All tables, ordered by qualified name (SHOW TABLES).</summary>
     IReadOnlyList<TableEntry> Tables { get; }

@@ -12,13 +12,15 @@ namespace Analytics.Engine.Operators;
 /// <summary>
 /// Appends rows through one <see cref="ITableWriter"/> and commits once in <c>Finish</c>: all rows or none become
 /// visible (an error or cancellation disposes the writer uncommitted). Output: one row with the inserted count.
+/// Without <see cref="PreserveOrder"/> every worker compacts its own batches and only the append is serialised.
 /// </summary>
-public sealed class PhysicalInsert(TableEntry table, ImmutableArray<int> targetColumns) : PhysicalSink
+public sealed class PhysicalInsert(TableEntry table, ImmutableArray<int> targetColumns, bool preserveOrder = true) : PhysicalSink
 {
     public TableEntry Table { get; } = table;
     public ImmutableArray<int> TargetColumns { get; } = targetColumns;
+    public bool PreserveOrder { get; } = preserveOrder;
     public override BatchSchema Schema => LogicalInsert.CountSchema;
-    public override bool RequiresOrder => true;
+    public override bool RequiresOrder => PreserveOrder;
 
     public override string Describe() => $"Insert {Table.Name}";
 
@@ -52,7 +54,10 @@ public sealed class PhysicalInsert(TableEntry table, ImmutableArray<int> targetC
                 }
             }
             _row.SetCount(count);
-            global.Writer.Append(_row);
+            lock (global.Writer)
+            {
+                global.Writer.Append(_row);
+            }
         }
 
         public override void Dispose() => _row.Release();

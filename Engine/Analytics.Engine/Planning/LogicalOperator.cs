@@ -143,15 +143,20 @@ public sealed class LogicalTopN(LogicalOperator input, ImmutableArray<BoundOrder
 /// column i goes to; table columns not targeted receive NULL. Inputs are already cast to the target types. The insert
 /// is atomic: all rows or none become visible. Output: one row with the inserted count.
 /// </summary>
-public sealed class LogicalInsert(LogicalOperator input, TableEntry table, ImmutableArray<int> targetColumns) : LogicalOperator
+/// <remarks>
+/// <see cref="PreserveOrder"/>: rows are appended in input order (one thread); ingest sets it false so the transform
+/// runs on every core and rows of different morsels may interleave.
+/// </remarks>
+public sealed class LogicalInsert(LogicalOperator input, TableEntry table, ImmutableArray<int> targetColumns, bool preserveOrder = true) : LogicalOperator
 {
     public static readonly BatchSchema CountSchema = new(new Field("count", LogicalType.Int, false));
 
     public LogicalOperator Input { get; } = input;
     public TableEntry Table { get; } = table;
     public ImmutableArray<int> TargetColumns { get; } = targetColumns;
+    public bool PreserveOrder { get; } = preserveOrder;
     public override BatchSchema Schema => CountSchema;
     public override ImmutableArray<LogicalOperator> Children => [Input];
-    public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => new LogicalInsert(children[0], Table, TargetColumns);
+    public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => new LogicalInsert(children[0], Table, TargetColumns, PreserveOrder);
     public override string Describe() => $"Insert: {Table.Name}";
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using Analytics.Vector.Values;
+using Analytics.Vector.Vectors;
 
 namespace Analytics.Vector.Variants;
 
@@ -128,6 +129,30 @@ public static class VariantJson
             return false;
         }
         error = default;
+        return true;
+    }
+
+    /// <summary>
+    /// Parses one JSON document into row <paramref name="row"/> of a variant vector (rows in ascending order): a
+    /// top-level JSON <c>null</c> is stored as SQL NULL (Q11). On failure nothing is written to the row.
+    /// </summary>
+    public static bool TryParseRow(ReadOnlySpan<byte> utf8Json, VariantBuilder builder, ColumnVector column, int row,
+        out VariantJsonError error, int maxDepth = DefaultMaxDepth)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        if (!TryParse(utf8Json, builder, out error, maxDepth))
+        {
+            return false;
+        }
+        ReadOnlySpan<byte> value = builder.Finish();
+        if (VariantValue.Parse(value).IsNull)
+        {
+            column.Validity.SetNull(row, column.Capacity);
+        }
+        else
+        {
+            column.SetBytes(row, value);
+        }
         return true;
     }
 

@@ -1,0 +1,83 @@
+namespace Analytics.Engine.Ingest;
+
+/// <summary>
+/// The raw JSON texts of one ingest batch, back to back in one buffer, plus which rows were rejected and why. Rows
+/// are numbered from 0 within the batch; <see cref="FirstRow"/> is the stream-wide number of row 0.
+/// </summary>
+internal sealed class IngestRows
+{
+    private byte[] _bytes = new byte[1 << 16];
+    private int[] _offsets = new int[1025];
+    private readonly Lock _rejectLock = new();
+    private readonly SortedDictionary<int, string> _rejected = [];
+    private byte[] _rejectedFlags = [];
+
+    public int Count { get; private set; }
+
+    public long ByteCount => _offsets[Count];
+
+    public long FirstRow { get; private set; }
+
+    public void Clear(long firstRow)
+    {
+        Count = 0;
+        FirstRow = firstRow;
+        _rejected.Clear();
+        Array.Clear(_rejectedFlags);
+    }
+
+    public void Add(ReadOnlySpan<byte> json)
+    {
+        int end = _offsets[Count];
+        if ((long)end + json.Length > Array.MaxLength)
+        {
+            throw new Errors.QueryException(Errors.ErrorKind.InvalidInput, "ingest batch larger than 2 GiB: flush more often");
+        }
+        if (end + json.Length > _bytes.Length)
+        {
+            Array.Resize(ref _bytes, (int)Math.Min(Array.MaxLength, Math.Max((long)_bytes.Length * 2, end + json.Length)));
+        }
+        if (Count + 2 > _offsets.Length)
+        {
+            Array.Resize(ref _offsets, _offsets.Length * 2);
+        }
+        json.CopyTo(_bytes.AsSpan(end));
+        _offsets[Count + 1] = end + json.Length;
+        Count++;
+    }
+
+    public ReadOnlySpan<byte> Get(int row) => _bytes.AsSpan(_offsets[row], _offsets[row + 1] - _offsets[row]);
+
+    /// <summary>Whether the row was rejected (read by scan threads while no rejection is being added).</summary>
+    public bool IsRejected(int row) => row < _rejectedFlags.Length && _rejectedFlags[row] != 0;
+
+    public int RejectedCount
+    {
+        get
+        {
+            lock (_rejectLock)
+            {
+                return _rejected.Count;
+            }
+        }
+    }
+
+    /// <summary>Rejects a row with a reason; the first reason given for a row is kept.</summary>
+    public void Reject(int row, string message)
+    {
+        lock (_rejectLock)
+        {
+            if (_rejectedFlags.Length < Count)
+            {
+                Array.Resize(ref _rejectedFlags, Math.Max(Count, _rejectedFlags.Length * 2));
+            }
+            if (_rejected.TryAdd(row, message))
+            {
+                _rejectedFlags[row] = 1;
+            }
+        }
+    }
+
+    /// <summary>The rejected rows in row order, with their reasons.</summary>
+    public IEnumerable<KeyValuePair<int, string>> Rejected => _rejected;
+}

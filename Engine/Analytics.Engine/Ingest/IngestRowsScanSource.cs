@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using Analytics.Engine.Scan;
+using Analytics.Errors;
+using Analytics.Vector.Batches;
+using Analytics.Vector.Types;
+using Analytics.Vector.Variants;
+
+namespace Analytics.Engine.Ingest;
+
+/// <summary>
+/// The rows of one ingest batch as a scan source: the raw JSON texts, parsed into the one <c>any</c> column <c>$0</c>
+/// by the readers, so parsing runs on every core with the rest of the transform. A row whose JSON is malformed is
+/// skipped and remembered (a later run over the same batch skips it without parsing again); rows that the ingest
+/// stream has rejected are skipped too. <see cref="Restrict"/> limits a run to a range of rows, for isolating the
+/// rows that make the transform fail.
+/// </summary>
+internal sealed class IngestRowsScanSource : IScanSource
+{
+    private const int RowsPerSplit = 4 * Batch.Capacity;
+
+    private readonly int _maxDepth;
+    private readonly bool _failOnMalformed;
+    private IngestRows _rows = new();
+    private int _start;
+    private int _end;
+
+    public IngestRowsScanSource(int maxDepth, bool failOnMalformed)
+    {
+        _maxDepth = maxDepth;
+        _failOnMalformed = failOnMalformed;
+    }
+
+    public BatchSchema Schema { get; } = new(new Field("$0", LogicalType.Any));
+
+    /// <summary>Makes <paramref name="rows"/> the rows every following run reads (all of them).</summary>
+    public void Load(IngestRows rows)
+    {
+        _rows = rows;
+        _start = 0;
+        _end = rows.Count;
+    }
+
+    public void Restrict(int start, int end)
+    {
+        _start = start;
+        _end = end;
+    }
+
+    public FilterPushdown CanPushDown(ScanFilter filter) => FilterPushdown.Unsupported;
+
+    public ScanPlan PlanScan(ScanRequest request)
+    {
+        ImmutableArray<ScanSplit>.Builder splits = ImmutableArray.CreateBuilder<ScanSplit>();
+        for (int start = _start; start < _end; start += RowsPerSplit)
+        {
+            splits.Add(new RowRangeSplit(_rows, start, Math.Min(_end, start + RowsPerSplit)));
+        }
+        return new ScanPlan(splits.ToImmutable(), new ScanMetrics { SplitsConsidered = splits.Count, SplitsScanned = splits.Count });
+    }
+
+    public IScanReader OpenReader(ScanSplit split, ScanRequest request, ScanContext context) =>
+        new Reader(this, (RowRangeSplit)split, context.Metrics);
+
+    private sealed record RowRangeSplit(IngestRows Rows, int Start, int End) : ScanSplit
+    {
+        public override long EstimatedRows => End - Start;
+    }
+
+    private sealed class Reader(IngestRowsScanSource source, RowRangeSplit split, ScanMetrics metrics) : IScanReader
+    {
+        private readonly VariantBuilder _builder = new();
+        private int _next = split.Start;
+
+        public bool Read(Batch destination, CancellationToken cancellationToken)
+        {
+            destination.Reset();
+            IngestRows rows = split.Rows;
+            Vector.Vectors.ColumnVector column = destination.Columns[0];
+            int count = 0;
+            long bytes = 0;
+            while (count < Batch.Capacity && _next < split.End)
+            {
+                int row = _next++;
+                if (rows.IsRejected(row))
+                {
+                    continue;
+                }
+                ReadOnlySpan<byte> json = rows.Get(row);
+                bytes += json.Length;
+                if (!VariantJson.TryParseRow(json, _builder, column, count, out VariantJsonError error, source._maxDepth))
+                {
+                    if (source._failOnMalformed)
+                    {
+                        throw new QueryException(ErrorKind.InvalidInput, $"row {rows.FirstRow + row}: {error}");
+                    }
+                    rows.Reject(row, $"{QueryException.KindLabel(ErrorKind.InvalidInput)} Error: {error}");
+                    continue;
+                }
+                count++;
+            }
+            column.FinishBytes(count);
+            destination.SetCount(count);
+            Interlocked.Add(ref metrics.RowsScanned, count);
+            Interlocked.Add(ref metrics.BytesRead, bytes);
+            return count > 0 || _next < split.End;
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System.Text;
+using Analytics.Engine.Binding;
+using Analytics.Engine.Planning;
+using Analytics.Errors;
+
+namespace Analytics.Engine.Ingest;
+
+/// <summary>
+/// Ingest through a transform statement (the data-cable form, scopeql.md §1): rows of JSON are sent one at a time,
+/// each becomes <c>$0</c> of a source-less pipeline that ends in <c>INSERT INTO</c>, e.g.
+/// <c>SELECT $0['ts']::timestamp AS ts, $0::object AS var WHERE ts IS NOT NULL INSERT INTO events</c>.
+/// </summary>
+/// <remarks>
+/// Rows are buffered and flushed in batches (<see cref="IngestOptions.BatchRows"/>/<see cref="IngestOptions.BatchBytes"/>,
+/// or an explicit <see cref="Flush"/>). A flush parses and transforms the batch on every core and commits it as one
+/// atomic insert, so a batch's accepted rows are all visible (and durable) or none are. Back-pressure is simple:
+/// <see cref="Send(ReadOnlySpan{byte})"/> returns only after a batch it filled has been flushed. A row with malformed
+/// JSON, or one the statement fails on (e.g. a cast outside <c>try</c>), is rejected with its number and reason while
+/// the rest of its batch is inserted (or, with <see cref="IngestOptions.FailOnError"/>, fails the batch). Rows the
+/// statement's WHERE drops are counted as filtered. An error that fails a batch (I/O, a dropped table, …) is thrown by
+/// the call that flushed it; the stream stays usable and nothing of that batch is inserted. Rows not yet flushed when
+/// the stream is disposed are discarded: they were never acknowledged. One thread at a time may use a stream.
+/// </remarks>
+public sealed class IngestStream : IDisposable
+{
+    private readonly Session _session;
+    private readonly IngestOptions _options;
+    private readonly IngestRowsScanSource _source;
+    private readonly LogicalOperator _insertPlan;
+    private readonly LogicalOperator _transformPlan;
+    private readonly IngestRows _rows = new();
+    private long _nextRow;
+    private IngestResult _unreported = IngestResult.Empty;
+    private bool _closed;
+
+    internal IngestStream(Session session, string statement, IngestOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchRows, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchBytes, 1);
+        _session = session;
+        _options = options;
+        _source = new IngestRowsScanSource(options.MaxDepth, options.FailOnError);
+        LogicalInsert insert = new Binder(session.Database.Catalog).BindIngest(Session.Parse(statement), _source);
+        TableName = insert.Table.QualifiedName;
+        _insertPlan = session.Optimize(insert);
+        _transformPlan = session.Optimize(insert.Input);
+    }
+
+    /// <summary>The target table (qualified name).</summary>
+    public string TableName { get; }
+
+    /// <summary>Counts over every batch flushed so far (errors not listed).</summary>
+    public IngestResult Totals { get; private set; } = IngestResult.Empty;
+
+    /// <summary>Rows sent but not yet flushed.</summary>
+    public int PendingRows => _rows.Count;
+
+    /// <summary>Bytes of JSON sent but not yet flushed.</summary>
+    public long PendingBytes => _rows.ByteCount;
+
+    /// <summary>Adds one row (one JSON document, UTF-8); flushes when the batch is full.</summary>
+    public void Send(ReadOnlySpan<byte> utf8Json)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        _rows.Add(utf8Json);
+        _nextRow++;
+        if (_rows.Count >= _options.BatchRows || _rows.ByteCount >= _options.BatchBytes)
+        {
+            FlushBatch();
+        }
+    }
+
+    /// <inheritdoc cref="Send(ReadOnlySpan{byte})"/>
+    public void Send(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        Send(Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>Flushes buffered rows; returns what happened to every batch flushed since the previous call.</summary>
+    public IngestResult Flush()
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        if (_rows.Count > 0)
+        {
+            FlushBatch();
+        }
+        IngestResult result = _unreported;
+        _unreported = IngestResult.Empty;
+        return result;
+    }
+
+    /// <summary>Flushes and ends the stream.</summary>
+    public IngestResult Close()
+    {
+        IngestResult result = Flush();
+        _closed = true;
+        return result;
+    }
+
+    public void Dispose() => _closed = true;
+
+    private void FlushBatch()
+    {
+        IngestRows rows = _rows;
+        try
+        {
+            _source.Load(rows);
+            long inserted;
+            try
+            {
+                inserted = Run(_insertPlan);
+            }
+            catch (QueryException e) when (!_options.FailOnError && IsRowError(e))
+            {
+                Isolate(rows, 0, rows.Count);
+                _source.Load(rows);
+                inserted = Run(_insertPlan);
+            }
+            int rejected = rows.RejectedCount;
+            List<IngestRowError> errors = [];
+            foreach ((int row, string message) in rows.Rejected)
+            {
+                if (errors.Count == _options.MaxReportedErrors)
+                {
+                    break;
+                }
+                errors.Add(new IngestRowError(rows.FirstRow + row, message));
+            }
+            IngestResult batch = new(rows.Count, inserted, rows.Count - inserted - rejected, rejected, errors);
+            _unreported = _unreported.Add(batch);
+            Totals = Totals.Add(batch with { Errors = [] });
+        }
+        catch (QueryException e)
+        {
+            throw new QueryException(e.Kind,
+                $"{e.Text} (ingest into {TableName}: rows {rows.FirstRow}–{rows.FirstRow + rows.Count - 1} of the stream were not inserted)", e);
+        }
+        finally
+        {
+            rows.Clear(_nextRow);
+        }
+    }
+
+    /// <summary>
+    /// Finds the rows of [start, end) on which the transform fails, by running it over halves (without inserting)
+    /// until the failing part is one row, which is rejected with its error. Costs about two runs per level for each
+    /// failing row, and nothing when no row fails.
+    /// </summary>
+    private void Isolate(IngestRows rows, int start, int end)
+    {
+        if (start >= end)
+        {
+            return;
+        }
+        _source.Restrict(start, end);
+        try
+        {
+            Run(_transformPlan);
+        }
+        catch (QueryException e) when (IsRowError(e))
+        {
+            if (end - start == 1)
+            {
+                rows.Reject(start, e.Message);
+                return;
+            }
+            int middle = start + ((end - start) / 2);
+            Isolate(rows, start, middle);
+            Isolate(rows, middle, end);
+        }
+    }
+
+    /// <summary>Errors caused by the data of some row, as opposed to the statement or the system.</summary>
+    private static bool IsRowError(QueryException e) =>
+        e.Kind is ErrorKind.Conversion or ErrorKind.OutOfRange or ErrorKind.DivideByZero or ErrorKind.InvalidInput;
+
+    /// <summary>Runs a plan to completion; returns the rows it affected (inserts) or produced (the transform).</summary>
+    private long Run(LogicalOperator plan)
+    {
+        using QueryResult result = ExecutionBridge.Execute(plan, plan is LogicalInsert ? StatementKind.Insert : StatementKind.Query,
+            _session.Database, CancellationToken.None);
+        long produced = 0;
+        while (result.ReadNext(CancellationToken.None, out Vector.Batches.Batch? batch))
+        {
+            produced += batch!.Count;
+        }
+        return result.RowsAffected >= 0 ? result.RowsAffected : produced;
+    }
+}
