@@ -12,13 +12,46 @@ public abstract record ScanSplit
 /// <summary>The splits to read, plus counters that EXPLAIN ANALYZE shows (e.g. splits considered vs kept).</summary>
 public sealed record ScanPlan(ImmutableArray<ScanSplit> Splits, ScanMetrics Metrics);
 
-/// <summary>Pruning counters a source reports for a scan.</summary>
+/// <summary>Pruning counters a source reports for a scan, and the input problems it skipped over.</summary>
 public sealed class ScanMetrics
 {
+    /// <summary>Warnings kept per scan; further ones are only counted.</summary>
+    public const int MaxWarnings = 100;
+
+    private readonly List<string> _warnings = [];
+
     public long SplitsConsidered { get; set; }
     public long SplitsScanned { get; set; }
     public long RowsScanned;
     public long BytesRead;
+
+    /// <summary>Input rows the source skipped because they were bad (e.g. malformed lines with <c>ignore_errors</c>).</summary>
+    public long RowsSkipped;
+
+    /// <summary>Counts a skipped row and keeps its description (file, line, offset, problem); thread-safe.</summary>
+    public void SkipRow(string warning)
+    {
+        Interlocked.Increment(ref RowsSkipped);
+        lock (_warnings)
+        {
+            if (_warnings.Count < MaxWarnings)
+            {
+                _warnings.Add(warning);
+            }
+        }
+    }
+
+    /// <summary>The kept warnings, in the order they were reported.</summary>
+    public IReadOnlyList<string> Warnings
+    {
+        get
+        {
+            lock (_warnings)
+            {
+                return [.. _warnings];
+            }
+        }
+    }
 }
 
 /// <summary>Per-query facts a reader may need.</summary>

@@ -47,6 +47,15 @@ public sealed class QueryResult : IDisposable
     /// <summary>Rows inserted, deleted or updated (after the stream is drained); -1 for queries.</summary>
     public long RowsAffected { get; internal set; } = -1;
 
+    /// <summary>
+    /// Input rows the sources skipped as bad (e.g. malformed lines of <c>read_json</c>), so far; final once the result
+    /// is drained.
+    /// </summary>
+    public long RowsSkipped => _context?.SkippedInput().RowsSkipped ?? 0;
+
+    /// <summary>What the sources skipped and why (file, line, byte offset, problem); at most 100 per scan.</summary>
+    public IReadOnlyList<string> Warnings => _context?.SkippedInput().Warnings ?? [];
+
     /// <summary>Rows read by the sources so far against the total the splits announced.</summary>
     public QueryProgress Progress
     {

@@ -66,7 +66,7 @@ public sealed partial class Binder
                 if (!ConstantEvaluator.TryEvaluate(bound, out BoundConstant? constant))
                 {
                     throw new QueryException(ErrorKind.Binder,
-                        $"{function}() arguments must be constants, got {Analytics.Sql.SyntaxPrinter.Print(syntax)}");
+                        $"{function}(): argument {Analytics.Sql.SyntaxPrinter.Print(syntax)} cannot be evaluated (arguments must be constants)");
                 }
                 return constant.Type.IsVariant || constant.Type.Id is TypeId.Timestamp or TypeId.Interval ? throw new QueryException(ErrorKind.Binder,
                     $"{function}(): argument {Analytics.Sql.SyntaxPrinter.Print(syntax)} of type {constant.Type} is not supported") : constant.Value;

@@ -112,6 +112,7 @@ public sealed class PipelineControl
 public sealed class QueryContext(EngineOptions options, EvaluationContext evaluation, CancellationToken cancellationToken)
 {
     private readonly Dictionary<PhysicalSink, SinkState> _sinkStates = [];
+    private readonly List<Scan.ScanMetrics> _scans = [];
     private long _rowsProcessed;
     private long _totalRows;
 
@@ -130,6 +131,31 @@ public sealed class QueryContext(EngineOptions options, EvaluationContext evalua
     public void AddProcessed(long rows) => Interlocked.Add(ref _rowsProcessed, rows);
 
     public void AddEstimate(long rows) => Interlocked.Add(ref _totalRows, rows);
+
+    /// <summary>Remembers a scan's metrics so the result can report the rows its sources skipped.</summary>
+    public void RegisterScan(Scan.ScanMetrics metrics)
+    {
+        lock (_scans)
+        {
+            _scans.Add(metrics);
+        }
+    }
+
+    /// <summary>Rows the sources skipped as bad input, and the warnings they kept.</summary>
+    public (long RowsSkipped, IReadOnlyList<string> Warnings) SkippedInput()
+    {
+        lock (_scans)
+        {
+            long skipped = 0;
+            List<string> warnings = [];
+            foreach (Scan.ScanMetrics scan in _scans)
+            {
+                skipped += Interlocked.Read(ref scan.RowsSkipped);
+                warnings.AddRange(scan.Warnings);
+            }
+            return (skipped, warnings);
+        }
+    }
 
     public SinkState StateOf(PhysicalSink sink)
     {

@@ -227,6 +227,11 @@ public static class SltParser
             "error" => true,
             _ => throw Error(file, lineNumber, $"statement must be 'ok' or 'error', not '{words[1]}'"),
         };
+        if (words.Length > 2)
+        {
+            // Text after the keyword is ignored by every sqllogictest dialect, so it would silently accept any error.
+            throw Error(file, lineNumber, $"unexpected '{string.Join(' ', words[2..])}' after 'statement {words[1]}': put an expected error message after a ---- line");
+        }
         int separator = FindSeparator(lines, position + 1);
         List<string> sql = Texts(lines, position + 1, separator < 0 ? lines.Count : separator, variables);
         if (sql.Count == 0)

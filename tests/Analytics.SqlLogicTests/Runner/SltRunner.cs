@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Analytics.Engine;
 using Analytics.Errors;
+using Analytics.Sources.Files.Json;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Types;
 
@@ -17,7 +18,8 @@ public sealed record SltRunResult(ImmutableArray<string> Failures, string? SkipR
 
 /// <summary>
 /// Runs one .slt file against a fresh <see cref="Database"/>: in memory, or <c>Database.Open({TEST_DIR}/db)</c> when
-/// the file contains <c>restart</c>. Every file gets its own scratch directory for <c>{TEST_DIR}</c>.
+/// the file contains <c>restart</c>, with the file sources (<c>read_json</c>, <c>read_csv</c>) registered. Every file gets
+/// its own scratch directory for <c>{TEST_DIR}</c>; <c>{DATA_DIR}</c> is <c>tests/sql/data</c>.
 /// </summary>
 public sealed class SltRunner
 {
@@ -108,6 +110,7 @@ public sealed class SltRunner
                 if (_session is null)
                 {
                     _database = persistent ? Database.Open(Path.Combine(scratch, "db")) : Database.OpenInMemory();
+                    _database.RegisterSourceFactory(new ReadJsonSourceFactory());
                     _session = _database.Connect();
                 }
                 return _session;
@@ -184,7 +187,11 @@ public sealed class SltRunner
             return true;
         }
 
-        private string Substitute(string sql) => sql.Replace("{TEST_DIR}", scratch, StringComparison.Ordinal);
+        private static readonly string s_dataDirectory = Path.Combine(SltPaths.SqlDirectory(), "data");
+
+        private string Substitute(string sql) => sql
+            .Replace("{TEST_DIR}", scratch, StringComparison.Ordinal)
+            .Replace("{DATA_DIR}", s_dataDirectory, StringComparison.Ordinal);
 
         private void RunStatement(StatementRecord statement)
         {
