@@ -1,3 +1,5 @@
+using Analytics.Errors;
+
 namespace Analytics.Engine.Ingest;
 
 /// <summary>
@@ -18,8 +20,11 @@ public sealed record IngestResult(long RowsReceived, long RowsInserted, long Row
         RowsRejected + other.RowsRejected, Errors.Count == 0 ? other.Errors : other.Errors.Count == 0 ? Errors : [.. Errors, .. other.Errors]);
 }
 
-/// <summary>A rejected row: its stream-wide number (0-based, in the order rows were sent) and the reason.</summary>
-public readonly record struct IngestRowError(long Row, string Message);
+/// <summary>
+/// A rejected row: its stream-wide number (0-based, in the order rows were sent), the reason, and for malformed JSON
+/// the byte offset in the row's text where the problem was found (else -1).
+/// </summary>
+public readonly record struct IngestRowError(long Row, string Message, long ByteOffset = -1);
 
 /// <summary>How an <see cref="IngestStream"/> batches and treats bad rows.</summary>
 public sealed record IngestOptions
@@ -41,4 +46,26 @@ public sealed record IngestOptions
 
     /// <summary>Errors listed per batch (all rejected rows are still counted).</summary>
     public int MaxReportedErrors { get; init; } = 1_000;
+}
+
+/// <summary>
+/// A batch that could not be inserted: none of rows <see cref="FirstRow"/> … <see cref="FirstRow"/> +
+/// <see cref="RowCount"/> - 1 (stream-wide numbers) became visible. When one row caused it (a bad row with
+/// <see cref="IngestOptions.FailOnError"/>), <see cref="FailingRow"/> names it (else -1) and <see cref="ByteOffset"/>
+/// is where in its text a JSON problem was found (else -1).
+/// </summary>
+public sealed class IngestException(ErrorKind kind, string text, long firstRow, long rowCount, long failingRow, long byteOffset, Exception? inner)
+    : QueryException(kind, text, inner)
+{
+    public long FirstRow { get; } = firstRow;
+    public long RowCount { get; } = rowCount;
+    public long FailingRow { get; } = failingRow;
+    public long ByteOffset { get; } = byteOffset;
+}
+
+/// <summary>One row's failure inside a batch run (thrown by the ingest reader with <see cref="IngestOptions.FailOnError"/>).</summary>
+internal sealed class IngestRowException(ErrorKind kind, string text, long row, long byteOffset) : QueryException(kind, text)
+{
+    public long Row { get; } = row;
+    public long ByteOffset { get; } = byteOffset;
 }

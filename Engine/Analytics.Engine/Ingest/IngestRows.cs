@@ -1,3 +1,5 @@
+using Analytics.Errors;
+
 namespace Analytics.Engine.Ingest;
 
 /// <summary>
@@ -9,7 +11,7 @@ internal sealed class IngestRows
     private byte[] _bytes = new byte[1 << 16];
     private int[] _offsets = new int[1025];
     private readonly Lock _rejectLock = new();
-    private readonly SortedDictionary<int, string> _rejected = [];
+    private readonly SortedDictionary<int, IngestRowProblem> _rejected = [];
     private byte[] _rejectedFlags = [];
 
     public int Count { get; private set; }
@@ -31,7 +33,7 @@ internal sealed class IngestRows
         int end = _offsets[Count];
         if ((long)end + json.Length > Array.MaxLength)
         {
-            throw new Errors.QueryException(Errors.ErrorKind.InvalidInput, "ingest batch larger than 2 GiB: flush more often");
+            throw new QueryException(ErrorKind.InvalidInput, "ingest batch larger than 2 GiB: flush more often");
         }
         if (end + json.Length > _bytes.Length)
         {
@@ -62,8 +64,8 @@ internal sealed class IngestRows
         }
     }
 
-    /// <summary>Rejects a row with a reason; the first reason given for a row is kept.</summary>
-    public void Reject(int row, string message)
+    /// <summary>Rejects a row with a reason (and where in its text, or -1); the first reason given for a row is kept.</summary>
+    public void Reject(int row, ErrorKind kind, string text, long byteOffset = -1)
     {
         lock (_rejectLock)
         {
@@ -71,7 +73,7 @@ internal sealed class IngestRows
             {
                 Array.Resize(ref _rejectedFlags, Math.Max(Count, _rejectedFlags.Length * 2));
             }
-            if (_rejected.TryAdd(row, message))
+            if (_rejected.TryAdd(row, new IngestRowProblem(kind, text, byteOffset)))
             {
                 _rejectedFlags[row] = 1;
             }
@@ -79,5 +81,11 @@ internal sealed class IngestRows
     }
 
     /// <summary>The rejected rows in row order, with their reasons.</summary>
-    public IEnumerable<KeyValuePair<int, string>> Rejected => _rejected;
+    public IEnumerable<KeyValuePair<int, IngestRowProblem>> Rejected => _rejected;
+}
+
+/// <summary>Why a row was rejected.</summary>
+internal readonly record struct IngestRowProblem(ErrorKind Kind, string Text, long ByteOffset)
+{
+    public string Message => $"{QueryException.KindLabel(Kind)} Error: {Text}";
 }

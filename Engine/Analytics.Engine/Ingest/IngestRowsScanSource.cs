@@ -91,9 +91,9 @@ internal sealed class IngestRowsScanSource : IScanSource
                 {
                     if (source._failOnMalformed)
                     {
-                        throw new QueryException(ErrorKind.InvalidInput, $"row {rows.FirstRow + row}: {error}");
+                        throw new IngestRowException(ErrorKind.InvalidInput, $"row {rows.FirstRow + row}: {error}", rows.FirstRow + row, error.ByteOffset);
                     }
-                    rows.Reject(row, $"{QueryException.KindLabel(ErrorKind.InvalidInput)} Error: {error}");
+                    rows.Reject(row, ErrorKind.InvalidInput, error.ToString(), error.ByteOffset);
                     continue;
                 }
                 count++;

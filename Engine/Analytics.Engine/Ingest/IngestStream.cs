@@ -111,21 +111,28 @@ public sealed class IngestStream : IDisposable
             {
                 inserted = Run(_insertPlan);
             }
-            catch (QueryException e) when (!_options.FailOnError && IsRowError(e))
+            catch (QueryException e) when (IsRowError(e) && e is not IngestRowException)
             {
                 Isolate(rows, 0, rows.Count);
+                if (_options.FailOnError)
+                {
+                    foreach ((int row, IngestRowProblem problem) in rows.Rejected)
+                    {
+                        throw new IngestRowException(problem.Kind, $"row {rows.FirstRow + row}: {problem.Text}", rows.FirstRow + row, problem.ByteOffset);
+                    }
+                }
                 _source.Load(rows);
                 inserted = Run(_insertPlan);
             }
             int rejected = rows.RejectedCount;
             List<IngestRowError> errors = [];
-            foreach ((int row, string message) in rows.Rejected)
+            foreach ((int row, IngestRowProblem problem) in rows.Rejected)
             {
                 if (errors.Count == _options.MaxReportedErrors)
                 {
                     break;
                 }
-                errors.Add(new IngestRowError(rows.FirstRow + row, message));
+                errors.Add(new IngestRowError(rows.FirstRow + row, problem.Message, problem.ByteOffset));
             }
             IngestResult batch = new(rows.Count, inserted, rows.Count - inserted - rejected, rejected, errors);
             _unreported = _unreported.Add(batch);
@@ -133,8 +140,10 @@ public sealed class IngestStream : IDisposable
         }
         catch (QueryException e)
         {
-            throw new QueryException(e.Kind,
-                $"{e.Text} (ingest into {TableName}: rows {rows.FirstRow}–{rows.FirstRow + rows.Count - 1} of the stream were not inserted)", e);
+            IngestRowException? row = e as IngestRowException;
+            throw new IngestException(e.Kind,
+                $"{e.Text} (ingest into {TableName}: rows {rows.FirstRow}–{rows.FirstRow + rows.Count - 1} of the stream were not inserted)",
+                rows.FirstRow, rows.Count, row?.Row ?? -1, row?.ByteOffset ?? -1, e);
         }
         finally
         {
@@ -162,7 +171,7 @@ public sealed class IngestStream : IDisposable
         {
             if (end - start == 1)
             {
-                rows.Reject(start, e.Message);
+                rows.Reject(start, e.Kind, e.Text);
                 return;
             }
             int middle = start + ((end - start) / 2);

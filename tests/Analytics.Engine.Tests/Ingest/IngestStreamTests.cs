@@ -97,9 +97,9 @@ public sealed class IngestStreamTests : IDisposable
         IngestResult result = stream.Flush();
         Assert.Equal((5L, 2L, 0L, 3L), (result.RowsReceived, result.RowsInserted, result.RowsFiltered, result.RowsRejected));
         Assert.Equal([
-            new IngestRowError(1, "Invalid Input Error: malformed JSON: Expected end of string, but instead reached end of data at byte 20"),
-            new IngestRowError(3, "Invalid Input Error: invalid UTF-8 at byte 1"),
-            new IngestRowError(4, "Invalid Input Error: JSON nested deeper than 128 levels at byte 128"),
+            new IngestRowError(1, "Invalid Input Error: malformed JSON: Expected end of string, but instead reached end of data at byte 20", 20),
+            new IngestRowError(3, "Invalid Input Error: invalid UTF-8 at byte 1", 1),
+            new IngestRowError(4, "Invalid Input Error: JSON nested deeper than 128 levels at byte 128", 128),
         ], result.Errors);
         Assert.Equal(["a", "c"], Query(_session, "FROM t SELECT name ORDER BY name"));
     }
@@ -131,14 +131,31 @@ public sealed class IngestStreamTests : IDisposable
         using IngestStream stream = _session.OpenIngestStream(CableStatement, new IngestOptions { FailOnError = true, BatchRows = 3 });
         stream.Send("""{"ts": 1, "name": "a"}""");
         stream.Send("""{"ts": 2, "name": "b"}""");
-        QueryException error = Assert.Throws<QueryException>(() => stream.Send("{oops"));
+        IngestException error = Assert.Throws<IngestException>(() => stream.Send("{oops"));
         Assert.Equal(ErrorKind.InvalidInput, error.Kind);
+        Assert.Equal((0L, 3L, 2L, 1L), (error.FirstRow, error.RowCount, error.FailingRow, error.ByteOffset));
         Assert.StartsWith("Invalid Input Error: row 2: malformed JSON: 'o' is an invalid start of a property name", error.Message, StringComparison.Ordinal);
         Assert.EndsWith(" at byte 1 (ingest into scopedb.public.t: rows 0–2 of the stream were not inserted)", error.Message, StringComparison.Ordinal);
         Assert.Empty(Query(_session, "FROM t SELECT name"));
         stream.Send("""{"ts": 4, "name": "d"}""");
         Assert.Equal((1L, 1L), (stream.Flush().RowsReceived, stream.Totals.RowsInserted));
         Assert.Equal(["d"], Query(_session, "FROM t SELECT name"));
+    }
+
+    [Fact]
+    public void With_fail_on_error_a_row_the_statement_fails_on_is_named_and_nothing_of_its_batch_is_inserted()
+    {
+        Run("CREATE TABLE n (x int)");
+        using IngestStream stream = _session.OpenIngestStream("SELECT $0['x']::string::int AS x INSERT INTO n", new IngestOptions { FailOnError = true });
+        for (int i = 0; i < 3000; i++)
+        {
+            stream.Send(i == 2500 ? "{\"x\": \"2.5e\"}" : $$"""{"x": "{{i}}"}""");
+        }
+        IngestException error = Assert.Throws<IngestException>(stream.Flush);
+        Assert.Equal("Conversion Error: row 2500: cannot convert `2.5e` to int " +
+            "(ingest into scopedb.public.n: rows 0–2999 of the stream were not inserted)", error.Message);
+        Assert.Equal((0L, 3000L, 2500L, -1L), (error.FirstRow, error.RowCount, error.FailingRow, error.ByteOffset));
+        Assert.Empty(Query(_session, "FROM n SELECT x"));
     }
 
     [Fact]
