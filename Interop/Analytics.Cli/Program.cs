@@ -4,8 +4,8 @@ using Analytics.Cli.Shell;
 namespace Analytics.Cli;
 
 /// <summary>
-/// <c>analytics [DBDIR] [-c STATEMENT]… [-f FILE] [--format table|csv|json|ndjson]</c>. Options only: the work is
-/// done by <see cref="ShellRunner"/>.
+/// <c>analytics [DBDIR] [--ingest STATEMENT FILE… [--strict]] [-c STATEMENT]… [-f FILE] [--format table|csv|json|ndjson]</c>.
+/// Options only: the work is done by <see cref="ShellRunner"/>.
 /// </summary>
 public static class Program
 {
@@ -32,17 +32,47 @@ public static class Program
             CustomParser = ParseFormat,
         };
 
+        Option<string[]> ingest = new("--ingest")
+        {
+            Description = "Stream the NDJSON FILEs (plain, gzip or zstd) through STATEMENT, an ingest transform over $0 ending in INSERT INTO; then run -c/-f if given",
+            HelpName = "STATEMENT FILE...",
+            AllowMultipleArgumentsPerToken = true,
+            Arity = ArgumentArity.OneOrMore,
+        };
+        Option<bool> strict = new("--strict")
+        {
+            Description = "With --ingest: a malformed or failing row fails its batch and stops the load (default: reject the row, go on)",
+        };
+
         RootCommand root = new("Analytics: run ScopeQL against an embedded database")
         {
-            database, commands, file, format,
+            database, commands, file, format, ingest, strict,
         };
+        root.Validators.Add(result =>
+        {
+            string[]? ingestArguments = result.GetValue(ingest);
+            if (ingestArguments is { Length: > 0 and < 2 })
+            {
+                result.AddError("--ingest needs a statement and at least one file");
+            }
+            if (ingestArguments is { Length: > 0 } && result.GetValue(database) is null)
+            {
+                result.AddError("--ingest needs a database directory (DBDIR) to insert into");
+            }
+            if (result.GetValue(strict) && ingestArguments is not { Length: > 0 })
+            {
+                result.AddError("--strict applies only to --ingest");
+            }
+        });
         root.SetAction(parse =>
         {
             ShellOptions options = new(
                 parse.GetValue(database),
                 parse.GetValue(commands) ?? [],
                 parse.GetValue(file)?.FullName,
-                parse.GetValue(format) ?? OutputFormat.Table);
+                parse.GetValue(format) ?? OutputFormat.Table,
+                parse.GetValue(ingest) ?? [],
+                parse.GetValue(strict));
             return new ShellRunner(options, console).Run();
         });
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error });

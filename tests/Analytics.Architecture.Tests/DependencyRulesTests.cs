@@ -66,6 +66,8 @@ public sealed class DependencyRulesTests
 
     [Theory]
     [InlineData("Interop/Analytics.Cli/Analytics.Cli.csproj", "../../Sql/Analytics.Sql/Analytics.Sql.csproj", true)]
+    [InlineData("Interop/Analytics.Cli/Analytics.Cli.csproj", "../../Engine/Sources/Analytics.Sources.Files/Analytics.Sources.Files.csproj", true)]
+    [InlineData("Engine/Analytics.Engine/Analytics.Engine.csproj", "../Sources/Analytics.Sources.Files/Analytics.Sources.Files.csproj", false)]
     [InlineData("Interop/Analytics.Data/Analytics.Data.csproj", "../../Sql/Analytics.Sql/Analytics.Sql.csproj", false)]
     [InlineData("Interop/Analytics.Data/Analytics.Data.csproj", "../../Engine/Analytics.Engine.Scan/Analytics.Engine.Scan.csproj", false)]
     [InlineData("Interop/Analytics.Arrow/Analytics.Arrow.csproj", "../../Vector/Analytics.Vector/Analytics.Vector.csproj", true)]

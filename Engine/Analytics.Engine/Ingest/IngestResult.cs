@@ -15,7 +15,8 @@ public sealed record IngestResult(long RowsReceived, long RowsInserted, long Row
 {
     public static IngestResult Empty { get; } = new(0, 0, 0, 0, []);
 
-    internal IngestResult Add(IngestResult other) => new(
+    /// <summary>The sum of two results (errors concatenated).</summary>
+    public IngestResult Add(IngestResult other) => new(
         RowsReceived + other.RowsReceived, RowsInserted + other.RowsInserted, RowsFiltered + other.RowsFiltered,
         RowsRejected + other.RowsRejected, Errors.Count == 0 ? other.Errors : other.Errors.Count == 0 ? Errors : [.. Errors, .. other.Errors]);
 }

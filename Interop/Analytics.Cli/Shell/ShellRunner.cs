@@ -1,5 +1,7 @@
+using Analytics.Cli.Ingest;
 using Analytics.Engine;
 using Analytics.Errors;
+using Analytics.Sources.Files.Json;
 
 namespace Analytics.Cli.Shell;
 
@@ -33,9 +35,18 @@ internal sealed class ShellRunner(ShellOptions options, CliConsole console)
             return 1;
         }
 
+        database.RegisterSourceFactory(new ReadJsonSourceFactory());
         using (database)
         using (Session session = database.Connect())
         {
+            if (options.Ingest.Length > 0)
+            {
+                int code = new IngestCommand(session, options.Ingest[0], options.Ingest[1..], options.Strict, console).Run();
+                if (code != 0 || (options.Commands.Length == 0 && options.File is null))
+                {
+                    return code;
+                }
+            }
             ShellSettings settings = new() { Format = options.Format };
             StatementExecutor executor = new(session, settings, console);
             _executor = executor;
