@@ -1,0 +1,97 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using Analytics.Errors;
+
+namespace Analytics.Vector.Compression;
+
+/// <summary>One-shot zstd compression of blocks whose decompressed size the caller records (storage pages).</summary>
+public static class ZstdCodec
+{
+    /// <summary>The zstd default level: a good speed/ratio balance for column data.</summary>
+    public const int DefaultLevel = 3;
+
+    /// <summary>The largest compressed size of <paramref name="length"/> input bytes; size destinations with it.</summary>
+    public static int CompressBound(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ZstdNative.EnsureAvailable();
+        nuint bound = ZstdNative.CompressBound((nuint)length);
+        return bound <= int.MaxValue
+            ? (int)bound
+            : ThrowHelper.Throw<int>(ErrorKind.OutOfRange, string.Create(CultureInfo.InvariantCulture,
+                $"cannot compress {length} bytes in one zstd block: the bound exceeds 2 GiB"));
+    }
+
+    /// <summary>Compresses <paramref name="data"/> into one zstd frame (which records the decompressed size).</summary>
+    public static byte[] Compress(ReadOnlySpan<byte> data, int level = DefaultLevel)
+    {
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(CompressBound(data.Length));
+        try
+        {
+            int written = Compress(data, scratch, level);
+            return scratch.AsSpan(0, written).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// Compresses <paramref name="src"/> into <paramref name="dst"/> as one zstd frame and returns the bytes written.
+    /// A destination of <see cref="CompressBound"/> bytes always suffices; a smaller one that does not fit is an
+    /// internal error.
+    /// </summary>
+    public static unsafe int Compress(ReadOnlySpan<byte> src, Span<byte> dst, int level)
+    {
+        ZstdNative.EnsureAvailable();
+        fixed (byte* s = src)
+        fixed (byte* d = dst)
+        {
+            nuint result = ZstdNative.Compress(d, (nuint)dst.Length, s, (nuint)src.Length, level);
+            if (ZstdNative.IsError(result))
+            {
+                ThrowHelper.ThrowInternal("zstd compression failed: " + ZstdNative.ErrorName(result));
+            }
+            return (int)result;
+        }
+    }
+
+    /// <summary>
+    /// Decompresses <paramref name="src"/> into <paramref name="dst"/>, which must be exactly the decompressed size:
+    /// corrupt data or any other size raises <see cref="ErrorKind.InvalidInput"/>.
+    /// </summary>
+    public static unsafe void Decompress(ReadOnlySpan<byte> src, Span<byte> dst)
+    {
+        ZstdNative.EnsureAvailable();
+        fixed (byte* s = src)
+        fixed (byte* d = dst)
+        {
+            // Checked up front so a size mismatch reports both sizes rather than zstd's "Destination buffer is too small".
+            ulong declared = ZstdNative.GetFrameContentSize(s, (nuint)src.Length);
+            if (declared == ZstdNative.ContentSizeError)
+            {
+                ThrowHelper.Throw(ErrorKind.InvalidInput, "corrupt zstd block: not a zstd frame header");
+            }
+            if (declared != ZstdNative.ContentSizeUnknown && declared != (ulong)dst.Length)
+            {
+                ThrowSizeMismatch(declared, dst.Length);
+            }
+            nuint result = ZstdNative.Decompress(d, (nuint)dst.Length, s, (nuint)src.Length);
+            if (ZstdNative.IsError(result))
+            {
+                ThrowHelper.Throw(ErrorKind.InvalidInput, "corrupt zstd block: " + ZstdNative.ErrorName(result));
+            }
+            if (result != (nuint)dst.Length)
+            {
+                ThrowSizeMismatch(result, dst.Length);
+            }
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowSizeMismatch(ulong actual, int expected) =>
+        ThrowHelper.Throw(ErrorKind.InvalidInput, string.Create(CultureInfo.InvariantCulture,
+            $"corrupt zstd block: it decompresses to {actual} bytes, expected {expected}"));
+}
