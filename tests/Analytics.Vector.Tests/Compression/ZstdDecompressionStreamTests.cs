@@ -81,6 +81,24 @@ public sealed class ZstdDecompressionStreamTests : IDisposable
     }
 
     [Fact]
+    public void ReadsAllocateNothing()
+    {
+        byte[] data = CompressionTestFiles.Lines(50_000, seed: 12);
+        byte[] compressed = Concat(ZstdCodec.Compress(data), ZstdCodec.Compress(data));
+        using var stream = new ZstdDecompressionStream(new MemoryStream(compressed));
+        Span<byte> chunk = stackalloc byte[1000];
+        Assert.Equal(1000, stream.Read(chunk));
+        long total = 1000;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int n = stream.Read(chunk); n > 0; n = stream.Read(chunk))
+        {
+            total += n;
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(2L * data.Length, total);
+    }
+
+    [Fact]
     public void EmptyInputIsEmptyOutput()
     {
         using var stream = new ZstdDecompressionStream(new MemoryStream());
