@@ -123,6 +123,7 @@ internal abstract class EvaluatorNode(LogicalType type)
         BoundTryExpression tryExpression => new TryNode(Create(tryExpression.Input, context)),
         BoundCatchExpression catchExpression => new CatchNode(Create(catchExpression.Input, context)),
         BoundVariantPathExpression path => new VariantPathNode(path, context),
+        BoundCastExpression { Input.Type.IsVariant: true, Type.Id: not (TypeId.Binary or TypeId.Null) } cast => new VariantCastNode(cast, context),
         BoundFunctionExpression { Function.Implementation: StatementConstantKernel statementConstant } function =>
             new ConstantNode(statementConstant.Value(context), function.Type),
         BoundFunctionExpression { Function.Implementation: ScalarKernel } function => new FunctionNode(function, context),
@@ -660,6 +661,30 @@ internal sealed class FunctionNode : EvaluatorNode
 /// A constant path over a variant: each step reads the previous step's canonical bytes, alternating between two reused
 /// builders so no row allocates; a missing step or a top-level JSON null result gives SQL NULL (Q11).
 /// </summary>
+/// <summary>
+/// <c>variant::T</c> over a whole batch with the path extractor's cast kernels (an empty path): no boxing, and
+/// <c>any::object</c>/<c>::array</c>/<c>::any</c> copy the stored bytes. Never fails: a mismatch is NULL (Q19).
+/// </summary>
+internal sealed class VariantCastNode(BoundCastExpression cast, EvaluationContext context) : EvaluatorNode(cast.Type)
+{
+    private readonly EvaluatorNode _input = Create(cast.Input, context);
+    private readonly VariantPathExtractor _extractor = new([], cast.Type);
+
+    public override ColumnVector Evaluate(Batch input, int count, ReadOnlySpan<int> selection)
+    {
+        ColumnVector values = _input.Evaluate(input, count, selection);
+        ColumnVector result = Output();
+        _extractor.Extract(values, input.PhysicalCount, result);
+        return result;
+    }
+
+    public override void Release()
+    {
+        _input.Release();
+        base.Release();
+    }
+}
+
 internal sealed class VariantPathNode : EvaluatorNode
 {
     private readonly EvaluatorNode _input;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Types;
@@ -8,18 +9,57 @@ namespace Analytics.Engine.Storage;
 /// <summary>
 /// Collects the appended values of one column (any input encoding) in flat arrays, then cuts them into immutable
 /// <see cref="ColumnChunk"/>s at commit: statistics for pruning, and dictionary encoding for low-cardinality strings.
+/// The working arrays are rented from the shared pools and given back by <see cref="Release"/>, so a stream of
+/// inserts (ingest flushes) reuses warm memory instead of faulting in and zeroing fresh pages every time.
 /// </summary>
 internal sealed class ColumnAccumulator(LogicalType type)
 {
     /// <summary>Dictionary-encode a string chunk when it has at most this many distinct values…</summary>
     private const int MaxDictionarySize = 4096;
 
-    private bool[] _valid = new bool[256];
-    private long[] _fixed = type.Physical == PhysicalKind.Fixed64 ? new long[256] : [];
-    private byte[] _bools = type.Physical == PhysicalKind.Bool8 ? new byte[256] : [];
-    private int[] _offsets = type.Physical == PhysicalKind.VarBytes ? new int[257] : [];
-    private byte[] _heap = type.Physical == PhysicalKind.VarBytes ? new byte[1024] : [];
+    private bool[] _valid = ArrayPool<bool>.Shared.Rent(256);
+    private long[] _fixed = type.Physical == PhysicalKind.Fixed64 ? ArrayPool<long>.Shared.Rent(256) : [];
+    private byte[] _bools = type.Physical == PhysicalKind.Bool8 ? ArrayPool<byte>.Shared.Rent(256) : [];
+    private int[] _offsets = type.Physical == PhysicalKind.VarBytes ? RentOffsets(257) : [];
+    private byte[] _heap = type.Physical == PhysicalKind.VarBytes ? ArrayPool<byte>.Shared.Rent(1024) : [];
     private int _heapLength;
+
+    private static int[] RentOffsets(int length)
+    {
+        int[] offsets = ArrayPool<int>.Shared.Rent(length);
+        offsets[0] = 0;
+        return offsets;
+    }
+
+    /// <summary>Gives the working arrays back to the pools; the accumulator is empty and unusable afterwards.</summary>
+    public void Release()
+    {
+        Return(ref _valid);
+        Return(ref _fixed);
+        Return(ref _bools);
+        Return(ref _offsets);
+        Return(ref _heap);
+        Count = 0;
+        _heapLength = 0;
+    }
+
+    private static void Return<T>(ref T[] array)
+    {
+        if (array.Length > 0)
+        {
+            ArrayPool<T>.Shared.Return(array);
+        }
+        array = [];
+    }
+
+    /// <summary>Replaces a pooled array by a larger one holding the first <paramref name="used"/> elements.</summary>
+    private static void Grow<T>(ref T[] array, int minimum, int used)
+    {
+        T[] larger = ArrayPool<T>.Shared.Rent(Math.Max(minimum, array.Length * 2));
+        array.AsSpan(0, used).CopyTo(larger);
+        Return(ref array);
+        array = larger;
+    }
 
     public LogicalType Type { get; } = type;
 
@@ -90,7 +130,7 @@ internal sealed class ColumnAccumulator(LogicalType type)
                 ReadOnlySpan<byte> bytes = valid ? values.GetBytes(row) : default;
                 if (_heapLength + bytes.Length > _heap.Length)
                 {
-                    Array.Resize(ref _heap, Math.Max(_heap.Length * 2, _heapLength + bytes.Length));
+                    Grow(ref _heap, _heapLength + bytes.Length, _heapLength);
                 }
                 bytes.CopyTo(_heap.AsSpan(_heapLength));
                 _heapLength += bytes.Length;
@@ -108,18 +148,18 @@ internal sealed class ColumnAccumulator(LogicalType type)
             return;
         }
         int size = Math.Max(rows, _valid.Length * 2);
-        Array.Resize(ref _valid, size);
+        Grow(ref _valid, size, Count);
         if (Type.Physical == PhysicalKind.Fixed64)
         {
-            Array.Resize(ref _fixed, size);
+            Grow(ref _fixed, size, Count);
         }
         else if (Type.Physical == PhysicalKind.Bool8)
         {
-            Array.Resize(ref _bools, size);
+            Grow(ref _bools, size, Count);
         }
         else if (Type.Physical == PhysicalKind.VarBytes)
         {
-            Array.Resize(ref _offsets, size + 1);
+            Grow(ref _offsets, size + 1, Count + 1);
         }
     }
 
@@ -150,7 +190,8 @@ internal sealed class ColumnAccumulator(LogicalType type)
         {
             case PhysicalKind.Fixed64:
             {
-                long[] data = _fixed.AsSpan(start, count).ToArray();
+                long[] data = GC.AllocateUninitializedArray<long>(count);
+                _fixed.AsSpan(start, count).CopyTo(data);
                 return new ColumnChunk
                 {
                     Type = Type, RowCount = count, ValidWords = validWords, Fixed = data,
@@ -183,7 +224,9 @@ internal sealed class ColumnAccumulator(LogicalType type)
         {
             offsets[i] = _offsets[start + i] - baseOffset;
         }
-        byte[] heap = _heap.AsSpan(baseOffset, offsets[count]).ToArray();
+        // The chunk keeps this copy for the table's lifetime; every byte is overwritten, so skip the zeroing.
+        byte[] heap = GC.AllocateUninitializedArray<byte>(offsets[count]);
+        _heap.AsSpan(baseOffset, offsets[count]).CopyTo(heap);
         ColumnChunk flat = new()
         {
             Type = Type, RowCount = count, ValidWords = validWords, Offsets = offsets, Heap = heap,

@@ -143,11 +143,24 @@ internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
                 }
                 groups.Add(new RowGroup(count, chunks.MoveToImmutable()));
             }
+            ReleaseColumns();
             table.Publish(groups.ToImmutable());
             return rows;
         }
 
-        public void Dispose() => _done = true;
+        public void Dispose()
+        {
+            _done = true;
+            ReleaseColumns();
+        }
+
+        private void ReleaseColumns()
+        {
+            foreach (ColumnAccumulator column in _columns)
+            {
+                column.Release();
+            }
+        }
     }
 }
 

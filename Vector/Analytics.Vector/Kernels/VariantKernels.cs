@@ -23,9 +23,11 @@ public readonly record struct VariantPathSegment(ImmutableArray<byte> Utf8Key, l
 /// <summary>
 /// Extracts one constant path (<c>v['a']['b'][0]</c>) from a variant column into a typed vector, the batch form of
 /// scopeql.md §2.4 path access followed by the <c>any -> T</c> cast: a missing path, a JSON null at the path (Q11) or
-/// a held value whose scalar cast to T is undefined or fails (Q19) gives NULL. Keys and indexes are resolved on the
-/// stored bytes through zero-copy <see cref="VariantValue"/> views; only a key step over an array (the Q9 mapping,
-/// which builds a new array) and an <c>any</c> output re-encode values. Reusable, one thread at a time.
+/// a held value whose scalar cast to T is undefined or fails (Q19) gives NULL; for T = array or object, a value of
+/// another kind gives NULL. With an empty path it is the vectorized <c>any -> T</c> cast. Keys and indexes are resolved
+/// on the stored bytes through zero-copy <see cref="VariantValue"/> views; only a key step over an array (the Q9
+/// mapping, which builds a new array) and a variant output of a non-empty path re-encode values. Reusable, one thread
+/// at a time.
 /// </summary>
 public sealed class VariantPathExtractor
 {
@@ -36,10 +38,6 @@ public sealed class VariantPathExtractor
 
     public VariantPathExtractor(ImmutableArray<VariantPathSegment> path, LogicalType target)
     {
-        if (target.IsVariant && target.Id != TypeId.Any)
-        {
-            ThrowHelper.Throw<object>(ErrorKind.NotImplemented, $"variant path extraction into {target} is not supported yet");
-        }
         if (target.Id is TypeId.Null or TypeId.Binary)
         {
             ThrowHelper.Throw<object>(ErrorKind.NotImplemented, $"variant path extraction into {target} is not supported yet");
@@ -128,7 +126,7 @@ public sealed class VariantPathExtractor
 
     private void ExtractBytes(ColumnVector input, ColumnVector values, ReadOnlySpan<int> codes, bool dictionary, int rowCount, ColumnVector output)
     {
-        bool any = Target.Id == TypeId.Any;
+        bool variant = Target.IsVariant;
         for (int row = 0; row < rowCount; row++)
         {
             if (input.IsNullAt(row))
@@ -141,9 +139,14 @@ public sealed class VariantPathExtractor
             {
                 output.Validity.SetNull(row, output.Capacity);
             }
-            else if (any)
+            else if (variant)
             {
-                if (_path.Length == 0)
+                // any keeps every value; array and object keep only values of their kind (Q19: else NULL).
+                if ((Target.Id == TypeId.Array && value.Kind != VariantKind.Array) || (Target.Id == TypeId.Object && value.Kind != VariantKind.Object))
+                {
+                    output.Validity.SetNull(row, output.Capacity);
+                }
+                else if (_path.Length == 0)
                 {
                     output.SetBytes(row, bytes);
                 }
