@@ -1,17 +1,18 @@
+using Analytics.Vector.Compression;
+
 namespace Analytics.Sources.Files;
 
 /// <summary>Opening input files: decompression is chosen by the file's first bytes, not its name.</summary>
 internal static class FileInput
 {
-    public static Stream Open(string path) => File.OpenRead(path);
+    /// <summary>The file's content, decompressed when it is gzip or zstd.</summary>
+    public static Stream Open(string path) => CompressedInput.OpenRead(path);
 
+    /// <summary>Whether the file is compressed (then it can only be read from its start, as one split).</summary>
     public static bool IsCompressed(string path)
     {
-        Span<byte> magic = stackalloc byte[4];
-        using FileStream stream = File.OpenRead(path);
-        int read = stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
-        return (read >= 2 && magic[0] == 0x1F && magic[1] == 0x8B)
-            || (read == 4 && magic[0] == 0x28 && magic[1] == 0xB5 && magic[2] == 0x2F && magic[3] == 0xFD);
+        using Stream stream = CompressedInput.OpenRead(path);
+        return stream is not FileStream;
     }
 
     /// <summary>Newlines in the first <paramref name="length"/> bytes of a plain file (for line numbers in errors).</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using Analytics.Engine;
 using Analytics.Engine.Ingest;
 using Analytics.Errors;
+using Analytics.Vector.Compression;
 using Analytics.Vector.Variants;
 
 namespace Analytics.Cli.Ingest;
@@ -60,7 +61,7 @@ internal sealed class IngestCommand(Session session, string statement, IReadOnly
                 for (int f = 0; f < files.Count; f++)
                 {
                     using FileStream raw = File.OpenRead(files[f]);
-                    using JsonLineReader lines = new(raw, files[f], leaveOpen: true);
+                    using JsonLineReader lines = new(CompressedInput.Wrap(raw, files[f]), files[f]);
                     while (lines.TryReadLine(out ReadOnlySpan<byte> line))
                     {
                         _window.Add((f, lines.LineNumber, lines.LineOffset));

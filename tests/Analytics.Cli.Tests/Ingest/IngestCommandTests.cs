@@ -50,6 +50,24 @@ public sealed class IngestCommandTests : IDisposable
     }
 
     [Fact]
+    public void Gzip_and_zstd_files_are_read_transparently()
+    {
+        string gz = Path.Combine(_root, "a.ndjson.gz");
+        using (FileStream file = File.Create(gz))
+        using (System.IO.Compression.GZipStream gzip = new(file, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write("{\"name\": \"gz\"}\n"u8);
+        }
+        string zst = Path.Combine(_root, "b.ndjson");
+        File.WriteAllBytes(zst, Analytics.Vector.Compression.ZstdCodec.Compress("{\"name\": \"zst\"}\n{\"name\": \"zst2\"}"u8));
+        (int code, string output, string error) = CliRun.Run(
+            [_database, "--ingest", Statement, gz, zst, "-c", "FROM events ORDER BY name SELECT name", "--format", "csv"]);
+        Assert.Equal("", error);
+        Assert.Equal("3 rows inserted, 0 filtered, 0 rejected (3 rows read from 2 file(s), # MB in # s, # rows/s)\nname\ngz\nzst\nzst2\n", Mask(output));
+        Assert.Equal(0, code);
+    }
+
+    [Fact]
     public void Rejected_rows_are_named_by_file_line_and_byte_and_the_rest_is_inserted()
     {
         string a = Write("a.ndjson", "{\"name\": \"a\"}\n\n{\"name\": \"b\", oops}\n{\"name\": \"c\"}\n");
