@@ -9,24 +9,31 @@ namespace Analytics.Engine.Storage;
 /// <summary>
 /// Collects the appended values of one column (any input encoding) in flat arrays, then cuts them into immutable
 /// <see cref="ColumnChunk"/>s at commit: statistics for pruning, and dictionary encoding for low-cardinality strings.
-/// The working arrays are rented from the shared pools and given back by <see cref="Release"/>, so a stream of
-/// inserts (ingest flushes) reuses warm memory instead of faulting in and zeroing fresh pages every time.
+/// The working arrays are rented from pools and given back by <see cref="Release"/>, so a stream of inserts (ingest
+/// flushes) reuses warm memory instead of faulting in fresh pages every time. The pools are our own rather than
+/// <c>ArrayPool.Shared</c>: inserts run on short-lived query threads, and the shared pool would park returned arrays
+/// in those threads' local slots, where they die with the thread.
 /// </summary>
 internal sealed class ColumnAccumulator(LogicalType type)
 {
+    private static class Pool<T>
+    {
+        public static readonly ArrayPool<T> Instance = ArrayPool<T>.Create(1 << 30, 16);
+    }
+
     /// <summary>Dictionary-encode a string chunk when it has at most this many distinct values…</summary>
     private const int MaxDictionarySize = 4096;
 
-    private bool[] _valid = ArrayPool<bool>.Shared.Rent(256);
-    private long[] _fixed = type.Physical == PhysicalKind.Fixed64 ? ArrayPool<long>.Shared.Rent(256) : [];
-    private byte[] _bools = type.Physical == PhysicalKind.Bool8 ? ArrayPool<byte>.Shared.Rent(256) : [];
+    private bool[] _valid = Pool<bool>.Instance.Rent(256);
+    private long[] _fixed = type.Physical == PhysicalKind.Fixed64 ? Pool<long>.Instance.Rent(256) : [];
+    private byte[] _bools = type.Physical == PhysicalKind.Bool8 ? Pool<byte>.Instance.Rent(256) : [];
     private int[] _offsets = type.Physical == PhysicalKind.VarBytes ? RentOffsets(257) : [];
-    private byte[] _heap = type.Physical == PhysicalKind.VarBytes ? ArrayPool<byte>.Shared.Rent(1024) : [];
+    private byte[] _heap = type.Physical == PhysicalKind.VarBytes ? Pool<byte>.Instance.Rent(1024) : [];
     private int _heapLength;
 
     private static int[] RentOffsets(int length)
     {
-        int[] offsets = ArrayPool<int>.Shared.Rent(length);
+        int[] offsets = Pool<int>.Instance.Rent(length);
         offsets[0] = 0;
         return offsets;
     }
@@ -47,7 +54,7 @@ internal sealed class ColumnAccumulator(LogicalType type)
     {
         if (array.Length > 0)
         {
-            ArrayPool<T>.Shared.Return(array);
+            Pool<T>.Instance.Return(array);
         }
         array = [];
     }
@@ -55,7 +62,7 @@ internal sealed class ColumnAccumulator(LogicalType type)
     /// <summary>Replaces a pooled array by a larger one holding the first <paramref name="used"/> elements.</summary>
     private static void Grow<T>(ref T[] array, int minimum, int used)
     {
-        T[] larger = ArrayPool<T>.Shared.Rent(Math.Max(minimum, array.Length * 2));
+        T[] larger = Pool<T>.Instance.Rent(Math.Max(minimum, array.Length * 2));
         array.AsSpan(0, used).CopyTo(larger);
         Return(ref array);
         array = larger;
