@@ -1,6 +1,7 @@
 using Analytics.Cli.Ingest;
 using Analytics.Engine;
 using Analytics.Errors;
+using Analytics.Sources.Files.Csv;
 using Analytics.Sources.Files.Json;
 
 namespace Analytics.Cli.Shell;
@@ -36,6 +37,7 @@ internal sealed class ShellRunner(ShellOptions options, CliConsole console)
         }
 
         database.RegisterSourceFactory(new ReadJsonSourceFactory());
+        database.RegisterSourceFactory(new ReadCsvSourceFactory());
         using (database)
         using (Session session = database.Connect())
         {

@@ -1,0 +1,190 @@
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Unicode;
+using Analytics.Engine.Scan;
+using Analytics.Errors;
+using Analytics.Vector.Batches;
+using Analytics.Vector.Types;
+using Analytics.Vector.Values;
+using Analytics.Vector.Vectors;
+
+namespace Analytics.Sources.Files.Csv;
+
+/// <summary>CSV files with one schema (declared or inferred from the first file) as a scan source; one split per file.</summary>
+public sealed class CsvScanSource : IScanSource
+{
+    private readonly IReadOnlyList<string> _files;
+    private readonly CsvFormat _format;
+    private readonly ImmutableArray<string> _header;
+
+    private CsvScanSource(IReadOnlyList<string> files, CsvFormat format, BatchSchema schema, ImmutableArray<string> header)
+    {
+        _files = files;
+        _format = format;
+        Schema = schema;
+        _header = header;
+    }
+
+    public BatchSchema Schema { get; }
+
+    internal static CsvScanSource Create(IReadOnlyList<string> files, CsvFormat format, ImmutableArray<Field>? declared, int sampleRows)
+    {
+        using CsvRecordReader first = Open(files[0], format);
+        ImmutableArray<string> header = [];
+        if (format.Header)
+        {
+            if (!first.ReadRecord())
+            {
+                throw new QueryException(ErrorKind.InvalidInput, $"read_csv: '{files[0]}' is empty: no header line");
+            }
+            header = ReadHeader(first, files[0]);
+        }
+        ImmutableArray<Field> fields;
+        if (declared is { } columns)
+        {
+            if (format.Header && !header.SequenceEqual(columns.Select(f => f.Name), StringComparer.Ordinal))
+            {
+                throw new QueryException(ErrorKind.Binder,
+                    $"read_csv(): columns ({string.Join(", ", columns.Select(f => f.Name))}) do not match the header of '{files[0]}' ({string.Join(", ", header)})");
+            }
+            fields = columns;
+        }
+        else
+        {
+            fields = Infer(first, files[0], format, header, sampleRows);
+        }
+        return new CsvScanSource(files, format, new BatchSchema(ImmutableArray.CreateRange(fields.Select(f => new Field(f.Name, f.Type)))), header);
+    }
+
+    internal static CsvRecordReader Open(string file, CsvFormat format) => new(FileInput.Open(file), file, format.Delimiter, format.Quote);
+
+    internal static ImmutableArray<string> ReadHeader(CsvRecordReader reader, string file)
+    {
+        ImmutableArray<string>.Builder names = ImmutableArray.CreateBuilder<string>(reader.FieldCount);
+        HashSet<string> seen = new(StringComparer.Ordinal);
+        for (int i = 0; i < reader.FieldCount; i++)
+        {
+            ReadOnlySpan<byte> field = reader.Field(i);
+            if (!Utf8.IsValid(field))
+            {
+                throw reader.Error(reader.RecordLine, reader.RecordOffset, $"invalid UTF-8 in the name of column {i + 1}");
+            }
+            string name = Encoding.UTF8.GetString(field);
+            if (name.Length == 0)
+            {
+                name = $"column{i}";
+            }
+            if (!seen.Add(name))
+            {
+                throw reader.Error(reader.RecordLine, reader.RecordOffset, $"column name {name} appears twice in the header");
+            }
+            names.Add(name);
+        }
+        return names.MoveToImmutable();
+    }
+
+    /// <summary>Per column, the first of boolean, int, float, timestamp that every sampled value parses as; else string.</summary>
+    private static ImmutableArray<Field> Infer(CsvRecordReader reader, string file, CsvFormat format, ImmutableArray<string> header, int sampleRows)
+    {
+        List<TypeCandidates> columns = [];
+        for (int i = 0; i < header.Length; i++)
+        {
+            columns.Add(new TypeCandidates());
+        }
+        char[] scratch = new char[256];
+        for (int row = 0; row < sampleRows && reader.ReadRecord(); row++)
+        {
+            if (format.Header && reader.FieldCount != header.Length)
+            {
+                if (format.IgnoreErrors)
+                {
+                    continue;
+                }
+                throw reader.Error(reader.RecordLine, reader.RecordOffset, $"expected {header.Length} fields, found {reader.FieldCount}");
+            }
+            while (columns.Count < reader.FieldCount)
+            {
+                columns.Add(new TypeCandidates());
+            }
+            for (int c = 0; c < reader.FieldCount; c++)
+            {
+                ReadOnlySpan<byte> field = reader.Field(c);
+                if (field.IsEmpty)
+                {
+                    continue;
+                }
+                if (field.Length > scratch.Length || !Utf8.IsValid(field))
+                {
+                    columns[c].ForceString();
+                    continue;
+                }
+                int length = Encoding.UTF8.GetChars(field, scratch);
+                columns[c].Observe(scratch.AsSpan(0, length));
+            }
+        }
+        ImmutableArray<Field>.Builder fields = ImmutableArray.CreateBuilder<Field>(columns.Count);
+        for (int c = 0; c < columns.Count; c++)
+        {
+            fields.Add(new Field(format.Header ? header[c] : $"column{c}", columns[c].Result));
+        }
+        if (fields.Count == 0)
+        {
+            throw new QueryException(ErrorKind.InvalidInput, $"read_csv: '{file}' has no rows to infer the columns from; declare them with columns => {{…}}");
+        }
+        return fields.MoveToImmutable();
+    }
+
+    private sealed class TypeCandidates
+    {
+        private bool _observed;
+        private bool _boolean = true;
+        private bool _int = true;
+        private bool _float = true;
+        private bool _timestamp = true;
+
+        public void Observe(ReadOnlySpan<char> text)
+        {
+            _observed = true;
+            _boolean &= ScalarText.TryParseBoolean(text, out _);
+            _int &= ScalarText.TryParseInt(text, out _);
+            _float &= ScalarText.TryParseFloat(text, out _);
+            _timestamp &= TimestampFormat.TryParse(text, out _);
+        }
+
+        /// <summary>A value only a string can hold (too long for a number or timestamp, or not UTF-8).</summary>
+        public void ForceString()
+        {
+            _observed = true;
+            _boolean = _int = _float = _timestamp = false;
+        }
+
+        /// <summary>An all-empty column is a string column.</summary>
+        public LogicalType Result => !_observed ? LogicalType.String
+            : _boolean ? LogicalType.Boolean
+            : _int ? LogicalType.Int
+            : _float ? LogicalType.Float
+            : _timestamp ? LogicalType.Timestamp
+            : LogicalType.String;
+    }
+
+    public FilterPushdown CanPushDown(ScanFilter filter) => FilterPushdown.Unsupported;
+
+    public ScanPlan PlanScan(ScanRequest request)
+    {
+        ImmutableArray<ScanSplit>.Builder splits = ImmutableArray.CreateBuilder<ScanSplit>(_files.Count);
+        foreach (string file in _files)
+        {
+            splits.Add(new CsvFileSplit(file));
+        }
+        return new ScanPlan(splits.MoveToImmutable(), new ScanMetrics { SplitsConsidered = splits.Count, SplitsScanned = splits.Count });
+    }
+
+    public IScanReader OpenReader(ScanSplit split, ScanRequest request, ScanContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        return new CsvReader(((CsvFileSplit)split).File, _format, Schema, _header, request.Columns, context.Metrics);
+    }
+}
+
+internal sealed record CsvFileSplit(string File) : ScanSplit;
