@@ -13,13 +13,16 @@ namespace Analytics.Engine.Ingest;
 /// <remarks>
 /// Rows are buffered and flushed in batches (<see cref="IngestOptions.BatchRows"/>/<see cref="IngestOptions.BatchBytes"/>,
 /// or an explicit <see cref="Flush"/>). A flush parses and transforms the batch on every core and commits it as one
-/// atomic insert, so a batch's accepted rows are all visible (and durable) or none are. Back-pressure is simple:
-/// <see cref="Send(ReadOnlySpan{byte})"/> returns only after a batch it filled has been flushed. A row with malformed
-/// JSON, or one the statement fails on (e.g. a cast outside <c>try</c>), is rejected with its number and reason while
-/// the rest of its batch is inserted (or, with <see cref="IngestOptions.FailOnError"/>, fails the batch). Rows the
-/// statement's WHERE drops are counted as filtered. An error that fails a batch (I/O, a dropped table, …) is thrown by
-/// the call that flushed it; the stream stays usable and nothing of that batch is inserted. Rows not yet flushed when
-/// the stream is disposed are discarded: they were never acknowledged. One thread at a time may use a stream.
+/// atomic insert, so a batch's accepted rows are all visible (and durable) or none are. A full batch is flushed in the
+/// background while the next one fills; back-pressure: when a second batch is full before the first is done,
+/// <see cref="Send(ReadOnlySpan{byte})"/> waits. Batches commit in the order they were sent. A row with malformed JSON,
+/// or one the statement fails on (e.g. a cast outside <c>try</c>), is rejected with its number and reason while the
+/// rest of its batch is inserted (or, with <see cref="IngestOptions.FailOnError"/>, fails the batch). Rows the
+/// statement's WHERE drops are counted as filtered. An <see cref="IngestException"/> for a batch that failed (I/O, a
+/// dropped table, a bad row with FailOnError) is thrown by the next call that waits for that batch (a
+/// <see cref="Send(ReadOnlySpan{byte})"/> that fills the following batch, <see cref="Flush"/>, <see cref="Close"/>);
+/// the stream stays usable and nothing of that batch is inserted. Rows sent but not flushed when the stream is
+/// disposed are discarded: they were never acknowledged. One thread at a time may use a stream.
 /// </remarks>
 public sealed class IngestStream : IDisposable
 {
@@ -28,7 +31,9 @@ public sealed class IngestStream : IDisposable
     private readonly IngestRowsScanSource _source;
     private readonly LogicalOperator _insertPlan;
     private readonly LogicalOperator _transformPlan;
-    private readonly IngestRows _rows = new();
+    private readonly IngestRows[] _buffers = [new(), new()];
+    private IngestRows _rows;
+    private Task<IngestResult>? _inFlight;
     private long _nextRow;
     private IngestResult _unreported = IngestResult.Empty;
     private bool _closed;
@@ -39,6 +44,7 @@ public sealed class IngestStream : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchBytes, 1);
         _session = session;
         _options = options;
+        _rows = _buffers[0];
         _source = new IngestRowsScanSource(options.MaxDepth, options.FailOnError);
         LogicalInsert insert = new Binder(session.Database.Catalog).BindIngest(Session.Parse(statement), _source);
         TableName = insert.Table.QualifiedName;
@@ -66,7 +72,7 @@ public sealed class IngestStream : IDisposable
         _nextRow++;
         if (_rows.Count >= _options.BatchRows || _rows.ByteCount >= _options.BatchBytes)
         {
-            FlushBatch();
+            Submit();
         }
     }
 
@@ -77,17 +83,63 @@ public sealed class IngestStream : IDisposable
         Send(Encoding.UTF8.GetBytes(json));
     }
 
-    /// <summary>Flushes buffered rows; returns what happened to every batch flushed since the previous call.</summary>
+    /// <summary>
+    /// Flushes buffered rows and waits for every batch; returns what happened to the batches completed since the
+    /// previous <see cref="Flush"/> or <see cref="TakeCompleted"/>.
+    /// </summary>
     public IngestResult Flush()
     {
         ObjectDisposedException.ThrowIf(_closed, this);
         if (_rows.Count > 0)
         {
-            FlushBatch();
+            Submit();
         }
+        Complete();
+        return TakeUnreported();
+    }
+
+    /// <summary>
+    /// Without waiting: what happened to the batches completed since the previous call (or <see cref="Flush"/>);
+    /// <see cref="IngestResult.Empty"/> while the batch in flight is still running.
+    /// </summary>
+    public IngestResult TakeCompleted()
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        if (_inFlight is { IsCompleted: true })
+        {
+            Complete();
+        }
+        return TakeUnreported();
+    }
+
+    private IngestResult TakeUnreported()
+    {
         IngestResult result = _unreported;
         _unreported = IngestResult.Empty;
         return result;
+    }
+
+    /// <summary>Starts flushing the filled buffer in the background (after the previous batch is done) and swaps buffers.</summary>
+    private void Submit()
+    {
+        Complete();
+        IngestRows rows = _rows;
+        _rows = ReferenceEquals(rows, _buffers[0]) ? _buffers[1] : _buffers[0];
+        _rows.Clear(_nextRow);
+        _inFlight = Task.Factory.StartNew(() => FlushBatch(rows), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>Waits for the batch in flight and takes its result; rethrows its <see cref="IngestException"/>.</summary>
+    private void Complete()
+    {
+        if (_inFlight is not { } running)
+        {
+            return;
+        }
+        _inFlight = null;
+        IngestResult batch = running.GetAwaiter().GetResult();
+        _unreported = _unreported.Add(batch);
+        Totals = Totals.Add(batch with { Errors = [] });
     }
 
     /// <summary>Flushes and ends the stream.</summary>
@@ -98,11 +150,19 @@ public sealed class IngestStream : IDisposable
         return result;
     }
 
-    public void Dispose() => _closed = true;
-
-    private void FlushBatch()
+    /// <summary>Discards unflushed rows; waits for a batch in flight (its outcome is not reported).</summary>
+    public void Dispose()
     {
-        IngestRows rows = _rows;
+        _closed = true;
+        if (_inFlight is { } running)
+        {
+            _inFlight = null;
+            ((IAsyncResult)running).AsyncWaitHandle.WaitOne();
+        }
+    }
+
+    private IngestResult FlushBatch(IngestRows rows)
+    {
         try
         {
             _source.Load(rows);
@@ -134,9 +194,7 @@ public sealed class IngestStream : IDisposable
                 }
                 errors.Add(new IngestRowError(rows.FirstRow + row, problem.Message, problem.ByteOffset));
             }
-            IngestResult batch = new(rows.Count, inserted, rows.Count - inserted - rejected, rejected, errors);
-            _unreported = _unreported.Add(batch);
-            Totals = Totals.Add(batch with { Errors = [] });
+            return new IngestResult(rows.Count, inserted, rows.Count - inserted - rejected, rejected, errors);
         }
         catch (QueryException e)
         {
@@ -144,10 +202,6 @@ public sealed class IngestStream : IDisposable
             throw new IngestException(e.Kind,
                 $"{e.Text} (ingest into {TableName}: rows {rows.FirstRow}–{rows.FirstRow + rows.Count - 1} of the stream were not inserted)",
                 rows.FirstRow, rows.Count, row?.Row ?? -1, row?.ByteOffset ?? -1, e);
-        }
-        finally
-        {
-            rows.Clear(_nextRow);
         }
     }
 

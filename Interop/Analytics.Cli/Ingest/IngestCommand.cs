@@ -19,9 +19,13 @@ internal sealed class IngestCommand(Session session, string statement, IReadOnly
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Where each row sent since the last collected result came from, to name lines in errors.</summary>
+    /// <summary>
+    /// Where each row not yet reported came from, to name lines in errors: rows <c>_windowFirstRow</c> onwards, from
+    /// index <c>_windowStart</c>. Batches complete in order, so every reported batch frees the front of the window.
+    /// </summary>
     private readonly List<(int File, long Line, long Offset)> _window = [];
     private readonly Stopwatch _elapsed = new();
+    private int _windowStart;
     private long _windowFirstRow;
     private long _rowsSent;
     private long _bytesRead;
@@ -69,7 +73,7 @@ internal sealed class IngestCommand(Session session, string statement, IReadOnly
                         stream.Send(line);
                         if (stream.PendingRows == 0)
                         {
-                            Collect(stream.Flush());
+                            Collect(stream.TakeCompleted());
                         }
                         _bytesRead = completedBytes + raw.Position;
                         ShowProgress();
@@ -102,7 +106,7 @@ internal sealed class IngestCommand(Session session, string statement, IReadOnly
         return 0;
     }
 
-    /// <summary>Adds a flushed result and names its rejected rows by file and line.</summary>
+    /// <summary>Adds the results of completed batches, names their rejected rows by file and line, and frees their rows.</summary>
     private void Collect(IngestResult result)
     {
         _result = _result.Add(result with { Errors = [] });
@@ -114,14 +118,19 @@ internal sealed class IngestCommand(Session session, string statement, IReadOnly
             }
             console.Error.WriteLine($"{Where(error.Row, error.ByteOffset)}: {error.Message}");
         }
-        _windowFirstRow = _rowsSent;
-        _window.Clear();
+        _windowStart += (int)result.RowsReceived;
+        _windowFirstRow += result.RowsReceived;
+        if (_windowStart > 1 << 16 && _windowStart * 2 > _window.Count)
+        {
+            _window.RemoveRange(0, _windowStart);
+            _windowStart = 0;
+        }
     }
 
     private string Where(long row, long byteOffset)
     {
-        int index = (int)(row - _windowFirstRow);
-        if (index < 0 || index >= _window.Count)
+        int index = _windowStart + (int)(row - _windowFirstRow);
+        if (row < _windowFirstRow || index >= _window.Count)
         {
             return $"row {row}";
         }

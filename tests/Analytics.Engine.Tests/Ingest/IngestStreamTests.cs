@@ -131,7 +131,8 @@ public sealed class IngestStreamTests : IDisposable
         using IngestStream stream = _session.OpenIngestStream(CableStatement, new IngestOptions { FailOnError = true, BatchRows = 3 });
         stream.Send("""{"ts": 1, "name": "a"}""");
         stream.Send("""{"ts": 2, "name": "b"}""");
-        IngestException error = Assert.Throws<IngestException>(() => stream.Send("{oops"));
+        stream.Send("{oops");
+        IngestException error = Assert.Throws<IngestException>(stream.Flush);
         Assert.Equal(ErrorKind.InvalidInput, error.Kind);
         Assert.Equal((0L, 3L, 2L, 1L), (error.FirstRow, error.RowCount, error.FailingRow, error.ByteOffset));
         Assert.StartsWith("Invalid Input Error: row 2: malformed JSON: 'o' is an invalid start of a property name", error.Message, StringComparison.Ordinal);
@@ -159,20 +160,38 @@ public sealed class IngestStreamTests : IDisposable
     }
 
     [Fact]
-    public void Full_batches_flush_by_themselves_and_flush_reports_every_batch_since_the_last_call()
+    public void Full_batches_flush_in_the_background_in_order_and_flush_reports_every_batch_since_the_last_call()
     {
         using IngestStream stream = _session.OpenIngestStream(CableStatement, new IngestOptions { BatchRows = 4 });
+        long taken = 0;
         for (int i = 0; i < 10; i++)
         {
             stream.Send($$"""{"ts": {{i}}, "name": "n{{i}}"}""");
             Assert.Equal((i + 1) % 4, stream.PendingRows);
+            taken += stream.TakeCompleted().RowsReceived;
         }
-        Assert.Equal(["8"], Query(_session, "FROM t AGGREGATE count()"));
         IngestResult result = stream.Flush();
-        Assert.Equal((10L, 10L), (result.RowsReceived, result.RowsInserted));
-        Assert.Equal(["10"], Query(_session, "FROM t AGGREGATE count()"));
-        Assert.Equal(IngestResult.Empty, stream.Flush());
+        Assert.Equal(10L, taken + result.RowsReceived);
         Assert.Equal(10L, stream.Totals.RowsInserted);
+        Assert.Equal(["10|0|9"], Query(_session, "FROM t AGGREGATE count(), min(ts::int), max(ts::int)"));
+        Assert.Equal(IngestResult.Empty, stream.Flush());
+        Assert.Equal(IngestResult.Empty, stream.TakeCompleted());
+    }
+
+    [Fact]
+    public void A_failed_background_batch_is_reported_by_the_next_call_that_waits_for_it()
+    {
+        Run("CREATE TABLE n (x int)");
+        using IngestStream stream = _session.OpenIngestStream("SELECT $0['x']::string::int AS x INSERT INTO n",
+            new IngestOptions { BatchRows = 2, FailOnError = true });
+        stream.Send("""{"x": "1"}""");
+        stream.Send("""{"x": "bad"}""");
+        stream.Send("""{"x": "3"}""");
+        IngestException error = Assert.Throws<IngestException>(() => stream.Send("""{"x": "4"}"""));
+        Assert.Equal((0L, 2L, 1L), (error.FirstRow, error.RowCount, error.FailingRow));
+        Assert.Equal(2, stream.PendingRows);
+        Assert.Equal((2L, 2L), (stream.Flush().RowsInserted, stream.Totals.RowsInserted));
+        Assert.Equal(["3", "4"], Query(_session, "FROM n ORDER BY x SELECT x"));
     }
 
     [Fact]
