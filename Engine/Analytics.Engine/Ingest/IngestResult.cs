@@ -30,8 +30,11 @@ public readonly record struct IngestRowError(long Row, string Message, long Byte
 /// <summary>How an <see cref="IngestStream"/> batches and treats bad rows.</summary>
 public sealed record IngestOptions
 {
-    /// <summary>A batch is flushed automatically once it holds this many rows.</summary>
-    public int BatchRows { get; init; } = 131_072;
+    /// <summary>
+    /// A batch is flushed automatically once it holds this many rows. The default is the size of one stored row group,
+    /// so a batch becomes one full row group instead of a full one and a small remainder.
+    /// </summary>
+    public int BatchRows { get; init; } = 122_880;
 
     /// <summary>… or this many bytes of JSON text.</summary>
     public long BatchBytes { get; init; } = 64L << 20;
