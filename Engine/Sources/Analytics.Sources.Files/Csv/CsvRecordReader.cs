@@ -1,4 +1,4 @@
-using Analytics.Errors;
+using System.Globalization;
 
 namespace Analytics.Sources.Files.Csv;
 
@@ -8,13 +8,17 @@ namespace Analytics.Sources.Files.Csv;
 /// records ended by LF or CRLF, the last one possibly without. A UTF-8 byte-order mark at the start and blank lines
 /// are skipped. Field contents (unquoted) are copied into one reused buffer, so reading allocates nothing per record.
 /// </summary>
+/// <remarks>
+/// A malformed record (text after a closing quote, a quote left open at the end of the input) is still returned,
+/// with <see cref="Problem"/> set, so the caller decides between failing and skipping it with <c>ignore_errors</c>;
+/// the reader stays in step with the records either way.
+/// </remarks>
 internal sealed class CsvRecordReader : IDisposable
 {
     private readonly Stream _stream;
-    private readonly string _file;
     private readonly byte _delimiter;
     private readonly byte _quote;
-    private byte[] _buffer = new byte[1 << 16];
+    private readonly byte[] _buffer = new byte[1 << 16];
     private int _position;
     private int _end;
     private long _bufferOffset;
@@ -22,14 +26,14 @@ internal sealed class CsvRecordReader : IDisposable
     private bool _started;
     private long _line = 1;
     private byte[] _content = new byte[1024];
+    private int _contentLength;
     private int[] _fieldStarts = new int[16];
     private int[] _fieldEnds = new int[16];
     private bool[] _fieldQuoted = new bool[16];
 
-    public CsvRecordReader(Stream stream, string file, byte delimiter, byte quote)
+    public CsvRecordReader(Stream stream, byte delimiter, byte quote)
     {
         _stream = stream;
-        _file = file;
         _delimiter = delimiter;
         _quote = quote;
     }
@@ -42,6 +46,15 @@ internal sealed class CsvRecordReader : IDisposable
 
     /// <summary>Byte offset (in the decompressed data) where the record last read starts.</summary>
     public long RecordOffset { get; private set; }
+
+    /// <summary>What is wrong with the record last read, or null when it is well formed.</summary>
+    public string? Problem { get; private set; }
+
+    /// <summary>1-based line of <see cref="Problem"/>.</summary>
+    public long ProblemLine { get; private set; }
+
+    /// <summary>Byte offset of <see cref="Problem"/>.</summary>
+    public long ProblemOffset { get; private set; }
 
     /// <summary>Bytes consumed so far.</summary>
     public long BytesRead => _bufferOffset + _position;
@@ -62,31 +75,27 @@ internal sealed class CsvRecordReader : IDisposable
                 _position += 3;
             }
         }
-        while (true)
+        while (_position < _end || Fill(1))
         {
-            if (_position >= _end && !Fill(1))
-            {
-                return false;
-            }
             RecordLine = _line;
             RecordOffset = _bufferOffset + _position;
-            if (ParseRecord() && !(FieldCount == 1 && !_fieldQuoted[0] && _fieldEnds[0] == 0))
+            ParseRecord();
+            bool blank = FieldCount == 1 && !_fieldQuoted[0] && _fieldEnds[0] == 0 && Problem is null;
+            if (!blank)
             {
                 return true;
             }
-            if (_position >= _end && !Fill(1))
-            {
-                return false;
-            }
         }
+        return false;
     }
 
-    /// <summary>Parses one record from the current position; false when it was blank.</summary>
-    private bool ParseRecord()
+    /// <summary>Parses one record from the current position, copying field contents run by run.</summary>
+    private void ParseRecord()
     {
-        int length = 0;
+        _contentLength = 0;
         FieldCount = 0;
-        StartField(0, quoted: false);
+        Problem = null;
+        StartField();
         bool inQuotes = false;
         bool afterQuote = false;
         bool fieldStart = true;
@@ -96,73 +105,103 @@ internal sealed class CsvRecordReader : IDisposable
             {
                 if (inQuotes)
                 {
-                    throw Error(RecordLine, RecordOffset, "unterminated quoted field at the end of the file");
+                    Report(RecordLine, RecordOffset, "unterminated quoted field at the end of the file");
                 }
-                EndField(length);
-                return true;
+                EndField();
+                return;
             }
-            byte b = _buffer[_position++];
+            ReadOnlySpan<byte> rest = _buffer.AsSpan(_position, _end - _position);
             if (inQuotes)
             {
-                if (b == _quote)
+                // Line feeds stop the run too, only so that line numbers stay right after multi-line fields.
+                int stop = rest.IndexOfAny(_quote, (byte)'\n');
+                if (stop < 0)
                 {
-                    inQuotes = false;
-                    afterQuote = true;
+                    Append(rest);
+                    _position = _end;
                     continue;
                 }
-                if (b == (byte)'\n')
+                Append(rest[..(stop + (rest[stop] == (byte)'\n' ? 1 : 0))]);
+                _position += stop + 1;
+                if (rest[stop] == (byte)'\n')
                 {
                     _line++;
                 }
-                Append(ref length, b);
+                else
+                {
+                    inQuotes = false;
+                    afterQuote = true;
+                }
                 continue;
             }
-            if (b == _delimiter)
+            byte first = rest[0];
+            if (afterQuote)
             {
-                EndField(length);
-                StartField(length, quoted: false);
                 afterQuote = false;
+                if (first == _quote)
+                {
+                    // A doubled quote inside a quoted field: one quote character of data, and the field goes on.
+                    Append(rest[..1]);
+                    _position++;
+                    inQuotes = true;
+                    continue;
+                }
+                if (first != _delimiter && first != (byte)'\n' && first != (byte)'\r')
+                {
+                    string shown = first is >= 0x20 and < 0x7F
+                        ? $"character '{(char)first}'"
+                        : $"byte 0x{first.ToString("X2", CultureInfo.InvariantCulture)}";
+                    Report(_line, _bufferOffset + _position, $"unexpected {shown} after a closing quote");
+                }
+            }
+            else if (fieldStart && first == _quote)
+            {
+                _fieldQuoted[FieldCount] = true;
+                inQuotes = true;
+                fieldStart = false;
+                _position++;
+                continue;
+            }
+            // Unquoted data runs to the next delimiter or line end; a quote inside it is data (lenient, as most writers expect).
+            int end = rest.IndexOfAny(_delimiter, (byte)'\n', (byte)'\r');
+            if (end < 0)
+            {
+                Append(rest);
+                _position = _end;
+                fieldStart = false;
+                continue;
+            }
+            Append(rest[..end]);
+            _position += end + 1;
+            if (rest[end] == _delimiter)
+            {
+                EndField();
+                StartField();
                 fieldStart = true;
                 continue;
             }
-            if (b == (byte)'\n' || b == (byte)'\r')
+            if (rest[end] == (byte)'\r' && (_position < _end || Fill(1)) && _buffer[_position] == (byte)'\n')
             {
-                if (b == (byte)'\r' && (_position < _end || Fill(1)) && _buffer[_position] == (byte)'\n')
-                {
-                    _position++;
-                }
-                _line++;
-                EndField(length);
-                return true;
+                _position++;
             }
-            if (b == _quote)
-            {
-                if (afterQuote)
-                {
-                    // A doubled quote inside a quoted field: one quote character of data.
-                    Append(ref length, b);
-                    inQuotes = true;
-                    afterQuote = false;
-                    continue;
-                }
-                if (fieldStart)
-                {
-                    _fieldQuoted[FieldCount] = true;
-                    inQuotes = true;
-                    fieldStart = false;
-                    continue;
-                }
-            }
-            if (afterQuote)
-            {
-                throw Error(RecordLine, _bufferOffset + _position - 1, $"unexpected character '{(char)b}' after a closing quote");
-            }
-            fieldStart = false;
-            Append(ref length, b);
+            _line++;
+            EndField();
+            return;
         }
     }
 
-    private void StartField(int start, bool quoted)
+    /// <summary>Keeps the first problem of the record.</summary>
+    private void Report(long line, long offset, string problem)
+    {
+        if (Problem is null)
+        {
+            Problem = problem;
+            ProblemLine = line;
+            ProblemOffset = offset;
+        }
+    }
+
+    private void StartField()
     {
         if (FieldCount == _fieldStarts.Length)
         {
@@ -170,23 +209,24 @@ internal sealed class CsvRecordReader : IDisposable
             Array.Resize(ref _fieldEnds, FieldCount * 2);
             Array.Resize(ref _fieldQuoted, FieldCount * 2);
         }
-        _fieldStarts[FieldCount] = start;
-        _fieldQuoted[FieldCount] = quoted;
+        _fieldStarts[FieldCount] = _contentLength;
+        _fieldQuoted[FieldCount] = false;
     }
 
-    private void EndField(int end)
+    private void EndField()
     {
-        _fieldEnds[FieldCount] = end;
+        _fieldEnds[FieldCount] = _contentLength;
         FieldCount++;
     }
 
-    private void Append(ref int length, byte b)
+    private void Append(ReadOnlySpan<byte> bytes)
     {
-        if (length == _content.Length)
+        if (_contentLength + bytes.Length > _content.Length)
         {
-            Array.Resize(ref _content, _content.Length * 2);
+            Array.Resize(ref _content, Math.Max(_contentLength + bytes.Length, _content.Length * 2));
         }
-        _content[length++] = b;
+        bytes.CopyTo(_content.AsSpan(_contentLength));
+        _contentLength += bytes.Length;
     }
 
     /// <summary>Makes at least <paramref name="wanted"/> unread bytes available if the stream has them.</summary>
@@ -210,9 +250,6 @@ internal sealed class CsvRecordReader : IDisposable
         }
         return _end - _position > 0;
     }
-
-    public QueryException Error(long line, long offset, string problem) =>
-        new(ErrorKind.InvalidInput, $"read_csv: '{_file}' line {line} (byte {offset}): {problem}");
 
     public void Dispose() => _stream.Dispose();
 }

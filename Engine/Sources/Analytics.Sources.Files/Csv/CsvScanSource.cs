@@ -25,20 +25,13 @@ public sealed class CsvScanSource : IScanSource
         _header = header;
     }
 
+    /// <summary>The columns: declared, or inferred from the first file; all nullable.</summary>
     public BatchSchema Schema { get; }
 
     internal static CsvScanSource Create(IReadOnlyList<string> files, CsvFormat format, ImmutableArray<Field>? declared, int sampleRows)
     {
         using CsvRecordReader first = Open(files[0], format);
-        ImmutableArray<string> header = [];
-        if (format.Header)
-        {
-            if (!first.ReadRecord())
-            {
-                throw new QueryException(ErrorKind.InvalidInput, $"read_csv: '{files[0]}' is empty: no header line");
-            }
-            header = ReadHeader(first, files[0]);
-        }
+        ImmutableArray<string> header = format.Header ? ReadHeader(first, files[0]) : [];
         ImmutableArray<Field> fields;
         if (declared is { } columns)
         {
@@ -56,10 +49,26 @@ public sealed class CsvScanSource : IScanSource
         return new CsvScanSource(files, format, new BatchSchema(ImmutableArray.CreateRange(fields.Select(f => new Field(f.Name, f.Type)))), header);
     }
 
-    internal static CsvRecordReader Open(string file, CsvFormat format) => new(FileInput.Open(file), file, format.Delimiter, format.Quote);
+    /// <summary>The one place files are opened: gzip and zstd files are decompressed by their magic bytes.</summary>
+    internal static CsvRecordReader Open(string file, CsvFormat format) => new(FileInput.Open(file), format.Delimiter, format.Quote);
 
+    /// <summary>The text of an input error: file, 1-based line and byte offset, then the problem.</summary>
+    internal static string Describe(string file, long line, long offset, string problem) =>
+        $"read_csv: '{file}' line {line} (byte {offset}): {problem}";
+
+    internal static string FieldCountProblem(int expected, int found) => $"expected {expected} fields, found {found}";
+
+    /// <summary>Reads the header record; a column without a name is called column<i>i</i>, like a file without a header.</summary>
     internal static ImmutableArray<string> ReadHeader(CsvRecordReader reader, string file)
     {
+        if (!reader.ReadRecord())
+        {
+            throw new QueryException(ErrorKind.InvalidInput, $"read_csv: '{file}' is empty: no header line");
+        }
+        if (reader.Problem is { } problem)
+        {
+            throw new QueryException(ErrorKind.InvalidInput, Describe(file, reader.ProblemLine, reader.ProblemOffset, problem));
+        }
         ImmutableArray<string>.Builder names = ImmutableArray.CreateBuilder<string>(reader.FieldCount);
         HashSet<string> seen = new(StringComparer.Ordinal);
         for (int i = 0; i < reader.FieldCount; i++)
@@ -67,7 +76,7 @@ public sealed class CsvScanSource : IScanSource
             ReadOnlySpan<byte> field = reader.Field(i);
             if (!Utf8.IsValid(field))
             {
-                throw reader.Error(reader.RecordLine, reader.RecordOffset, $"invalid UTF-8 in the name of column {i + 1}");
+                throw new QueryException(ErrorKind.InvalidInput, Describe(file, reader.RecordLine, reader.RecordOffset, $"invalid UTF-8 in the name of column {i + 1}"));
             }
             string name = Encoding.UTF8.GetString(field);
             if (name.Length == 0)
@@ -76,43 +85,60 @@ public sealed class CsvScanSource : IScanSource
             }
             if (!seen.Add(name))
             {
-                throw reader.Error(reader.RecordLine, reader.RecordOffset, $"column name {name} appears twice in the header");
+                throw new QueryException(ErrorKind.InvalidInput, Describe(file, reader.RecordLine, reader.RecordOffset, $"column name {name} appears twice in the header"));
             }
             names.Add(name);
         }
         return names.MoveToImmutable();
     }
 
-    /// <summary>Per column, the first of boolean, int, float, timestamp that every sampled value parses as; else string.</summary>
+    /// <summary>
+    /// Per column, the first of boolean, int, float, timestamp that every sampled value parses as; else string. The
+    /// header, or without one the first record, sets the number of columns; a sampled record with another count is an
+    /// error (skipped with ignore_errors, which the scan then reports).
+    /// </summary>
     private static ImmutableArray<Field> Infer(CsvRecordReader reader, string file, CsvFormat format, ImmutableArray<string> header, int sampleRows)
     {
-        List<TypeCandidates> columns = [];
-        for (int i = 0; i < header.Length; i++)
-        {
-            columns.Add(new TypeCandidates());
-        }
+        int expected = format.Header ? header.Length : -1;
+        TypeCandidates[] columns = [];
         char[] scratch = new char[256];
         for (int row = 0; row < sampleRows && reader.ReadRecord(); row++)
         {
-            if (format.Header && reader.FieldCount != header.Length)
+            string? problem = reader.Problem;
+            long line = reader.Problem is null ? reader.RecordLine : reader.ProblemLine;
+            long offset = reader.Problem is null ? reader.RecordOffset : reader.ProblemOffset;
+            if (problem is null && expected >= 0 && reader.FieldCount != expected)
+            {
+                problem = FieldCountProblem(expected, reader.FieldCount);
+            }
+            if (problem is not null)
             {
                 if (format.IgnoreErrors)
                 {
                     continue;
                 }
-                throw reader.Error(reader.RecordLine, reader.RecordOffset, $"expected {header.Length} fields, found {reader.FieldCount}");
+                throw new QueryException(ErrorKind.InvalidInput, Describe(file, line, offset, problem));
             }
-            while (columns.Count < reader.FieldCount)
+            if (expected < 0)
             {
-                columns.Add(new TypeCandidates());
+                expected = reader.FieldCount;
             }
-            for (int c = 0; c < reader.FieldCount; c++)
+            if (columns.Length < expected)
+            {
+                columns = new TypeCandidates[expected];
+                for (int c = 0; c < expected; c++)
+                {
+                    columns[c] = new TypeCandidates();
+                }
+            }
+            for (int c = 0; c < expected; c++)
             {
                 ReadOnlySpan<byte> field = reader.Field(c);
                 if (field.IsEmpty)
                 {
                     continue;
                 }
+                // Values longer than any number or timestamp (or not UTF-8) can only be strings; no need to decode them.
                 if (field.Length > scratch.Length || !Utf8.IsValid(field))
                 {
                     columns[c].ForceString();
@@ -122,14 +148,15 @@ public sealed class CsvScanSource : IScanSource
                 columns[c].Observe(scratch.AsSpan(0, length));
             }
         }
-        ImmutableArray<Field>.Builder fields = ImmutableArray.CreateBuilder<Field>(columns.Count);
-        for (int c = 0; c < columns.Count; c++)
-        {
-            fields.Add(new Field(format.Header ? header[c] : $"column{c}", columns[c].Result));
-        }
-        if (fields.Count == 0)
+        if (expected < 0)
         {
             throw new QueryException(ErrorKind.InvalidInput, $"read_csv: '{file}' has no rows to infer the columns from; declare them with columns => {{…}}");
+        }
+        ImmutableArray<Field>.Builder fields = ImmutableArray.CreateBuilder<Field>(expected);
+        for (int c = 0; c < expected; c++)
+        {
+            LogicalType type = c < columns.Length ? columns[c].Result : LogicalType.String;
+            fields.Add(new Field(format.Header ? header[c] : $"column{c}", type));
         }
         return fields.MoveToImmutable();
     }
@@ -145,10 +172,10 @@ public sealed class CsvScanSource : IScanSource
         public void Observe(ReadOnlySpan<char> text)
         {
             _observed = true;
-            _boolean &= ScalarText.TryParseBoolean(text, out _);
-            _int &= ScalarText.TryParseInt(text, out _);
-            _float &= ScalarText.TryParseFloat(text, out _);
-            _timestamp &= TimestampFormat.TryParse(text, out _);
+            _boolean = _boolean && ScalarText.TryParseBoolean(text, out _);
+            _int = _int && ScalarText.TryParseInt(text, out _);
+            _float = _float && ScalarText.TryParseFloat(text, out _);
+            _timestamp = _timestamp && TimestampFormat.TryParse(text, out _);
         }
 
         /// <summary>A value only a string can hold (too long for a number or timestamp, or not UTF-8).</summary>
@@ -167,6 +194,7 @@ public sealed class CsvScanSource : IScanSource
             : LogicalType.String;
     }
 
+    /// <summary>CSV text has no statistics to prune with; the engine filters.</summary>
     public FilterPushdown CanPushDown(ScanFilter filter) => FilterPushdown.Unsupported;
 
     public ScanPlan PlanScan(ScanRequest request)
@@ -183,8 +211,9 @@ public sealed class CsvScanSource : IScanSource
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        return new CsvReader(((CsvFileSplit)split).File, _format, Schema, _header, request.Columns, context.Metrics);
+        return new CsvReader(((CsvFileSplit)split).File, _format, Schema, _header, request, context.Metrics);
     }
 }
 
+/// <summary>One CSV file of a <see cref="CsvScanSource"/>: files are read whole, from their start.</summary>
 internal sealed record CsvFileSplit(string File) : ScanSplit;

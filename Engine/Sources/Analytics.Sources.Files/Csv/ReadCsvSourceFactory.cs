@@ -14,10 +14,13 @@ namespace Analytics.Sources.Files.Csv;
 /// </summary>
 public sealed class ReadCsvSourceFactory : ISourceFactory
 {
+    /// <summary>The table-function name.</summary>
     public const string FunctionName = "read_csv";
 
+    /// <inheritdoc/>
     public string Name => FunctionName;
 
+    /// <summary>Expands the files, checks the options and settles the schema (reading the first file's header and sample).</summary>
     public IScanSource Create(SourceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -28,17 +31,35 @@ public sealed class ReadCsvSourceFactory : ISourceFactory
         {
             throw new QueryException(ErrorKind.Binder, $"{FunctionName}(): option sample_rows must be at least 1, got {sampleRows}");
         }
+        byte delimiter = SingleByte(options, "delimiter", ",");
+        byte quote = SingleByte(options, "quote", "\"");
+        if (delimiter == quote)
+        {
+            throw new QueryException(ErrorKind.Binder, $"{FunctionName}(): options delimiter and quote must differ, both are '{(char)delimiter}'");
+        }
         CsvFormat format = new(
             options.GetBoolean(FunctionName, "header", true),
-            SingleByte(options, "delimiter", ","),
-            SingleByte(options, "quote", "\""),
+            delimiter,
+            quote,
             options.GetBoolean(FunctionName, "ignore_errors", false));
         return CsvScanSource.Create(FilePatterns.Expand(FunctionName, pattern), format, DeclaredColumns(options), (int)Math.Min(sampleRows, int.MaxValue));
     }
 
+    /// <summary>
+    /// One ASCII character other than a line break. The two characters <c>\t</c> also mean a tab, for callers whose
+    /// strings have no escapes (a ScopeQL <c>'\t'</c> literal already is a tab).
+    /// </summary>
     private static byte SingleByte(SourceOptions options, string name, string defaultValue)
     {
         string value = options.GetString(FunctionName, name, defaultValue)!;
+        if (string.Equals(value, "\\t", StringComparison.Ordinal))
+        {
+            return (byte)'\t';
+        }
+        if (value.Length == 1 && value[0] is '\n' or '\r')
+        {
+            throw new QueryException(ErrorKind.Binder, $"{FunctionName}(): option {name} cannot be a line break");
+        }
         return value.Length == 1 && value[0] < 0x80
             ? (byte)value[0]
             : throw new QueryException(ErrorKind.Binder, $"{FunctionName}(): option {name} must be one ASCII character, got '{value}'");
@@ -62,7 +83,7 @@ public sealed class ReadCsvSourceFactory : ISourceFactory
             {
                 throw new QueryException(ErrorKind.Binder, $"{FunctionName}(): column {name} has an unknown type {typeName ?? "NULL"}");
             }
-            if (type.IsVariant || type.Id == TypeId.Binary)
+            if (type.IsVariant)
             {
                 throw new QueryException(ErrorKind.Binder, $"{FunctionName}(): column {name} cannot be read as {type}; read it as string and convert");
             }
