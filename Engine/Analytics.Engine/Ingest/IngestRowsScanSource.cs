@@ -20,6 +20,9 @@ internal sealed class IngestRowsScanSource : IScanSource
 
     private readonly int _maxDepth;
     private readonly bool _failOnMalformed;
+
+    /// <summary>Builders outlive a flush: a fresh one per split would regrow its buffers every time.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentBag<VariantBuilder> _builders = [];
     private IngestRows _rows = new();
     private int _start;
     private int _end;
@@ -68,7 +71,7 @@ internal sealed class IngestRowsScanSource : IScanSource
 
     private sealed class Reader(IngestRowsScanSource source, RowRangeSplit split, ScanMetrics metrics) : IScanReader
     {
-        private readonly VariantBuilder _builder = new();
+        private readonly VariantBuilder _builder = source._builders.TryTake(out VariantBuilder? pooled) ? pooled : new();
         private int _next = split.Start;
 
         public bool Read(Batch destination, CancellationToken cancellationToken)
@@ -105,8 +108,6 @@ internal sealed class IngestRowsScanSource : IScanSource
             return count > 0 || _next < split.End;
         }
 
-        public void Dispose()
-        {
-        }
+        public void Dispose() => source._builders.Add(_builder);
     }
 }

@@ -1,55 +1,18 @@
 using System.Collections.Immutable;
 using System.Text;
 using Analytics.Engine.Scan;
-using Analytics.Errors;
-using Analytics.Sources.Files.Csv;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Types;
-using Analytics.Vector.Values;
 using Xunit;
+using static Analytics.Sources.Files.Tests.Csv.CsvTestDirectory;
 
 namespace Analytics.Sources.Files.Tests.Csv;
 
 public sealed class CsvScanSourceTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("analytics-read-csv-").FullName;
+    private readonly CsvTestDirectory _files = new();
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
-    private string Write(string name, string text) => Write(name, Encoding.UTF8.GetBytes(text));
-
-    private string Write(string name, byte[] bytes)
-    {
-        string path = Path.Combine(_root, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
-    private static IScanSource Create(string pattern, params (string Name, object? Value)[] named) =>
-        new ReadCsvSourceFactory().Create(new SourceOptions([pattern],
-            named.ToImmutableDictionary(n => n.Name, n => n.Value, StringComparer.Ordinal)));
-
-    /// <summary>The projected columns of every row as "a|b" text, and the metrics.</summary>
-    private static (List<string> Rows, ScanMetrics Metrics) Read(IScanSource source, params int[] columns)
-    {
-        ScanRequest request = new([.. columns], [], null);
-        ScanPlan plan = source.PlanScan(request);
-        BatchSchema schema = new(ImmutableArray.CreateRange(columns.Select(c => source.Schema[c])));
-        List<string> rows = [];
-        foreach (ScanSplit split in plan.Splits)
-        {
-            using IScanReader reader = source.OpenReader(split, request, new ScanContext(plan.Metrics));
-            Batch batch = new(schema);
-            while (reader.Read(batch, CancellationToken.None))
-            {
-                for (int row = 0; row < batch.Count; row++)
-                {
-                    rows.Add(string.Join('|', batch.Columns.Select(c => ValueFormatter.Format(c, row))));
-                }
-            }
-        }
-        return (rows, plan.Metrics);
-    }
+    public void Dispose() => _files.Dispose();
 
     [Fact]
     public void Projection_picks_columns_in_request_order_across_batches()
@@ -59,59 +22,77 @@ public sealed class CsvScanSourceTests : IDisposable
         {
             text.Append(i).Append(",x").Append(i % 3).Append(',').Append(i * 0.5).Append('\n');
         }
-        IScanSource source = Create(Write("big.csv", text.ToString()));
-        Assert.Equal(["a", "b", "c"], source.Schema.Fields.Select(f => f.Name));
-        Assert.Equal([LogicalType.Int, LogicalType.String, LogicalType.Float], source.Schema.Fields.Select(f => f.Type));
+        IScanSource source = Create(_files.Write("big.csv", text.ToString()));
+        Assert.Equal(["a int", "b string", "c float"], Describe(source));
+        Assert.All(source.Schema.Fields, f => Assert.True(f.Nullable));
         (List<string> rows, ScanMetrics metrics) = Read(source, 2, 0);
         Assert.Equal(5000, rows.Count);
-        Assert.Equal("2499.5|4999", rows[^1]);
         Assert.Equal("0.0|0", rows[0]);
+        Assert.Equal("1024.0|2048", rows[2048]);
+        Assert.Equal("2499.5|4999", rows[^1]);
         Assert.Equal(5000, metrics.RowsScanned);
         Assert.Equal(text.Length, metrics.BytesRead);
+        Assert.Equal(0, metrics.RowsSkipped);
+        Assert.Equal(["x1|2047", "x2|2048", "x0|2049"], Read(source, 1, 0).Rows[2047..2050]);
     }
 
     [Fact]
-    public void Sample_rows_limits_inference_and_a_later_value_of_another_type_is_an_error()
+    public void A_string_column_with_nulls_projected_alone_and_twice_keeps_its_values()
     {
-        string path = Write("late.csv", "n\n1\n2\nthree\n");
-        Assert.Equal(LogicalType.String, Create(path).Schema[0].Type);
-        IScanSource sampled = Create(path, ("sample_rows", 2L));
-        Assert.Equal(LogicalType.Int, sampled.Schema[0].Type);
-        Assert.Equal($"Invalid Input Error: read_csv: '{path}' line 4 (byte 6): column n expects int, got 'three'",
-            Assert.Throws<QueryException>(() => Read(sampled, 0)).Message);
-        (List<string> rows, ScanMetrics metrics) = Read(Create(path, ("sample_rows", 2L), ("ignore_errors", true)), 0);
-        Assert.Equal(["1", "2"], rows);
-        Assert.Equal([$"read_csv: '{path}' line 4 (byte 6): column n expects int, got 'three'"], metrics.Warnings);
+        string path = _files.Write("s.csv", "n,s\n1,a\n2,\n3,\"\"\n4,d\n");
+        Assert.Equal(["a|1|a", "NULL|2|NULL", "|3|", "d|4|d"], Read(Create(path), 1, 0, 1).Rows);
+        Assert.Equal(["a", "NULL", "", "d"], Read(Create(path), 1).Rows);
     }
 
     [Fact]
-    public void Quotes_inside_fields_and_bad_quoting_are_reported()
+    public void One_split_per_file_and_no_filter_is_pushed_down()
     {
-        string good = Write("q.csv", "a,b\n\"x\"\"y\",\"1,2\"\nplain\"quote,z\n");
-        Assert.Equal(["x\"y|1,2", "plain\"quote|z"], Read(Create(good), 0, 1).Rows);
-        string unterminated = Write("u.csv", "a\n\"open\nstill open\n");
-        Assert.Equal($"Invalid Input Error: read_csv: '{unterminated}' line 2 (byte 2): unterminated quoted field at the end of the file",
-            Assert.Throws<QueryException>(() => Read(Create(unterminated, ("columns", ImmutableArray.Create(KeyValuePair.Create("a", (object?)"string")))), 0)).Message);
-        string after = Write("after.csv", "a,b\n\"x\"y,1\n");
-        Assert.Equal($"Invalid Input Error: read_csv: '{after}' line 2 (byte 7): unexpected character 'y' after a closing quote",
-            Assert.Throws<QueryException>(() => Create(after)).Message);
+        _files.Write("p1.csv", "a\n1\n");
+        _files.Write("p2.csv", "a\n2\n");
+        IScanSource source = Create(Path.Combine(_files.Root, "p*.csv"));
+        ScanPlan plan = source.PlanScan(ScanRequest.All(1));
+        Assert.Equal(2, plan.Splits.Length);
+        Assert.Equal(2, plan.Metrics.SplitsConsidered);
+        Assert.Equal(2, plan.Metrics.SplitsScanned);
+        Assert.Equal(FilterPushdown.Unsupported, source.CanPushDown(new CompareFilter(0, CompareOp.Equal, 1L)));
     }
 
     [Fact]
-    public void Invalid_utf8_and_mismatched_headers_are_errors()
+    public void A_limit_stops_each_reader_early()
     {
-        string bad = Write("bad.csv", [.. "s\n"u8, 0xC3, (byte)'\n']);
-        Assert.Equal($"Invalid Input Error: read_csv: '{bad}' line 2 (byte 2): invalid UTF-8 in column s",
-            Assert.Throws<QueryException>(() => Read(Create(bad), 0)).Message);
-        Write("h1.csv", "a,b\n1,2\n");
-        string other = Write("h2.csv", "a,c\n1,2\n");
-        Assert.Equal($"Invalid Input Error: read_csv: '{other}' has the header (a, c), other files have (a, b)",
-            Assert.Throws<QueryException>(() => Read(Create(Path.Combine(_root, "h*.csv")), 0)).Message);
-        string empty = Write("empty.csv", "");
-        Assert.Equal($"Invalid Input Error: read_csv: '{empty}' is empty: no header line",
-            Assert.Throws<QueryException>(() => Create(empty)).Message);
-        string duplicate = Write("dup.csv", "a,a\n1,2\n");
-        Assert.Equal($"Invalid Input Error: read_csv: '{duplicate}' line 1 (byte 0): column name a appears twice in the header",
-            Assert.Throws<QueryException>(() => Create(duplicate)).Message);
+        StringBuilder text = new("a\n");
+        for (int i = 0; i < 3000; i++)
+        {
+            text.Append(i).Append('\n');
+        }
+        IScanSource source = Create(_files.Write("limit.csv", text.ToString()));
+        Assert.Equal(["0", "1", "2"], Read(source, 3L, 0).Rows);
+        Assert.Equal(2500, Read(source, 2500L, 0).Rows.Count);
+    }
+
+    [Fact]
+    public void No_projected_columns_still_counts_rows()
+    {
+        IScanSource source = Create(_files.Write("count.csv", "a,b\n1,2\n3,4\n5,6\n"));
+        ScanRequest none = new(ImmutableArray<int>.Empty, [], null);
+        ScanPlan plan = source.PlanScan(none);
+        using IScanReader reader = source.OpenReader(plan.Splits[0], none, new ScanContext(plan.Metrics));
+        Batch batch = new(BatchSchema.Empty);
+        Assert.True(reader.Read(batch, CancellationToken.None));
+        Assert.Equal(3, batch.Count);
+        Assert.False(reader.Read(batch, CancellationToken.None));
+        Assert.Equal(3, plan.Metrics.RowsScanned);
+    }
+
+    [Fact]
+    public void Cancellation_stops_a_read()
+    {
+        IScanSource source = Create(_files.Write("c.csv", "a\n1\n"));
+        ScanRequest request = ScanRequest.All(1);
+        ScanPlan plan = source.PlanScan(request);
+        using IScanReader reader = source.OpenReader(plan.Splits[0], request, new ScanContext(plan.Metrics));
+        using CancellationTokenSource cancelled = new();
+        cancelled.Cancel();
+        Assert.Throws<OperationCanceledException>(() => reader.Read(new Batch(source.Schema), cancelled.Token));
     }
 }
