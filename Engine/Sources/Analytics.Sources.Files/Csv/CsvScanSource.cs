@@ -197,6 +197,7 @@ public sealed class CsvScanSource : IScanSource
     /// <summary>CSV text has no statistics to prune with; the engine filters.</summary>
     public FilterPushdown CanPushDown(ScanFilter filter) => FilterPushdown.Unsupported;
 
+    /// <summary>One split per file, in path order; nothing is pruned.</summary>
     public ScanPlan PlanScan(ScanRequest request)
     {
         ImmutableArray<ScanSplit>.Builder splits = ImmutableArray.CreateBuilder<ScanSplit>(_files.Count);
@@ -204,9 +205,10 @@ public sealed class CsvScanSource : IScanSource
         {
             splits.Add(new CsvFileSplit(file));
         }
-        return new ScanPlan(splits.MoveToImmutable(), new ScanMetrics { SplitsConsidered = splits.Count, SplitsScanned = splits.Count });
+        return new ScanPlan(splits.MoveToImmutable(), new ScanMetrics { SplitsConsidered = _files.Count, SplitsScanned = _files.Count });
     }
 
+    /// <summary>Streams one file through a buffered reader.</summary>
     public IScanReader OpenReader(ScanSplit split, ScanRequest request, ScanContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
