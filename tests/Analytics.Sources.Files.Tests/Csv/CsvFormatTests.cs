@@ -139,6 +139,15 @@ public sealed class CsvFormatTests : IDisposable
     }
 
     [Fact]
+    public void A_zstd_file_is_decompressed_and_errors_count_decompressed_bytes()
+    {
+        string path = _files.Write("data.csv.zst", Analytics.Vector.Compression.ZstdCodec.Compress("n,s\n1,x\n2,y\n3\n"u8));
+        IScanSource source = Create(path, ("columns", Columns(("n", "int"), ("s", "string"))));
+        Assert.Equal($"Invalid Input Error: read_csv: '{path}' line 4 (byte 12): expected 2 fields, found 1", Error(() => ReadAll(source)));
+        Assert.Equal(["1", "2"], Read(Create(path, ("ignore_errors", true)), 0).Rows);
+    }
+
+    [Fact]
     public void Records_split_across_read_buffers_keep_their_bytes()
     {
         // Fields long enough that quotes, doubled quotes, CRLF pairs and line breaks fall on every buffer boundary.

@@ -95,4 +95,31 @@ public sealed class CsvScanSourceTests : IDisposable
         cancelled.Cancel();
         Assert.Throws<OperationCanceledException>(() => reader.Read(new Batch(source.Schema), cancelled.Token));
     }
+
+    [Fact]
+    public void Reading_allocates_nothing_per_row_once_warm()
+    {
+        StringBuilder text = new("i,f,s,t,b,q\n");
+        for (int i = 0; i < 20_000; i++)
+        {
+            text.Append(i).Append(',').Append(i * 0.25).Append(",name").Append(i % 100).Append(",2026-01-01T00:00:00.")
+                .Append(i % 1000).Append("Z,").Append(i % 2 == 0 ? "true" : "false").Append(",\"quoted, with \"\"quotes\"\"\"\n");
+        }
+        IScanSource source = Create(_files.Write("alloc.csv", text.ToString()));
+        Assert.Equal(["i int", "f float", "s string", "t timestamp", "b boolean", "q string"], Describe(source));
+        ScanRequest request = ScanRequest.All(source.Schema.Count);
+        ScanPlan plan = source.PlanScan(request);
+        using IScanReader reader = source.OpenReader(plan.Splits[0], request, new ScanContext(plan.Metrics));
+        Batch batch = new(source.Schema);
+        Assert.True(reader.Read(batch, CancellationToken.None));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int rows = batch.Count;
+        while (reader.Read(batch, CancellationToken.None))
+        {
+            rows += batch.Count;
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(20_000, rows);
+        Assert.InRange(allocated, 0, 4096); // 18k rows of per-row allocation would be hundreds of kilobytes
+    }
 }
