@@ -3,14 +3,16 @@ using System.Text;
 using System.Text.Unicode;
 using Analytics.Engine.Scan;
 using Analytics.Errors;
-using Analytics.Vector.Batches;
 using Analytics.Vector.Types;
 using Analytics.Vector.Values;
-using Analytics.Vector.Vectors;
 
 namespace Analytics.Sources.Files.Csv;
 
-/// <summary>CSV files with one schema (declared or inferred from the first file) as a scan source; one split per file.</summary>
+/// <summary>
+/// CSV files with one schema as a scan source, made by <see cref="ReadCsvSourceFactory"/>. The schema is declared with
+/// <c>columns</c> or inferred from the first file; with a header every file must repeat it. Each file is one split,
+/// streamed through a buffered reader that converts the projected fields straight into the batch's vectors.
+/// </summary>
 public sealed class CsvScanSource : IScanSource
 {
     private readonly IReadOnlyList<string> _files;

@@ -7,10 +7,13 @@ namespace Analytics.Sources.Files.Csv;
 
 /// <summary>
 /// <c>read_csv('path or glob', header => true, delimiter => ',', quote => '"', columns => {'name': 'type', …},
-/// sample_rows => 20480, ignore_errors => false)</c>: CSV files as typed columns. Without <c>columns</c>, each column's
-/// type is inferred from the first <c>sample_rows</c> records of the first file (boolean, int, float, timestamp, else
-/// string). Bad rows (wrong field count, a value of the wrong type, invalid UTF-8) fail the statement with the file,
-/// line and byte offset, or with <c>ignore_errors => true</c> are skipped and counted.
+/// sample_rows => 20480, ignore_errors => false)</c>: CSV files (RFC 4180; plain, gzip or zstd) as typed, nullable
+/// columns. <c>columns</c> declares names and scalar types in file order (with a header the names must match it);
+/// without it each column's type is inferred from the first <c>sample_rows</c> records of the first file (boolean,
+/// int, float, timestamp, else string) and, without a header, columns are named <c>column0</c>, <c>column1</c>, ….
+/// An empty unquoted field is NULL. Bad rows (malformed quoting, a wrong field count, a value of the wrong type,
+/// invalid UTF-8) fail the statement with the file, line and byte offset, or with <c>ignore_errors => true</c> are
+/// skipped and counted in <see cref="ScanMetrics.RowsSkipped"/> with a warning each.
 /// </summary>
 public sealed class ReadCsvSourceFactory : ISourceFactory
 {
@@ -97,5 +100,5 @@ public sealed class ReadCsvSourceFactory : ISourceFactory
     }
 }
 
-/// <summary>How the files are written.</summary>
+/// <summary>How the files are written, and whether bad rows are skipped.</summary>
 internal sealed record CsvFormat(bool Header, byte Delimiter, byte Quote, bool IgnoreErrors);
