@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Analytics.Errors;
 using Analytics.Vector.Types;
@@ -67,100 +68,117 @@ public sealed class VariantPathExtractor
         switch (Target.Physical)
         {
             case PhysicalKind.Fixed64:
-                ExtractFixed64(input, values, codes, dictionary, rowCount, output);
+                for (int row = 0; row < rowCount; row++)
+                {
+                    if (input.IsNullAt(row))
+                    {
+                        output.Validity.SetNull(row, output.Capacity);
+                        continue;
+                    }
+                    WriteFixed64(values.GetBytes(dictionary ? codes[row] : input.ValueIndex(row)), output, row);
+                }
                 break;
             case PhysicalKind.Bool8:
-                ExtractBoolean(input, values, codes, dictionary, rowCount, output);
+                for (int row = 0; row < rowCount; row++)
+                {
+                    if (input.IsNullAt(row))
+                    {
+                        output.Validity.SetNull(row, output.Capacity);
+                        continue;
+                    }
+                    WriteBoolean(values.GetBytes(dictionary ? codes[row] : input.ValueIndex(row)), output, row);
+                }
                 break;
             default:
-                ExtractBytes(input, values, codes, dictionary, rowCount, output);
+                for (int row = 0; row < rowCount; row++)
+                {
+                    if (input.IsNullAt(row))
+                    {
+                        output.Validity.SetNull(row, output.Capacity);
+                        continue;
+                    }
+                    WriteBytes(values.GetBytes(dictionary ? codes[row] : input.ValueIndex(row)), output, row);
+                }
                 output.FinishBytes(rowCount);
                 break;
         }
     }
 
-    private void ExtractFixed64(ColumnVector input, ColumnVector values, ReadOnlySpan<int> codes, bool dictionary, int rowCount, ColumnVector output)
+    /// <summary>
+    /// The same extraction for one variant row (metadata then value bytes, e.g. straight from a
+    /// <see cref="Variants.VariantBuilder"/>) into row <paramref name="row"/> of <paramref name="output"/>, for sources
+    /// that extract while they decode. Var-bytes outputs must be written in ascending row order.
+    /// </summary>
+    public void ExtractRow(ReadOnlySpan<byte> variantRow, ColumnVector output, int row)
     {
-        Span<long> data = output.GetData<long>();
-        TypeId target = Target.Id;
-        for (int row = 0; row < rowCount; row++)
+        ArgumentNullException.ThrowIfNull(output);
+        switch (Target.Physical)
         {
-            if (input.IsNullAt(row))
-            {
-                output.Validity.SetNull(row, output.Capacity);
-                continue;
-            }
-            ReadOnlySpan<byte> bytes = values.GetBytes(dictionary ? codes[row] : input.ValueIndex(row));
-            if (TryResolve(bytes, out VariantValue value) && VariantCasts.TryCastFixed64(value, target, out long result))
-            {
-                data[row] = result;
-            }
-            else
-            {
-                output.Validity.SetNull(row, output.Capacity);
-            }
+            case PhysicalKind.Fixed64:
+                WriteFixed64(variantRow, output, row);
+                break;
+            case PhysicalKind.Bool8:
+                WriteBoolean(variantRow, output, row);
+                break;
+            default:
+                WriteBytes(variantRow, output, row);
+                break;
         }
     }
 
-    private void ExtractBoolean(ColumnVector input, ColumnVector values, ReadOnlySpan<int> codes, bool dictionary, int rowCount, ColumnVector output)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteFixed64(ReadOnlySpan<byte> bytes, ColumnVector output, int row)
     {
-        Span<byte> data = output.GetData<byte>();
-        for (int row = 0; row < rowCount; row++)
+        if (TryResolve(bytes, out VariantValue value) && VariantCasts.TryCastFixed64(value, Target.Id, out long result))
         {
-            if (input.IsNullAt(row))
-            {
-                output.Validity.SetNull(row, output.Capacity);
-                continue;
-            }
-            ReadOnlySpan<byte> bytes = values.GetBytes(dictionary ? codes[row] : input.ValueIndex(row));
-            if (TryResolve(bytes, out VariantValue value) && VariantCasts.TryCastBoolean(value, out bool result))
-            {
-                data[row] = result ? (byte)1 : (byte)0;
-            }
-            else
-            {
-                output.Validity.SetNull(row, output.Capacity);
-            }
+            output.GetData<long>()[row] = result;
+        }
+        else
+        {
+            output.Validity.SetNull(row, output.Capacity);
         }
     }
 
-    private void ExtractBytes(ColumnVector input, ColumnVector values, ReadOnlySpan<int> codes, bool dictionary, int rowCount, ColumnVector output)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteBoolean(ReadOnlySpan<byte> bytes, ColumnVector output, int row)
     {
-        bool variant = Target.IsVariant;
-        for (int row = 0; row < rowCount; row++)
+        if (TryResolve(bytes, out VariantValue value) && VariantCasts.TryCastBoolean(value, out bool result))
         {
-            if (input.IsNullAt(row))
-            {
-                output.Validity.SetNull(row, output.Capacity);
-                continue;
-            }
-            ReadOnlySpan<byte> bytes = values.GetBytes(dictionary ? codes[row] : input.ValueIndex(row));
-            if (!TryResolve(bytes, out VariantValue value))
-            {
-                output.Validity.SetNull(row, output.Capacity);
-            }
-            else if (variant)
-            {
-                // any keeps every value; array and object keep only values of their kind (Q19: else NULL).
-                if ((Target.Id == TypeId.Array && value.Kind != VariantKind.Array) || (Target.Id == TypeId.Object && value.Kind != VariantKind.Object))
-                {
-                    output.Validity.SetNull(row, output.Capacity);
-                }
-                else if (_path.Length == 0)
-                {
-                    output.SetBytes(row, bytes);
-                }
-                else
-                {
-                    _output.Reset();
-                    _output.WriteValue(value);
-                    _output.FinishInto(output, row);
-                }
-            }
-            else if (!VariantCasts.TryCastString(value, output, row))
+            output.GetData<byte>()[row] = result ? (byte)1 : (byte)0;
+        }
+        else
+        {
+            output.Validity.SetNull(row, output.Capacity);
+        }
+    }
+
+    private void WriteBytes(ReadOnlySpan<byte> bytes, ColumnVector output, int row)
+    {
+        if (!TryResolve(bytes, out VariantValue value))
+        {
+            output.Validity.SetNull(row, output.Capacity);
+        }
+        else if (Target.IsVariant)
+        {
+            // any keeps every value; array and object keep only values of their kind (Q19: else NULL).
+            if ((Target.Id == TypeId.Array && value.Kind != VariantKind.Array) || (Target.Id == TypeId.Object && value.Kind != VariantKind.Object))
             {
                 output.Validity.SetNull(row, output.Capacity);
             }
+            else if (_path.Length == 0)
+            {
+                output.SetBytes(row, bytes);
+            }
+            else
+            {
+                _output.Reset();
+                _output.WriteValue(value);
+                _output.FinishInto(output, row);
+            }
+        }
+        else if (!VariantCasts.TryCastString(value, output, row))
+        {
+            output.Validity.SetNull(row, output.Capacity);
         }
     }
 

@@ -34,14 +34,25 @@ public sealed class VariantPathPushdownRule : IOptimizerRule
             {
                 var paths = new PathCollector(scan);
                 ImmutableArray<BoundExpression> expressions = [.. projection.Expressions.Select(paths.Rewrite)];
-                return paths.IsEmpty ? op : new LogicalProjection(paths.BuildScan(), expressions, projection.Schema);
+                if (paths.IsEmpty)
+                {
+                    return op;
+                }
+                (LogicalScan pruned, int[] map) = paths.BuildScan(expressions);
+                return new LogicalProjection(pruned, [.. expressions.Select(e => BoundExpressionRewriter.RemapColumns(e, map))], projection.Schema);
             }
             case LogicalAggregate { Input: LogicalScan scan } aggregate:
             {
                 var paths = new PathCollector(scan);
                 ImmutableArray<BoundExpression> groups = [.. aggregate.Groups.Select(paths.Rewrite)];
                 ImmutableArray<BoundAggregateExpression> calls = [.. aggregate.Aggregates.Select(a => (BoundAggregateExpression)paths.Rewrite(a))];
-                return paths.IsEmpty ? op : new LogicalAggregate(paths.BuildScan(), groups, calls, aggregate.Schema);
+                if (paths.IsEmpty)
+                {
+                    return op;
+                }
+                (LogicalScan pruned, int[] map) = paths.BuildScan([.. groups, .. calls]);
+                return new LogicalAggregate(pruned, [.. groups.Select(e => BoundExpressionRewriter.RemapColumns(e, map))],
+                    [.. calls.Select(a => (BoundAggregateExpression)BoundExpressionRewriter.RemapColumns(a, map))], aggregate.Schema);
             }
             default:
                 return op;
@@ -59,8 +70,42 @@ public sealed class VariantPathPushdownRule : IOptimizerRule
 
         public bool IsEmpty => _paths.Count == _existing;
 
-        public LogicalScan BuildScan() =>
-            new(scan.TableName, scan.Source, scan.Columns, scan.PushedFilters, scan.ResidualFilters, scan.Limit, [.. _paths]);
+        /// <summary>
+        /// The scan with the collected paths, and the map from the old output ordinals to the new ones. When the
+        /// source extracts every path itself, columns that <paramref name="consumers"/> (and the residual filters) no
+        /// longer read are dropped, so whole variant values are never copied out of the source just to be cut up.
+        /// </summary>
+        public (LogicalScan Scan, int[] Map) BuildScan(ImmutableArray<BoundExpression> consumers)
+        {
+            int[] map = new int[scan.Columns.Length + _paths.Count];
+            bool sourceExtracts = scan.Source is ISupportsVariantPaths capable && _paths.All(capable.CanExtract);
+            HashSet<int> used = [];
+            foreach (BoundExpression expression in consumers)
+            {
+                BoundExpressionRewriter.CollectColumns(expression, used);
+            }
+            foreach (BoundExpression filter in scan.ResidualFilters)
+            {
+                BoundExpressionRewriter.CollectColumns(filter, used);
+            }
+            ImmutableArray<int>.Builder columns = ImmutableArray.CreateBuilder<int>(scan.Columns.Length);
+            for (int i = 0; i < scan.Columns.Length; i++)
+            {
+                if (sourceExtracts && !used.Contains(i))
+                {
+                    map[i] = -1;
+                    continue;
+                }
+                map[i] = columns.Count;
+                columns.Add(scan.Columns[i]);
+            }
+            for (int p = 0; p < _paths.Count; p++)
+            {
+                map[scan.Columns.Length + p] = columns.Count + p;
+            }
+            ImmutableArray<BoundExpression> residual = [.. scan.ResidualFilters.Select(f => BoundExpressionRewriter.RemapColumns(f, map))];
+            return (new LogicalScan(scan.TableName, scan.Source, columns.ToImmutable(), scan.PushedFilters, residual, scan.Limit, [.. _paths]), map);
+        }
 
         public BoundExpression Rewrite(BoundExpression expression)
         {

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Analytics.Engine.Scan;
 using Analytics.Errors;
 using Analytics.Vector.Batches;
+using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
 using Analytics.Vector.Variants;
 
@@ -10,9 +11,11 @@ namespace Analytics.Sources.Files.Json;
 /// <summary>
 /// NDJSON files as a scan source of one <c>any</c> column <c>$0</c>. A plain file larger than
 /// <see cref="SplitBytes"/> is read as several byte ranges in parallel (a line belongs to the range it starts in);
-/// a compressed file is one split, since it can only be read from its start.
+/// a compressed file is one split, since it can only be read from its start. Constant paths such as
+/// <c>$0['meta']['url']::string</c> are extracted while each line is decoded, so a query that needs only paths never
+/// copies whole documents into its batches.
 /// </summary>
-public sealed class JsonLinesScanSource : IScanSource
+public sealed class JsonLinesScanSource : IScanSource, ISupportsVariantPaths
 {
     /// <summary>Size of the byte ranges a large plain file is split into.</summary>
     public const long SplitBytes = 32L << 20;
@@ -31,6 +34,12 @@ public sealed class JsonLinesScanSource : IScanSource
     public BatchSchema Schema { get; } = new(new Field("$0", LogicalType.Any));
 
     public FilterPushdown CanPushDown(ScanFilter filter) => FilterPushdown.Unsupported;
+
+    public bool CanExtract(ScanVariantPath path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return path.Column == 0 && path.TargetType.Id is not (TypeId.Binary or TypeId.Null);
+    }
 
     public ScanPlan PlanScan(ScanRequest request)
     {
@@ -55,7 +64,7 @@ public sealed class JsonLinesScanSource : IScanSource
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        return new JsonLinesReader((JsonLinesSplit)split, request.Columns.Length > 0, _ignoreErrors, _maxDepth, context.Metrics);
+        return new JsonLinesReader((JsonLinesSplit)split, request, _ignoreErrors, _maxDepth, context.Metrics);
     }
 }
 
@@ -66,6 +75,7 @@ internal sealed class JsonLinesReader : IScanReader
 {
     private readonly JsonLinesSplit _split;
     private readonly bool _project;
+    private readonly VariantPathExtractor[] _paths;
     private readonly bool _ignoreErrors;
     private readonly int _maxDepth;
     private readonly ScanMetrics _metrics;
@@ -75,10 +85,21 @@ internal sealed class JsonLinesReader : IScanReader
     private long _reported;
     private bool _done;
 
-    public JsonLinesReader(JsonLinesSplit split, bool project, bool ignoreErrors, int maxDepth, ScanMetrics metrics)
+    public JsonLinesReader(JsonLinesSplit split, ScanRequest request, bool ignoreErrors, int maxDepth, ScanMetrics metrics)
     {
         _split = split;
-        _project = project;
+        _project = request.Columns.Length > 0;
+        _paths = new VariantPathExtractor[request.VariantPaths.Length];
+        for (int i = 0; i < _paths.Length; i++)
+        {
+            ScanVariantPath path = request.VariantPaths[i];
+            ImmutableArray<VariantPathSegment>.Builder segments = ImmutableArray.CreateBuilder<VariantPathSegment>(path.Steps.Length);
+            foreach (ScanPathStep step in path.Steps)
+            {
+                segments.Add(step.Key is null ? VariantPathSegment.At(step.Index) : VariantPathSegment.Key(step.Key));
+            }
+            _paths[i] = new VariantPathExtractor(segments.MoveToImmutable(), path.TargetType);
+        }
         _ignoreErrors = ignoreErrors;
         _maxDepth = maxDepth;
         _metrics = metrics;
@@ -126,6 +147,7 @@ internal sealed class JsonLinesReader : IScanReader
     {
         destination.Reset();
         Vector.Vectors.ColumnVector? column = _project ? destination.Columns[0] : null;
+        int firstPath = _project ? 1 : 0;
         int count = 0;
         while (count < Batch.Capacity && !_done && _lines.TryReadLine(out ReadOnlySpan<byte> line))
         {
@@ -143,9 +165,29 @@ internal sealed class JsonLinesReader : IScanReader
                 Problem(offset, error);
                 continue;
             }
+            if (_paths.Length > 0)
+            {
+                // The document's bytes: the row just written to $0, or (without $0) the builder's one encoding.
+                ReadOnlySpan<byte> document = column is null ? _builder.Finish() : column.IsNullAt(count) ? default : column.GetBytes(count);
+                for (int p = 0; p < _paths.Length; p++)
+                {
+                    Vector.Vectors.ColumnVector output = destination.Columns[firstPath + p];
+                    if (document.IsEmpty)
+                    {
+                        output.Validity.SetNull(count, output.Capacity);
+                    }
+                    else
+                    {
+                        _paths[p].ExtractRow(document, output, count);
+                    }
+                }
+            }
             count++;
         }
-        column?.FinishBytes(count);
+        foreach (Vector.Vectors.ColumnVector output in destination.Columns)
+        {
+            output.FinishBytes(count);
+        }
         destination.SetCount(count);
         Interlocked.Add(ref _metrics.RowsScanned, count);
         long read = _lines.BytesRead;
