@@ -1,5 +1,6 @@
 using System.Text;
 using Analytics.Engine.Binding;
+using Analytics.Engine.Catalog;
 using Analytics.Engine.Planning;
 using Analytics.Errors;
 
@@ -31,6 +32,7 @@ public sealed class IngestStream : IDisposable
     private readonly IngestRowsScanSource _source;
     private readonly LogicalOperator _insertPlan;
     private readonly LogicalOperator _transformPlan;
+    private readonly TableEntry _table;
     private readonly IngestRows[] _buffers = [new(), new()];
     private IngestRows _rows;
     private Task<IngestResult>? _inFlight;
@@ -47,6 +49,7 @@ public sealed class IngestStream : IDisposable
         _rows = _buffers[0];
         _source = new IngestRowsScanSource(options.MaxDepth, options.FailOnError);
         LogicalInsert insert = new Binder(session.Database.Catalog).BindIngest(Session.Parse(statement), _source);
+        _table = insert.Table;
         TableName = insert.Table.QualifiedName;
         _insertPlan = session.Optimize(insert);
         _transformPlan = session.Optimize(insert.Input);
@@ -165,6 +168,12 @@ public sealed class IngestStream : IDisposable
     {
         try
         {
+            // The plan holds the table it was bound to: rows must not be acknowledged into a table dropped since.
+            if (!_session.Database.Catalog.TryGetTable(new QualifiedName(_table.Database, _table.SchemaName, _table.Name), out TableEntry? current)
+                || !ReferenceEquals(current, _table))
+            {
+                throw new QueryException(ErrorKind.Catalog, $"table {TableName} was dropped or replaced after the ingest stream was opened");
+            }
             _source.Load(rows);
             long inserted;
             try

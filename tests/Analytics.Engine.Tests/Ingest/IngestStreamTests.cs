@@ -195,6 +195,19 @@ public sealed class IngestStreamTests : IDisposable
     }
 
     [Fact]
+    public void Rows_are_not_acknowledged_into_a_table_dropped_after_the_stream_was_opened()
+    {
+        using IngestStream stream = _session.OpenIngestStream(CableStatement);
+        stream.Send("""{"ts": 1, "name": "a"}""");
+        Run("DROP TABLE t");
+        Run("CREATE TABLE t (ts timestamp, name string, var object)");
+        IngestException error = Assert.Throws<IngestException>(stream.Flush);
+        Assert.Equal("Catalog Error: table scopedb.public.t was dropped or replaced after the ingest stream was opened " +
+            "(ingest into scopedb.public.t: rows 0–0 of the stream were not inserted)", error.Message);
+        Assert.Equal(["0"], Query(_session, "FROM t AGGREGATE count()"));
+    }
+
+    [Fact]
     public void Unflushed_rows_are_discarded_when_the_stream_is_disposed()
     {
         using (IngestStream stream = _session.OpenIngestStream(CableStatement))
