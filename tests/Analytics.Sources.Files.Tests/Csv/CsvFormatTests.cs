@@ -148,6 +148,16 @@ public sealed class CsvFormatTests : IDisposable
     }
 
     [Fact]
+    public void Fields_longer_than_the_read_buffer()
+    {
+        string plain = new('p', 200_000);
+        string quoted = new string('q', 150_000) + "\"\n," + new string('r', 70_000);
+        IScanSource source = Create(_files.Write("wide.csv",
+            $"a,b\n{plain},\"{quoted.Replace("\"", "\"\"", StringComparison.Ordinal)}\"\nx,y\n"));
+        Assert.Equal([$"{plain}|{quoted}", "x|y"], ReadAll(source));
+    }
+
+    [Fact]
     public void Records_split_across_read_buffers_keep_their_bytes()
     {
         // Fields long enough that quotes, doubled quotes, CRLF pairs and line breaks fall on every buffer boundary.
