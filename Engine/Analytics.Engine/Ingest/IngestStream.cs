@@ -3,6 +3,7 @@ using Analytics.Engine.Binding;
 using Analytics.Engine.Catalog;
 using Analytics.Engine.Planning;
 using Analytics.Errors;
+using Analytics.Sql.Syntax;
 
 namespace Analytics.Engine.Ingest;
 
@@ -14,9 +15,10 @@ namespace Analytics.Engine.Ingest;
 /// <remarks>
 /// Rows are buffered and flushed in batches (<see cref="IngestOptions.BatchRows"/>/<see cref="IngestOptions.BatchBytes"/>,
 /// or an explicit <see cref="Flush"/>). A flush parses and transforms the batch on every core and commits it as one
-/// atomic insert, so a batch's accepted rows are all visible (and durable) or none are. A full batch is flushed in the
-/// background while the next one fills; back-pressure: when a second batch is full before the first is done,
-/// <see cref="Send(ReadOnlySpan{byte})"/> waits. Batches commit in the order they were sent. A row with malformed JSON,
+/// atomic insert, so a batch's accepted rows are all visible (and durable) or none are. Full batches are flushed in the
+/// background while the next one fills, up to two at once (so one batch's commit overlaps the next one's parsing);
+/// back-pressure: when a third batch is full, <see cref="Send(ReadOnlySpan{byte})"/> waits for the oldest. Results are
+/// reported in the order batches were sent. A row with malformed JSON,
 /// or one the statement fails on (e.g. a cast outside <c>try</c>), is rejected with its number and reason while the
 /// rest of its batch is inserted (or, with <see cref="IngestOptions.FailOnError"/>, fails the batch). Rows the
 /// statement's WHERE drops are counted as filtered. An <see cref="IngestException"/> for a batch that failed (I/O, a
@@ -29,13 +31,10 @@ public sealed class IngestStream : IDisposable
 {
     private readonly Session _session;
     private readonly IngestOptions _options;
-    private readonly IngestRowsScanSource _source;
-    private readonly LogicalOperator _insertPlan;
-    private readonly LogicalOperator _transformPlan;
     private readonly TableEntry _table;
-    private readonly IngestRows[] _buffers = [new(), new()];
-    private IngestRows _rows;
-    private Task<IngestResult>? _inFlight;
+    private readonly Lane[] _lanes;
+    private readonly Queue<Lane> _inFlight = new();
+    private IngestRows _rows = new();
     private long _nextRow;
     private IngestResult _unreported = IngestResult.Empty;
     private bool _closed;
@@ -46,13 +45,26 @@ public sealed class IngestStream : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchBytes, 1);
         _session = session;
         _options = options;
-        _rows = _buffers[0];
-        _source = new IngestRowsScanSource(options.MaxDepth, options.FailOnError);
-        LogicalInsert insert = new Binder(session.Database.Catalog).BindIngest(Session.Parse(statement), _source);
-        _table = insert.Table;
-        TableName = insert.Table.QualifiedName;
-        _insertPlan = session.Optimize(insert);
-        _transformPlan = session.Optimize(insert.Input);
+        StatementSyntax syntax = Session.Parse(statement);
+        _lanes = new Lane[2];
+        for (int i = 0; i < _lanes.Length; i++)
+        {
+            IngestRowsScanSource source = new(options.MaxDepth, options.FailOnError);
+            LogicalInsert insert = new Binder(session.Database.Catalog).BindIngest(syntax, source);
+            _lanes[i] = new Lane(source, session.Optimize(insert), session.Optimize(insert.Input));
+            _table = insert.Table;
+        }
+        TableName = _table!.QualifiedName;
+    }
+
+    /// <summary>One batch's machinery: a source bound into its own plans, and the rows it is flushing.</summary>
+    private sealed class Lane(IngestRowsScanSource source, LogicalOperator insertPlan, LogicalOperator transformPlan)
+    {
+        public IngestRowsScanSource Source { get; } = source;
+        public LogicalOperator InsertPlan { get; } = insertPlan;
+        public LogicalOperator TransformPlan { get; } = transformPlan;
+        public IngestRows Rows { get; set; } = new();
+        public Task<IngestResult>? Running { get; set; }
     }
 
     /// <summary>The target table (qualified name).</summary>
@@ -108,9 +120,9 @@ public sealed class IngestStream : IDisposable
     public IngestResult TakeCompleted()
     {
         ObjectDisposedException.ThrowIf(_closed, this);
-        if (_inFlight is { IsCompleted: true })
+        while (_inFlight.TryPeek(out Lane? oldest) && oldest.Running!.IsCompleted)
         {
-            Complete();
+            CompleteOldest();
         }
         return TakeUnreported();
     }
@@ -122,30 +134,41 @@ public sealed class IngestStream : IDisposable
         return result;
     }
 
-    /// <summary>Starts flushing the filled buffer in the background (after the previous batch is done) and swaps buffers.</summary>
+    /// <summary>Starts flushing the filled buffer in the background on a free lane (waiting for the oldest when none is).</summary>
     private void Submit()
     {
-        Complete();
-        IngestRows rows = _rows;
-        _rows = ReferenceEquals(rows, _buffers[0]) ? _buffers[1] : _buffers[0];
+        if (_inFlight.Count == _lanes.Length)
+        {
+            CompleteOldest();
+        }
+        Lane lane = _lanes[0].Running is null ? _lanes[0] : _lanes[1];
+        (lane.Rows, _rows) = (_rows, lane.Rows);
         _rows.Clear(_nextRow);
-        _inFlight = Task.Factory.StartNew(() => FlushBatch(rows), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        lane.Running = Task.Factory.StartNew(() => FlushBatch(lane), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _inFlight.Enqueue(lane);
     }
 
-    /// <summary>Waits for the batch in flight and takes its result; rethrows its <see cref="IngestException"/>.</summary>
+    /// <summary>Waits for every batch in flight, oldest first; rethrows the first <see cref="IngestException"/>.</summary>
     private void Complete()
     {
-        if (_inFlight is not { } running)
+        while (_inFlight.Count > 0)
         {
-            return;
+            CompleteOldest();
         }
-        _inFlight = null;
+    }
+
+    /// <summary>Waits for the oldest batch in flight and takes its result; rethrows its <see cref="IngestException"/>.</summary>
+    private void CompleteOldest()
+    {
+        Lane lane = _inFlight.Dequeue();
+        Task<IngestResult> running = lane.Running!;
+        lane.Running = null;
         IngestResult batch = running.GetAwaiter().GetResult();
         _unreported = _unreported.Add(batch);
         Totals = Totals.Add(batch with { Errors = [] });
     }
 
-    /// <summary>Flushes and ends the stream.</summary>
+    /// <summary>Flushes, waits for every batch and ends the stream.</summary>
     public IngestResult Close()
     {
         IngestResult result = Flush();
@@ -153,19 +176,20 @@ public sealed class IngestStream : IDisposable
         return result;
     }
 
-    /// <summary>Discards unflushed rows; waits for a batch in flight (its outcome is not reported).</summary>
+    /// <summary>Discards unflushed rows; waits for batches in flight (their outcome is not reported).</summary>
     public void Dispose()
     {
         _closed = true;
-        if (_inFlight is { } running)
+        while (_inFlight.TryDequeue(out Lane? lane))
         {
-            _inFlight = null;
-            ((IAsyncResult)running).AsyncWaitHandle.WaitOne();
+            ((IAsyncResult)lane.Running!).AsyncWaitHandle.WaitOne();
+            lane.Running = null;
         }
     }
 
-    private IngestResult FlushBatch(IngestRows rows)
+    private IngestResult FlushBatch(Lane lane)
     {
+        IngestRows rows = lane.Rows;
         try
         {
             // The plan holds the table it was bound to: rows must not be acknowledged into a table dropped since.
@@ -174,15 +198,15 @@ public sealed class IngestStream : IDisposable
             {
                 throw new QueryException(ErrorKind.Catalog, $"table {TableName} was dropped or replaced after the ingest stream was opened");
             }
-            _source.Load(rows);
+            lane.Source.Load(rows);
             long inserted;
             try
             {
-                inserted = Run(_insertPlan);
+                inserted = Run(lane.InsertPlan);
             }
             catch (QueryException e) when (IsRowError(e) && e is not IngestRowException)
             {
-                Isolate(rows, 0, rows.Count);
+                Isolate(lane, 0, rows.Count);
                 if (_options.FailOnError)
                 {
                     foreach ((int row, IngestRowProblem problem) in rows.Rejected)
@@ -190,8 +214,8 @@ public sealed class IngestStream : IDisposable
                         throw new IngestRowException(problem.Kind, $"row {rows.FirstRow + row}: {problem.Text}", rows.FirstRow + row, problem.ByteOffset);
                     }
                 }
-                _source.Load(rows);
-                inserted = Run(_insertPlan);
+                lane.Source.Load(rows);
+                inserted = Run(lane.InsertPlan);
             }
             int rejected = rows.RejectedCount;
             List<IngestRowError> errors = [];
@@ -219,27 +243,27 @@ public sealed class IngestStream : IDisposable
     /// until the failing part is one row, which is rejected with its error. Costs about two runs per level for each
     /// failing row, and nothing when no row fails.
     /// </summary>
-    private void Isolate(IngestRows rows, int start, int end)
+    private void Isolate(Lane lane, int start, int end)
     {
         if (start >= end)
         {
             return;
         }
-        _source.Restrict(start, end);
+        lane.Source.Restrict(start, end);
         try
         {
-            Run(_transformPlan);
+            Run(lane.TransformPlan);
         }
         catch (QueryException e) when (IsRowError(e))
         {
             if (end - start == 1)
             {
-                rows.Reject(start, e.Kind, e.Text);
+                lane.Rows.Reject(start, e.Kind, e.Text);
                 return;
             }
             int middle = start + ((end - start) / 2);
-            Isolate(rows, start, middle);
-            Isolate(rows, middle, end);
+            Isolate(lane, start, middle);
+            Isolate(lane, middle, end);
         }
     }
 
