@@ -109,7 +109,53 @@ internal abstract class EvaluatorNode(LogicalType type)
         }
     }
 
-    public static EvaluatorNode Create(BoundExpression expression, EvaluationContext context) => expression switch
+    public static EvaluatorNode Create(BoundExpression expression, EvaluationContext context)
+    {
+        if (expression is not BoundConstant && expression.Children.Any() && IsStatementConstant(expression)
+            && TryEvaluateOnce(expression, context) is { } constant)
+        {
+            return constant;
+        }
+        return CreateNode(expression, context);
+    }
+
+    /// <summary>
+    /// Reads no column and calls nothing volatile, so it has one value for the whole statement (e.g.
+    /// <c>NOW() - 'PT24h'::interval</c>, which constant folding leaves alone because <c>now()</c> is not immutable).
+    /// </summary>
+    private static bool IsStatementConstant(BoundExpression expression) => expression switch
+    {
+        BoundColumnReference or BoundAggregateExpression => false,
+        BoundFunctionExpression { Function.Volatility: Volatility.Volatile } => false,
+        _ => expression.Children.All(IsStatementConstant),
+    };
+
+    /// <summary>
+    /// The statement-constant expression evaluated once, as a constant node; null when evaluating it fails, so that the
+    /// error is raised (or not, for an input without rows) exactly as the per-row evaluation would.
+    /// </summary>
+    private static ConstantNode? TryEvaluateOnce(BoundExpression expression, EvaluationContext context)
+    {
+        EvaluatorNode node = CreateNode(expression, context);
+        Batch row = new(BatchSchema.Empty);
+        try
+        {
+            row.SetCount(1);
+            object? value = expression.Type.Id == TypeId.Null ? null : RowValues.Get(node.Evaluate(row, 1, default), 0);
+            return new ConstantNode(value, expression.Type);
+        }
+        catch (QueryException)
+        {
+            return null;
+        }
+        finally
+        {
+            node.Release();
+            row.Release();
+        }
+    }
+
+    private static EvaluatorNode CreateNode(BoundExpression expression, EvaluationContext context) => expression switch
     {
         BoundColumnReference column => new ColumnNode(column),
         BoundConstant constant => new ConstantNode(constant.Value, constant.Type),

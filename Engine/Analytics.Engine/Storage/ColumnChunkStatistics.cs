@@ -11,37 +11,52 @@ internal static class ColumnChunkStatistics
 {
     public static ColumnStatistics? Compute(LogicalType type, int count, ulong[]? validWords, long[] data)
     {
-        object? min = null;
-        object? max = null;
+        // Typed comparisons find the rows holding the extremes; only those two values are boxed.
+        int minRow = -1;
+        int maxRow = -1;
         for (int row = 0; row < count; row++)
         {
             if (validWords is not null && ((validWords[row >> 6] >> (row & 63)) & 1UL) == 0)
             {
                 continue;
             }
-            object value = type.Id switch
+            if (minRow < 0)
             {
-                // Each arm boxes its own CLR type (a switch expression would otherwise unify them to double).
-                TypeId.UInt => (object)(ulong)data[row],
-                TypeId.Float => (object)BitConverter.Int64BitsToDouble(data[row]),
-                _ => (object)data[row],
-            };
-            if (min is null || Compare(value, min) < 0)
-            {
-                min = value;
+                minRow = maxRow = row;
+                continue;
             }
-            if (max is null || Compare(value, max) > 0)
+            if (CompareFixed(type.Id, data[row], data[minRow]) < 0)
             {
-                max = value;
+                minRow = row;
+            }
+            if (CompareFixed(type.Id, data[row], data[maxRow]) > 0)
+            {
+                maxRow = row;
             }
         }
-        return Create(min, max, validWords is not null);
+        return minRow < 0 ? Create(null, null, validWords is not null) : Create(Box(type.Id, data[minRow]), Box(type.Id, data[maxRow]), validWords is not null);
     }
+
+    private static int CompareFixed(TypeId type, long x, long y) => type switch
+    {
+        TypeId.UInt => ((ulong)x).CompareTo((ulong)y),
+        TypeId.Float => CompareFloat(BitConverter.Int64BitsToDouble(x), BitConverter.Int64BitsToDouble(y)),
+        _ => x.CompareTo(y),
+    };
+
+    private static object Box(TypeId type, long bits) => type switch
+    {
+        // Each arm boxes its own CLR type (a switch expression would otherwise unify them to double).
+        TypeId.UInt => (object)(ulong)bits,
+        TypeId.Float => (object)BitConverter.Int64BitsToDouble(bits),
+        _ => (object)bits,
+    };
 
     public static ColumnStatistics? Compute(int count, ulong[]? validWords, byte[] data)
     {
-        object? min = null;
-        object? max = null;
+        bool seen = false;
+        bool allTrue = true;
+        bool anyTrue = false;
         for (int row = 0; row < count; row++)
         {
             if (validWords is not null && ((validWords[row >> 6] >> (row & 63)) & 1UL) == 0)
@@ -49,10 +64,11 @@ internal static class ColumnChunkStatistics
                 continue;
             }
             bool value = data[row] != 0;
-            min = min is null ? value : (bool)min && value;
-            max = max is null ? value : (bool)max || value;
+            seen = true;
+            allTrue &= value;
+            anyTrue |= value;
         }
-        return Create(min, max, validWords is not null);
+        return seen ? Create(allTrue, anyTrue, validWords is not null) : Create(null, null, validWords is not null);
     }
 
     public static ColumnStatistics? Compute(int count, ulong[]? validWords, int[] offsets, byte[] heap)
