@@ -32,7 +32,7 @@ internal sealed class CsvReader : IScanReader
     private readonly long[] _values;
     private char[] _chars = new char[256];
     private long _remaining;
-    private long _reported;
+    private readonly ReadProgress _progress;
 
     public CsvReader(string file, CsvFormat format, BatchSchema schema, ImmutableArray<string> header, ScanRequest request, ScanMetrics metrics)
     {
@@ -43,6 +43,7 @@ internal sealed class CsvReader : IScanReader
         _checked = format.IgnoreErrors ? AllColumns(schema.Count) : _projection;
         _values = new long[schema.Count];
         _metrics = metrics;
+        _progress = new ReadProgress(metrics);
         _remaining = request.Limit ?? long.MaxValue;
         _records = CsvScanSource.Open(file, format);
         if (format.Header)
@@ -110,10 +111,7 @@ internal sealed class CsvReader : IScanReader
         }
         _remaining -= count;
         destination.SetCount(count);
-        Interlocked.Add(ref _metrics.RowsScanned, count);
-        long read = _records.BytesRead;
-        Interlocked.Add(ref _metrics.BytesRead, read - _reported);
-        _reported = read;
+        _progress.Report(count, _records.BytesRead);
         return count > 0;
     }
 

@@ -82,7 +82,7 @@ internal sealed class JsonLinesReader : IScanReader
     private readonly VariantBuilder _builder = new();
     private readonly JsonLineReader _lines;
     private readonly long _base;
-    private long _reported;
+    private readonly ReadProgress _progress;
     private bool _done;
 
     public JsonLinesReader(JsonLinesSplit split, ScanRequest request, bool ignoreErrors, int maxDepth, ScanMetrics metrics)
@@ -103,6 +103,7 @@ internal sealed class JsonLinesReader : IScanReader
         _ignoreErrors = ignoreErrors;
         _maxDepth = maxDepth;
         _metrics = metrics;
+        _progress = new ReadProgress(metrics);
         Stream stream = split.Start == 0 ? FileInput.Open(split.File) : File.OpenRead(split.File);
         try
         {
@@ -189,10 +190,7 @@ internal sealed class JsonLinesReader : IScanReader
             output.FinishBytes(count);
         }
         destination.SetCount(count);
-        Interlocked.Add(ref _metrics.RowsScanned, count);
-        long read = _lines.BytesRead;
-        Interlocked.Add(ref _metrics.BytesRead, read - _reported);
-        _reported = read;
+        _progress.Report(count, _lines.BytesRead);
         return count > 0;
     }
 
