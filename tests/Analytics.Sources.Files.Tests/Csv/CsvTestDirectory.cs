@@ -11,24 +11,10 @@ using Xunit;
 namespace Analytics.Sources.Files.Tests.Csv;
 
 /// <summary>A unique temporary directory of CSV files, deleted afterwards, and the calls that drive read_csv over them.</summary>
-public sealed class CsvTestDirectory : IDisposable
+public sealed class CsvTestDirectory : TestDirectory
 {
-    public string Root { get; } = Directory.CreateTempSubdirectory("analytics-read-csv-").FullName;
-
-    public void Dispose() => Directory.Delete(Root, recursive: true);
-
-    public string Write(string name, string text) => Write(name, Encoding.UTF8.GetBytes(text));
-
-    public string Write(string name, byte[] bytes)
-    {
-        string path = Path.Combine(Root, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
     public static IScanSource Create(string pattern, params (string Name, object? Value)[] named) =>
-        new ReadCsvSourceFactory().Create(new SourceOptions([pattern],
-            named.ToImmutableDictionary(n => n.Name, n => n.Value, StringComparer.Ordinal)));
+        new ReadCsvSourceFactory().Create(Options(pattern, named));
 
     /// <summary>A <c>columns => {…}</c> value as the binder passes it: names and type names in written order.</summary>
     public static ImmutableArray<KeyValuePair<string, object?>> Columns(params (string Name, string Type)[] columns) =>

@@ -12,20 +12,14 @@ namespace Analytics.Sources.Files.Tests.Json;
 
 public sealed class JsonLinesScanSourceTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("analytics-read-json-").FullName;
+    private readonly TestDirectory _files = new();
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _files.Dispose();
 
-    private string Write(string name, string text)
-    {
-        string path = Path.Combine(_root, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string Write(string name, string text) => _files.Write(name, text);
 
     private static IScanSource Create(string pattern, params (string Name, object? Value)[] named) =>
-        new ReadJsonSourceFactory().Create(new SourceOptions([pattern],
-            named.ToImmutableDictionary(n => n.Name, n => n.Value, StringComparer.Ordinal)));
+        new ReadJsonSourceFactory().Create(TestDirectory.Options(pattern, named));
 
     /// <summary>Every row as compact JSON (or NULL), reading the splits in order, plus the scan metrics.</summary>
     private static (List<string> Rows, ScanMetrics Metrics) ReadAll(IScanSource source, bool project = true)
@@ -80,8 +74,7 @@ public sealed class JsonLinesScanSourceTests : IDisposable
     [Fact]
     public void Depth_limit_and_invalid_utf8_are_reported()
     {
-        string path = Path.Combine(_root, "deep.ndjson");
-        File.WriteAllBytes(path, [.. Encoding.UTF8.GetBytes("[[[1]]]\n\"a"), 0xC3, (byte)'"', (byte)'\n']);
+        string path = _files.Write("deep.ndjson", [.. Encoding.UTF8.GetBytes("[[[1]]]\n\"a"), 0xC3, (byte)'"', (byte)'\n']);
         (List<string> rows, ScanMetrics metrics) = ReadAll(Create(path, ("max_depth", 2L)));
         Assert.Empty(rows);
         Assert.Equal([

@@ -9,13 +9,12 @@ namespace Analytics.Sources.Files.Tests.Json;
 /// <summary>read_json extracts pushed paths while decoding; with every use a path, the whole document is not read out.</summary>
 public sealed class JsonPathPushdownTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("analytics-json-paths-").FullName;
+    private readonly TestDirectory _files = new();
     private readonly string _file;
 
     public JsonPathPushdownTests()
     {
-        _file = Path.Combine(_root, "e.ndjson");
-        File.WriteAllText(_file, string.Join('\n',
+        _file = _files.Write("e.ndjson", string.Join('\n',
             """{"id": 1, "meta": {"url": "/a", "code": "200", "ok": true}}""",
             """{"id": 2, "meta": {"url": "/b", "code": 404}}""",
             "null",
@@ -24,7 +23,7 @@ public sealed class JsonPathPushdownTests : IDisposable
             """[1, 2]"""));
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _files.Dispose();
 
     private List<string> Run(string query, bool pushdown)
     {
