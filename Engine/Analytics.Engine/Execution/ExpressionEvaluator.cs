@@ -699,15 +699,6 @@ internal sealed class FunctionNode : EvaluatorNode
 }
 
 /// <summary>
-/// Row-at-a-time evaluation for the remaining forms (casts, IN, negation, concatenation, timestamp arithmetic).
-/// TODO(vectorize): give these vector forms through the Vector kernels as they become hot; this is the one place
-/// that evaluates over boxed values.
-/// </summary>
-/// <summary>
-/// A constant path over a variant: each step reads the previous step's canonical bytes, alternating between two reused
-/// builders so no row allocates; a missing step or a top-level JSON null result gives SQL NULL (Q11).
-/// </summary>
-/// <summary>
 /// <c>variant::T</c> over a whole batch with the path extractor's cast kernels (an empty path): no boxing, and
 /// <c>any::object</c>/<c>::array</c>/<c>::any</c> copy the stored bytes. Never fails: a mismatch is NULL (Q19).
 /// </summary>
@@ -731,6 +722,10 @@ internal sealed class VariantCastNode(BoundCastExpression cast, EvaluationContex
     }
 }
 
+/// <summary>
+/// A constant path over a variant: each step reads the previous step's canonical bytes, alternating between two reused
+/// builders so no row allocates; a missing step or a top-level JSON null result gives SQL NULL (Q11).
+/// </summary>
 internal sealed class VariantPathNode : EvaluatorNode
 {
     private readonly EvaluatorNode _input;
@@ -799,6 +794,10 @@ internal sealed class VariantPathNode : EvaluatorNode
     }
 }
 
+/// <summary>
+/// Row-at-a-time evaluation for the remaining forms (scalar casts, IN, negation, concatenation, timestamp arithmetic).
+/// The one place that evaluates over boxed values; forms move to vector nodes as they become hot.
+/// </summary>
 internal sealed class RowNode : EvaluatorNode
 {
     private readonly BoundExpression _expression;
