@@ -1,6 +1,8 @@
 using Analytics.Errors;
 using Analytics.Vector.Types;
+using Analytics.Vector.Values;
 using Analytics.Vector.Variants;
+using Analytics.Vector.Vectors;
 
 namespace Analytics.Engine.Execution;
 
@@ -15,6 +17,53 @@ public static class VariantValues
 
     /// <summary>A builder for row-at-a-time code on this thread (reset by every user).</summary>
     public static VariantBuilder ScratchBuilder => t_builder ??= new VariantBuilder();
+
+    /// <summary>
+    /// Appends the value at <paramref name="row"/> of <paramref name="vector"/> (any type and encoding) to
+    /// <paramref name="builder"/> straight from the vector, without boxing; NULL becomes a JSON null.
+    /// </summary>
+    public static void WriteFrom(VariantBuilder builder, ColumnVector vector, int row)
+    {
+        if (vector.Type.Id == TypeId.Null || vector.IsNullAt(row))
+        {
+            builder.WriteNull();
+            return;
+        }
+        ValueReader.Locate(vector, row, out ColumnVector values, out int index);
+        switch (vector.Type.Id)
+        {
+            case TypeId.Boolean:
+                builder.WriteBoolean(values.GetData<byte>()[index] != 0);
+                break;
+            case TypeId.Int:
+                builder.WriteInt64(values.GetData<long>()[index]);
+                break;
+            case TypeId.UInt:
+                builder.WriteUInt64(values.GetData<ulong>()[index]);
+                break;
+            case TypeId.Float:
+                builder.WriteDouble(values.GetData<double>()[index]);
+                break;
+            case TypeId.String:
+                builder.WriteString(values.GetBytes(index));
+                break;
+            case TypeId.Binary:
+                builder.WriteBinary(values.GetBytes(index));
+                break;
+            case TypeId.Timestamp:
+                builder.WriteTimestamp(values.GetData<long>()[index]);
+                break;
+            case TypeId.Interval:
+                builder.WriteInterval(values.GetData<long>()[index]);
+                break;
+            case TypeId.Any or TypeId.Array or TypeId.Object:
+                builder.WriteValue(VariantValue.Parse(values.GetBytes(index)));
+                break;
+            default:
+                ThrowHelper.ThrowInternal($"no variant form for {vector.Type} values");
+                break;
+        }
+    }
 
     /// <summary>Appends <paramref name="value"/> of type <paramref name="type"/> to <paramref name="builder"/>; NULL becomes a JSON null.</summary>
     public static void Write(VariantBuilder builder, object? value, LogicalType type)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Analytics.Engine.Execution;
 using Analytics.Errors;
@@ -54,14 +55,17 @@ internal static class SemiStructuredFunctions
     }
 
     /// <summary>
-    /// Row-at-a-time kernel that sees the argument vectors (so it knows each argument's ScopeQL type) and shares the
-    /// thread's variant builder. NULL arguments give NULL unless <see cref="PropagatesNulls"/> is false.
+    /// Kernel over the argument vectors (so it knows each argument's ScopeQL type) that writes each active row straight
+    /// into the result vector: values are read as spans and <see cref="VariantValue"/> views, built in the evaluator's
+    /// <see cref="VariantBuilder"/>, and nothing is boxed or allocated per row. NULL arguments give NULL unless
+    /// <see cref="PropagatesNulls"/> is false.
     /// </summary>
     private abstract class VariantKernel : ScalarKernel
     {
         protected virtual bool PropagatesNulls => true;
 
-        protected abstract object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder);
+        /// <summary>Writes row <paramref name="row"/> of <paramref name="result"/> (rows come in ascending order).</summary>
+        protected abstract void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result);
 
         public sealed override void Evaluate(ReadOnlySpan<ColumnVector> arguments, int count, ReadOnlySpan<int> selection, ColumnVector result)
         {
@@ -75,15 +79,61 @@ internal static class SemiStructuredFunctions
                 {
                     for (int a = 0; a < arguments.Length; a++)
                     {
-                        anyNull |= arguments[a].Type.Id == TypeId.Null || arguments[a].IsNullAt(row);
+                        anyNull |= IsNull(arguments[a], row);
                     }
                 }
-                RowValues.Set(result, row, anyNull ? null : Compute(arguments, row, builder));
+                if (anyNull)
+                {
+                    SetNull(result, row);
+                }
+                else
+                {
+                    Compute(arguments, row, builder, result);
+                }
             }
         }
 
-        protected static object? Value(ColumnVector vector, int row) =>
-            vector.Type.Id == TypeId.Null ? null : RowValues.Get(vector, row);
+        protected static bool IsNull(ColumnVector vector, int row) => vector.Type.Id == TypeId.Null || vector.IsNullAt(row);
+
+        protected static void SetNull(ColumnVector result, int row) => result.Validity.SetNull(row, result.Capacity);
+
+        /// <summary>The builder's one top-level value as the row's variant; a top-level JSON null is SQL NULL (Q11).</summary>
+        protected static void WriteVariant(ColumnVector result, int row, VariantBuilder builder)
+        {
+            ReadOnlySpan<byte> value = builder.Finish();
+            if (VariantValue.Parse(value).IsNull)
+            {
+                SetNull(result, row);
+                return;
+            }
+            result.SetBytes(row, value);
+            result.Validity.SetValid(row);
+        }
+
+        protected static void WriteText(ColumnVector result, int row, ReadOnlySpan<byte> utf8)
+        {
+            result.SetBytes(row, utf8);
+            result.Validity.SetValid(row);
+        }
+
+        /// <summary>A type name as a string result (names are short ASCII words).</summary>
+        protected static void WriteName(ColumnVector result, int row, string name)
+        {
+            Span<byte> utf8 = stackalloc byte[32];
+            WriteText(result, row, utf8[..Encoding.UTF8.GetBytes(name, utf8)]);
+        }
+
+        protected static void WriteInt64(ColumnVector result, int row, long value)
+        {
+            result.GetData<long>()[row] = value;
+            result.Validity.SetValid(row);
+        }
+
+        protected static void WriteBoolean(ColumnVector result, int row, bool value)
+        {
+            result.GetData<byte>()[row] = value ? (byte)1 : (byte)0;
+            result.Validity.SetValid(row);
+        }
 
         protected static VariantValue Variant(ColumnVector vector, int row) => VariantValue.Parse(Bytes(vector, row));
 
@@ -92,25 +142,47 @@ internal static class SemiStructuredFunctions
             ValueReader.Locate(vector, row, out ColumnVector values, out int index);
             return values.GetBytes(index);
         }
+
+        protected static long Int64(ColumnVector vector, int row)
+        {
+            ValueReader.Locate(vector, row, out ColumnVector values, out int index);
+            return values.GetData<long>()[index];
+        }
     }
 
     private sealed class GetKey : VariantKernel
     {
-        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder)
+        protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
-            string key = (string)Value(arguments[1], row)!;
-            if (key.Length == 0)
+            ReadOnlySpan<byte> key = Bytes(arguments[1], row);
+            if (key.IsEmpty)
             {
                 throw new QueryException(ErrorKind.InvalidInput, "the empty key is not allowed in a path");
             }
-            return VariantPath.TryGetKey(Variant(arguments[0], row), Encoding.UTF8.GetBytes(key), builder) ? VariantValues.Finish(builder) : null;
+            if (VariantPath.TryGetKey(Variant(arguments[0], row), key, builder))
+            {
+                WriteVariant(result, row, builder);
+            }
+            else
+            {
+                SetNull(result, row);
+            }
         }
     }
 
     private sealed class GetIndex : VariantKernel
     {
-        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder) =>
-            VariantPath.TryGetIndex(Variant(arguments[0], row), (long)Value(arguments[1], row)!, builder) ? VariantValues.Finish(builder) : null;
+        protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
+        {
+            if (VariantPath.TryGetIndex(Variant(arguments[0], row), Int64(arguments[1], row), builder))
+            {
+                WriteVariant(result, row, builder);
+            }
+            else
+            {
+                SetNull(result, row);
+            }
+        }
     }
 
     /// <summary>NULL elements are kept as JSON nulls.</summary>
@@ -118,16 +190,16 @@ internal static class SemiStructuredFunctions
     {
         protected override bool PropagatesNulls => false;
 
-        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder)
+        protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
             builder.Reset();
             builder.StartArray();
             foreach (ColumnVector argument in arguments)
             {
-                VariantValues.Write(builder, Value(argument, row), argument.Type);
+                VariantValues.WriteFrom(builder, argument, row);
             }
             builder.EndArray();
-            return builder.Finish().ToArray();
+            WriteVariant(result, row, builder);
         }
     }
 
@@ -136,7 +208,7 @@ internal static class SemiStructuredFunctions
     {
         protected override bool PropagatesNulls => false;
 
-        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder)
+        protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
             if (arguments.Length % 2 != 0)
             {
@@ -146,37 +218,50 @@ internal static class SemiStructuredFunctions
             builder.StartObject();
             for (int a = 0; a < arguments.Length; a += 2)
             {
-                if (arguments[a].Type.Id != TypeId.String || Value(arguments[a], row) is not string key)
+                if (arguments[a].Type.Id != TypeId.String || IsNull(arguments[a], row))
                 {
                     throw new QueryException(ErrorKind.InvalidInput, "object keys must be non-NULL strings");
                 }
-                builder.WriteKey(key.AsSpan());
-                VariantValues.Write(builder, Value(arguments[a + 1], row), arguments[a + 1].Type);
+                builder.WriteKey(Bytes(arguments[a], row));
+                VariantValues.WriteFrom(builder, arguments[a + 1], row);
             }
             builder.EndObject();
-            return builder.Finish().ToArray();
+            WriteVariant(result, row, builder);
         }
     }
 
     private sealed class ParseJson : VariantKernel
     {
-        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder)
+        protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
             if (!VariantJson.TryParse(Bytes(arguments[0], row), builder, out VariantJsonError error))
             {
                 throw new QueryException(ErrorKind.Conversion, $"cannot parse JSON: {error}");
             }
-            return VariantValues.Finish(builder);
+            WriteVariant(result, row, builder);
         }
     }
 
     /// <summary>Compact JSON with sorted keys; NULL gives the text <c>null</c>.</summary>
     private sealed class ToJson : VariantKernel
     {
+        [ThreadStatic]
+        private static ArrayBufferWriter<byte>? t_text;
+
         protected override bool PropagatesNulls => false;
 
-        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder) =>
-            arguments[0].Type.Id == TypeId.Null || arguments[0].IsNullAt(row) ? "null" : VariantJson.ToJsonString(Variant(arguments[0], row));
+        protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
+        {
+            if (IsNull(arguments[0], row))
+            {
+                WriteText(result, row, "null"u8);
+                return;
+            }
+            ArrayBufferWriter<byte> text = t_text ??= new ArrayBufferWriter<byte>(256);
+            text.ResetWrittenCount();
+            VariantJson.WriteJson(Variant(arguments[0], row), text);
+            WriteText(result, row, text.WrittenSpan);
+        }
     }
 
     /// <summary>The type name; NULL gives <c>null</c>; an array gives the array of its elements' type names (§2.4).</summary>
@@ -184,21 +269,31 @@ internal static class SemiStructuredFunctions
     {
         protected override bool PropagatesNulls => false;
 
-        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder)
+        protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
             ColumnVector argument = arguments[0];
-            if (argument.Type.Id == TypeId.Null || argument.IsNullAt(row))
+            if (IsNull(argument, row))
             {
-                return argument.Type.Id == TypeId.Array ? null : "null";
+                if (argument.Type.Id == TypeId.Array)
+                {
+                    SetNull(result, row);
+                }
+                else
+                {
+                    WriteText(result, row, "null"u8);
+                }
+                return;
             }
             if (!argument.Type.IsVariant)
             {
-                return argument.Type.Name;
+                WriteName(result, row, argument.Type.Name);
+                return;
             }
             VariantValue value = Variant(argument, row);
             if (argument.Type.Id != TypeId.Array)
             {
-                return VariantPath.TypeName(value.Kind);
+                WriteName(result, row, VariantPath.TypeName(value.Kind));
+                return;
             }
             builder.Reset();
             builder.StartArray();
@@ -208,19 +303,19 @@ internal static class SemiStructuredFunctions
                 builder.WriteString(VariantPath.TypeName(value.GetArrayElement(i).Kind).AsSpan());
             }
             builder.EndArray();
-            return builder.Finish().ToArray();
+            WriteVariant(result, row, builder);
         }
     }
 
     private sealed class ArrayLength : VariantKernel
     {
-        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder) =>
-            (long)Variant(arguments[0], row).ArrayLength;
+        protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result) =>
+            WriteInt64(result, row, Variant(arguments[0], row).ArrayLength);
     }
 
     private sealed class Keys : VariantKernel
     {
-        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder)
+        protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
             VariantValue value = Variant(arguments[0], row);
             builder.Reset();
@@ -232,7 +327,7 @@ internal static class SemiStructuredFunctions
                 builder.WriteString(key);
             }
             builder.EndArray();
-            return builder.Finish().ToArray();
+            WriteVariant(result, row, builder);
         }
     }
 
@@ -241,18 +336,19 @@ internal static class SemiStructuredFunctions
     {
         protected override bool PropagatesNulls => false;
 
-        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder)
+        protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
-            if (arguments[0].Type.Id == TypeId.Null || arguments[0].IsNullAt(row))
+            if (IsNull(arguments[0], row))
             {
-                return null;
+                SetNull(result, row);
+                return;
             }
             builder.Reset();
             builder.StartArray();
             WriteElements(builder, Variant(arguments[0], row));
-            VariantValues.Write(builder, Value(arguments[1], row), arguments[1].Type);
+            VariantValues.WriteFrom(builder, arguments[1], row);
             builder.EndArray();
-            return builder.Finish().ToArray();
+            WriteVariant(result, row, builder);
         }
     }
 
@@ -268,14 +364,14 @@ internal static class SemiStructuredFunctions
 
     private sealed class ArrayConcat : VariantKernel
     {
-        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder)
+        protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
             builder.Reset();
             builder.StartArray();
             WriteElements(builder, Variant(arguments[0], row));
             WriteElements(builder, Variant(arguments[1], row));
             builder.EndArray();
-            return builder.Finish().ToArray();
+            WriteVariant(result, row, builder);
         }
     }
 
@@ -287,21 +383,22 @@ internal static class SemiStructuredFunctions
     {
         protected override bool PropagatesNulls => false;
 
-        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder)
+        protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
-            if (arguments[0].Type.Id == TypeId.Null || arguments[0].IsNullAt(row))
+            if (IsNull(arguments[0], row))
             {
-                return null;
+                SetNull(result, row);
+                return;
             }
-            long step = Bound(arguments, 3, row) ?? 1;
+            long step = Bound(arguments, 3, row, out long given) ? given : 1;
             if (step == 0)
             {
                 throw new QueryException(ErrorKind.InvalidInput, "array_slice() step cannot be 0");
             }
             VariantValue array = Variant(arguments[0], row);
             long length = array.ArrayLength;
-            long start = Clamp(Bound(arguments, 1, row), length, step, step > 0 ? 0 : length - 1);
-            long end = Clamp(Bound(arguments, 2, row), length, step, step > 0 ? length : -1);
+            long start = Bound(arguments, 1, row, out long from) ? Clamp(from, length, step) : step > 0 ? 0 : length - 1;
+            long end = Bound(arguments, 2, row, out long to) ? Clamp(to, length, step) : step > 0 ? length : -1;
             builder.Reset();
             builder.StartArray();
             for (long i = start; step > 0 ? i < end : i > end; i += step)
@@ -309,18 +406,23 @@ internal static class SemiStructuredFunctions
                 builder.WriteValue(array.GetArrayElement((int)i));
             }
             builder.EndArray();
-            return builder.Finish().ToArray();
+            WriteVariant(result, row, builder);
         }
 
-        private static long? Bound(ReadOnlySpan<ColumnVector> arguments, int index, int row) =>
-            index < arguments.Length && Value(arguments[index], row) is long value ? value : null;
-
-        private static long Clamp(long? bound, long length, long step, long fallback)
+        /// <summary>The optional int argument at <paramref name="index"/>, when given and not NULL.</summary>
+        private static bool Bound(ReadOnlySpan<ColumnVector> arguments, int index, int row, out long value)
         {
-            if (bound is not long value)
+            value = 0;
+            if (index >= arguments.Length || IsNull(arguments[index], row))
             {
-                return fallback;
+                return false;
             }
+            value = Int64(arguments[index], row);
+            return true;
+        }
+
+        private static long Clamp(long value, long length, long step)
+        {
             if (value < 0)
             {
                 value += length;
@@ -332,7 +434,7 @@ internal static class SemiStructuredFunctions
     /// <summary>Keeps the first occurrence of each element (equality on canonical bytes = logical equality).</summary>
     private sealed class Dedup : VariantKernel
     {
-        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder)
+        protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
             VariantValue array = Variant(arguments[0], row);
             int length = array.ArrayLength;
@@ -347,14 +449,14 @@ internal static class SemiStructuredFunctions
                 }
             }
             builder.EndArray();
-            return builder.Finish().ToArray();
+            WriteVariant(result, row, builder);
         }
     }
 
     /// <summary>Elements of the source not in the remove list; all copies go and JSON null counts as a value (§3.7).</summary>
     private sealed class Exclude : VariantKernel
     {
-        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder)
+        protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
             VariantValue source = Variant(arguments[0], row);
             VariantValue remove = Variant(arguments[1], row);
@@ -370,7 +472,7 @@ internal static class SemiStructuredFunctions
                 }
             }
             builder.EndArray();
-            return builder.Finish().ToArray();
+            WriteVariant(result, row, builder);
         }
     }
 
@@ -392,25 +494,24 @@ internal static class SemiStructuredFunctions
     {
         protected override bool PropagatesNulls => false;
 
-        protected override object? Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder)
+        protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
-            if (arguments[0].Type.Id == TypeId.Null || arguments[0].IsNullAt(row))
+            if (IsNull(arguments[0], row))
             {
-                return null;
+                SetNull(result, row);
+                return;
             }
             builder.Reset();
-            VariantValues.Write(builder, Value(arguments[1], row), arguments[1].Type);
+            VariantValues.WriteFrom(builder, arguments[1], row);
             VariantValue probe = VariantValue.Parse(builder.Finish());
             VariantValue array = Variant(arguments[0], row);
             int length = array.ArrayLength;
-            for (int i = 0; i < length; i++)
+            bool found = false;
+            for (int i = 0; i < length && !found; i++)
             {
-                if (VariantComparer.Compare(array.GetArrayElement(i), probe) == 0)
-                {
-                    return true;
-                }
+                found = VariantComparer.Compare(array.GetArrayElement(i), probe) == 0;
             }
-            return false;
+            WriteBoolean(result, row, found);
         }
     }
 }
