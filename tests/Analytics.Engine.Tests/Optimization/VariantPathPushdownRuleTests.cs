@@ -55,6 +55,10 @@ public class VariantPathPushdownRuleTests
     {
         List<string> plan = Run("EXPLAIN FROM events AGGREGATE count_distinct(var['meta']['http_url']::string)", disabled: false);
         Assert.Contains(plan, line => line.Contains("Scan: events, columns=[var], paths=[var['meta']['http_url']::string]", StringComparison.Ordinal));
+        List<string> filtered = Run("EXPLAIN FROM events WHERE var['meta']['code']::int > 100 SELECT id", disabled: false);
+        Assert.Contains(filtered, line => line.Contains(
+            "Scan: events, columns=[id, var], paths=[var['meta']['code']::int], filters=[var['meta']['code']::int > 100]", StringComparison.Ordinal));
+        Assert.Contains(filtered, line => line.Contains("engine_paths=1 filters=", StringComparison.Ordinal));
         List<string> without = Run("EXPLAIN FROM events AGGREGATE count_distinct(var['meta']['http_url']::string)", disabled: true);
         Assert.DoesNotContain(without, line => line.Contains("paths=", StringComparison.Ordinal));
     }

@@ -11,8 +11,8 @@ namespace Analytics.Engine.Optimization.Rules;
 /// become extra scan output columns (<see cref="LogicalScan.VariantPaths"/>), so the value is extracted once per row
 /// straight from the stored bytes into a typed vector instead of being re-encoded as a variant and cast afterwards.
 /// Applies to the projection or aggregate directly above a scan (they define their own output, so the added columns
-/// never leak into a result); runs after projection_pushdown, which never has to remap them. Paths in scan residual
-/// filters are still evaluated on the whole value.
+/// never leak into a result); runs after projection_pushdown, which never has to remap them. Paths in the scan's
+/// residual filters are pushed too: the scan extracts them before it filters.
 /// </summary>
 public sealed class VariantPathPushdownRule : IOptimizerRule
 {
@@ -33,24 +33,26 @@ public sealed class VariantPathPushdownRule : IOptimizerRule
             case LogicalProjection { Input: LogicalScan scan } projection:
             {
                 var paths = new PathCollector(scan);
+                ImmutableArray<BoundExpression> filters = [.. scan.ResidualFilters.Select(paths.Rewrite)];
                 ImmutableArray<BoundExpression> expressions = [.. projection.Expressions.Select(paths.Rewrite)];
                 if (paths.IsEmpty)
                 {
                     return op;
                 }
-                (LogicalScan pruned, int[] map) = paths.BuildScan(expressions);
+                (LogicalScan pruned, int[] map) = paths.BuildScan(expressions, filters);
                 return new LogicalProjection(pruned, [.. expressions.Select(e => BoundExpressionRewriter.RemapColumns(e, map))], projection.Schema);
             }
             case LogicalAggregate { Input: LogicalScan scan } aggregate:
             {
                 var paths = new PathCollector(scan);
+                ImmutableArray<BoundExpression> filters = [.. scan.ResidualFilters.Select(paths.Rewrite)];
                 ImmutableArray<BoundExpression> groups = [.. aggregate.Groups.Select(paths.Rewrite)];
                 ImmutableArray<BoundAggregateExpression> calls = [.. aggregate.Aggregates.Select(a => (BoundAggregateExpression)paths.Rewrite(a))];
                 if (paths.IsEmpty)
                 {
                     return op;
                 }
-                (LogicalScan pruned, int[] map) = paths.BuildScan([.. groups, .. calls]);
+                (LogicalScan pruned, int[] map) = paths.BuildScan([.. groups, .. calls], filters);
                 return new LogicalAggregate(pruned, [.. groups.Select(e => BoundExpressionRewriter.RemapColumns(e, map))],
                     [.. calls.Select(a => (BoundAggregateExpression)BoundExpressionRewriter.RemapColumns(a, map))], aggregate.Schema);
             }
@@ -71,11 +73,12 @@ public sealed class VariantPathPushdownRule : IOptimizerRule
         public bool IsEmpty => _paths.Count == _existing;
 
         /// <summary>
-        /// The scan with the collected paths, and the map from the old output ordinals to the new ones. When the
-        /// source extracts every path itself, columns that <paramref name="consumers"/> (and the residual filters) no
-        /// longer read are dropped, so whole variant values are never copied out of the source just to be cut up.
+        /// The scan with the collected paths and the rewritten residual <paramref name="filters"/> (the scan extracts
+        /// paths before it filters), and the map from the old output ordinals to the new ones. When the source extracts
+        /// every path itself, columns that neither <paramref name="consumers"/> nor the filters still read are dropped,
+        /// so whole variant values are never copied out of the source just to be cut up.
         /// </summary>
-        public (LogicalScan Scan, int[] Map) BuildScan(ImmutableArray<BoundExpression> consumers)
+        public (LogicalScan Scan, int[] Map) BuildScan(ImmutableArray<BoundExpression> consumers, ImmutableArray<BoundExpression> filters)
         {
             int[] map = new int[scan.Columns.Length + _paths.Count];
             bool sourceExtracts = scan.Source is ISupportsVariantPaths capable && _paths.All(capable.CanExtract);
@@ -84,7 +87,7 @@ public sealed class VariantPathPushdownRule : IOptimizerRule
             {
                 BoundExpressionRewriter.CollectColumns(expression, used);
             }
-            foreach (BoundExpression filter in scan.ResidualFilters)
+            foreach (BoundExpression filter in filters)
             {
                 BoundExpressionRewriter.CollectColumns(filter, used);
             }
@@ -103,7 +106,7 @@ public sealed class VariantPathPushdownRule : IOptimizerRule
             {
                 map[scan.Columns.Length + p] = columns.Count + p;
             }
-            ImmutableArray<BoundExpression> residual = [.. scan.ResidualFilters.Select(f => BoundExpressionRewriter.RemapColumns(f, map))];
+            ImmutableArray<BoundExpression> residual = [.. filters.Select(f => BoundExpressionRewriter.RemapColumns(f, map))];
             return (new LogicalScan(scan.TableName, scan.Source, columns.ToImmutable(), scan.PushedFilters, residual, scan.Limit, [.. _paths]), map);
         }
 
