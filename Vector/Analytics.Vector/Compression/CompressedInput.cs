@@ -70,7 +70,7 @@ public static class CompressedInput
         ReadOnlySpan<byte> head = magic.AsSpan(0, sniffed);
         if (head.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]))
         {
-            return new GzipInputStream(rewound, sourceName);
+            return new GzipDecompressionStream(rewound, sourceName);
         }
         if (head.SequenceEqual((ReadOnlySpan<byte>)[0x28, 0xB5, 0x2F, 0xFD]))
         {

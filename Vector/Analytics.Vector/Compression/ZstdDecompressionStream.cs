@@ -10,7 +10,7 @@ namespace Analytics.Vector.Compression;
 /// buffer, so reads allocate nothing. Corrupt or truncated input raises <see cref="ErrorKind.InvalidInput"/> naming
 /// the source and the compressed byte offset.
 /// </summary>
-public sealed class ZstdDecompressionStream : Stream
+public sealed class ZstdDecompressionStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -54,36 +54,6 @@ public sealed class ZstdDecompressionStream : Stream
     public override bool CanRead => _input is not null;
 
     /// <inheritdoc/>
-    public override bool CanSeek => false;
-
-    /// <inheritdoc/>
-    public override bool CanWrite => false;
-
-    /// <inheritdoc/>
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc/>
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    /// <inheritdoc/>
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return Read(buffer.AsSpan(offset, count));
-    }
-
-    /// <inheritdoc/>
-    public override int ReadByte()
-    {
-        Span<byte> one = stackalloc byte[1];
-        return Read(one) == 1 ? one[0] : -1;
-    }
-
-    /// <inheritdoc/>
     public override int Read(Span<byte> buffer)
     {
         byte[] input = _input ?? throw new ObjectDisposedException(nameof(ZstdDecompressionStream));
@@ -109,13 +79,6 @@ public sealed class ZstdDecompressionStream : Stream
                 return EndOfInput();
             }
         }
-    }
-
-    /// <inheritdoc/>
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 
     /// <inheritdoc/>
@@ -190,20 +153,6 @@ public sealed class ZstdDecompressionStream : Stream
         return new QueryException(ErrorKind.InvalidInput, string.Create(CultureInfo.InvariantCulture,
             $"{problem} zstd data{where} at compressed byte {_inputStart + _inputPos}: {detail}"));
     }
-
-    /// <inheritdoc/>
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc/>
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc/>
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc/>
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)

@@ -62,7 +62,7 @@ public sealed class CompressedInputTests : IDisposable
     }
 
     [Fact]
-    public void CorruptGzipNamesTheFile()
+    public void CorruptGzipNamesTheFileAndOffset()
     {
         byte[] compressed = Gzip(CompressionTestFiles.Lines(100, seed: 5));
         compressed[2] = 7; // compression method: only 8 (deflate) exists
@@ -70,8 +70,36 @@ public sealed class CompressedInputTests : IDisposable
         using Stream stream = CompressedInput.OpenRead(path);
         var error = Assert.Throws<QueryException>(() => stream.CopyTo(Stream.Null));
         Assert.Equal(ErrorKind.InvalidInput, error.Kind);
-        InvalidDataException cause = Assert.IsType<InvalidDataException>(error.InnerException);
-        Assert.Equal($"Invalid Input Error: corrupt gzip data in '{path}': {cause.Message}", error.Message);
+        Assert.Equal($"Invalid Input Error: corrupt gzip data in '{path}' at compressed byte 4: unknown compression method", error.Message);
+    }
+
+    [Fact]
+    public void GzipWithABadChecksumIsCorrupt()
+    {
+        byte[] compressed = Gzip(CompressionTestFiles.Lines(1000, seed: 6));
+        compressed[^8] ^= 0xFF; // first byte of the CRC-32 in the trailer
+        string path = _files.Write("crc.gz", compressed);
+        using Stream stream = CompressedInput.OpenRead(path);
+        var error = Assert.Throws<QueryException>(() => stream.CopyTo(Stream.Null));
+        Assert.Equal($"Invalid Input Error: corrupt gzip data in '{path}' at compressed byte {compressed.Length - 4}: incorrect data check", error.Message);
+    }
+
+    [Fact]
+    public void GzipCutShortIsAnErrorNotShorterData()
+    {
+        byte[] data = CompressionTestFiles.Lines(20_000, seed: 7);
+        byte[] compressed = [.. Gzip(data), .. Gzip(data)];
+        int member = compressed.Length / 2;
+        // Inside the header, inside the deflate data, inside the trailer, and inside the second member.
+        foreach (int cut in (int[])[2, 5, 11, member / 2, member - 8, member - 1, member + 3, compressed.Length - 1])
+        {
+            string path = _files.Write($"cut{cut}.gz", compressed[..cut]);
+            using Stream stream = CompressedInput.OpenRead(path);
+            var error = Assert.Throws<QueryException>(() => stream.CopyTo(Stream.Null));
+            Assert.Equal($"Invalid Input Error: truncated gzip data in '{path}' at compressed byte {cut}: end of input inside a member", error.Message);
+        }
+        string whole = _files.Write("whole.gz", compressed);
+        Assert.Equal([.. data, .. data], ReadAll(whole, 4096));
     }
 
     [Theory]

@@ -85,17 +85,25 @@ public sealed class ZstdDecompressionStreamTests : IDisposable
     {
         byte[] data = CompressionTestFiles.Lines(50_000, seed: 12);
         byte[] compressed = Concat(ZstdCodec.Compress(data), ZstdCodec.Compress(data));
-        using var stream = new ZstdDecompressionStream(new MemoryStream(compressed));
         Span<byte> chunk = stackalloc byte[1000];
-        Assert.Equal(1000, stream.Read(chunk));
-        long total = 1000;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int n = stream.Read(chunk); n > 0; n = stream.Read(chunk))
+        // The first pass warms every path (including the end of input) up to its final tier; the second is measured.
+        for (int pass = 0; pass < 2; pass++)
         {
-            total += n;
+            using var stream = new ZstdDecompressionStream(new MemoryStream(compressed));
+            Assert.Equal(1000, stream.Read(chunk));
+            long total = 1000;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int n = stream.Read(chunk); n > 0; n = stream.Read(chunk))
+            {
+                total += n;
+            }
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(2L * data.Length, total);
+            if (pass == 1)
+            {
+                Assert.Equal(0, allocated);
+            }
         }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(2L * data.Length, total);
     }
 
     [Fact]
