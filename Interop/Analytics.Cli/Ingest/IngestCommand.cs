@@ -12,8 +12,9 @@ namespace Analytics.Cli.Ingest;
 /// <c>analytics DBDIR --ingest 'STATEMENT' FILE…</c>: streams the lines of NDJSON files (plain, gzip or zstd) through an
 /// ingest stream, with a progress line on a terminal (rows, rows/s, bytes) and the counts at the end. Rejected rows
 /// are listed by file, line and byte offset. Exit code 0 when every batch was inserted (rejected rows are reported, not
-/// fatal); 1 when the statement is bad, a file is missing or a batch failed (with <c>--strict</c>, any bad row fails
-/// its batch and stops the load; batches committed before stay).
+/// fatal); 1 when the statement is bad, a file is missing or a batch failed. With <c>--strict</c> a malformed line fails
+/// the whole load before anything is inserted, and a row the statement fails on fails its batch and stops the load
+/// (batches committed before stay).
 /// </summary>
 internal sealed class IngestCommand(Session session, string statement, IReadOnlyList<string> files, bool strict, CliConsole console)
 {
@@ -57,6 +58,11 @@ internal sealed class IngestCommand(Session session, string statement, IReadOnly
             return 1;
         }
         _elapsed.Start();
+        if (strict && !AllLinesAreJson())
+        {
+            stream.Dispose();
+            return 1;
+        }
         using (stream)
         {
             try
@@ -104,6 +110,37 @@ internal sealed class IngestCommand(Session session, string statement, IReadOnly
         ClearProgress();
         PrintSummary(failed: false);
         return 0;
+    }
+
+    /// <summary>
+    /// With <c>--strict</c>, a first pass checks that every line is well-formed JSON, so a malformed line fails the
+    /// whole load before anything is inserted (rows the statement itself fails on can only be found while loading).
+    /// </summary>
+    private bool AllLinesAreJson()
+    {
+        VariantBuilder builder = new();
+        try
+        {
+            foreach (string file in files)
+            {
+                using JsonLineReader lines = new(CompressedInput.OpenRead(file), file);
+                while (lines.TryReadLine(out ReadOnlySpan<byte> line))
+                {
+                    if (!VariantJson.TryParse(line, builder, out VariantJsonError error))
+                    {
+                        console.Error.WriteLine($"{file} line {lines.LineNumber}, byte {lines.LineOffset + error.ByteOffset}: Invalid Input Error: {error}");
+                        console.Error.WriteLine("nothing was inserted (--strict)");
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+        catch (QueryException e)
+        {
+            console.Error.WriteLine(e.Message);
+            return false;
+        }
     }
 
     /// <summary>Adds the results of completed batches, names their rejected rows by file and line, and frees their rows.</summary>

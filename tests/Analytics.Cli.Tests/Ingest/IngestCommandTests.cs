@@ -78,18 +78,30 @@ public sealed class IngestCommandTests : IDisposable
     }
 
     [Fact]
-    public void Strict_stops_at_the_first_bad_row_and_inserts_nothing_of_its_batch()
+    public void Strict_fails_the_whole_load_on_a_malformed_line_before_inserting_anything()
     {
-        string a = Write("a.ndjson", "{\"name\": \"a\"}\n{\"name\": \"b\", oops}\n");
-        (int code, string output, string error) = CliRun.Run([_database, "--ingest", Statement, a, "--strict"]);
+        string a = Write("a.ndjson", "{\"name\": \"a\"}\n{\"name\": \"b\"}\n");
+        string b = Write("b.ndjson", "{\"name\": \"c\"}\n{\"name\": \"d\", oops}\n");
+        (int code, string output, string error) = CliRun.Run([_database, "--ingest", Statement, a, b, "--strict"]);
         Assert.Equal(
-            "Invalid Input Error: row 1: malformed JSON: 'o' is an invalid start of a property name. Expected a '\"' at byte 14 " +
-            "(ingest into scopedb.public.events: rows 0–1 of the stream were not inserted)\n" +
-            $"  at {a} line 2, byte 28\n", error);
-        Assert.Equal("stopped: 0 rows inserted, 0 filtered, 0 rejected (2 rows read from 1 file(s), # MB in # s, # rows/s)\n", Mask(output));
-        Assert.Equal(1, code);
+            $"{b} line 2, byte 28: Invalid Input Error: malformed JSON: 'o' is an invalid start of a property name. Expected a '\"' at byte 14\n" +
+            "nothing was inserted (--strict)\n", error);
+        Assert.Equal(("", 1), (output, code));
         (_, string count, _) = CliRun.Run([_database, "-c", "FROM events AGGREGATE count()", "--format", "csv"]);
         Assert.Equal("count()\n0\n", count);
+    }
+
+    [Fact]
+    public void Strict_stops_at_the_first_row_the_statement_fails_on_and_inserts_nothing_of_its_batch()
+    {
+        string a = Write("a.ndjson", "{\"name\": \"a\", \"ts\": \"2026-11-22T10:00:00Z\"}\n{\"name\": \"b\", \"n\": \"x\"}\n");
+        const string failing = "SELECT $0['ts']::timestamp AS ts, $0['n']::string::int::string AS name INSERT INTO events (ts, name)";
+        (int code, string output, string error) = CliRun.Run([_database, "--ingest", failing, a, "--strict"]);
+        Assert.Equal(
+            "Conversion Error: row 1: cannot convert `x` to int (ingest into scopedb.public.events: rows 0–1 of the stream were not inserted)\n" +
+            $"  at {a} line 2\n", error);
+        Assert.Equal("stopped: 0 rows inserted, 0 filtered, 0 rejected (2 rows read from 1 file(s), # MB in # s, # rows/s)\n", Mask(output));
+        Assert.Equal(1, code);
     }
 
     [Theory]
