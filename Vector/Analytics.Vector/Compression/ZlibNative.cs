@@ -19,16 +19,10 @@ internal static unsafe partial class ZlibNative
     /// <summary>15 window bits + 16: a gzip wrapper (header, deflate data, CRC-32 and length trailer) is required.</summary>
     internal const int GzipWindowBits = 15 + 16;
 
-    private static readonly bool s_available =
-        NativeLibrary.TryLoad(Library, typeof(ZlibNative).Assembly, searchPath: null, out _);
+    private static readonly SystemLibrary s_library = new(Library, "gzip", "zlib1g");
 
-    internal static void EnsureAvailable()
-    {
-        if (!s_available)
-        {
-            ThrowHelper.Throw(ErrorKind.Io, $"gzip support needs {Library} (Debian package zlib1g)");
-        }
-    }
+    /// <summary>Throws the user-facing error when zlib cannot be loaded.</summary>
+    internal static void EnsureAvailable() => s_library.EnsureAvailable();
 
     /// <summary><c>z_stream</c> on LP64: pointers and <c>uLong</c> are 8 bytes, <c>uInt</c> and <c>int</c> 4.</summary>
     [StructLayout(LayoutKind.Sequential)]

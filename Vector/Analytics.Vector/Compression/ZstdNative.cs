@@ -18,19 +18,10 @@ internal static unsafe partial class ZstdNative
     /// <summary><c>ZSTD_CONTENTSIZE_ERROR</c>: not a valid frame header.</summary>
     internal const ulong ContentSizeError = ulong.MaxValue - 1;
 
-    // Probed once with the same search rules LibraryImport uses, so a missing library becomes one clear message
-    // instead of a DllNotFoundException at whichever call happens to come first.
-    private static readonly bool s_available =
-        NativeLibrary.TryLoad(Library, typeof(ZstdNative).Assembly, searchPath: null, out _);
+    private static readonly SystemLibrary s_library = new(Library, "zstd", "libzstd1");
 
     /// <summary>Throws the user-facing error when libzstd cannot be loaded.</summary>
-    internal static void EnsureAvailable()
-    {
-        if (!s_available)
-        {
-            ThrowHelper.Throw(ErrorKind.Io, $"zstd support needs {Library} (Debian package libzstd1)");
-        }
-    }
+    internal static void EnsureAvailable() => s_library.EnsureAvailable();
 
     /// <summary><c>ZSTD_inBuffer</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]
