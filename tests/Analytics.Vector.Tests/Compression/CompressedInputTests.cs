@@ -74,6 +74,49 @@ public sealed class CompressedInputTests : IDisposable
     }
 
     [Fact]
+    public void LargeGzipFromTheCliAndFromDotNetReadsBackExactly()
+    {
+        byte[] data = [.. CompressionTestFiles.Lines(60_000, seed: 8), .. CompressionTestFiles.RandomBytes(2_000_000, seed: 9)];
+        byte[] cli = _files.GzipCli(data, "-c -9") ?? Gzip(data);
+        Assert.Equal(data, ReadAll(_files.Write("cli.gz", cli), 100_000));
+        Assert.Equal(data, ReadAll(_files.Write("dotnet.gz", Gzip(data)), 7));
+    }
+
+    [Fact]
+    public void GzipReadsAllocateNothingOnceWarm()
+    {
+        byte[] data = CompressionTestFiles.Lines(50_000, seed: 10);
+        byte[] compressed = [.. Gzip(data), .. Gzip(data)];
+        Span<byte> chunk = stackalloc byte[1000];
+        for (int pass = 0; pass < 2; pass++)
+        {
+            using var stream = new GzipDecompressionStream(new MemoryStream(compressed));
+            long total = 0;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int n = stream.Read(chunk); n > 0; n = stream.Read(chunk))
+            {
+                total += n;
+            }
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(2L * data.Length, total);
+            if (pass == 1)
+            {
+                Assert.Equal(0, allocated);
+            }
+        }
+    }
+
+    [Fact]
+    public void BytesAfterTheLastGzipMemberAreCorruptData()
+    {
+        byte[] compressed = [.. Gzip(CompressionTestFiles.Lines(10, seed: 11)), 0, 0, 0, 0];
+        string path = _files.Write("padded.gz", compressed);
+        using Stream stream = CompressedInput.OpenRead(path);
+        var error = Assert.Throws<QueryException>(() => stream.CopyTo(Stream.Null));
+        Assert.Equal($"Invalid Input Error: corrupt gzip data in '{path}' at compressed byte {compressed.Length - 2}: incorrect header check", error.Message);
+    }
+
+    [Fact]
     public void GzipWithABadChecksumIsCorrupt()
     {
         byte[] compressed = Gzip(CompressionTestFiles.Lines(1000, seed: 6));

@@ -46,12 +46,17 @@ public sealed class CompressionTestFiles : IDisposable
     }
 
     /// <summary>The zstd CLI's output for <paramref name="data"/> (with its content checksum), or null without the CLI.</summary>
-    public byte[]? ZstdCli(byte[] data, string arguments = "-q -c")
+    public byte[]? ZstdCli(byte[] data, string arguments = "-q -c") => Cli("zstd", data, arguments);
+
+    /// <summary>The gzip CLI's output for <paramref name="data"/>, or null without the CLI.</summary>
+    public byte[]? GzipCli(byte[] data, string arguments = "-c") => Cli("gzip", data, arguments);
+
+    private byte[]? Cli(string tool, byte[] data, string arguments)
     {
         string input = Write("cli-input-" + Guid.NewGuid().ToString("N"), data);
         try
         {
-            using var process = Process.Start(new ProcessStartInfo("zstd", arguments + " \"" + input + "\"")
+            using var process = Process.Start(new ProcessStartInfo(tool, arguments + " \"" + input + "\"")
             {
                 RedirectStandardOutput = true,
                 UseShellExecute = false,
