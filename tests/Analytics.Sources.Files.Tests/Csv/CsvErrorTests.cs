@@ -72,6 +72,9 @@ public sealed class CsvErrorTests : IDisposable
         string duplicate = _files.Write("dup.csv", "a,a\n1,2\n");
         Assert.Equal($"Invalid Input Error: read_csv: '{duplicate}' line 1 (byte 0): column name a appears twice in the header",
             Error(() => Create(duplicate)));
+        string cased = _files.Write("cased.csv", "Id,id\n1,2\n");
+        Assert.Equal($"Invalid Input Error: read_csv: '{cased}' line 1 (byte 0): column name id appears twice in the header",
+            Error(() => Create(cased)));
     }
 
     [Fact]

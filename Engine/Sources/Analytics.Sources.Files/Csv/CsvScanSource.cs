@@ -72,7 +72,8 @@ public sealed class CsvScanSource : IScanSource
             throw new QueryException(ErrorKind.InvalidInput, Describe(file, reader.ProblemLine, reader.ProblemOffset, problem));
         }
         ImmutableArray<string>.Builder names = ImmutableArray.CreateBuilder<string>(reader.FieldCount);
-        HashSet<string> seen = new(StringComparer.Ordinal);
+        // Case-insensitive, like the binder's column lookup: "Id" and "id" could not be told apart in a query.
+        HashSet<string> seen = new(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < reader.FieldCount; i++)
         {
             ReadOnlySpan<byte> field = reader.Field(i);

@@ -79,7 +79,7 @@ public sealed class ReadCsvSourceFactory : ISourceFactory
             throw new QueryException(ErrorKind.Binder, $"{FunctionName}(): option columns must be an object literal of column names and type names, e.g. {{'id': 'int'}}");
         }
         ImmutableArray<Field>.Builder fields = ImmutableArray.CreateBuilder<Field>(pairs.Length);
-        HashSet<string> names = new(StringComparer.Ordinal);
+        HashSet<string> names = new(StringComparer.OrdinalIgnoreCase);
         foreach ((string name, object? typeName) in pairs)
         {
             if (typeName is not string text || !LogicalType.TryParse(text, out LogicalType type) || type.Id == TypeId.Null)
