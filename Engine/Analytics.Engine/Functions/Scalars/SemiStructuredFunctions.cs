@@ -57,12 +57,13 @@ internal static class SemiStructuredFunctions
     /// <summary>
     /// Kernel over the argument vectors (so it knows each argument's ScopeQL type) that writes each active row straight
     /// into the result vector: values are read as spans and <see cref="VariantValue"/> views, built in the evaluator's
-    /// <see cref="VariantBuilder"/>, and nothing is boxed or allocated per row. NULL arguments give NULL unless
-    /// <see cref="PropagatesNulls"/> is false.
+    /// <see cref="VariantBuilder"/>, and nothing is boxed or allocated per row. A NULL among the first
+    /// <see cref="NullPropagatingArguments"/> arguments gives NULL without calling <see cref="Compute"/>.
     /// </summary>
     private abstract class VariantKernel : ScalarKernel
     {
-        protected virtual bool PropagatesNulls => true;
+        /// <summary>How many leading arguments make the result NULL when NULL: all by default.</summary>
+        protected virtual int NullPropagatingArguments => int.MaxValue;
 
         /// <summary>Writes row <paramref name="row"/> of <paramref name="result"/> (rows come in ascending order).</summary>
         protected abstract void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result);
@@ -75,12 +76,10 @@ internal static class SemiStructuredFunctions
             {
                 int row = dense ? k : selection[k];
                 bool anyNull = false;
-                if (PropagatesNulls)
+                int propagating = Math.Min(NullPropagatingArguments, arguments.Length);
+                for (int a = 0; a < propagating; a++)
                 {
-                    for (int a = 0; a < arguments.Length; a++)
-                    {
-                        anyNull |= IsNull(arguments[a], row);
-                    }
+                    anyNull |= IsNull(arguments[a], row);
                 }
                 if (anyNull)
                 {
@@ -188,7 +187,7 @@ internal static class SemiStructuredFunctions
     /// <summary>NULL elements are kept as JSON nulls.</summary>
     private sealed class ArrayConstruct : VariantKernel
     {
-        protected override bool PropagatesNulls => false;
+        protected override int NullPropagatingArguments => 0;
 
         protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
@@ -206,7 +205,7 @@ internal static class SemiStructuredFunctions
     /// <summary>Alternating string keys and values; NULL values are kept (§3.7).</summary>
     private sealed class ObjectConstruct : VariantKernel
     {
-        protected override bool PropagatesNulls => false;
+        protected override int NullPropagatingArguments => 0;
 
         protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
@@ -248,7 +247,7 @@ internal static class SemiStructuredFunctions
         [ThreadStatic]
         private static ArrayBufferWriter<byte>? t_text;
 
-        protected override bool PropagatesNulls => false;
+        protected override int NullPropagatingArguments => 0;
 
         protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
@@ -267,7 +266,7 @@ internal static class SemiStructuredFunctions
     /// <summary>The type name; NULL gives <c>null</c>; an array gives the array of its elements' type names (§2.4).</summary>
     private sealed class TypeOf : VariantKernel
     {
-        protected override bool PropagatesNulls => false;
+        protected override int NullPropagatingArguments => 0;
 
         protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
@@ -334,15 +333,10 @@ internal static class SemiStructuredFunctions
     /// <summary>A NULL array gives NULL; a NULL element is appended as a JSON null.</summary>
     private sealed class Append : VariantKernel
     {
-        protected override bool PropagatesNulls => false;
+        protected override int NullPropagatingArguments => 1;
 
         protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
-            if (IsNull(arguments[0], row))
-            {
-                SetNull(result, row);
-                return;
-            }
             builder.Reset();
             builder.StartArray();
             WriteElements(builder, Variant(arguments[0], row));
@@ -381,15 +375,10 @@ internal static class SemiStructuredFunctions
     /// </summary>
     private sealed class ArraySlice : VariantKernel
     {
-        protected override bool PropagatesNulls => false;
+        protected override int NullPropagatingArguments => 1;
 
         protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
-            if (IsNull(arguments[0], row))
-            {
-                SetNull(result, row);
-                return;
-            }
             long step = Bound(arguments, 3, row, out long given) ? given : 1;
             if (step == 0)
             {
@@ -492,15 +481,10 @@ internal static class SemiStructuredFunctions
     /// <summary>Q8: a NULL array gives NULL; the probe is compared as <c>any</c>, null-safely (NULL matches a JSON null).</summary>
     private sealed class Contains : VariantKernel
     {
-        protected override bool PropagatesNulls => false;
+        protected override int NullPropagatingArguments => 1;
 
         protected override void Compute(ReadOnlySpan<ColumnVector> arguments, int row, VariantBuilder builder, ColumnVector result)
         {
-            if (IsNull(arguments[0], row))
-            {
-                SetNull(result, row);
-                return;
-            }
             builder.Reset();
             VariantValues.WriteFrom(builder, arguments[1], row);
             VariantValue probe = VariantValue.Parse(builder.Finish());
