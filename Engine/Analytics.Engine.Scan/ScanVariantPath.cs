@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
 
 namespace Analytics.Engine.Scan;
@@ -16,6 +17,17 @@ public readonly record struct ScanPathStep(string? Key, long Index);
 /// </summary>
 public sealed record ScanVariantPath(int Column, ImmutableArray<ScanPathStep> Steps, LogicalType TargetType)
 {
+    /// <summary>The kernel that extracts this path (and cast) from variant rows, for sources and for the engine.</summary>
+    public VariantPathExtractor CreateExtractor()
+    {
+        ImmutableArray<VariantPathSegment>.Builder segments = ImmutableArray.CreateBuilder<VariantPathSegment>(Steps.Length);
+        foreach (ScanPathStep step in Steps)
+        {
+            segments.Add(step.Key is null ? VariantPathSegment.At(step.Index) : VariantPathSegment.Key(step.Key));
+        }
+        return new VariantPathExtractor(segments.MoveToImmutable(), TargetType);
+    }
+
     /// <summary>EXPLAIN form, e.g. <c>var['meta']['http_url']::string</c>.</summary>
     public string Format(string columnName)
     {

@@ -98,7 +98,7 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
                 for (int i = 0; i < paths.Length; i++)
                 {
                     ScanVariantPath path = paths[i];
-                    _paths[i] = new VariantPathExtractor([.. path.Steps.Select(ToSegment)], path.TargetType);
+                    _paths[i] = path.CreateExtractor();
                     _pathInputs[i] = request.Columns.IndexOf(path.Column);
                     if (_pathInputs[i] < 0)
                     {
@@ -106,9 +106,6 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
                     }
                 }
             }
-
-            private static VariantPathSegment ToSegment(ScanPathStep step) =>
-                step.Key is null ? VariantPathSegment.At(step.Index) : VariantPathSegment.Key(step.Key);
 
             public override Batch? Next(CancellationToken cancellationToken)
             {

@@ -8,13 +8,6 @@ internal static class FileInput
     /// <summary>The file's content, decompressed when it is gzip or zstd.</summary>
     public static Stream Open(string path) => CompressedInput.OpenRead(path);
 
-    /// <summary>Whether the file is compressed (then it can only be read from its start, as one split).</summary>
-    public static bool IsCompressed(string path)
-    {
-        using Stream stream = CompressedInput.OpenRead(path);
-        return stream is not FileStream;
-    }
-
     /// <summary>Newlines in the first <paramref name="length"/> bytes of a plain file (for line numbers in errors).</summary>
     public static long CountLines(string path, long length)
     {

@@ -67,15 +67,29 @@ public static class CompressedInput
         {
             rewound = new ReplayStream(magic.AsMemory(0, sniffed), inner);
         }
-        ReadOnlySpan<byte> head = magic.AsSpan(0, sniffed);
-        if (head.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]))
+        return Detect(magic.AsSpan(0, sniffed)) switch
         {
-            return new GzipDecompressionStream(rewound, sourceName);
-        }
-        if (head.SequenceEqual((ReadOnlySpan<byte>)[0x28, 0xB5, 0x2F, 0xFD]))
-        {
-            return new ZstdDecompressionStream(rewound, sourceName);
-        }
-        return rewound;
+            Compression.Gzip => new GzipDecompressionStream(rewound, sourceName),
+            Compression.Zstd => new ZstdDecompressionStream(rewound, sourceName),
+            _ => rewound,
+        };
     }
+
+    /// <summary>
+    /// Whether the file is gzip or zstd compressed (by its first bytes), without opening a decoder: compressed input
+    /// can only be read from its start, so readers use this to decide whether a file can be split.
+    /// </summary>
+    public static bool IsCompressed(string path)
+    {
+        Span<byte> magic = stackalloc byte[MagicLength];
+        using FileStream file = File.OpenRead(path);
+        return Detect(magic[..file.ReadAtLeast(magic, MagicLength, throwOnEndOfStream: false)]) != Compression.None;
+    }
+
+    private enum Compression { None, Gzip, Zstd }
+
+    private static Compression Detect(ReadOnlySpan<byte> head) =>
+        head.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]) ? Compression.Gzip
+        : head.SequenceEqual((ReadOnlySpan<byte>)[0x28, 0xB5, 0x2F, 0xFD]) ? Compression.Zstd
+        : Compression.None;
 }

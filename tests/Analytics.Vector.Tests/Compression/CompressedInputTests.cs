@@ -74,6 +74,17 @@ public sealed class CompressedInputTests : IDisposable
     }
 
     [Fact]
+    public void IsCompressedLooksAtTheFirstBytesOnly()
+    {
+        byte[] data = CompressionTestFiles.Lines(100, seed: 13);
+        Assert.True(CompressedInput.IsCompressed(_files.Write("a.txt", Gzip(data))));
+        Assert.True(CompressedInput.IsCompressed(_files.Write("b.gz.not", ZstdCodec.Compress(data))));
+        Assert.False(CompressedInput.IsCompressed(_files.Write("c.gz", data)));
+        Assert.False(CompressedInput.IsCompressed(_files.Write("d.zst", [0x28, 0xB5, 0x2F])));
+        Assert.False(CompressedInput.IsCompressed(_files.Write("e", [])));
+    }
+
+    [Fact]
     public void LargeGzipFromTheCliAndFromDotNetReadsBackExactly()
     {
         byte[] data = [.. CompressionTestFiles.Lines(60_000, seed: 8), .. CompressionTestFiles.RandomBytes(2_000_000, seed: 9)];

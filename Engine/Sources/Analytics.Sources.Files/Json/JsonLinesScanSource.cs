@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Analytics.Engine.Scan;
 using Analytics.Errors;
 using Analytics.Vector.Batches;
+using Analytics.Vector.Compression;
 using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
 using Analytics.Vector.Variants;
@@ -47,7 +48,7 @@ public sealed class JsonLinesScanSource : IScanSource, ISupportsVariantPaths
         foreach (string file in _files)
         {
             long length = new FileInfo(file).Length;
-            if (length <= SplitBytes || FileInput.IsCompressed(file))
+            if (length <= SplitBytes || CompressedInput.IsCompressed(file))
             {
                 splits.Add(new JsonLinesSplit(file, 0, long.MaxValue));
                 continue;
@@ -92,13 +93,7 @@ internal sealed class JsonLinesReader : IScanReader
         _paths = new VariantPathExtractor[request.VariantPaths.Length];
         for (int i = 0; i < _paths.Length; i++)
         {
-            ScanVariantPath path = request.VariantPaths[i];
-            ImmutableArray<VariantPathSegment>.Builder segments = ImmutableArray.CreateBuilder<VariantPathSegment>(path.Steps.Length);
-            foreach (ScanPathStep step in path.Steps)
-            {
-                segments.Add(step.Key is null ? VariantPathSegment.At(step.Index) : VariantPathSegment.Key(step.Key));
-            }
-            _paths[i] = new VariantPathExtractor(segments.MoveToImmutable(), path.TargetType);
+            _paths[i] = request.VariantPaths[i].CreateExtractor();
         }
         _ignoreErrors = ignoreErrors;
         _maxDepth = maxDepth;
