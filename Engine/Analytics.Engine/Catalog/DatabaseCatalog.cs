@@ -110,6 +110,7 @@ internal sealed class DatabaseCatalog : ICatalog
                 return ifExists ? false : throw TableDoesNotExist(name);
             }
             _storage.DropTable(table);
+            table.Storage.MarkDropped();
             _tables.Remove(key);
             return true;
         }

@@ -1,6 +1,5 @@
 using System.Text;
 using Analytics.Engine.Binding;
-using Analytics.Engine.Catalog;
 using Analytics.Engine.Planning;
 using Analytics.Errors;
 using Analytics.Sql.Syntax;
@@ -31,7 +30,6 @@ public sealed class IngestStream : IDisposable
 {
     private readonly Session _session;
     private readonly IngestOptions _options;
-    private readonly TableEntry _table;
     private readonly Lane[] _lanes;
     private readonly Queue<Lane> _inFlight = new();
     private IngestRows _rows = new();
@@ -47,14 +45,15 @@ public sealed class IngestStream : IDisposable
         _options = options;
         StatementSyntax syntax = Session.Parse(statement);
         _lanes = new Lane[2];
+        string? table = null;
         for (int i = 0; i < _lanes.Length; i++)
         {
             IngestRowsScanSource source = new(options.MaxDepth, options.FailOnError);
             LogicalInsert insert = new Binder(session.Database.Catalog).BindIngest(syntax, source);
             _lanes[i] = new Lane(source, session.Optimize(insert), session.Optimize(insert.Input));
-            _table = insert.Table;
+            table = insert.Table.QualifiedName;
         }
-        TableName = _table!.QualifiedName;
+        TableName = table!;
     }
 
     /// <summary>One batch's machinery: a source bound into its own plans, and the rows it is flushing.</summary>
@@ -192,12 +191,6 @@ public sealed class IngestStream : IDisposable
         IngestRows rows = lane.Rows;
         try
         {
-            // The plan holds the table it was bound to: rows must not be acknowledged into a table dropped since.
-            if (!_session.Database.Catalog.TryGetTable(new QualifiedName(_table.Database, _table.SchemaName, _table.Name), out TableEntry? current)
-                || !ReferenceEquals(current, _table))
-            {
-                throw new QueryException(ErrorKind.Catalog, $"table {TableName} was dropped or replaced after the ingest stream was opened");
-            }
             lane.Source.Load(rows);
             long inserted;
             try

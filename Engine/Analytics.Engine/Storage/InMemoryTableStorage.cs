@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Analytics.Engine.Scan;
+using Analytics.Errors;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Types;
 
@@ -90,6 +91,10 @@ internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
     {
         lock (_commitLock)
         {
+            if (IsDropped)
+            {
+                throw new QueryException(ErrorKind.Catalog, "table was dropped while rows were being inserted");
+            }
             _persistence?.Persist(this, added);
             ImmutableInterlocked.InterlockedExchange(ref _groups, _groups.AddRange(added));
         }

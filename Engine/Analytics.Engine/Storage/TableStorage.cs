@@ -24,6 +24,14 @@ public abstract class TableStorage : IScanSource
 
     /// <summary>Starts an append. Nothing is visible to readers until <see cref="ITableWriter.Commit"/>.</summary>
     public abstract ITableWriter OpenWriter();
+
+    /// <summary>
+    /// Set by DROP TABLE. A writer opened before the drop (a long INSERT, an ingest stream) must then fail its commit
+    /// rather than acknowledge rows into storage no query can reach.
+    /// </summary>
+    public bool IsDropped { get; private set; }
+
+    internal void MarkDropped() => IsDropped = true;
 }
 
 /// <summary>Buffers appended rows; <see cref="Commit"/> publishes them all at once, Dispose without commit discards them.</summary>

@@ -53,6 +53,21 @@ public class DatabaseCatalogTests
     }
 
     [Fact]
+    public void A_writer_opened_before_drop_table_cannot_commit()
+    {
+        DatabaseCatalog catalog = NewCatalog();
+        QualifiedName name = new(null, null, "t");
+        catalog.CreateTable(name, s_columns, TableProperties.None, ifNotExists: false);
+        Assert.True(catalog.TryGetTable(name, out TableEntry? table));
+        using ITableWriter writer = table!.Storage.OpenWriter();
+        writer.Append(Storage.TableRows.ToBatch(s_columns, [[1L]]));
+        catalog.DropTable(name, ifExists: false);
+        Assert.True(table.Storage.IsDropped);
+        Assert.Equal("Catalog Error: table was dropped while rows were being inserted",
+            Assert.Throws<QueryException>(() => writer.Commit()).Message);
+    }
+
+    [Fact]
     public void Tables_need_an_existing_schema()
     {
         DatabaseCatalog catalog = NewCatalog();

@@ -206,7 +206,7 @@ public sealed class IngestStreamTests : IDisposable
         Run("DROP TABLE t");
         Run("CREATE TABLE t (ts timestamp, name string, var object)");
         IngestException error = Assert.Throws<IngestException>(stream.Flush);
-        Assert.Equal("Catalog Error: table scopedb.public.t was dropped or replaced after the ingest stream was opened " +
+        Assert.Equal("Catalog Error: table was dropped while rows were being inserted " +
             "(ingest into scopedb.public.t: rows 0–0 of the stream were not inserted)", error.Message);
         Assert.Equal(["0"], Query(_session, "FROM t AGGREGATE count()"));
     }
