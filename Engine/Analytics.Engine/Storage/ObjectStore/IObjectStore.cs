@@ -1,0 +1,44 @@
+namespace Analytics.Engine.Storage.ObjectStore;
+
+/// <summary>
+/// Where a database keeps every byte it owns: immutable objects under string keys ('/'-separated, relative to the
+/// store's root). The ScopeDB model: once <see cref="Put"/> or <see cref="PutIfAbsent"/> returns the object is
+/// durable and visible to any reader; objects are never modified in place. Implementations: a local directory
+/// (the default) and S3-compatible storage. Every failure is a <see cref="Analytics.Errors.QueryException"/> of kind
+/// IO that names the object (<see cref="Describe"/>). Implementations are safe for concurrent use.
+/// </summary>
+internal interface IObjectStore : IDisposable
+{
+    /// <summary>The store's root as a user would write it (a directory path, or <c>s3://bucket/prefix</c>).</summary>
+    string Location { get; }
+
+    /// <summary>The object's full name for error messages (its path, or <c>s3://bucket/prefix/key</c>).</summary>
+    string Describe(string key);
+
+    /// <summary>Creates or replaces the object; durable when this returns.</summary>
+    void Put(string key, ReadOnlySpan<byte> content);
+
+    /// <summary>
+    /// Creates the object only if no object has the key, atomically (two racing callers: exactly one gets true).
+    /// This is the commit primitive: a manifest version is claimed by creating it.
+    /// </summary>
+    bool PutIfAbsent(string key, ReadOnlySpan<byte> content);
+
+    /// <summary>The whole object, or null when it does not exist.</summary>
+    byte[]? TryGet(string key);
+
+    /// <summary>Fills <paramref name="destination"/> with the bytes at <paramref name="offset"/>; a missing object or a range past its end is an error.</summary>
+    void ReadRange(string key, long offset, Span<byte> destination);
+
+    /// <summary>Size and modification time, or null when the object does not exist.</summary>
+    ObjectInfo? Head(string key);
+
+    /// <summary>Every object whose key starts with <paramref name="prefix"/>, in ordinal key order.</summary>
+    IReadOnlyList<ObjectInfo> List(string prefix);
+
+    /// <summary>Removes the object; deleting a missing object is not an error.</summary>
+    void Delete(string key);
+}
+
+/// <summary>One stored object: its key (relative to the store root), size in bytes and last modification time.</summary>
+internal readonly record struct ObjectInfo(string Key, long Size, DateTimeOffset LastModified);
