@@ -1,5 +1,7 @@
 using Analytics.Engine.Catalog;
 using Analytics.Engine.Storage;
+using Analytics.Engine.Storage.ObjectStore;
+using Analytics.Engine.Storage.Segments;
 
 namespace Analytics.Engine;
 
@@ -19,7 +21,7 @@ public sealed class Database : IDisposable
         Catalog = new DatabaseCatalog(storage, ExecutionBridge.CreateFunctionCatalog());
     }
 
-    /// <summary>The database directory, or null for an in-memory database.</summary>
+    /// <summary>Where the database is stored (a directory), or null for an in-memory database.</summary>
     public string? Path { get; }
 
     public EngineOptions Options { get; }
@@ -31,19 +33,22 @@ public sealed class Database : IDisposable
         new(null, options ?? new EngineOptions(), new InMemoryStorageProvider());
 
     /// <summary>
-    /// Opens (creating if needed) a persistent database directory. Committed data survives restarts and crashes; one
-    /// process at a time may have a directory open.
+    /// Opens (creating if needed) a persistent database in a directory: a versioned manifest and immutable columnar
+    /// segments (the object-store model). Committed data survives restarts and crashes. Several processes may open
+    /// the same directory; their commits never overwrite each other.
     /// </summary>
-    public static Database Open(string path, EngineOptions? options = null)
+    public static Database Open(string path, EngineOptions? options = null) =>
+        Open(new LocalObjectStore(path), System.IO.Path.GetFullPath(path), options);
+
+    internal static Database Open(IObjectStore store, string location, EngineOptions? options = null, TimeSpan? garbageGracePeriod = null)
     {
-        DatabaseDirectory directory = new(path);
         try
         {
-            return new Database(System.IO.Path.GetFullPath(path), options ?? new EngineOptions(), directory);
+            return new Database(location, options ?? new EngineOptions(), new SegmentStorageProvider(store, garbageGracePeriod));
         }
         catch
         {
-            directory.Dispose();
+            store.Dispose();
             throw;
         }
     }

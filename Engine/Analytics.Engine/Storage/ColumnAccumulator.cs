@@ -21,9 +21,6 @@ internal sealed class ColumnAccumulator(LogicalType type)
         public static readonly ArrayPool<T> Instance = ArrayPool<T>.Create(1 << 30, 16);
     }
 
-    /// <summary>Dictionary-encode a string chunk when it has at most this many distinct values…</summary>
-    private const int MaxDictionarySize = 4096;
-
     private bool[] _valid = Pool<bool>.Instance.Rent(256);
     private long[] _fixed = type.Physical == PhysicalKind.Fixed64 ? Pool<long>.Instance.Rent(256) : [];
     private byte[] _bools = type.Physical == PhysicalKind.Bool8 ? Pool<byte>.Instance.Rent(256) : [];
@@ -225,6 +222,28 @@ internal sealed class ColumnAccumulator(LogicalType type)
 
     private ColumnChunk BuildVarBytes(int start, int count, ulong[]? validWords)
     {
+        if (Type.Id == TypeId.String)
+        {
+            // Low-cardinality strings are dictionary-encoded: the scan then hands out one shared dictionary per row
+            // group, which GROUP BY on strings exploits.
+            int[] codes = new int[count];
+            List<int> distinctRows = [];
+            if (StringDictionary.TryFind(_offsets, _heap, _valid, start, count, codes, distinctRows))
+            {
+                ColumnVector dictionary = new(Type, distinctRows.Count);
+                for (int i = 0; i < distinctRows.Count; i++)
+                {
+                    dictionary.SetBytes(i, GetBytes(distinctRows[i]));
+                }
+                dictionary.FinishBytes(distinctRows.Count);
+                return new ColumnChunk
+                {
+                    Type = Type, RowCount = count, ValidWords = validWords, Codes = codes, Dictionary = dictionary,
+                    Statistics = ColumnChunkStatistics.Compute(distinctRows.Count, null, dictionary.Offsets, dictionary.Heap) is { } statistics
+                        ? statistics with { HasNulls = validWords is not null } : null,
+                };
+            }
+        }
         int baseOffset = _offsets[start];
         int[] offsets = new int[count + 1];
         for (int i = 0; i <= count; i++)
@@ -234,29 +253,59 @@ internal sealed class ColumnAccumulator(LogicalType type)
         // The chunk keeps this copy for the table's lifetime; every byte is overwritten, so skip the zeroing.
         byte[] heap = GC.AllocateUninitializedArray<byte>(offsets[count]);
         _heap.AsSpan(baseOffset, offsets[count]).CopyTo(heap);
-        ColumnChunk flat = new()
+        return new ColumnChunk
         {
             Type = Type, RowCount = count, ValidWords = validWords, Offsets = offsets, Heap = heap,
             Statistics = Type.Id is TypeId.String or TypeId.Binary ? ColumnChunkStatistics.Compute(count, validWords, offsets, heap) : null,
         };
-        return Type.Id == TypeId.String ? TryDictionaryEncode(flat) ?? flat : flat;
     }
 
+    /// <summary>The bytes of accumulated row <paramref name="row"/> (var-bytes columns).</summary>
+    public ReadOnlySpan<byte> GetBytes(int row) => _heap.AsSpan(_offsets[row], _offsets[row + 1] - _offsets[row]);
+
+    /// <summary>Whether each accumulated row is valid.</summary>
+    public ReadOnlySpan<bool> Valid => _valid.AsSpan(0, Count);
+
+    /// <summary>Accumulated Fixed64 values (0 for NULL rows).</summary>
+    public ReadOnlySpan<long> Fixed => _fixed.AsSpan(0, Count);
+
+    /// <summary>Accumulated Bool8 values (0 for NULL rows).</summary>
+    public ReadOnlySpan<byte> Bools => _bools.AsSpan(0, Count);
+
+    /// <summary>Var-bytes offsets (Count + 1 entries) into <see cref="Heap"/>.</summary>
+    public ReadOnlySpan<int> Offsets => _offsets.AsSpan(0, Count + 1);
+
+    public ReadOnlySpan<byte> Heap => _heap.AsSpan(0, _heapLength);
+
     /// <summary>
-    /// Dictionary-encodes a string chunk whose distinct count is small relative to its rows; the scan then hands out
-    /// one shared dictionary per row group, which GROUP BY on strings exploits.
+    /// The distinct values of a string range, if there are few enough to dictionary-encode (see
+    /// <see cref="StringDictionary.TryFind"/>); the pooled working arrays are passed in, so no copy is made.
     /// </summary>
-    private static ColumnChunk? TryDictionaryEncode(ColumnChunk flat)
+    public bool TryFindDistinct(int start, int count, Span<int> codes, List<int> distinctRows) =>
+        StringDictionary.TryFind(_offsets, _heap, _valid, start, count, codes, distinctRows);
+}
+
+/// <summary>Finds the distinct values of a range of var-bytes rows, for dictionary encoding.</summary>
+internal static class StringDictionary
+{
+    /// <summary>Dictionary-encode when a range has at most this many distinct values…</summary>
+    public const int MaxSize = 4096;
+
+    /// <summary>
+    /// Gives each valid row of <c>[start, start + count)</c> a code (in <paramref name="codes"/>, relative to
+    /// <paramref name="start"/>; NULL rows get 0) and lists the first row holding each distinct value; false when the
+    /// range has more than <see cref="MaxSize"/> distinct values, more than one per two rows, or none.
+    /// </summary>
+    public static bool TryFind(int[] offsets, byte[] heap, ReadOnlySpan<bool> valid, int start, int count, Span<int> codes, List<int> distinctRows)
     {
-        int count = flat.RowCount;
-        SliceComparer comparer = new(flat.Offsets!, flat.Heap!);
-        Dictionary<int, int> codeByFirstRow = new(comparer);
-        List<int> distinctRows = [];
-        int[] codes = new int[count];
-        for (int row = 0; row < count; row++)
+        distinctRows.Clear();
+        Dictionary<int, int> codeByFirstRow = new(new SliceComparer(offsets, heap));
+        for (int i = 0; i < count; i++)
         {
-            if (!flat.IsValid(row))
+            int row = start + i;
+            if (!valid[row])
             {
+                codes[i] = 0;
                 continue;
             }
             ref int code = ref CollectionsMarshal.GetValueRefOrAddDefault(codeByFirstRow, row, out bool exists);
@@ -264,28 +313,14 @@ internal sealed class ColumnAccumulator(LogicalType type)
             {
                 code = distinctRows.Count;
                 distinctRows.Add(row);
-                if (distinctRows.Count > MaxDictionarySize || distinctRows.Count * 2 > count)
+                if (distinctRows.Count > MaxSize || distinctRows.Count * 2 > count)
                 {
-                    return null;
+                    return false;
                 }
             }
-            codes[row] = code;
+            codes[i] = code;
         }
-        if (distinctRows.Count == 0)
-        {
-            return null;
-        }
-        ColumnVector dictionary = new(flat.Type, distinctRows.Count);
-        for (int i = 0; i < distinctRows.Count; i++)
-        {
-            dictionary.SetBytes(i, flat.GetBytes(distinctRows[i]));
-        }
-        dictionary.FinishBytes(distinctRows.Count);
-        return new ColumnChunk
-        {
-            Type = flat.Type, RowCount = count, ValidWords = flat.ValidWords, Codes = codes, Dictionary = dictionary,
-            Statistics = flat.Statistics,
-        };
+        return distinctRows.Count > 0;
     }
 
     /// <summary>Equality of two rows' byte slices, keyed by row number (no per-row allocation).</summary>

@@ -52,6 +52,9 @@ internal sealed class ColumnChunk
         }
     }
 
+    /// <summary>The statistics pruning uses: min/max when recorded, else only the NULL facts.</summary>
+    public ColumnStatistics PruningStatistics => Statistics ?? ColumnStatistics.NullsOnly(HasNulls, NullCount == RowCount);
+
     /// <summary>The var-bytes value of <paramref name="row"/> (flat or dictionary layout).</summary>
     public ReadOnlySpan<byte> GetBytes(int row)
     {
@@ -65,6 +68,11 @@ internal sealed class ColumnChunk
 
 /// <summary>
 /// Min and max of a chunk's valid values, as CLR values in the <see cref="Scan.ScanFilter"/> convention: long
-/// (int, timestamp, interval), ulong, double, bool, or byte[] (UTF-8 string / binary bytes, compared ordinally).
+/// (int, timestamp, interval), ulong, double, bool, or byte[] (UTF-8 string / binary bytes, compared ordinally);
+/// both null when the type has no order here (variants) or nothing was recorded.
 /// </summary>
-internal sealed record ColumnStatistics(object Min, object Max, bool HasNulls, bool AllNull);
+internal sealed record ColumnStatistics(object? Min, object? Max, bool HasNulls, bool AllNull)
+{
+    /// <summary>What pruning may assume about a chunk without min/max: only whether it has NULLs.</summary>
+    public static ColumnStatistics NullsOnly(bool hasNulls, bool allNull) => new(null, null, hasNulls, allNull);
+}

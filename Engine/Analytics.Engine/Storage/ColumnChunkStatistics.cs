@@ -9,7 +9,7 @@ namespace Analytics.Engine.Storage;
 /// </summary>
 internal static class ColumnChunkStatistics
 {
-    public static ColumnStatistics? Compute(LogicalType type, int count, ulong[]? validWords, long[] data)
+    public static ColumnStatistics? Compute(LogicalType type, int count, ulong[]? validWords, ReadOnlySpan<long> data)
     {
         // Typed comparisons find the rows holding the extremes; only those two values are boxed.
         int minRow = -1;
@@ -52,7 +52,7 @@ internal static class ColumnChunkStatistics
         _ => (object)bits,
     };
 
-    public static ColumnStatistics? Compute(int count, ulong[]? validWords, byte[] data)
+    public static ColumnStatistics? Compute(int count, ulong[]? validWords, ReadOnlySpan<byte> data)
     {
         bool seen = false;
         bool allTrue = true;
@@ -71,7 +71,7 @@ internal static class ColumnChunkStatistics
         return seen ? Create(allTrue, anyTrue, validWords is not null) : Create(null, null, validWords is not null);
     }
 
-    public static ColumnStatistics? Compute(int count, ulong[]? validWords, int[] offsets, byte[] heap)
+    public static ColumnStatistics? Compute(int count, ulong[]? validWords, ReadOnlySpan<int> offsets, ReadOnlySpan<byte> heap)
     {
         int minRow = -1;
         int maxRow = -1;
@@ -81,19 +81,19 @@ internal static class ColumnChunkStatistics
             {
                 continue;
             }
-            ReadOnlySpan<byte> value = heap.AsSpan(offsets[row], offsets[row + 1] - offsets[row]);
-            if (minRow < 0 || value.SequenceCompareTo(heap.AsSpan(offsets[minRow], offsets[minRow + 1] - offsets[minRow])) < 0)
+            ReadOnlySpan<byte> value = heap[offsets[row]..offsets[row + 1]];
+            if (minRow < 0 || value.SequenceCompareTo(heap[offsets[minRow]..offsets[minRow + 1]]) < 0)
             {
                 minRow = row;
             }
-            if (maxRow < 0 || value.SequenceCompareTo(heap.AsSpan(offsets[maxRow], offsets[maxRow + 1] - offsets[maxRow])) > 0)
+            if (maxRow < 0 || value.SequenceCompareTo(heap[offsets[maxRow]..offsets[maxRow + 1]]) > 0)
             {
                 maxRow = row;
             }
         }
         return Create(
-            minRow < 0 ? null : heap.AsSpan(offsets[minRow], offsets[minRow + 1] - offsets[minRow]).ToArray(),
-            maxRow < 0 ? null : heap.AsSpan(offsets[maxRow], offsets[maxRow + 1] - offsets[maxRow]).ToArray(),
+            minRow < 0 ? null : heap[offsets[minRow]..offsets[minRow + 1]].ToArray(),
+            maxRow < 0 ? null : heap[offsets[maxRow]..offsets[maxRow + 1]].ToArray(),
             validWords is not null);
     }
 
@@ -115,27 +115,21 @@ internal static class ColumnChunkStatistics
         column >= 0 && column < schema.Count && schema[column].Type.Id is TypeId.Int or TypeId.UInt or TypeId.Float
             or TypeId.Timestamp or TypeId.Interval or TypeId.String or TypeId.Binary or TypeId.Boolean;
 
-    /// <summary>True when no row of <paramref name="group"/> can satisfy <paramref name="filter"/>.</summary>
-    public static bool Excludes(ScanFilter filter, RowGroup group) => filter switch
+    /// <summary>
+    /// True when no row of a row group or segment block whose columns have <paramref name="columns"/> statistics can
+    /// satisfy <paramref name="filter"/>.
+    /// </summary>
+    public static bool Excludes(ScanFilter filter, IReadOnlyList<ColumnStatistics> columns) => filter switch
     {
-        CompareFilter compare => ExcludesCompare(group.Columns[compare.Column].Statistics, compare.Op, compare.Value),
-        InFilter inFilter => ExcludesIn(group.Columns[inFilter.Column].Statistics, inFilter),
-        IsNullFilter isNull => ExcludesIsNull(group.Columns[isNull.Column], isNull.Negated),
-        AndFilter and => and.Children.Any(c => Excludes(c, group)),
-        OrFilter or => or.Children.All(c => Excludes(c, group)),
+        CompareFilter compare => ExcludesCompare(columns[compare.Column], compare.Op, compare.Value),
+        InFilter inFilter => ExcludesIn(columns[inFilter.Column], inFilter),
+        IsNullFilter isNull => isNull.Negated ? columns[isNull.Column].AllNull : !columns[isNull.Column].HasNulls,
+        AndFilter and => and.Children.Any(c => Excludes(c, columns)),
+        OrFilter or => or.Children.All(c => Excludes(c, columns)),
         _ => false,
     };
 
-    private static bool ExcludesIsNull(ColumnChunk chunk, bool negated)
-    {
-        if (!negated)
-        {
-            return !chunk.HasNulls;
-        }
-        return chunk.Statistics is { AllNull: true };
-    }
-
-    private static bool ExcludesIn(ColumnStatistics? statistics, InFilter filter)
+    private static bool ExcludesIn(ColumnStatistics statistics, InFilter filter)
     {
         foreach (object value in filter.Values)
         {
@@ -147,18 +141,14 @@ internal static class ColumnChunkStatistics
         return true;
     }
 
-    private static bool ExcludesCompare(ColumnStatistics? statistics, CompareOp op, object value)
+    private static bool ExcludesCompare(ColumnStatistics statistics, CompareOp op, object value)
     {
-        if (statistics is null)
-        {
-            return false;
-        }
         if (statistics.AllNull)
         {
             return true; // a comparison with NULL is never true
         }
         object probe = value is string text ? System.Text.Encoding.UTF8.GetBytes(text) : value;
-        if (!Comparable(statistics.Min, probe))
+        if (statistics.Min is null || statistics.Max is null || !Comparable(statistics.Min, probe))
         {
             return false;
         }

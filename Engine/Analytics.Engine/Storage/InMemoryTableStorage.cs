@@ -9,21 +9,14 @@ namespace Analytics.Engine.Storage;
 /// <summary>
 /// A table held as immutable <see cref="RowGroup"/>s. A commit builds new groups and publishes them by swapping one
 /// snapshot reference, so a scan sees the groups that were committed when it was planned and never a half commit.
-/// Each row group is one split (morsel). With a <see cref="IRowGroupPersistence"/>, new groups are made durable
-/// before they are published.
+/// Each row group is one split (morsel). The tables of an in-memory database.
 /// </summary>
 internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
 {
     private readonly Lock _commitLock = new();
-    private readonly IRowGroupPersistence? _persistence;
-    private ImmutableArray<RowGroup> _groups;
+    private ImmutableArray<RowGroup> _groups = [];
 
-    public InMemoryTableStorage(BatchSchema schema, IRowGroupPersistence? persistence = null, ImmutableArray<RowGroup> groups = default)
-    {
-        Schema = schema;
-        _persistence = persistence;
-        _groups = groups.IsDefault ? [] : groups;
-    }
+    public InMemoryTableStorage(BatchSchema schema) => Schema = schema;
 
     public override BatchSchema Schema { get; }
 
@@ -63,7 +56,7 @@ internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
             bool excluded = false;
             foreach (ScanFilter filter in request.Filters)
             {
-                if (ColumnChunkStatistics.Excludes(filter, group))
+                if (ColumnChunkStatistics.Excludes(filter, group.Statistics))
                 {
                     excluded = true;
                     break;
@@ -81,12 +74,12 @@ internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
 
     public override IScanReader OpenReader(ScanSplit split, ScanRequest request, ScanContext context) =>
         split is RowGroupSplit rowGroupSplit
-            ? new RowGroupReader(rowGroupSplit.Group, request, context)
+            ? RowGroupReader.Create(rowGroupSplit.Group, request, context)
             : throw new ArgumentException("split does not belong to this table", nameof(split));
 
     public override ITableWriter OpenWriter() => new Writer(this);
 
-    /// <summary>Makes <paramref name="added"/> durable (if persistent) and visible, all at once.</summary>
+    /// <summary>Makes <paramref name="added"/> visible, all at once.</summary>
     private void Publish(ImmutableArray<RowGroup> added)
     {
         lock (_commitLock)
@@ -95,7 +88,6 @@ internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
             {
                 throw new QueryException(ErrorKind.Catalog, "table was dropped while rows were being inserted");
             }
-            _persistence?.Persist(this, added);
             ImmutableInterlocked.InterlockedExchange(ref _groups, _groups.AddRange(added));
         }
     }
@@ -173,10 +165,4 @@ internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
 internal sealed record RowGroupSplit(RowGroup Group) : ScanSplit
 {
     public override long EstimatedRows => Group.RowCount;
-}
-
-/// <summary>Makes committed row groups durable before they become visible (the database directory).</summary>
-internal interface IRowGroupPersistence
-{
-    void Persist(InMemoryTableStorage table, ImmutableArray<RowGroup> added);
 }

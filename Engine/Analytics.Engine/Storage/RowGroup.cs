@@ -14,4 +14,17 @@ internal sealed class RowGroup(int rowCount, ImmutableArray<ColumnChunk> columns
     public int RowCount { get; } = rowCount;
 
     public ImmutableArray<ColumnChunk> Columns { get; } = columns;
+
+    /// <summary>Per column, what row-group pruning may assume.</summary>
+    public IReadOnlyList<ColumnStatistics> Statistics { get; } = PruningStatistics(columns);
+
+    private static ColumnStatistics[] PruningStatistics(ImmutableArray<ColumnChunk> columns)
+    {
+        ColumnStatistics[] statistics = new ColumnStatistics[columns.Length];
+        for (int i = 0; i < statistics.Length; i++)
+        {
+            statistics[i] = columns[i].PruningStatistics;
+        }
+        return statistics;
+    }
 }

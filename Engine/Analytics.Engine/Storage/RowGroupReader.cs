@@ -6,14 +6,26 @@ using Analytics.Vector.Vectors;
 namespace Analytics.Engine.Storage;
 
 /// <summary>
-/// Reads the requested columns of one row group, <see cref="Batch.Capacity"/> rows at a time. Batches start on
-/// multiples of 2048 rows, so validity is copied as whole 64-bit words. Dictionary chunks are emitted as dictionary
-/// vectors over the row group's shared dictionary (no string copies).
+/// Reads column chunks (the requested columns of one in-memory row group or one decoded segment block),
+/// <see cref="Batch.Capacity"/> rows at a time. Batches start on multiples of 2048 rows, so validity is copied as
+/// whole 64-bit words. Dictionary chunks are emitted as dictionary vectors over the chunk's shared dictionary (no
+/// string copies).
 /// </summary>
-internal sealed class RowGroupReader(RowGroup group, ScanRequest request, ScanContext context) : IScanReader
+internal sealed class RowGroupReader(int rowCount, ColumnChunk[] columns, long? limit, ScanContext context) : IScanReader
 {
-    private readonly long _rowLimit = request.Limit is long limit ? Math.Min(limit, group.RowCount) : group.RowCount;
+    private readonly long _rowLimit = limit is long rows ? Math.Min(rows, rowCount) : rowCount;
     private int _position;
+
+    /// <summary>A reader of <paramref name="request"/>'s columns of an in-memory row group.</summary>
+    public static RowGroupReader Create(RowGroup group, ScanRequest request, ScanContext context)
+    {
+        ColumnChunk[] columns = new ColumnChunk[request.Columns.Length];
+        for (int i = 0; i < columns.Length; i++)
+        {
+            columns[i] = group.Columns[request.Columns[i]];
+        }
+        return new RowGroupReader(group.RowCount, columns, request.Limit, context);
+    }
 
     public bool Read(Batch destination, CancellationToken cancellationToken)
     {
@@ -24,9 +36,9 @@ internal sealed class RowGroupReader(RowGroup group, ScanRequest request, ScanCo
         {
             return false;
         }
-        for (int i = 0; i < request.Columns.Length; i++)
+        for (int i = 0; i < columns.Length; i++)
         {
-            CopyColumn(group.Columns[request.Columns[i]], destination.Columns[i], _position, rows);
+            CopyColumn(columns[i], destination.Columns[i], _position, rows);
         }
         destination.SetCount(rows);
         _position += rows;

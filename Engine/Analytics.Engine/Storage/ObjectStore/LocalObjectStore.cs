@@ -213,12 +213,18 @@ internal sealed partial class LocalObjectStore : IObjectStore
         }
     }
 
-    /// <summary>Removes temporary files a crashed writer left behind (they were never visible as objects).</summary>
-    public void DeleteAbandonedTemporaries()
+    /// <summary>
+    /// Removes temporary files last written before <paramref name="cutoff"/>: left behind by a crashed writer, they
+    /// were never visible as objects (younger ones may belong to a write in progress in another process).
+    /// </summary>
+    public void DeleteAbandonedTemporaries(DateTimeOffset cutoff)
     {
         foreach (string path in Directory.EnumerateFiles(_root, "*" + TempMarker + "*", SearchOption.AllDirectories))
         {
-            TryDelete(path);
+            if (File.GetLastWriteTimeUtc(path) < cutoff.UtcDateTime)
+            {
+                TryDelete(path);
+            }
         }
     }
 

@@ -1,0 +1,243 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Analytics.Errors;
+using Analytics.Vector.Kernels;
+using Analytics.Vector.Types;
+using Analytics.Vector.Vectors;
+
+namespace Analytics.Engine.Storage.Segments;
+
+/// <summary>
+/// Turns one raw (decompressed, checksum-verified) chunk back into a <see cref="ColumnChunk"/>, the layout the
+/// row-group reader emits batches from. Every length is checked against the chunk, so corrupt input is an error
+/// naming the segment and column, never an out-of-range read.
+/// </summary>
+internal static class SegmentChunkDecoder
+{
+    public static ColumnChunk Decode(ReadOnlySpan<byte> raw, SegmentChunk chunk, LogicalType type, int rows, string segment, string column)
+    {
+        ChunkReader reader = new(raw, segment, column);
+        ulong[]? validWords = null;
+        if (chunk.HasValidity)
+        {
+            validWords = MemoryMarshal.Cast<byte, ulong>(reader.Take(ValidityMask.WordCount(rows) * 8)).ToArray();
+        }
+        else if (chunk.Encoding == ChunkEncoding.AllNull)
+        {
+            validWords = new ulong[ValidityMask.WordCount(rows)];
+        }
+        ColumnChunk decoded = type.Physical switch
+        {
+            PhysicalKind.Fixed64 => new ColumnChunk
+            {
+                Type = type, RowCount = rows, ValidWords = validWords, Fixed = DecodeFixed(ref reader, chunk.Encoding, rows),
+                Statistics = chunk.Statistics,
+            },
+            PhysicalKind.Bool8 => new ColumnChunk
+            {
+                Type = type, RowCount = rows, ValidWords = validWords, Bools = DecodeBools(ref reader, chunk.Encoding, rows),
+                Statistics = chunk.Statistics,
+            },
+            PhysicalKind.VarBytes => DecodeVarBytes(ref reader, chunk, type, rows, validWords),
+            _ => new ColumnChunk { Type = type, RowCount = rows, ValidWords = validWords ?? new ulong[ValidityMask.WordCount(rows)] },
+        };
+        reader.ExpectEnd();
+        return decoded;
+    }
+
+    private static long[] DecodeFixed(ref ChunkReader reader, ChunkEncoding encoding, int rows)
+    {
+        long[] values = GC.AllocateUninitializedArray<long>(rows);
+        switch (encoding)
+        {
+            case ChunkEncoding.AllNull:
+                values.AsSpan().Clear();
+                break;
+            case ChunkEncoding.Plain:
+                MemoryMarshal.Cast<byte, long>(reader.Take(rows * 8)).CopyTo(values);
+                break;
+            case ChunkEncoding.FrameOfReference:
+            {
+                long min = reader.ReadInt64();
+                int width = reader.ReadWidth();
+                Span<ulong> residuals = MemoryMarshal.Cast<long, ulong>(values.AsSpan());
+                BitPackingKernels.Unpack(reader.Take(BitPackingKernels.PackedLength(rows, width)), width, residuals);
+                for (int i = 0; i < rows; i++)
+                {
+                    values[i] = unchecked(min + (long)residuals[i]);
+                }
+                break;
+            }
+            case ChunkEncoding.Delta:
+            {
+                long value = reader.ReadInt64();
+                long minDelta = reader.ReadInt64();
+                int width = reader.ReadWidth();
+                Span<ulong> residuals = MemoryMarshal.Cast<long, ulong>(values.AsSpan(1));
+                BitPackingKernels.Unpack(reader.Take(BitPackingKernels.PackedLength(rows - 1, width)), width, residuals);
+                values[0] = value;
+                for (int i = 1; i < rows; i++)
+                {
+                    value = unchecked(value + minDelta + (long)residuals[i - 1]);
+                    values[i] = value;
+                }
+                break;
+            }
+            case ChunkEncoding.RunLength:
+            {
+                int runs = reader.ReadInt32();
+                int row = 0;
+                for (int r = 0; r < runs; r++)
+                {
+                    long value = reader.ReadInt64();
+                    int length = reader.ReadInt32();
+                    if (length <= 0 || length > rows - row)
+                    {
+                        reader.Fail($"run {r} of {length} rows overflows the {rows}-row block");
+                    }
+                    values.AsSpan(row, length).Fill(value);
+                    row += length;
+                }
+                if (row != rows)
+                {
+                    reader.Fail($"runs cover {row} of {rows} rows");
+                }
+                break;
+            }
+            default:
+                reader.Fail($"encoding {encoding} is not valid for {rows} fixed-width values");
+                break;
+        }
+        return values;
+    }
+
+    private static byte[] DecodeBools(ref ChunkReader reader, ChunkEncoding encoding, int rows)
+    {
+        byte[] values = new byte[rows];
+        if (encoding == ChunkEncoding.AllNull)
+        {
+            return values;
+        }
+        if (encoding != ChunkEncoding.Plain)
+        {
+            reader.Fail($"encoding {encoding} is not valid for booleans");
+        }
+        ReadOnlySpan<byte> bitmap = reader.Take(ValidityMask.WordCount(rows) * 8);
+        for (int i = 0; i < rows; i++)
+        {
+            values[i] = (byte)((bitmap[i >> 3] >> (i & 7)) & 1);
+        }
+        return values;
+    }
+
+    private static ColumnChunk DecodeVarBytes(ref ChunkReader reader, SegmentChunk chunk, LogicalType type, int rows, ulong[]? validWords)
+    {
+        switch (chunk.Encoding)
+        {
+            case ChunkEncoding.AllNull:
+                return new ColumnChunk { Type = type, RowCount = rows, ValidWords = validWords, Offsets = new int[rows + 1], Heap = [] };
+            case ChunkEncoding.Plain:
+            {
+                int[] offsets = ReadOffsets(ref reader, rows);
+                byte[] heap = reader.Take(offsets[rows]).ToArray();
+                return new ColumnChunk { Type = type, RowCount = rows, ValidWords = validWords, Offsets = offsets, Heap = heap, Statistics = chunk.Statistics };
+            }
+            case ChunkEncoding.Dictionary:
+            {
+                int count = reader.ReadInt32();
+                if (count <= 0 || count > rows)
+                {
+                    reader.Fail($"dictionary of {count} values for {rows} rows");
+                }
+                int[] dictionaryOffsets = ReadOffsets(ref reader, count);
+                ReadOnlySpan<byte> heap = reader.Take(dictionaryOffsets[count]);
+                ColumnVector dictionary = new(type, count);
+                for (int i = 0; i < count; i++)
+                {
+                    dictionary.SetBytes(i, heap[dictionaryOffsets[i]..dictionaryOffsets[i + 1]]);
+                }
+                dictionary.FinishBytes(count);
+                int width = reader.ReadWidth();
+                ulong[] codes64 = new ulong[rows];
+                BitPackingKernels.Unpack(reader.Take(BitPackingKernels.PackedLength(rows, width)), width, codes64);
+                int[] codes = GC.AllocateUninitializedArray<int>(rows);
+                for (int i = 0; i < rows; i++)
+                {
+                    if (codes64[i] >= (ulong)count)
+                    {
+                        reader.Fail($"row {i} has dictionary code {codes64[i]} of {count}");
+                    }
+                    codes[i] = (int)codes64[i];
+                }
+                return new ColumnChunk
+                {
+                    Type = type, RowCount = rows, ValidWords = validWords, Codes = codes, Dictionary = dictionary, Statistics = chunk.Statistics,
+                };
+            }
+            default:
+                reader.Fail($"encoding {chunk.Encoding} is not valid for {type.Name}");
+                return null!;
+        }
+    }
+
+    /// <summary>Reads <paramref name="count"/> + 1 ascending offsets starting at 0.</summary>
+    private static int[] ReadOffsets(ref ChunkReader reader, int count)
+    {
+        int[] offsets = MemoryMarshal.Cast<byte, int>(reader.Take(4 * (count + 1))).ToArray();
+        if (offsets[0] != 0)
+        {
+            reader.Fail("offsets do not start at 0");
+        }
+        for (int i = 0; i < count; i++)
+        {
+            if (offsets[i + 1] < offsets[i])
+            {
+                reader.Fail($"offsets decrease at value {i}");
+            }
+        }
+        return offsets;
+    }
+
+    /// <summary>Bounds-checked reads over one raw chunk.</summary>
+    private ref struct ChunkReader(ReadOnlySpan<byte> data, string segment, string column)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _position;
+
+        public ReadOnlySpan<byte> Take(int length)
+        {
+            if (length < 0 || length > _data.Length - _position)
+            {
+                Fail($"chunk ends at byte {_data.Length}, a field at {_position} needs {length} bytes");
+            }
+            ReadOnlySpan<byte> slice = _data.Slice(_position, length);
+            _position += length;
+            return slice;
+        }
+
+        public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+
+        public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+
+        public int ReadWidth()
+        {
+            int width = Take(1)[0];
+            if (width > 64)
+            {
+                Fail($"bit width {width}");
+            }
+            return width;
+        }
+
+        public readonly void ExpectEnd()
+        {
+            if (_position != _data.Length)
+            {
+                Fail($"{_data.Length - _position} bytes left over after the values");
+            }
+        }
+
+        public readonly void Fail(string reason) =>
+            throw new QueryException(ErrorKind.Io, $"{segment} column {column}: corrupt chunk ({reason})");
+    }
+}

@@ -1,0 +1,53 @@
+namespace Analytics.Engine.Storage.Segments;
+
+/// <summary>Constants of the segment format (described in README.md next to this file).</summary>
+internal static class SegmentFormat
+{
+    /// <summary>"ASG1" little-endian: the first and the last four bytes of every segment.</summary>
+    public const uint Magic = 0x31475341;
+
+    public const ushort Version = 1;
+
+    /// <summary>Footer length (u32), footer CRC-32C (u32), magic (u32).</summary>
+    public const int TailLength = 12;
+
+    /// <summary>Rows per block: a block is the unit of pruning and of parallel scanning (one morsel).</summary>
+    public const int BlockRows = RowGroup.MaxRows;
+
+    /// <summary>zstd level for chunks: level 1 keeps ingest fast; the ratio on column data is close to level 3's.</summary>
+    public const int CompressionLevel = 1;
+
+    /// <summary>Chunks smaller than this are stored uncompressed (a zstd frame would not pay for itself).</summary>
+    public const int MinCompressedLength = 64;
+
+    /// <summary>Strings and binaries longer than this keep no min/max (the footer stays small).</summary>
+    public const int MaxStatisticsBytes = 256;
+}
+
+/// <summary>How a chunk's values are laid out after its validity bitmap (README.md, "Encodings").</summary>
+internal enum ChunkEncoding : byte
+{
+    /// <summary>Fixed64: eight bytes per row. Bool8: a bitmap. Var-bytes: offsets (rows + 1 × i32) and the bytes.</summary>
+    Plain = 0,
+
+    /// <summary>Fixed64: base (i64), bit width (u8), rows × (value − base) bit-packed.</summary>
+    FrameOfReference = 1,
+
+    /// <summary>Fixed64: first (i64), minimum delta (i64), bit width (u8), rows − 1 × (delta − minimum) bit-packed.</summary>
+    Delta = 2,
+
+    /// <summary>Fixed64: run count (i32), then per run value (i64) and length (i32).</summary>
+    RunLength = 3,
+
+    /// <summary>Var-bytes: distinct count (i32), their offsets and bytes, bit width (u8), rows × code bit-packed.</summary>
+    Dictionary = 4,
+
+    /// <summary>No values: every row is NULL.</summary>
+    AllNull = 5,
+}
+
+internal enum ChunkCompression : byte
+{
+    None = 0,
+    Zstd = 1,
+}

@@ -1,0 +1,167 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Analytics.Engine.Catalog;
+using Analytics.Engine.Storage.ObjectStore;
+using Analytics.Errors;
+using Analytics.Vector.Types;
+
+namespace Analytics.Engine.Storage.Segments;
+
+/// <summary>
+/// A database kept entirely in an object store (the ScopeDB storage model): a versioned manifest
+/// (<see cref="ManifestLog"/>) and immutable segments under <c>data/&lt;table id&gt;/</c>. The process holds no state
+/// of its own, so several processes may open the same store; their commits never overwrite each other. Objects no
+/// manifest references (segments of dropped tables, of failed or crashed commits) are deleted once they are older
+/// than the grace period, which protects scans and commits still in flight elsewhere.
+/// </summary>
+internal sealed class SegmentStorageProvider : ITableStorageProvider
+{
+    public const string DataFolder = "data/";
+
+    /// <summary>How long an unreferenced object survives before garbage collection deletes it.</summary>
+    public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromHours(1);
+
+    private readonly ManifestLog _log;
+    private readonly TimeSpan _gracePeriod;
+    private readonly Dictionary<string, SegmentTableStorage> _tables = new(StringComparer.Ordinal);
+
+    public SegmentStorageProvider(IObjectStore store, TimeSpan? gracePeriod = null)
+    {
+        Store = store;
+        _gracePeriod = gracePeriod ?? DefaultGracePeriod;
+        if (store.Head("manifest.json") is not null && store.List(ManifestLog.Folder).Count == 0)
+        {
+            throw new QueryException(ErrorKind.Io,
+                $"database \"{store.Location}\" uses format version 1 (row-group files), which this build no longer reads; " +
+                "it stores tables as object-store segments (format version 2): export the data with an older build and re-create the database");
+        }
+        _log = new ManifestLog(store);
+    }
+
+    public IObjectStore Store { get; }
+
+    public CatalogSnapshot Load()
+    {
+        Manifest manifest = _log.Current;
+        List<TableEntry> tables = [];
+        lock (_tables)
+        {
+            foreach (ManifestTable table in manifest.Tables)
+            {
+                tables.Add(CreateEntry(table));
+            }
+        }
+        CollectGarbage(manifest);
+        return new CatalogSnapshot(manifest.Schemas, tables);
+    }
+
+    private TableEntry CreateEntry(ManifestTable table)
+    {
+        SegmentTableStorage storage = new(this, table.Id, table.Columns, table.Segments);
+        _tables[table.Id] = storage;
+        return new TableEntry(table.Database, table.Schema, table.Name, storage) { Properties = table.Properties };
+    }
+
+    public void SaveNamespaces(CatalogSnapshot namespaces)
+    {
+        ImmutableList<(string, string)> schemas = [.. namespaces.Schemas];
+        _log.Commit(manifest => manifest with { Schemas = schemas });
+    }
+
+    public TableEntry CreateTable(string database, string schema, string name, BatchSchema columns, TableProperties properties)
+    {
+        string id = "";
+        Manifest committed = _log.Commit(manifest =>
+        {
+            foreach (ManifestTable existing in manifest.Tables)
+            {
+                if (existing.Database == database && existing.Schema == schema && existing.Name == name)
+                {
+                    throw new QueryException(ErrorKind.Catalog, $"table \"{database}.{schema}.{name}\" already exists (created by another process)");
+                }
+            }
+            id = "t" + manifest.NextTableId.ToString("D6", CultureInfo.InvariantCulture);
+            return manifest with
+            {
+                NextTableId = manifest.NextTableId + 1,
+                Tables = manifest.Tables.Add(new ManifestTable(id, database, schema, name, columns, properties, [])),
+            };
+        });
+        lock (_tables)
+        {
+            return CreateEntry(committed.FindTable(id)!);
+        }
+    }
+
+    public void DropTable(TableEntry table)
+    {
+        string id = ((SegmentTableStorage)table.Storage).Id;
+        Manifest committed = _log.Commit(manifest =>
+            manifest.FindTable(id) is { } existing ? manifest with { Tables = manifest.Tables.Remove(existing) } : manifest);
+        lock (_tables)
+        {
+            _tables.Remove(id);
+        }
+        CollectGarbage(committed);
+    }
+
+    /// <summary>A fresh, never reused key for a segment of table <paramref name="tableId"/>.</summary>
+    public string NewSegmentKey(string tableId) => $"{DataFolder}{tableId}/{Guid.NewGuid():N}.seg";
+
+    /// <summary>
+    /// Commits <paramref name="added"/> (already durable in the store) to the table and returns the table's live
+    /// segments as committed, including segments other writers committed meanwhile.
+    /// </summary>
+    public ImmutableList<SegmentReference> CommitSegments(SegmentTableStorage table, IReadOnlyList<SegmentReference> added)
+    {
+        Manifest committed = _log.Commit(manifest =>
+        {
+            ManifestTable current = manifest.FindTable(table.Id)
+                ?? throw new QueryException(ErrorKind.Catalog, "table was dropped while rows were being inserted");
+            return manifest.WithTable(current with { Segments = current.Segments.AddRange(added) });
+        });
+        return committed.FindTable(table.Id)!.Segments;
+    }
+
+    /// <summary>Deletes segments a failed commit wrote; what cannot be deleted now is garbage-collected later.</summary>
+    public void DeleteQuietly(IEnumerable<SegmentReference> segments)
+    {
+        foreach (SegmentReference segment in segments)
+        {
+            try
+            {
+                Store.Delete(segment.Key);
+            }
+            catch (QueryException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Deletes data objects that <paramref name="manifest"/> does not reference and that are older than the grace period.</summary>
+    public void CollectGarbage(Manifest manifest)
+    {
+        HashSet<string> live = new(StringComparer.Ordinal);
+        foreach (ManifestTable table in manifest.Tables)
+        {
+            foreach (SegmentReference segment in table.Segments)
+            {
+                live.Add(segment.Key);
+            }
+        }
+        DateTimeOffset cutoff = DateTimeOffset.UtcNow - _gracePeriod;
+        foreach (ObjectInfo info in Store.List(DataFolder))
+        {
+            if (!live.Contains(info.Key) && info.LastModified < cutoff)
+            {
+                Store.Delete(info.Key);
+            }
+        }
+        if (Store is LocalObjectStore local)
+        {
+            local.DeleteAbandonedTemporaries(cutoff);
+        }
+    }
+
+    public void Dispose() => Store.Dispose();
+}

@@ -1,0 +1,378 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using Analytics.Vector.Compression;
+using Analytics.Vector.Kernels;
+using Analytics.Vector.Types;
+using Analytics.Vector.Vectors;
+
+namespace Analytics.Engine.Storage.Segments;
+
+/// <summary>
+/// Encodes accumulated rows as one segment (README.md): blocks of <see cref="SegmentFormat.BlockRows"/> rows, each
+/// column of a block one chunk with the cheapest encoding for its values, zstd-compressed when that pays, with a
+/// CRC-32C and statistics in the footer. Encodes straight from the accumulators' working arrays (no row-group copy).
+/// </summary>
+internal sealed class SegmentWriter : IDisposable
+{
+    private readonly SegmentBuffer _raw = new();
+    private readonly List<int> _distinctRows = [];
+    private long[] _filled = [];
+    private ulong[] _residuals = [];
+    private ulong[] _validWords = [];
+    private int[] _codes = [];
+
+    /// <summary>
+    /// Writes rows <c>[firstRow, firstRow + rows)</c> of <paramref name="accumulators"/> (one per column) into
+    /// <paramref name="output"/> as one segment.
+    /// </summary>
+    public SegmentFooter Write(ImmutableArray<Field> columns, ReadOnlySpan<ColumnAccumulator> accumulators, int firstRow, int rows, SegmentBuffer output)
+    {
+        output.Clear();
+        output.WriteUInt32(SegmentFormat.Magic);
+        ImmutableArray<SegmentBlock>.Builder blocks = ImmutableArray.CreateBuilder<SegmentBlock>();
+        for (int start = 0; start < rows; start += SegmentFormat.BlockRows)
+        {
+            int count = Math.Min(SegmentFormat.BlockRows, rows - start);
+            ImmutableArray<SegmentChunk>.Builder chunks = ImmutableArray.CreateBuilder<SegmentChunk>(columns.Length);
+            for (int c = 0; c < columns.Length; c++)
+            {
+                chunks.Add(WriteChunk(accumulators[c], firstRow + start, count, output));
+            }
+            blocks.Add(new SegmentBlock(start, count, chunks.MoveToImmutable()));
+        }
+        SegmentFooter footer = new(columns, blocks.ToImmutable());
+        footer.WriteTo(output);
+        return footer;
+    }
+
+    private SegmentChunk WriteChunk(ColumnAccumulator column, int start, int count, SegmentBuffer output)
+    {
+        _raw.Clear();
+        ReadOnlySpan<bool> valid = column.Valid.Slice(start, count);
+        int nullCount = valid.Count(false);
+        bool hasValidity = nullCount > 0 && nullCount < count;
+        ulong[]? validWords = null;
+        if (hasValidity)
+        {
+            validWords = Rent(ref _validWords, ValidityMask.WordCount(count));
+            validWords.AsSpan(0, ValidityMask.WordCount(count)).Clear();
+            for (int i = 0; i < count; i++)
+            {
+                if (valid[i])
+                {
+                    validWords[i >> 6] |= 1UL << (i & 63);
+                }
+            }
+            _raw.Write(MemoryMarshal.AsBytes(validWords.AsSpan(0, ValidityMask.WordCount(count))));
+        }
+        ChunkEncoding encoding;
+        ColumnStatistics? statistics;
+        int distinct;
+        if (nullCount == count)
+        {
+            encoding = ChunkEncoding.AllNull;
+            statistics = null;
+            distinct = 0;
+        }
+        else
+        {
+            switch (column.Type.Physical)
+            {
+                case PhysicalKind.Fixed64:
+                {
+                    ReadOnlySpan<long> values = column.Fixed.Slice(start, count);
+                    statistics = ColumnChunkStatistics.Compute(column.Type, count, validWords, values);
+                    encoding = EncodeFixed(hasValidity ? FillNulls(values, valid) : values);
+                    distinct = EstimateDistinct(values, valid);
+                    break;
+                }
+                case PhysicalKind.Bool8:
+                {
+                    ReadOnlySpan<byte> values = column.Bools.Slice(start, count);
+                    statistics = ColumnChunkStatistics.Compute(count, validWords, values);
+                    encoding = EncodeBools(values);
+                    distinct = statistics is { Min: bool min, Max: bool max } && min != max ? 2 : 1;
+                    break;
+                }
+                default:
+                    (encoding, statistics, distinct) = EncodeVarBytes(column, start, count, validWords);
+                    break;
+            }
+        }
+        return Store(output, encoding, hasValidity, nullCount, count, distinct, statistics);
+    }
+
+    /// <summary>Appends the raw chunk to the segment, compressed when zstd saves at least an eighth.</summary>
+    private SegmentChunk Store(SegmentBuffer output, ChunkEncoding encoding, bool hasValidity, int nullCount, int rows, int distinct,
+        ColumnStatistics? statistics)
+    {
+        ReadOnlySpan<byte> raw = _raw.WrittenSpan;
+        long offset = output.Length;
+        ChunkCompression compression = ChunkCompression.None;
+        int stored = raw.Length;
+        if (raw.Length >= SegmentFormat.MinCompressedLength)
+        {
+            Span<byte> destination = output.GetSpan(ZstdCodec.CompressBound(raw.Length));
+            int compressed = ZstdCodec.Compress(raw, destination, SegmentFormat.CompressionLevel);
+            if (compressed < raw.Length - (raw.Length >> 3))
+            {
+                compression = ChunkCompression.Zstd;
+                stored = compressed;
+            }
+        }
+        if (compression == ChunkCompression.None)
+        {
+            raw.CopyTo(output.GetSpan(raw.Length));
+        }
+        uint checksum = Crc32C.Compute(output.GetSpan(stored)[..stored]);
+        output.Advance(stored);
+        ColumnStatistics pruning = statistics is null
+            ? ColumnStatistics.NullsOnly(nullCount > 0, nullCount == rows)
+            : statistics with { HasNulls = nullCount > 0, AllNull = nullCount == rows };
+        return new SegmentChunk(offset, stored, raw.Length, encoding, compression, hasValidity, checksum, nullCount, distinct, pruning);
+    }
+
+    /// <summary>A copy of <paramref name="values"/> with every NULL row holding its nearest preceding valid value
+    /// (leading NULLs the first valid one), so NULLs do not widen frame-of-reference or delta ranges.</summary>
+    private ReadOnlySpan<long> FillNulls(ReadOnlySpan<long> values, ReadOnlySpan<bool> valid)
+    {
+        long[] filled = Rent(ref _filled, values.Length);
+        int first = valid.IndexOf(true);
+        long previous = values[first];
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (valid[i])
+            {
+                previous = values[i];
+            }
+            filled[i] = previous;
+        }
+        return filled.AsSpan(0, values.Length);
+    }
+
+    private ChunkEncoding EncodeFixed(ReadOnlySpan<long> values)
+    {
+        int count = values.Length;
+        long min = values[0];
+        long max = values[0];
+        long minDelta = long.MaxValue;
+        long maxDelta = long.MinValue;
+        int runs = 1;
+        for (int i = 1; i < count; i++)
+        {
+            long value = values[i];
+            min = Math.Min(min, value);
+            max = Math.Max(max, value);
+            long delta = unchecked(value - values[i - 1]);
+            minDelta = Math.Min(minDelta, delta);
+            maxDelta = Math.Max(maxDelta, delta);
+            if (delta != 0)
+            {
+                runs++;
+            }
+        }
+        int forWidth = BitPackingKernels.BitWidth(unchecked((ulong)(max - min)));
+        int deltaWidth = count > 1 ? BitPackingKernels.BitWidth(unchecked((ulong)(maxDelta - minDelta))) : 0;
+        long plainSize = 8L * count;
+        long forSize = 9L + BitPackingKernels.PackedLength(count, forWidth);
+        long deltaSize = 17L + BitPackingKernels.PackedLength(count - 1, deltaWidth);
+        long runSize = 4L + (12L * runs);
+        long best = Math.Min(Math.Min(plainSize, forSize), Math.Min(deltaSize, runSize));
+        if (best == plainSize)
+        {
+            _raw.Write(MemoryMarshal.AsBytes(values));
+            return ChunkEncoding.Plain;
+        }
+        if (best == forSize)
+        {
+            _raw.WriteInt64(min);
+            _raw.WriteByte((byte)forWidth);
+            ulong[] residuals = Rent(ref _residuals, count);
+            for (int i = 0; i < count; i++)
+            {
+                residuals[i] = unchecked((ulong)(values[i] - min));
+            }
+            Pack(residuals.AsSpan(0, count), forWidth);
+            return ChunkEncoding.FrameOfReference;
+        }
+        if (best == deltaSize)
+        {
+            _raw.WriteInt64(values[0]);
+            _raw.WriteInt64(minDelta);
+            _raw.WriteByte((byte)deltaWidth);
+            ulong[] residuals = Rent(ref _residuals, count);
+            for (int i = 1; i < count; i++)
+            {
+                residuals[i - 1] = unchecked((ulong)(values[i] - values[i - 1] - minDelta));
+            }
+            Pack(residuals.AsSpan(0, count - 1), deltaWidth);
+            return ChunkEncoding.Delta;
+        }
+        _raw.WriteInt32(runs);
+        int runStart = 0;
+        for (int i = 1; i <= count; i++)
+        {
+            if (i == count || values[i] != values[runStart])
+            {
+                _raw.WriteInt64(values[runStart]);
+                _raw.WriteInt32(i - runStart);
+                runStart = i;
+            }
+        }
+        return ChunkEncoding.RunLength;
+    }
+
+    private void Pack(ReadOnlySpan<ulong> values, int width)
+    {
+        int length = BitPackingKernels.PackedLength(values.Length, width);
+        BitPackingKernels.Pack(values, width, _raw.GetSpan(length));
+        _raw.Advance(length);
+    }
+
+    private ChunkEncoding EncodeBools(ReadOnlySpan<byte> values)
+    {
+        int words = ValidityMask.WordCount(values.Length);
+        Span<byte> bitmap = _raw.GetSpan(words * 8);
+        bitmap.Clear();
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] != 0)
+            {
+                bitmap[i >> 3] |= (byte)(1 << (i & 7));
+            }
+        }
+        _raw.Advance(words * 8);
+        return ChunkEncoding.Plain;
+    }
+
+    private (ChunkEncoding, ColumnStatistics?, int) EncodeVarBytes(ColumnAccumulator column, int start, int count, ulong[]? validWords)
+    {
+        ReadOnlySpan<int> offsets = column.Offsets.Slice(start, count + 1);
+        ReadOnlySpan<byte> heap = column.Heap;
+        bool ordered = column.Type.Id is TypeId.String or TypeId.Binary;
+        if (column.Type.Id == TypeId.String)
+        {
+            int[] codes = Rent(ref _codes, count);
+            if (column.TryFindDistinct(start, count, codes.AsSpan(0, count), _distinctRows))
+            {
+                int distinct = _distinctRows.Count;
+                _raw.WriteInt32(distinct);
+                int position = 0;
+                _raw.WriteInt32(0);
+                foreach (int row in _distinctRows)
+                {
+                    position += column.GetBytes(row).Length;
+                    _raw.WriteInt32(position);
+                }
+                int dictionaryStart = _raw.Length;
+                foreach (int row in _distinctRows)
+                {
+                    _raw.Write(column.GetBytes(row));
+                }
+                int width = BitPackingKernels.BitWidth((ulong)(distinct - 1));
+                _raw.WriteByte((byte)width);
+                ulong[] residuals = Rent(ref _residuals, count);
+                for (int i = 0; i < count; i++)
+                {
+                    residuals[i] = (ulong)codes[i];
+                }
+                Pack(residuals.AsSpan(0, count), width);
+                // Min/max over the distinct values only: they are the same as over the rows.
+                ReadOnlySpan<byte> written = _raw.WrittenSpan;
+                ReadOnlySpan<int> dictionaryOffsets = MemoryMarshal.Cast<byte, int>(written.Slice(dictionaryStart - (4 * (distinct + 1)), 4 * (distinct + 1)));
+                ColumnStatistics? statistics = ColumnChunkStatistics.Compute(distinct, null, dictionaryOffsets, written.Slice(dictionaryStart, position));
+                return (ChunkEncoding.Dictionary, Bounded(statistics), distinct);
+            }
+        }
+        int first = offsets[0];
+        Span<byte> relative = _raw.GetSpan(4 * (count + 1));
+        for (int i = 0; i <= count; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(relative[(4 * i)..], offsets[i] - first);
+        }
+        _raw.Advance(4 * (count + 1));
+        _raw.Write(heap[first..offsets[count]]);
+        ColumnStatistics? bounds = ordered ? Bounded(ColumnChunkStatistics.Compute(count, validWords, offsets, heap)) : null;
+        return (ChunkEncoding.Plain, bounds, ordered ? EstimateDistinct(offsets, heap, column.Valid.Slice(start, count)) : -1);
+    }
+
+    /// <summary>Drops min/max values too long to keep in the footer.</summary>
+    private static ColumnStatistics? Bounded(ColumnStatistics? statistics) =>
+        statistics is { Min: byte[] min, Max: byte[] max } && (min.Length > SegmentFormat.MaxStatisticsBytes || max.Length > SegmentFormat.MaxStatisticsBytes)
+            ? statistics with { Min = null, Max = null }
+            : statistics;
+
+    private static int EstimateDistinct(ReadOnlySpan<long> values, ReadOnlySpan<bool> valid)
+    {
+        DistinctSketch sketch = new();
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (valid[i])
+            {
+                sketch.Add(HashKernels.HashInt64(values[i]));
+            }
+        }
+        return sketch.Estimate();
+    }
+
+    private static int EstimateDistinct(ReadOnlySpan<int> offsets, ReadOnlySpan<byte> heap, ReadOnlySpan<bool> valid)
+    {
+        DistinctSketch sketch = new();
+        for (int i = 0; i < valid.Length; i++)
+        {
+            if (valid[i])
+            {
+                sketch.Add(HashKernels.HashBytes(heap[offsets[i]..offsets[i + 1]]));
+            }
+        }
+        return sketch.Estimate();
+    }
+
+    private static T[] Rent<T>(ref T[] array, int length)
+    {
+        if (array.Length < length)
+        {
+            array = new T[Math.Max(length, SegmentFormat.BlockRows + 1)];
+        }
+        return array;
+    }
+
+    public void Dispose() => _raw.Dispose();
+
+    /// <summary>A HyperLogLog sketch with 2^10 registers (about 3% error): the distinct estimate of a chunk.</summary>
+    private ref struct DistinctSketch()
+    {
+        private const int Bits = 10;
+        private readonly Span<byte> _registers = new byte[1 << Bits];
+
+        public readonly void Add(ulong hash)
+        {
+            int index = (int)(hash >> (64 - Bits));
+            byte rank = (byte)(System.Numerics.BitOperations.LeadingZeroCount((hash << Bits) | (1UL << (Bits - 1))) + 1);
+            if (rank > _registers[index])
+            {
+                _registers[index] = rank;
+            }
+        }
+
+        public readonly int Estimate()
+        {
+            const int m = 1 << Bits;
+            double sum = 0;
+            int zeros = 0;
+            foreach (byte register in _registers)
+            {
+                sum += 1.0 / (1UL << register);
+                zeros += register == 0 ? 1 : 0;
+            }
+            double estimate = 0.7213 / (1 + (1.079 / m)) * m * m / sum;
+            if (estimate <= 2.5 * m && zeros > 0)
+            {
+                estimate = m * Math.Log((double)m / zeros);
+            }
+            return (int)Math.Round(estimate);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+using System.Text;
+using Analytics.Engine.Catalog;
+using Analytics.Engine.Scan;
+using Analytics.Engine.Storage;
+using Analytics.Engine.Storage.ObjectStore;
+using Analytics.Engine.Storage.Segments;
+using Analytics.Engine.Tests.Catalog;
+using Analytics.Errors;
+using Analytics.Vector.Types;
+using Xunit;
+
+namespace Analytics.Engine.Tests.Storage;
+
+/// <summary>Databases in a local object store: manifest versions, segments, commits, garbage collection, corruption.</summary>
+public sealed class SegmentStorageTests : IDisposable
+{
+    private static readonly BatchSchema s_columns = new(new Field("id", LogicalType.Int), new Field("city", LogicalType.String));
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "analytics-db-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_path))
+        {
+            Directory.Delete(_path, recursive: true);
+        }
+    }
+
+    private (SegmentStorageProvider Provider, DatabaseCatalog Catalog) Open(TimeSpan? gracePeriod = null)
+    {
+        SegmentStorageProvider provider = new(new LocalObjectStore(_path), gracePeriod);
+        return (provider, new DatabaseCatalog(provider, new NoFunctions()));
+    }
+
+    private static TableEntry Table(DatabaseCatalog catalog, string name) =>
+        catalog.TryGetTable(new QualifiedName(null, null, name), out TableEntry? table) ? table : throw new InvalidOperationException(name);
+
+    private static SegmentTableStorage Segments(DatabaseCatalog catalog, string name) => (SegmentTableStorage)Table(catalog, name).Storage;
+
+    private string[] DataFiles(string tableId) =>
+        Directory.Exists(Path.Combine(_path, "data", tableId)) ? Directory.GetFiles(Path.Combine(_path, "data", tableId)) : [];
+
+    [Fact]
+    public void Tables_rows_and_properties_survive_reopen()
+    {
+        (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
+        TableProperties properties = TableProperties.None with { PartitionBy = ["id"], Comment = "cities" };
+        catalog.CreateTable(new QualifiedName(null, null, "t"), s_columns, properties, ifNotExists: false);
+        TableRows.Insert(Table(catalog, "t").Storage, [1L, "oslo"], [2L, null]);
+        TableRows.Insert(Table(catalog, "t").Storage, [.. Enumerable.Range(0, 100).Select(i => new object?[] { (long)i, "paris" })]);
+        provider.Dispose();
+
+        (provider, catalog) = Open();
+        using SegmentStorageProvider reopened = provider;
+        TableEntry table = Table(catalog, "t");
+        Assert.Equal(102, table.Storage.RowCount);
+        List<object?[]> rows = TableRows.ReadAll(table.Storage);
+        Assert.Equal<object?[]>([1L, "oslo"], rows[0]);
+        Assert.Equal<object?[]>([2L, null], rows[1]);
+        Assert.Equal<object?[]>([99L, "paris"], rows[^1]);
+        Assert.Equal(["id"], table.Properties.PartitionBy.ToArray());
+        Assert.Equal("cities", table.Properties.Comment);
+        Assert.Equal("id int, city string", table.Schema.ToString());
+        // One manifest version per change: create table, two inserts.
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(_path, "_manifest"), "*.json").Length);
+    }
+
+    [Fact]
+    public void Database_open_reloads_its_catalog_and_rows()
+    {
+        using (Database database = Database.Open(_path))
+        {
+            Assert.Equal(Path.GetFullPath(_path), database.Path);
+            database.Catalog.CreateSchema(null, "logs", ifNotExists: false);
+            database.Catalog.CreateTable(new QualifiedName(null, "logs", "t"), s_columns, TableProperties.None, ifNotExists: false);
+            Assert.True(database.Catalog.TryGetTable(new QualifiedName(null, "logs", "t"), out TableEntry? table));
+            TableRows.Insert(table.Storage, [5L, "rome"]);
+        }
+        using (Database database = Database.Open(_path))
+        {
+            Assert.True(database.Catalog.TryGetTable(new QualifiedName("scopedb", "logs", "t"), out TableEntry? table));
+            Assert.Equal<object?[]>([[5L, "rome"]], TableRows.ReadAll(table.Storage));
+            Assert.Equal([("scopedb", "logs"), ("scopedb", "public")], database.Catalog.Schemas.ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_dropped_tables_segments_are_collected_after_the_grace_period()
+    {
+        (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open(TimeSpan.Zero);
+        catalog.CreateTable(new QualifiedName(null, null, "t"), s_columns, TableProperties.None, ifNotExists: false);
+        string id = Segments(catalog, "t").Id;
+        TableRows.Insert(Table(catalog, "t").Storage, [1L, "oslo"]);
+        Assert.Single(DataFiles(id));
+        catalog.DropTable(new QualifiedName(null, null, "t"), ifExists: false);
+        Assert.Empty(DataFiles(id));
+        provider.Dispose();
+
+        (provider, catalog) = Open();
+        using SegmentStorageProvider reopened = provider;
+        Assert.False(catalog.TryGetTable(new QualifiedName(null, null, "t"), out _));
+    }
+
+    [Fact]
+    public void A_crashed_commit_leaves_the_committed_state_and_its_objects_are_collected_only_after_the_grace_period()
+    {
+        (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
+        catalog.CreateTable(new QualifiedName(null, null, "t"), s_columns, TableProperties.None, ifNotExists: false);
+        string id = Segments(catalog, "t").Id;
+        TableRows.Insert(Table(catalog, "t").Storage, [1L, "oslo"]);
+        provider.Dispose();
+
+        // A crashed commit: its segment was written, the manifest version never created; a torn temporary too.
+        string orphan = Path.Combine(_path, "data", id, "orphan.seg");
+        File.WriteAllBytes(orphan, [1, 2, 3]);
+        string temporary = Path.Combine(_path, "_manifest", "00000000000000000003.json.tmp-abc");
+        File.WriteAllText(temporary, "{ torn");
+
+        (provider, catalog) = Open();
+        Assert.Equal<object?[]>([[1L, "oslo"]], TableRows.ReadAll(Table(catalog, "t").Storage));
+        Assert.True(File.Exists(orphan)); // young: it may belong to a commit still in flight elsewhere
+        provider.Dispose();
+
+        (provider, catalog) = Open(TimeSpan.Zero);
+        using SegmentStorageProvider reopened = provider;
+        Assert.Equal<object?[]>([[1L, "oslo"]], TableRows.ReadAll(Table(catalog, "t").Storage));
+        Assert.False(File.Exists(orphan));
+        Assert.False(File.Exists(temporary));
+        Assert.Single(DataFiles(id));
+    }
+
+    [Fact]
+    public void Two_processes_committing_to_one_directory_never_lose_each_others_rows()
+    {
+        (SegmentStorageProvider first, DatabaseCatalog firstCatalog) = Open();
+        firstCatalog.CreateTable(new QualifiedName(null, null, "t"), s_columns, TableProperties.None, ifNotExists: false);
+        (SegmentStorageProvider second, DatabaseCatalog secondCatalog) = Open();
+        TableStorage a = Table(firstCatalog, "t").Storage;
+        TableStorage b = Table(secondCatalog, "t").Storage;
+        Parallel.For(0, 40, i => TableRows.Insert(i % 2 == 0 ? a : b, [(long)i, i % 2 == 0 ? "a" : "b"]));
+        first.Dispose();
+        second.Dispose();
+
+        (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
+        using SegmentStorageProvider reopened = provider;
+        List<object?[]> rows = TableRows.ReadAll(Table(catalog, "t").Storage);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), rows.Select(r => (long)r[0]!).Order());
+    }
+
+    [Fact]
+    public void A_scan_planned_before_a_commit_sees_the_rows_of_its_snapshot_only()
+    {
+        (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
+        using SegmentStorageProvider owned = provider;
+        catalog.CreateTable(new QualifiedName(null, null, "t"), s_columns, TableProperties.None, ifNotExists: false);
+        TableStorage table = Table(catalog, "t").Storage;
+        TableRows.Insert(table, [1L, "oslo"]);
+        ScanPlan plan = table.PlanScan(ScanRequest.All(2));
+        TableRows.Insert(table, [2L, "rome"]);
+        Assert.Equal<object?[]>([[1L, "oslo"]], TableRows.Read(table, plan));
+        Assert.Equal(2, TableRows.ReadAll(table).Count);
+    }
+
+    [Fact]
+    public void A_database_of_the_old_row_group_format_is_rejected_with_a_clear_message()
+    {
+        Directory.CreateDirectory(_path);
+        File.WriteAllText(Path.Combine(_path, "manifest.json"), """{"formatVersion": 1, "nextFileId": 1, "schemas": [], "tables": []}""");
+        QueryException error = Assert.Throws<QueryException>(() => Database.Open(_path));
+        Assert.StartsWith($"IO Error: database \"{Path.GetFullPath(_path)}\" uses format version 1 (row-group files)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_truncated_manifest_is_an_error_naming_it()
+    {
+        using (Database database = Database.Open(_path))
+        {
+            database.Catalog.CreateTable(new QualifiedName(null, null, "t"), s_columns, TableProperties.None, ifNotExists: false);
+        }
+        string manifest = Path.Combine(_path, "_manifest", "00000000000000000001.json");
+        byte[] content = File.ReadAllBytes(manifest);
+        File.WriteAllBytes(manifest, content[..(content.Length / 2)]);
+        QueryException error = Assert.Throws<QueryException>(() => Database.Open(_path));
+        Assert.StartsWith($"IO Error: manifest {manifest} is corrupt:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_flipped_byte_in_a_chunk_is_a_checksum_error_naming_segment_and_column()
+    {
+        (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
+        using SegmentStorageProvider owned = provider;
+        catalog.CreateTable(new QualifiedName(null, null, "t"), s_columns, TableProperties.None, ifNotExists: false);
+        TableRows.Insert(Table(catalog, "t").Storage, [.. Enumerable.Range(0, 5000).Select(i => new object?[] { (long)i * 7919 % 10007, $"city {i}" })]);
+        SegmentTableStorage table = Segments(catalog, "t");
+        string segment = Assert.Single(DataFiles(table.Id));
+        ScanPlan plan = table.PlanScan(ScanRequest.All(2));
+        SegmentChunk city = ((SegmentBlockSplit)plan.Splits[0]).Segment.Footer.Blocks[0].Chunks[1];
+        byte[] bytes = File.ReadAllBytes(segment);
+        bytes[city.Offset + (city.StoredLength / 2)] ^= 0x10;
+        File.WriteAllBytes(segment, bytes);
+
+        Assert.Equal(5000, TableRows.ReadAll(table, new ScanRequest([0], [], null)).Count); // the intact column still reads
+        QueryException error = Assert.Throws<QueryException>(() => TableRows.ReadAll(table));
+        Assert.Equal($"IO Error: {segment} column city: checksum mismatch", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_segment_is_an_error_naming_it()
+    {
+        (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
+        catalog.CreateTable(new QualifiedName(null, null, "t"), s_columns, TableProperties.None, ifNotExists: false);
+        TableRows.Insert(Table(catalog, "t").Storage, [1L, "oslo"]);
+        string segment = Assert.Single(DataFiles(Segments(catalog, "t").Id));
+        provider.Dispose();
+        File.Delete(segment);
+
+        (provider, catalog) = Open();
+        using SegmentStorageProvider reopened = provider;
+        QueryException error = Assert.Throws<QueryException>(() => TableRows.ReadAll(Table(catalog, "t").Storage));
+        Assert.Equal($"IO Error: object \"{segment}\" does not exist", error.Message);
+    }
+
+    [Fact]
+    public void A_projection_reads_only_the_bytes_of_its_columns()
+    {
+        (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
+        using SegmentStorageProvider owned = provider;
+        catalog.CreateTable(new QualifiedName(null, null, "t"), s_columns, TableProperties.None, ifNotExists: false);
+        TableRows.Insert(Table(catalog, "t").Storage, [.. Enumerable.Range(0, 3000).Select(i => new object?[] { (long)i, $"city {i}" })]);
+        SegmentTableStorage table = Segments(catalog, "t");
+        ScanPlan plan = table.PlanScan(new ScanRequest([1], [], null));
+        Assert.Equal(3000, TableRows.Read(table, plan, new ScanRequest([1], [], null)).Count);
+        SegmentChunk city = ((SegmentBlockSplit)plan.Splits[0]).Segment.Footer.Blocks[0].Chunks[1];
+        Assert.Equal(city.StoredLength, plan.Metrics.BytesRead);
+    }
+
+    [Fact]
+    public void Blocks_whose_statistics_exclude_a_filter_are_not_scanned()
+    {
+        (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
+        using SegmentStorageProvider owned = provider;
+        catalog.CreateTable(new QualifiedName(null, null, "t"), s_columns, TableProperties.None, ifNotExists: false);
+        TableStorage table = Table(catalog, "t").Storage;
+        TableRows.Insert(table, [.. Enumerable.Range(0, 300_000).Select(i => new object?[] { (long)i, "x" })]);
+        ScanPlan plan = table.PlanScan(new ScanRequest([0], [new CompareFilter(0, CompareOp.GreaterOrEqual, 250_000L)], null));
+        Assert.Equal(3, plan.Metrics.SplitsConsidered); // 300,000 rows = blocks of 122,880 + 122,880 + 54,240
+        Assert.Equal(1, plan.Metrics.SplitsScanned);
+    }
+
+    [Fact]
+    public void An_insert_larger_than_a_segment_is_committed_as_several_segments_at_once()
+    {
+        (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
+        using SegmentStorageProvider owned = provider;
+        catalog.CreateTable(new QualifiedName(null, null, "t"), new BatchSchema(new Field("id", LogicalType.Int)), TableProperties.None, ifNotExists: false);
+        int rows = (8 * SegmentFormat.BlockRows) + 10;
+        TableRows.Insert(Table(catalog, "t").Storage, [.. Enumerable.Range(0, rows).Select(i => new object?[] { (long)i })]);
+        Assert.Equal(2, DataFiles(Segments(catalog, "t").Id).Length);
+        List<object?[]> read = TableRows.ReadAll(Table(catalog, "t").Storage);
+        Assert.Equal(rows, read.Count);
+        Assert.Equal((long)rows - 1, read[^1][0]);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(_path, "_manifest"), "*.json").Length); // create + one commit
+    }
+}
