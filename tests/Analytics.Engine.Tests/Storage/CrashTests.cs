@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Analytics.Vector.Batches;
+using Xunit;
+
+namespace Analytics.Engine.Tests.Storage;
+
+/// <summary>
+/// Kills a process that ingests into a persistent database at random points (often in the middle of writing a
+/// segment or committing a manifest version), then checks from outside that every acknowledged batch is present in
+/// full, that no batch is partly visible, and that the database opens cleanly and keeps accepting writes.
+/// </summary>
+public sealed class CrashTests : IDisposable
+{
+    private const int Iterations = 50;
+    private const int RowsPerBatch = 400;
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "analytics-crash-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_path))
+        {
+            Directory.Delete(_path, recursive: true);
+        }
+    }
+
+    /// <summary>The worker built next to this test assembly's configuration (tests/Analytics.Storage.CrashWorker).</summary>
+    private static string WorkerPath()
+    {
+        DirectoryInfo output = new(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string framework = output.Name;
+        string configuration = output.Parent!.Name;
+        string tests = output.Parent.Parent!.Parent!.Parent!.FullName;
+        string worker = Path.Combine(tests, "Analytics.Storage.CrashWorker", "bin", configuration, framework, "Analytics.Storage.CrashWorker.dll");
+        Assert.True(File.Exists(worker), $"crash worker not built at {worker}");
+        return worker;
+    }
+
+    [Fact]
+    public void Killing_an_ingesting_process_at_random_points_loses_no_acknowledged_batch_and_shows_no_partial_one()
+    {
+        int seed = Environment.TickCount;
+        Random random = new(seed);
+        string worker = WorkerPath();
+        HashSet<long> acknowledged = [];
+        long nextBatch = 0;
+        int killedBeforeReady = 0;
+        for (int iteration = 0; iteration < Iterations; iteration++)
+        {
+            string context = $"iteration {iteration} (seed {seed})";
+            (List<string> lines, string errors, bool killed) = RunAndKill(worker, nextBatch, random, iteration % 5 == 4);
+            Assert.True(killed, $"{context}: the worker exited by itself: {errors}");
+            long? inFlight = null;
+            foreach (string line in lines)
+            {
+                if (line.StartsWith("start ", StringComparison.Ordinal))
+                {
+                    inFlight = long.Parse(line.AsSpan(6), CultureInfo.InvariantCulture);
+                    nextBatch = inFlight.Value + 1;
+                }
+                else if (line.StartsWith("ack ", StringComparison.Ordinal))
+                {
+                    acknowledged.Add(long.Parse(line.AsSpan(4), CultureInfo.InvariantCulture));
+                    inFlight = null;
+                }
+            }
+            killedBeforeReady += lines.Contains("ready") ? 0 : 1;
+            Dictionary<long, long> present = BatchCounts(context);
+            foreach (long batch in acknowledged)
+            {
+                Assert.True(present.TryGetValue(batch, out long rows) && rows == RowsPerBatch,
+                    $"{context}: acknowledged batch {batch} has {(present.TryGetValue(batch, out long n) ? n : 0)} rows");
+            }
+            foreach ((long batch, long rows) in present)
+            {
+                Assert.True(rows == RowsPerBatch, $"{context}: batch {batch} is partly visible ({rows} of {RowsPerBatch} rows)");
+                Assert.True(acknowledged.Contains(batch) || batch == inFlight, $"{context}: batch {batch} was never sent");
+            }
+            if (inFlight is long committedUnacknowledged && present.ContainsKey(committedUnacknowledged))
+            {
+                acknowledged.Add(committedUnacknowledged); // committed just before the kill: from now on it must stay
+            }
+        }
+        Assert.True(acknowledged.Count > Iterations, $"only {acknowledged.Count} batches were acknowledged in {Iterations} runs (seed {seed})");
+        Assert.True(killedBeforeReady < Iterations, "every kill landed before ingest started");
+
+        using Database database = Database.Open(_path);
+        using Session session = database.Connect();
+        using (QueryResult inserted = session.Execute("VALUES (-1, 0, NULL) INSERT INTO events"))
+        {
+            while (inserted.ReadNext(CancellationToken.None, out _))
+            {
+            }
+        }
+        Assert.Equal(1, Scalar(session, "FROM events WHERE batch = -1 AGGREGATE count(*)"));
+    }
+
+    /// <summary>Starts the worker, kills its process tree at a random moment, and returns what it printed.</summary>
+    private (List<string> Lines, string Errors, bool Killed) RunAndKill(string worker, long firstBatch, Random random, bool duringStartup)
+    {
+        ProcessStartInfo start = new("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in (string[])["exec", worker, _path, firstBatch.ToString(CultureInfo.InvariantCulture), RowsPerBatch.ToString(CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        ConcurrentQueue<string> lines = new();
+        using ManualResetEventSlim ready = new();
+        using Process process = new() { StartInfo = start };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                lines.Enqueue(line);
+                if (line == "ready")
+                {
+                    ready.Set();
+                }
+            }
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        Task<string> errors = process.StandardError.ReadToEndAsync();
+        if (duringStartup)
+        {
+            Thread.Sleep(random.Next(50, 400));
+        }
+        else
+        {
+            ready.Wait(TimeSpan.FromSeconds(60));
+            Thread.Sleep(random.Next(0, 700));
+        }
+        bool killed = !process.HasExited;
+        if (killed)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        process.WaitForExit();
+        return ([.. lines], errors.Result, killed);
+    }
+
+    private Dictionary<long, long> BatchCounts(string context)
+    {
+        Dictionary<long, long> counts = [];
+        using Database database = Database.Open(_path);
+        using Session session = database.Connect();
+        using QueryResult exists = session.Execute("SHOW TABLES");
+        bool created = false;
+        while (exists.ReadNext(CancellationToken.None, out Batch? batch))
+        {
+            for (int i = 0; i < batch!.Count; i++)
+            {
+                created |= ValueAt(batch, 0, i) is "events";
+            }
+        }
+        if (!created)
+        {
+            return counts;
+        }
+        using QueryResult result = session.Execute("FROM events GROUP BY batch AGGREGATE count(*) AS n");
+        while (result.ReadNext(CancellationToken.None, out Batch? batch))
+        {
+            for (int i = 0; i < batch!.Count; i++)
+            {
+                long key = (long)ValueAt(batch, 0, i)!;
+                Assert.False(counts.ContainsKey(key), $"{context}: batch {key} grouped twice");
+                counts[key] = (long)ValueAt(batch, 1, i)!;
+            }
+        }
+        return counts;
+    }
+
+    private static long Scalar(Session session, string query)
+    {
+        using QueryResult result = session.Execute(query);
+        Assert.True(result.ReadNext(CancellationToken.None, out Batch? batch));
+        return (long)ValueAt(batch!, 0, 0)!;
+    }
+
+    private static object? ValueAt(Batch batch, int column, int index) => TableRows.ValueAt(batch.Columns[column], batch.RowAt(index));
+}
