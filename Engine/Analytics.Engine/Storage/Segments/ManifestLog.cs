@@ -54,6 +54,10 @@ internal sealed class ManifestLog
     {
         lock (_lock)
         {
+            // Starting from the hint matters for correctness, not just speed: versions more than RetainedVersions
+            // behind are deleted, so a writer that probed forward from a long-stale version could find a deleted
+            // version's key free and "commit" into a hole no reader looks at.
+            _current = LoadFromHint(_current);
             for (int attempt = 0; attempt < MaxAttempts; attempt++)
             {
                 Manifest next = change(_current) with { Version = _current.Version + 1 };
@@ -87,11 +91,39 @@ internal sealed class ManifestLog
         }
     }
 
-    private Manifest LoadLatest()
+    /// <summary>The newest committed version (other processes' commits included); what new scans should plan against.</summary>
+    public Manifest Refresh()
+    {
+        lock (_lock)
+        {
+            _current = LoadFromHint(_current);
+            return _current;
+        }
+    }
+
+    /// <summary>The newest version, found from the hint when it is ahead of <paramref name="known"/>.</summary>
+    private Manifest LoadFromHint(Manifest known)
+    {
+        long hinted = ReadHint();
+        if (hinted <= known.Version)
+        {
+            return LoadNewer(known);
+        }
+        return Read(hinted) is { } hintedManifest ? LoadNewer(hintedManifest) : LoadLatest();
+    }
+
+    private long ReadHint()
     {
         byte[]? hint = _store.TryGet(LatestKey);
-        if (hint is not null && long.TryParse(Encoding.ASCII.GetString(hint), NumberStyles.None, CultureInfo.InvariantCulture, out long hinted)
-            && Read(hinted) is { } hintedManifest)
+        return hint is not null && long.TryParse(Encoding.ASCII.GetString(hint), NumberStyles.None, CultureInfo.InvariantCulture, out long hinted)
+            ? hinted
+            : -1;
+    }
+
+    private Manifest LoadLatest()
+    {
+        long hinted = ReadHint();
+        if (hinted > 0 && Read(hinted) is { } hintedManifest)
         {
             return LoadNewer(hintedManifest);
         }

@@ -24,6 +24,7 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
     private readonly ManifestLog _log;
     private readonly TimeSpan _gracePeriod;
     private readonly Dictionary<string, SegmentTableStorage> _tables = new(StringComparer.Ordinal);
+    private long _publishedVersion;
 
     public SegmentStorageProvider(IObjectStore store, TimeSpan? gracePeriod = null)
     {
@@ -46,6 +47,7 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
         List<TableEntry> tables = [];
         lock (_tables)
         {
+            _publishedVersion = manifest.Version;
             foreach (ManifestTable table in manifest.Tables)
             {
                 tables.Add(CreateEntry(table));
@@ -109,10 +111,10 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
     public string NewSegmentKey(string tableId) => $"{DataFolder}{tableId}/{Guid.NewGuid():N}.seg";
 
     /// <summary>
-    /// Commits <paramref name="added"/> (already durable in the store) to the table and returns the table's live
+    /// Commits <paramref name="added"/> (already durable in the store) to the table; afterwards the table scans the
     /// segments as committed, including segments other writers committed meanwhile.
     /// </summary>
-    public ImmutableList<SegmentReference> CommitSegments(SegmentTableStorage table, IReadOnlyList<SegmentReference> added)
+    public void CommitSegments(SegmentTableStorage table, IReadOnlyList<SegmentReference> added)
     {
         Manifest committed = _log.Commit(manifest =>
         {
@@ -120,7 +122,36 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
                 ?? throw new QueryException(ErrorKind.Catalog, "table was dropped while rows were being inserted");
             return manifest.WithTable(current with { Segments = current.Segments.AddRange(added) });
         });
-        return committed.FindTable(table.Id)!.Segments;
+        Publish(committed);
+    }
+
+    /// <summary>
+    /// Brings every open table up to the newest committed version, so a scan planned now sees what other processes
+    /// (other nodes on the same store) committed. Costs one small read when nothing changed.
+    /// </summary>
+    public void Refresh() => Publish(_log.Refresh());
+
+    private void Publish(Manifest manifest)
+    {
+        lock (_tables)
+        {
+            if (manifest.Version <= _publishedVersion)
+            {
+                return;
+            }
+            _publishedVersion = manifest.Version;
+            foreach ((string id, SegmentTableStorage storage) in _tables)
+            {
+                if (manifest.FindTable(id) is { } table)
+                {
+                    storage.Publish(table.Segments);
+                }
+                else
+                {
+                    storage.MarkDropped();
+                }
+            }
+        }
     }
 
     /// <summary>Deletes segments a failed commit wrote; what cannot be deleted now is garbage-collected later.</summary>

@@ -57,6 +57,11 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics
 
     public override ScanPlan PlanScan(ScanRequest request)
     {
+        _provider.Refresh();
+        if (IsDropped)
+        {
+            throw new QueryException(ErrorKind.Catalog, "the table was dropped (by another process) after this query was bound");
+        }
         ImmutableArray<SegmentHandle> segments = Segments;
         ScanMetrics metrics = new();
         ImmutableArray<ScanSplit>.Builder splits = ImmutableArray.CreateBuilder<ScanSplit>();
@@ -199,8 +204,7 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics
                 _provider.Store.Put(key, buffer.WrittenSpan);
                 written.Add(new SegmentReference(key, count, buffer.Length));
             }
-            ImmutableList<SegmentReference> live = _provider.CommitSegments(this, written);
-            Publish(live);
+            _provider.CommitSegments(this, written);
         }
         catch
         {
