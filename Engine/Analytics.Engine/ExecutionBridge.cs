@@ -20,5 +20,19 @@ internal static class ExecutionBridge
     public static ImmutableArray<string> DescribePhysical(LogicalOperator plan, EngineOptions options) =>
         [.. PhysicalPlanner.Plan(plan, options).Describe().Split('\n')];
 
+    /// <summary>EXPLAIN ANALYZE: runs the plan to completion (its result is discarded) and describes it with what each operator did.</summary>
+    public static ImmutableArray<string> Analyze(LogicalOperator plan, Database database, CancellationToken cancellationToken)
+    {
+        PhysicalPlan physical = PhysicalPlanner.Plan(plan, database.Options);
+        QueryProfile profile = new(physical);
+        using (QueryResult result = QueryExecutor.Execute(physical, StatementKind.Query, database.Options, cancellationToken, profile))
+        {
+            while (result.ReadNext(cancellationToken, out _))
+            {
+            }
+        }
+        return [$"Total time: {profile.TotalTime}", .. physical.Describe(profile).Split('\n')];
+    }
+
     public static QueryResult Completed(StatementKind kind, long rowsAffected) => QueryResult.Completed(kind, rowsAffected);
 }

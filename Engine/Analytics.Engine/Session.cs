@@ -62,7 +62,7 @@ public sealed class Session : IDisposable
             case BoundQueryStatement query:
                 return ExecutionBridge.Execute(Optimize(query.Plan), query.Kind, Database, cancellationToken);
             case BoundExplainStatement explain:
-                return ExecutionBridge.Execute(Explain(explain), StatementKind.Explain, Database, cancellationToken);
+                return ExecutionBridge.Execute(Explain(explain, cancellationToken), StatementKind.Explain, Database, cancellationToken);
             default:
                 throw new QueryException(ErrorKind.Internal, $"unexpected bound statement {bound.GetType().Name} (this is a bug)");
         }
@@ -81,15 +81,16 @@ public sealed class Session : IDisposable
     internal LogicalOperator Optimize(LogicalOperator plan) =>
         Optimizer.Optimize(plan, new OptimizerContext(Database.Options));
 
-    /// <summary>EXPLAIN: one text row per line, the optimized logical plan and then the physical pipelines.</summary>
-    private LogicalValues Explain(BoundExplainStatement explain)
+    /// <summary>
+    /// EXPLAIN: one text row per line, the optimized logical plan and then the physical pipelines. EXPLAIN ANALYZE runs
+    /// the statement and shows the pipelines with each operator's rows and time and each scan's counters.
+    /// </summary>
+    private LogicalValues Explain(BoundExplainStatement explain, CancellationToken cancellationToken)
     {
-        if (explain.Analyze)
-        {
-            throw new QueryException(ErrorKind.NotImplemented, "EXPLAIN ANALYZE is not supported yet");
-        }
         LogicalOperator plan = Optimize(explain.Statement.Plan);
-        ImmutableArray<string> lines = [.. LogicalPlanPrinter.Print(plan), .. ExecutionBridge.DescribePhysical(plan, Database.Options)];
+        ImmutableArray<string> lines = explain.Analyze
+            ? ExecutionBridge.Analyze(plan, Database, cancellationToken)
+            : [.. LogicalPlanPrinter.Print(plan), .. ExecutionBridge.DescribePhysical(plan, Database.Options)];
         BatchSchema schema = new(new Field("plan", LogicalType.String, false));
         return new LogicalValues(schema, [.. lines.Select(l => ImmutableArray.Create<BoundExpression>(new BoundConstant(l, LogicalType.String)))]);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Analytics.Engine.Physical;
 using Analytics.Engine.Results;
 using Analytics.Errors;
@@ -13,13 +14,14 @@ namespace Analytics.Engine.Execution;
 /// </summary>
 public static class QueryExecutor
 {
-    public static QueryResult Execute(PhysicalPlan plan, StatementKind kind, EngineOptions options, CancellationToken cancellationToken)
+    public static QueryResult Execute(PhysicalPlan plan, StatementKind kind, EngineOptions options, CancellationToken cancellationToken,
+        QueryProfile? profile = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(options);
         CancellationTokenSource cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ResultChannel channel = new(plan.Schema);
-        QueryContext context = new(options, EvaluationContext.ForNow(), cancellation.Token) { Results = channel };
+        QueryContext context = new(options, EvaluationContext.ForNow(), cancellation.Token) { Results = channel, Profile = profile };
         QueryResult result = new(kind, plan.Schema, channel, cancellation, context);
         Task run = Task.Factory.StartNew(() => Run(plan, context, channel, result), CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -40,6 +42,7 @@ public static class QueryExecutor
             {
                 result.RowsAffected = context.RowsAffected;
             }
+            context.Profile?.Finish();
         }
         catch (OperationCanceledException)
         {
@@ -114,7 +117,26 @@ public static class QueryExecutor
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
             }
         }
+        long finishing = Stopwatch.GetTimestamp();
         sink.Finish();
+        context.Profile?.Of(pipeline.Sink).AddTime(finishing);
+    }
+
+    /// <summary>Source, operators and sink of the pipeline, in order; null when the query is not profiled.</summary>
+    private static OperatorProfile[]? Profiles(Pipeline pipeline, QueryProfile? profile)
+    {
+        if (profile is null)
+        {
+            return null;
+        }
+        OperatorProfile[] profiles = new OperatorProfile[pipeline.Operators.Count + 2];
+        profiles[0] = profile.Of(pipeline.Source);
+        for (int i = 0; i < pipeline.Operators.Count; i++)
+        {
+            profiles[i + 1] = profile.Of(pipeline.Operators[i]);
+        }
+        profiles[^1] = profile.Of(pipeline.Sink);
+        return profiles;
     }
 
     private static void RunWorker(Pipeline pipeline, SourceState source, object?[] operatorGlobals, SinkState sink,
@@ -130,21 +152,28 @@ public static class QueryExecutor
             {
                 states[i] = pipeline.Operators[i].CreateState(operatorGlobals[i], context, control);
             }
+            // EXPLAIN ANALYZE: one timestamp per operator per batch, never per row.
+            OperatorProfile[]? profiles = Profiles(pipeline, context.Profile);
             while (!control.Stopped)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                long timestamp = profiles is null ? 0 : Stopwatch.GetTimestamp();
                 Batch? batch = reader.Next(cancellationToken);
                 if (batch is null)
                 {
+                    profiles?[0].AddTime(timestamp);
                     break;
                 }
+                timestamp = profiles is null ? 0 : profiles[0].Add(batch.Count, timestamp);
                 for (int i = 0; i < states.Length && batch is not null; i++)
                 {
                     batch = states[i].Execute(batch);
+                    timestamp = profiles is null ? 0 : profiles[i + 1].Add(batch?.Count ?? 0, timestamp);
                 }
                 if (batch is not null && batch.Count > 0)
                 {
                     local.Sink(batch);
+                    profiles?[^1].Add(batch.Count, timestamp);
                 }
             }
             lock (combineLock)

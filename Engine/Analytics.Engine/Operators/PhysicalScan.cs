@@ -52,7 +52,7 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
             ScanPlan plan = scan.Source.PlanScan(scan.Request);
             _splits = plan.Splits;
             _scanContext = new ScanContext(plan.Metrics);
-            context.RegisterScan(plan.Metrics);
+            context.RegisterScan(scan, plan.Metrics);
             long total = 0;
             foreach (ScanSplit split in _splits)
             {

@@ -132,13 +132,17 @@ public sealed class QueryContext(EngineOptions options, EvaluationContext evalua
 
     public void AddEstimate(long rows) => Interlocked.Add(ref _totalRows, rows);
 
-    /// <summary>Remembers a scan's metrics so the result can report the rows its sources skipped.</summary>
-    public void RegisterScan(Scan.ScanMetrics metrics)
+    /// <summary>Set for EXPLAIN ANALYZE: workers then time every operator per batch.</summary>
+    public QueryProfile? Profile { get; init; }
+
+    /// <summary>Remembers a scan's metrics so the result can report the rows its sources skipped (and EXPLAIN ANALYZE its counters).</summary>
+    public void RegisterScan(Operators.PhysicalScan scan, Scan.ScanMetrics metrics)
     {
         lock (_scans)
         {
             _scans.Add(metrics);
         }
+        Profile?.RegisterScan(scan, metrics);
     }
 
     /// <summary>Rows the sources skipped as bad input, and the warnings they kept.</summary>

@@ -260,4 +260,43 @@ public sealed class SegmentStorageTests : IDisposable
         Assert.Equal((long)rows - 1, read[^1][0]);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(_path, "_manifest"), "*.json").Length); // create + one commit
     }
+
+    [Fact]
+    public void Explain_analyze_shows_that_projecting_2_of_10_columns_reads_only_their_bytes()
+    {
+        using Database database = Database.Open(_path);
+        using Session session = database.Connect();
+        string columns = string.Join(", ", Enumerable.Range(0, 10).Select(c => $"c{c} int"));
+        string values = string.Join(", ", Enumerable.Range(0, 2000).Select(r => "(" + string.Join(", ", Enumerable.Range(0, 10).Select(c => (r * 31) + (c * 1000))) + ")"));
+        foreach (string statement in new[] { $"CREATE TABLE t ({columns})", $"VALUES {values} INSERT INTO t" })
+        {
+            using QueryResult result = session.Execute(statement);
+            while (result.ReadNext(CancellationToken.None, out _))
+            {
+            }
+        }
+        SegmentTableStorage table = (SegmentTableStorage)database.Catalog.Tables.Single().Storage;
+        SegmentBlock block = ((SegmentBlockSplit)table.PlanScan(ScanRequest.All(10)).Splits.Single()).Segment.Footer.Blocks.Single();
+
+        Assert.Equal(block.Chunks[2].StoredLength + block.Chunks[7].StoredLength, BytesRead(session, "EXPLAIN ANALYZE FROM t SELECT c2, c7"));
+        Assert.Equal(block.Chunks.Sum(c => c.StoredLength), BytesRead(session, "EXPLAIN ANALYZE FROM t"));
+    }
+
+    /// <summary>The bytes_read counter of the one scan in an EXPLAIN ANALYZE.</summary>
+    private static long BytesRead(Session session, string explain)
+    {
+        using QueryResult result = session.Execute(explain);
+        List<string> lines = [];
+        while (result.ReadNext(CancellationToken.None, out Vector.Batches.Batch? batch))
+        {
+            for (int i = 0; i < batch!.Count; i++)
+            {
+                lines.Add((string)TableRows.ValueAt(batch.Columns[0], batch.RowAt(i))!);
+            }
+        }
+        string scan = Assert.Single(lines, l => l.TrimStart().StartsWith("Scan t", StringComparison.Ordinal));
+        System.Text.RegularExpressions.Match match = System.Text.RegularExpressions.Regex.Match(scan, @"bytes_read=(\d+)\)$");
+        Assert.True(match.Success, scan);
+        return long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
