@@ -61,6 +61,8 @@ public sealed class Session : IDisposable
                 return ExecutionBridge.Completed(StatementKind.Ddl, 0);
             case BoundQueryStatement query:
                 return ExecutionBridge.Execute(Optimize(query.Plan), query.Kind, Database, cancellationToken);
+            case BoundRewriteStatement rewrite:
+                return TableRewriter.Execute(this, rewrite, cancellationToken);
             case BoundExplainStatement explain:
                 return ExecutionBridge.Execute(Explain(explain, cancellationToken), StatementKind.Explain, Database, cancellationToken);
             default:

@@ -49,12 +49,7 @@ public sealed partial class Binder
         switch (reference)
         {
             case NamedTableSyntax named:
-            {
-                TableEntry table = LookupTable(named.Name);
-                string qualifier = named.Alias?.Name ?? named.Name.Name.Name;
-                LogicalScan scan = new(table.Name, table.Storage, [.. Enumerable.Range(0, table.Schema.Count)], [], [], null);
-                return (scan, new BindScope([.. table.Schema.Fields.Select(f => new ScopeColumn(f.Name, qualifier, f.Type))]));
-            }
+                return ScanTable(LookupTable(named.Name), named.Alias?.Name ?? named.Name.Name.Name);
             case SubqueryTableSyntax subquery:
             {
                 (LogicalOperator plan, BindScope inner) = BindPipeline(subquery.Query);
@@ -66,6 +61,13 @@ public sealed partial class Binder
             default:
                 throw NotSupported(reference.GetType().Name);
         }
+    }
+
+    /// <summary>A scan of every column of <paramref name="table"/>, and its columns in scope (qualified by <paramref name="qualifier"/>, or the table name).</summary>
+    private static (LogicalScan, BindScope) ScanTable(TableEntry table, string? qualifier)
+    {
+        LogicalScan scan = new(table.Name, table.Storage, [.. Enumerable.Range(0, table.Schema.Count)], [], [], null);
+        return (scan, new BindScope([.. table.Schema.Fields.Select(f => new ScopeColumn(f.Name, qualifier ?? table.Name, f.Type))]));
     }
 
     private (LogicalOperator, BindScope) BindJoin(LogicalOperator left, BindScope leftScope, JoinClauseSyntax join)

@@ -30,6 +30,8 @@ public sealed partial class Binder(ICatalog catalog)
         DropSchemaStatementSyntax drop => BindDropSchema(drop),
         ShowStatementSyntax show => BindShow(show),
         DescribeTableStatementSyntax describe => BindDescribe(describe),
+        DeleteStatementSyntax delete => BindDelete(delete),
+        UpdateStatementSyntax update => BindUpdate(update),
         _ => throw new QueryException(ErrorKind.NotImplemented, $"statement {statement.GetType().Name.Replace("StatementSyntax", "", StringComparison.Ordinal)} is not supported yet"),
     };
 
@@ -201,4 +203,67 @@ public sealed partial class Binder(ICatalog catalog)
         LogicalOperator castInput = changed ? new LogicalProjection(input, casts.MoveToImmutable(), new BatchSchema(fields.MoveToImmutable())) : input;
         return new LogicalInsert(castInput, table, [.. targets], preserveOrder);
     }
+
+    // ---- DELETE / UPDATE -------------------------------------------------------------------------------------------
+
+    private BoundRewriteStatement BindDelete(DeleteStatementSyntax delete)
+    {
+        TableEntry table = LookupTable(delete.Table);
+        (LogicalScan scan, BindScope scope) = ScanTable(table, null);
+        BoundExpression? predicate = delete.Where is null ? null : BindPredicate(delete.Where, scope, "WHERE");
+        // Survivors are the rows the predicate is not true for (false or NULL).
+        LogicalOperator survivors = predicate is null
+            ? new LogicalFilter(scan, new BoundConstant(false, LogicalType.Boolean))
+            : new LogicalFilter(scan, BuildCase([(predicate, new BoundConstant(false, LogicalType.Boolean))], new BoundConstant(true, LogicalType.Boolean)));
+        return new BoundRewriteStatement(StatementKind.Delete, table, Matching(scan, predicate), AllColumnsInsert(table, survivors));
+    }
+
+    private BoundRewriteStatement BindUpdate(UpdateStatementSyntax update)
+    {
+        TableEntry table = LookupTable(update.Table);
+        (LogicalScan scan, BindScope scope) = ScanTable(table, null);
+        BoundExpression? predicate = update.Where is null ? null : BindPredicate(update.Where, scope, "WHERE");
+        BoundExpression[] columns = new BoundExpression[table.Schema.Count];
+        for (int c = 0; c < columns.Length; c++)
+        {
+            columns[c] = new BoundColumnReference(c, table.Schema[c].Name, table.Schema[c].Type);
+        }
+        HashSet<int> assigned = [];
+        foreach (UpdateAssignmentSyntax assignment in update.Assignments)
+        {
+            string name = assignment.Column.Name;
+            int index = table.Schema.IndexOf(name);
+            if (index < 0)
+            {
+                throw new QueryException(ErrorKind.Binder, $"column \"{name}\" not found in table \"{table.Name}\"");
+            }
+            if (!assigned.Add(index))
+            {
+                throw new QueryException(ErrorKind.Binder, $"column \"{name}\" is assigned more than once in UPDATE");
+            }
+            Field field = table.Schema[index];
+            BoundExpression value = BindScalar(assignment.Value, scope, "UPDATE SET");
+            if (!IsInsertable(value.Type, field.Type))
+            {
+                throw new QueryException(ErrorKind.Binder, $"cannot assign {value.Type} to column \"{field.Name}\" of type {field.Type}");
+            }
+            if (value.Type != field.Type)
+            {
+                value = new BoundCastExpression(value, field.Type, value.Type.IsVariant);
+            }
+            columns[index] = predicate is null ? value : BuildCase([(predicate, value)], columns[index]);
+        }
+        LogicalProjection updated = new(scan, [.. columns], table.Schema);
+        return new BoundRewriteStatement(StatementKind.Update, table, Matching(scan, predicate), AllColumnsInsert(table, updated));
+    }
+
+    /// <summary>The count of rows <paramref name="predicate"/> is true for; null when every row matches.</summary>
+    private LogicalAggregate? Matching(LogicalScan scan, BoundExpression? predicate) =>
+        predicate is null
+            ? null
+            : new LogicalAggregate(new LogicalFilter(scan, predicate), [], [Functions.BindAggregate("count", new CallArguments([], []))],
+                new BatchSchema(new Field("count", LogicalType.Int, false)));
+
+    private static LogicalInsert AllColumnsInsert(TableEntry table, LogicalOperator rows) =>
+        new(rows, table, [.. Enumerable.Range(0, table.Schema.Count)], preserveOrder: false);
 }

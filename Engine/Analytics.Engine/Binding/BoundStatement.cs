@@ -25,3 +25,13 @@ public sealed record BoundDropDatabaseStatement(string Name, bool IfExists) : Bo
 public sealed record BoundCreateSchemaStatement(string? Database, string Name, bool IfNotExists) : BoundStatement(StatementKind.Ddl);
 
 public sealed record BoundDropSchemaStatement(string? Database, string Name, bool IfExists) : BoundStatement(StatementKind.Ddl);
+
+/// <summary>
+/// DELETE or UPDATE of <see cref="Table"/>, run by rewriting the table's parts that hold affected rows.
+/// <see cref="Matching"/> counts the affected rows of a scan of the table (null: every row is affected);
+/// <see cref="Rewrite"/> reads the table and inserts into it what replaces the rows read (the survivors of a DELETE,
+/// every row of an UPDATE with the assignments applied where the predicate holds). Both are templates over
+/// <see cref="Table"/>'s storage, retargeted at the parts being rewritten.
+/// </summary>
+public sealed record BoundRewriteStatement(StatementKind RewriteKind, TableEntry Table, LogicalOperator? Matching, LogicalInsert Rewrite)
+    : BoundStatement(RewriteKind);

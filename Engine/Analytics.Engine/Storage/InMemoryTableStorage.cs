@@ -23,17 +23,16 @@ internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
     /// <summary>The committed row groups (a consistent snapshot).</summary>
     internal ImmutableArray<RowGroup> RowGroups => ImmutableInterlocked.InterlockedCompareExchange(ref _groups, default, default);
 
-    public override long RowCount
+    public override long RowCount => RowsIn(RowGroups);
+
+    private static long RowsIn(ImmutableArray<RowGroup> groups)
     {
-        get
+        long rows = 0;
+        foreach (RowGroup group in groups)
         {
-            long rows = 0;
-            foreach (RowGroup group in RowGroups)
-            {
-                rows += group.RowCount;
-            }
-            return rows;
+            rows += group.RowCount;
         }
+        return rows;
     }
 
     public SourceStatistics GetStatistics() => new(RowCount);
@@ -41,9 +40,10 @@ internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
     public override FilterPushdown CanPushDown(ScanFilter filter) =>
         ColumnChunkStatistics.CanPrune(filter, Schema) ? FilterPushdown.Inexact : FilterPushdown.Unsupported;
 
-    public override ScanPlan PlanScan(ScanRequest request)
+    public override ScanPlan PlanScan(ScanRequest request) => PlanScan(RowGroups, request);
+
+    private static ScanPlan PlanScan(ImmutableArray<RowGroup> groups, ScanRequest request)
     {
-        ImmutableArray<RowGroup> groups = RowGroups;
         ScanMetrics metrics = new() { SplitsConsidered = groups.Length };
         ImmutableArray<ScanSplit>.Builder splits = ImmutableArray.CreateBuilder<ScanSplit>();
         long rowsPlanned = 0;
@@ -72,15 +72,19 @@ internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
         return new ScanPlan(splits.ToImmutable(), metrics);
     }
 
-    public override IScanReader OpenReader(ScanSplit split, ScanRequest request, ScanContext context) =>
+    private static IScanReader OpenGroupReader(ScanSplit split, ScanRequest request, ScanContext context) =>
         split is RowGroupSplit rowGroupSplit
             ? RowGroupReader.Create(rowGroupSplit.Group, request, context)
             : throw new ArgumentException("split does not belong to this table", nameof(split));
 
-    public override ITableWriter OpenWriter() => new Writer(this);
+    public override IScanReader OpenReader(ScanSplit split, ScanRequest request, ScanContext context) => OpenGroupReader(split, request, context);
 
-    /// <summary>Makes <paramref name="added"/> visible, all at once.</summary>
-    private void Publish(ImmutableArray<RowGroup> added)
+    public override ITableWriter OpenWriter() => new Writer(this, []);
+
+    public override TableSnapshot Snapshot() => new GroupSnapshot(this, RowGroups);
+
+    /// <summary>Makes <paramref name="added"/> visible in place of <paramref name="removed"/>, all at once.</summary>
+    private void Publish(ImmutableArray<RowGroup> removed, ImmutableArray<RowGroup> added)
     {
         lock (_commitLock)
         {
@@ -88,76 +92,77 @@ internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
             {
                 throw new QueryException(ErrorKind.Catalog, "table was dropped while rows were being inserted");
             }
-            ImmutableInterlocked.InterlockedExchange(ref _groups, _groups.AddRange(added));
+            ImmutableArray<RowGroup> groups = _groups;
+            foreach (RowGroup group in removed)
+            {
+                int index = groups.IndexOf(group);
+                if (index < 0)
+                {
+                    throw TableSnapshot.Conflict();
+                }
+                groups = groups.RemoveAt(index);
+            }
+            ImmutableInterlocked.InterlockedExchange(ref _groups, groups.AddRange(added));
         }
     }
 
-    private sealed class Writer(InMemoryTableStorage table) : ITableWriter
+    /// <summary>Appends, or (for a rewrite) replaces <c>removed</c>, when it commits.</summary>
+    private sealed class Writer(InMemoryTableStorage table, ImmutableArray<RowGroup> removed) : AccumulatingTableWriter(table.Schema)
     {
-        private readonly ColumnAccumulator[] _columns = CreateAccumulators(table.Schema);
-        private bool _done;
-
-        private static ColumnAccumulator[] CreateAccumulators(BatchSchema schema)
+        protected override void Commit(ColumnAccumulator[] columns, int rows)
         {
-            ColumnAccumulator[] columns = new ColumnAccumulator[schema.Count];
-            for (int i = 0; i < columns.Length; i++)
+            if (rows == 0 && removed.IsEmpty)
             {
-                columns[i] = new ColumnAccumulator(schema[i].Type);
-            }
-            return columns;
-        }
-
-        public void Append(Batch batch)
-        {
-            ObjectDisposedException.ThrowIf(_done, this);
-            if (batch.Columns.Length != _columns.Length)
-            {
-                throw new ArgumentException($"batch has {batch.Columns.Length} columns, table has {_columns.Length}", nameof(batch));
-            }
-            for (int c = 0; c < _columns.Length; c++)
-            {
-                _columns[c].Append(batch, batch.Columns[c]);
-            }
-        }
-
-        public long Commit()
-        {
-            ObjectDisposedException.ThrowIf(_done, this);
-            _done = true;
-            int rows = _columns.Length == 0 ? 0 : _columns[0].Count;
-            if (rows == 0)
-            {
-                return 0;
+                return;
             }
             ImmutableArray<RowGroup>.Builder groups = ImmutableArray.CreateBuilder<RowGroup>();
             for (int start = 0; start < rows; start += RowGroup.MaxRows)
             {
                 int count = Math.Min(RowGroup.MaxRows, rows - start);
-                ImmutableArray<ColumnChunk>.Builder chunks = ImmutableArray.CreateBuilder<ColumnChunk>(_columns.Length);
-                foreach (ColumnAccumulator column in _columns)
+                ImmutableArray<ColumnChunk>.Builder chunks = ImmutableArray.CreateBuilder<ColumnChunk>(columns.Length);
+                foreach (ColumnAccumulator column in columns)
                 {
                     chunks.Add(column.Build(start, count));
                 }
                 groups.Add(new RowGroup(count, chunks.MoveToImmutable()));
             }
-            ReleaseColumns();
-            table.Publish(groups.ToImmutable());
-            return rows;
+            table.Publish(removed, groups.ToImmutable());
         }
+    }
 
-        public void Dispose()
-        {
-            _done = true;
-            ReleaseColumns();
-        }
+    private sealed class GroupSnapshot(InMemoryTableStorage table, ImmutableArray<RowGroup> groups) : TableSnapshot
+    {
+        public override int PartCount => groups.Length;
 
-        private void ReleaseColumns()
+        public override long RowsOf(int part) => groups[part].RowCount;
+
+        public override TableStorage Rewrite(IReadOnlyList<int> parts)
         {
-            foreach (ColumnAccumulator column in _columns)
+            ImmutableArray<RowGroup>.Builder chosen = ImmutableArray.CreateBuilder<RowGroup>(parts.Count);
+            foreach (int part in parts)
             {
-                column.Release();
+                chosen.Add(groups[part]);
             }
+            return new GroupRewrite(table, chosen.MoveToImmutable());
         }
+    }
+
+    /// <summary>Some row groups of the table, read and replaced by a DELETE, UPDATE or compaction.</summary>
+    private sealed class GroupRewrite(InMemoryTableStorage table, ImmutableArray<RowGroup> groups) : TableStorage
+    {
+        public override BatchSchema Schema => table.Schema;
+
+        public override long RowCount => RowsIn(groups);
+
+        public override FilterPushdown CanPushDown(ScanFilter filter) => table.CanPushDown(filter);
+
+        public override ScanPlan PlanScan(ScanRequest request) => InMemoryTableStorage.PlanScan(groups, request);
+
+        public override IScanReader OpenReader(ScanSplit split, ScanRequest request, ScanContext context) => OpenGroupReader(split, request, context);
+
+        public override ITableWriter OpenWriter() => new Writer(table, groups);
+
+        public override TableSnapshot Snapshot() => new GroupSnapshot(table, groups);
     }
 }
 

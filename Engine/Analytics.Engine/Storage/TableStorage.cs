@@ -1,4 +1,5 @@
 using Analytics.Engine.Scan;
+using Analytics.Errors;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Types;
 
@@ -6,8 +7,8 @@ namespace Analytics.Engine.Storage;
 
 /// <summary>
 /// The rows of a native table: scannable (it is an <see cref="IScanSource"/>) and appendable through a writer whose
-/// commit is atomic (and durable, for a persistent database). Implementations: in-memory and the database directory.
-/// Later issues replace the directory format with object-store segments behind this same seam.
+/// commit is atomic (and durable, for a persistent database). Implementations: in-memory row groups and object-store
+/// segments.
 /// </summary>
 public abstract class TableStorage : IScanSource
 {
@@ -24,6 +25,9 @@ public abstract class TableStorage : IScanSource
 
     /// <summary>Starts an append. Nothing is visible to readers until <see cref="ITableWriter.Commit"/>.</summary>
     public abstract ITableWriter OpenWriter();
+
+    /// <summary>The table's committed parts (segments, row groups) as of now: what DELETE, UPDATE and compaction rewrite.</summary>
+    public abstract TableSnapshot Snapshot();
 
     /// <summary>
     /// Set by DROP TABLE. A writer opened before the drop (a long INSERT, an ingest stream) must then fail its commit
@@ -42,4 +46,94 @@ public interface ITableWriter : IDisposable
 
     /// <summary>Makes every appended row visible (and durable) atomically; returns the number of rows committed.</summary>
     long Commit();
+}
+
+/// <summary>
+/// A table's committed parts at one moment. DELETE, UPDATE and compaction read some parts through
+/// <see cref="Rewrite"/> and commit the rows that replace them; rows committed meanwhile by appends are new parts and
+/// stay untouched.
+/// </summary>
+public abstract class TableSnapshot
+{
+    public abstract int PartCount { get; }
+
+    public abstract long RowsOf(int part);
+
+    /// <summary>
+    /// A table over exactly <paramref name="parts"/>: scanning it reads them (and nothing else); its writer's commit
+    /// atomically replaces them by the rows written (no rows: it removes them). The commit fails with a conflict error
+    /// when another DELETE, UPDATE or compaction replaced one of them first.
+    /// </summary>
+    public abstract TableStorage Rewrite(IReadOnlyList<int> parts);
+
+    public static CommitConflictException Conflict() => new();
+}
+
+/// <summary>A rewrite lost a race: another statement replaced one of its parts first (retried by DELETE and UPDATE).</summary>
+public sealed class CommitConflictException() : QueryException(ErrorKind.Io,
+    "commit conflict: another statement (DELETE, UPDATE or compaction) changed the same rows concurrently; run the statement again");
+
+/// <summary>
+/// The writer both storages share: appended batches are copied into one accumulator per column; the storage turns
+/// them into its parts when the writer commits.
+/// </summary>
+internal abstract class AccumulatingTableWriter : ITableWriter
+{
+    private readonly ColumnAccumulator[] _columns;
+    private bool _done;
+
+    protected AccumulatingTableWriter(BatchSchema schema)
+    {
+        _columns = new ColumnAccumulator[schema.Count];
+        for (int i = 0; i < _columns.Length; i++)
+        {
+            _columns[i] = new ColumnAccumulator(schema[i].Type);
+        }
+    }
+
+    public void Append(Batch batch)
+    {
+        ObjectDisposedException.ThrowIf(_done, this);
+        if (batch.Columns.Length != _columns.Length)
+        {
+            throw new ArgumentException($"batch has {batch.Columns.Length} columns, table has {_columns.Length}", nameof(batch));
+        }
+        for (int c = 0; c < _columns.Length; c++)
+        {
+            _columns[c].Append(batch, batch.Columns[c]);
+        }
+    }
+
+    public long Commit()
+    {
+        ObjectDisposedException.ThrowIf(_done, this);
+        _done = true;
+        try
+        {
+            int rows = _columns.Length == 0 ? 0 : _columns[0].Count;
+            Commit(_columns, rows);
+            return rows;
+        }
+        finally
+        {
+            ReleaseColumns();
+        }
+    }
+
+    /// <summary>Publishes the accumulated rows (possibly none: a rewrite that removes its parts still commits).</summary>
+    protected abstract void Commit(ColumnAccumulator[] columns, int rows);
+
+    public void Dispose()
+    {
+        _done = true;
+        ReleaseColumns();
+    }
+
+    private void ReleaseColumns()
+    {
+        foreach (ColumnAccumulator column in _columns)
+        {
+            column.Release();
+        }
+    }
 }

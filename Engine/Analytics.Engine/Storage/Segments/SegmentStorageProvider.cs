@@ -111,16 +111,23 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
     public string NewSegmentKey(string tableId) => $"{DataFolder}{tableId}/{Guid.NewGuid():N}.seg";
 
     /// <summary>
-    /// Commits <paramref name="added"/> (already durable in the store) to the table; afterwards the table scans the
+    /// Commits <paramref name="added"/> (already durable in the store) to the table in place of
+    /// <paramref name="removed"/> (a rewrite; a conflict when one of them is gone); afterwards the table scans the
     /// segments as committed, including segments other writers committed meanwhile.
     /// </summary>
-    public void CommitSegments(SegmentTableStorage table, IReadOnlyList<SegmentReference> added)
+    public void CommitSegments(SegmentTableStorage table, IReadOnlyList<SegmentReference> added, ImmutableArray<SegmentHandle> removed)
     {
         Manifest committed = _log.Commit(manifest =>
         {
             ManifestTable current = manifest.FindTable(table.Id)
                 ?? throw new QueryException(ErrorKind.Catalog, "table was dropped while rows were being inserted");
-            return manifest.WithTable(current with { Segments = current.Segments.AddRange(added) });
+            ImmutableList<SegmentReference> segments = current.Segments;
+            foreach (SegmentHandle segment in removed)
+            {
+                int index = segments.FindIndex(s => s.Key == segment.Reference.Key);
+                segments = index >= 0 ? segments.RemoveAt(index) : throw TableSnapshot.Conflict();
+            }
+            return manifest.WithTable(current with { Segments = segments.AddRange(added) });
         });
         Publish(committed);
     }

@@ -37,17 +37,16 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics
 
     private ImmutableArray<SegmentHandle> Segments => ImmutableInterlocked.InterlockedCompareExchange(ref _segments, default, default);
 
-    public override long RowCount
+    public override long RowCount => RowsIn(Segments);
+
+    private static long RowsIn(ImmutableArray<SegmentHandle> segments)
     {
-        get
+        long rows = 0;
+        foreach (SegmentHandle segment in segments)
         {
-            long rows = 0;
-            foreach (SegmentHandle segment in Segments)
-            {
-                rows += segment.Reference.Rows;
-            }
-            return rows;
+            rows += segment.Reference.Rows;
         }
+        return rows;
     }
 
     public SourceStatistics GetStatistics() => new(RowCount);
@@ -62,7 +61,11 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics
         {
             throw new QueryException(ErrorKind.Catalog, "the table was dropped (by another process) after this query was bound");
         }
-        ImmutableArray<SegmentHandle> segments = Segments;
+        return PlanScan(Segments, request);
+    }
+
+    private ScanPlan PlanScan(ImmutableArray<SegmentHandle> segments, ScanRequest request)
+    {
         ScanMetrics metrics = new();
         ImmutableArray<ScanSplit>.Builder splits = ImmutableArray.CreateBuilder<ScanSplit>();
         long rowsPlanned = 0;
@@ -118,73 +121,28 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics
             ? new SegmentBlockReader(block, Schema, request, context)
             : throw new ArgumentException("split does not belong to this table", nameof(split));
 
-    public override ITableWriter OpenWriter() => new Writer(this);
+    public override ITableWriter OpenWriter() => new Writer(this, []);
 
-    private sealed class Writer(SegmentTableStorage table) : ITableWriter
+    public override TableSnapshot Snapshot()
     {
-        private readonly ColumnAccumulator[] _columns = CreateAccumulators(table.Schema);
-        private bool _done;
+        _provider.Refresh();
+        return new SegmentSnapshot(this, Segments);
+    }
 
-        private static ColumnAccumulator[] CreateAccumulators(BatchSchema schema)
+    /// <summary>Appends, or (for a rewrite) replaces <c>removed</c>, when it commits.</summary>
+    private sealed class Writer(SegmentTableStorage table, ImmutableArray<SegmentHandle> removed) : AccumulatingTableWriter(table.Schema)
+    {
+        protected override void Commit(ColumnAccumulator[] columns, int rows)
         {
-            ColumnAccumulator[] columns = new ColumnAccumulator[schema.Count];
-            for (int i = 0; i < columns.Length; i++)
+            if (rows > 0 || !removed.IsEmpty)
             {
-                columns[i] = new ColumnAccumulator(schema[i].Type);
-            }
-            return columns;
-        }
-
-        public void Append(Batch batch)
-        {
-            ObjectDisposedException.ThrowIf(_done, this);
-            if (batch.Columns.Length != _columns.Length)
-            {
-                throw new ArgumentException($"batch has {batch.Columns.Length} columns, table has {_columns.Length}", nameof(batch));
-            }
-            for (int c = 0; c < _columns.Length; c++)
-            {
-                _columns[c].Append(batch, batch.Columns[c]);
-            }
-        }
-
-        public long Commit()
-        {
-            ObjectDisposedException.ThrowIf(_done, this);
-            _done = true;
-            try
-            {
-                int rows = _columns.Length == 0 ? 0 : _columns[0].Count;
-                if (rows == 0)
-                {
-                    return 0;
-                }
-                table.Commit(_columns, rows);
-                return rows;
-            }
-            finally
-            {
-                ReleaseColumns();
-            }
-        }
-
-        public void Dispose()
-        {
-            _done = true;
-            ReleaseColumns();
-        }
-
-        private void ReleaseColumns()
-        {
-            foreach (ColumnAccumulator column in _columns)
-            {
-                column.Release();
+                table.Commit(columns, rows, removed);
             }
         }
     }
 
-    /// <summary>Writes the rows as segments, then commits them (see the class summary).</summary>
-    private void Commit(ColumnAccumulator[] columns, int rows)
+    /// <summary>Writes the rows as segments, then commits them in place of <paramref name="removed"/> (see the class summary).</summary>
+    private void Commit(ColumnAccumulator[] columns, int rows, ImmutableArray<SegmentHandle> removed)
     {
         if (IsDropped)
         {
@@ -204,13 +162,48 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics
                 _provider.Store.Put(key, buffer.WrittenSpan);
                 written.Add(new SegmentReference(key, count, buffer.Length));
             }
-            _provider.CommitSegments(this, written);
+            _provider.CommitSegments(this, written, removed);
         }
         catch
         {
             _provider.DeleteQuietly(written);
             throw;
         }
+    }
+
+    private sealed class SegmentSnapshot(SegmentTableStorage table, ImmutableArray<SegmentHandle> segments) : TableSnapshot
+    {
+        public override int PartCount => segments.Length;
+
+        public override long RowsOf(int part) => segments[part].Reference.Rows;
+
+        public override TableStorage Rewrite(IReadOnlyList<int> parts)
+        {
+            ImmutableArray<SegmentHandle>.Builder chosen = ImmutableArray.CreateBuilder<SegmentHandle>(parts.Count);
+            foreach (int part in parts)
+            {
+                chosen.Add(segments[part]);
+            }
+            return new SegmentRewrite(table, chosen.MoveToImmutable());
+        }
+    }
+
+    /// <summary>Some segments of the table, read and replaced by a DELETE, UPDATE or compaction.</summary>
+    private sealed class SegmentRewrite(SegmentTableStorage table, ImmutableArray<SegmentHandle> segments) : TableStorage
+    {
+        public override BatchSchema Schema => table.Schema;
+
+        public override long RowCount => RowsIn(segments);
+
+        public override FilterPushdown CanPushDown(ScanFilter filter) => table.CanPushDown(filter);
+
+        public override ScanPlan PlanScan(ScanRequest request) => table.PlanScan(segments, request);
+
+        public override IScanReader OpenReader(ScanSplit split, ScanRequest request, ScanContext context) => table.OpenReader(split, request, context);
+
+        public override ITableWriter OpenWriter() => new Writer(table, segments);
+
+        public override TableSnapshot Snapshot() => new SegmentSnapshot(table, segments);
     }
 
     /// <summary>Makes the committed segment list the one new scans plan against (segments already open are reused).</summary>
