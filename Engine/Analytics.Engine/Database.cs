@@ -3,6 +3,8 @@ using Analytics.Engine.Storage;
 using Analytics.Engine.Storage.ObjectStore;
 using Analytics.Engine.Storage.Segments;
 
+using Analytics.Errors;
+
 namespace Analytics.Engine;
 
 /// <summary>
@@ -12,6 +14,9 @@ namespace Analytics.Engine;
 public sealed class Database : IDisposable
 {
     private readonly ITableStorageProvider _storage;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Timer? _compactionTimer;
+    private int _compacting;
 
     private Database(string? path, EngineOptions options, ITableStorageProvider storage)
     {
@@ -19,6 +24,47 @@ public sealed class Database : IDisposable
         Options = options;
         _storage = storage;
         Catalog = new DatabaseCatalog(storage, ExecutionBridge.CreateFunctionCatalog());
+        if (options.CompactionInterval is TimeSpan interval)
+        {
+            _compactionTimer = new Timer(static state => ((Database)state!).CompactInBackground(), this, interval, interval);
+        }
+    }
+
+    /// <summary>The error of the last background compaction that failed (it changes nothing: the parts stay as they were), or null.</summary>
+    public QueryException? LastCompactionError { get; private set; }
+
+    /// <summary>
+    /// Merges the small parts of every table now (background compaction does the same once enough have piled up)
+    /// and drops the partitions data retention has expired; returns how many parts were merged or dropped. Readers
+    /// and writers may run meanwhile.
+    /// </summary>
+    public int Compact(CancellationToken cancellationToken = default)
+    {
+        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        return TableCompactor.CompactAll(this, minSmallParts: 2, linked.Token);
+    }
+
+    private void CompactInBackground()
+    {
+        if (Interlocked.CompareExchange(ref _compacting, 1, 0) != 0)
+        {
+            return;
+        }
+        try
+        {
+            TableCompactor.CompactAll(this, TableCompactor.BackgroundMinSmallParts, _closing.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (QueryException e)
+        {
+            LastCompactionError = e;
+        }
+        finally
+        {
+            Volatile.Write(ref _compacting, 0);
+        }
     }
 
     /// <summary>Where the database is stored (a directory), or null for an in-memory database.</summary>
@@ -65,5 +111,18 @@ public sealed class Database : IDisposable
         Catalog.RegisterSourceFactory(factory);
     }
 
-    public void Dispose() => _storage.Dispose();
+    public void Dispose()
+    {
+        _closing.Cancel();
+        if (_compactionTimer is not null)
+        {
+            using ManualResetEvent stopped = new(false);
+            if (_compactionTimer.Dispose(stopped))
+            {
+                stopped.WaitOne(); // a compaction in flight stops at its next batch
+            }
+        }
+        _closing.Dispose();
+        _storage.Dispose();
+    }
 }

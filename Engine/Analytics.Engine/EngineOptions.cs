@@ -10,4 +10,10 @@ public sealed record EngineOptions
 
     /// <summary>Optimizer rules to skip, by name (A/B tests and EXPLAIN goldens).</summary>
     public ImmutableHashSet<string> DisabledOptimizers { get; init; } = ImmutableHashSet<string>.Empty;
+
+    /// <summary>
+    /// How often background compaction looks for tables with many small parts (segments of small inserts) and
+    /// merges them; null turns it off (<see cref="Database.Compact"/> still works).
+    /// </summary>
+    public TimeSpan? CompactionInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

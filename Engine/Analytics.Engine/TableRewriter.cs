@@ -79,7 +79,8 @@ internal static class TableRewriter
         return count;
     }
 
-    private static void Run(Session session, LogicalOperator plan, CancellationToken cancellationToken)
+    /// <summary>Runs a rewrite plan (an insert into some parts of a table) to its commit.</summary>
+    internal static void Run(Session session, LogicalOperator plan, CancellationToken cancellationToken)
     {
         using QueryResult result = ExecutionBridge.Execute(session.Optimize(plan), StatementKind.Insert, session.Database, cancellationToken);
         while (result.ReadNext(cancellationToken, out _))
@@ -95,7 +96,7 @@ internal static class TableRewriter
         LogicalInsert insert when ReferenceEquals(insert.Table, table) =>
             new LogicalInsert(Retarget(insert.Input, table, storage),
                 new TableEntry(table.Database, table.SchemaName, table.Name, storage) { Properties = table.Properties },
-                insert.TargetColumns, insert.PreserveOrder),
+                insert.TargetColumns, insert.PreserveOrder, insert.PartitionKeys),
         _ => plan.Children.IsEmpty ? plan : plan.WithChildren([.. plan.Children.Select(child => Retarget(child, table, storage))]),
     };
 }

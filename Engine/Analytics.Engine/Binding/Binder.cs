@@ -49,7 +49,7 @@ public sealed partial class Binder(ICatalog catalog)
         return catalog.TryGetTable(name, out TableEntry? table) ? table : throw DatabaseCatalog.TableDoesNotExist(name);
     }
 
-    private static BoundCreateTableStatement BindCreateTable(CreateTableStatementSyntax create)
+    private BoundCreateTableStatement BindCreateTable(CreateTableStatementSyntax create)
     {
         ImmutableArray<Field>.Builder fields = ImmutableArray.CreateBuilder<Field>();
         HashSet<string> names = new(StringComparer.Ordinal);
@@ -74,7 +74,32 @@ public sealed partial class Binder(ICatalog catalog)
             create.DistinctOn is null ? [] : [.. create.DistinctOn.By.Select(PrintOrderItem)],
             create.Comment,
             comments.ToImmutable());
-        return new BoundCreateTableStatement(ToQualifiedName(create.Name), new BatchSchema(fields.ToImmutable()), properties, create.IfNotExists);
+        BatchSchema schema = new(fields.ToImmutable());
+        ImmutableArray<BoundExpression> partitionKeys = BindTableKeys(schema, create.Name.Name.Name, properties.PartitionBy, "PARTITION BY");
+        _ = BindTableKeys(schema, create.Name.Name.Name, properties.ClusterBy, "CLUSTER BY");
+        foreach (TablePropertySyntax property in create.Properties)
+        {
+            properties = property.Key switch
+            {
+                "data_retention_days" => properties with { DataRetentionDays = BindRetention(property, partitionKeys) },
+                _ => throw new QueryException(ErrorKind.Binder, $"unknown table option '{property.Key}' (supported: 'data_retention_days')"),
+            };
+        }
+        return new BoundCreateTableStatement(ToQualifiedName(create.Name), schema, properties, create.IfNotExists);
+    }
+
+    private static int BindRetention(TablePropertySyntax property, ImmutableArray<BoundExpression> partitionKeys)
+    {
+        if (property.Value is not IntegerLiteralSyntax { Value: > 0 and <= 36_500 } days)
+        {
+            throw new QueryException(ErrorKind.Binder, "'data_retention_days' must be an integer from 1 to 36500");
+        }
+        int value = (int)days.Value;
+        if (partitionKeys.IsEmpty || partitionKeys[0].Type.Id != TypeId.Timestamp)
+        {
+            throw new QueryException(ErrorKind.Binder, "'data_retention_days' drops whole partitions by time: the table needs a PARTITION BY whose first key is a timestamp");
+        }
+        return value;
     }
 
     private static string PrintOrderItem(OrderByItemSyntax item) =>
@@ -201,7 +226,23 @@ public sealed partial class Binder(ICatalog catalog)
             fields.Add(new Field(field.Name, field.Type));
         }
         LogicalOperator castInput = changed ? new LogicalProjection(input, casts.MoveToImmutable(), new BatchSchema(fields.MoveToImmutable())) : input;
-        return new LogicalInsert(castInput, table, [.. targets], preserveOrder);
+        if (table.Properties.PartitionBy.IsEmpty && table.Properties.ClusterBy.IsEmpty)
+        {
+            return new LogicalInsert(castInput, table, [.. targets], preserveOrder);
+        }
+        if (columnCount == tableSchema.Count && targets.AsSpan().SequenceEqual(Enumerable.Range(0, columnCount).ToArray()))
+        {
+            return LayoutInsert(table, castInput, preserveOrder: true);
+        }
+        // Layout keys read table columns, so the rows are first spread to the table's layout (columns not inserted are NULL).
+        BoundExpression[] row = new BoundExpression[tableSchema.Count];
+        for (int c = 0; c < row.Length; c++)
+        {
+            int source = Array.IndexOf(targets, c);
+            row[c] = source >= 0 ? new BoundColumnReference(source, tableSchema[c].Name, tableSchema[c].Type) : new BoundConstant(null, tableSchema[c].Type);
+        }
+        LogicalProjection fullRows = new(castInput, [.. row], new BatchSchema(tableSchema.Fields.Select(f => new Field(f.Name, f.Type)).ToImmutableArray()));
+        return LayoutInsert(table, fullRows, preserveOrder: true);
     }
 
     // ---- DELETE / UPDATE -------------------------------------------------------------------------------------------
@@ -215,7 +256,7 @@ public sealed partial class Binder(ICatalog catalog)
         LogicalOperator survivors = predicate is null
             ? new LogicalFilter(scan, new BoundConstant(false, LogicalType.Boolean))
             : new LogicalFilter(scan, BuildCase([(predicate, new BoundConstant(false, LogicalType.Boolean))], new BoundConstant(true, LogicalType.Boolean)));
-        return new BoundRewriteStatement(StatementKind.Delete, table, Matching(scan, predicate), AllColumnsInsert(table, survivors));
+        return new BoundRewriteStatement(StatementKind.Delete, table, Matching(scan, predicate), LayoutInsert(table, survivors, preserveOrder: false));
     }
 
     private BoundRewriteStatement BindUpdate(UpdateStatementSyntax update)
@@ -254,7 +295,7 @@ public sealed partial class Binder(ICatalog catalog)
             columns[index] = predicate is null ? value : BuildCase([(predicate, value)], columns[index]);
         }
         LogicalProjection updated = new(scan, [.. columns], table.Schema);
-        return new BoundRewriteStatement(StatementKind.Update, table, Matching(scan, predicate), AllColumnsInsert(table, updated));
+        return new BoundRewriteStatement(StatementKind.Update, table, Matching(scan, predicate), LayoutInsert(table, updated, preserveOrder: false));
     }
 
     /// <summary>The count of rows <paramref name="predicate"/> is true for; null when every row matches.</summary>
@@ -264,6 +305,4 @@ public sealed partial class Binder(ICatalog catalog)
             : new LogicalAggregate(new LogicalFilter(scan, predicate), [], [Functions.BindAggregate("count", new CallArguments([], []))],
                 new BatchSchema(new Field("count", LogicalType.Int, false)));
 
-    private static LogicalInsert AllColumnsInsert(TableEntry table, LogicalOperator rows) =>
-        new(rows, table, [.. Enumerable.Range(0, table.Schema.Count)], preserveOrder: false);
 }

@@ -6,6 +6,11 @@ using Analytics.Engine.Storage;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
+using Analytics.Vector.Values;
+using Analytics.Vector.Vectors;
+using System.Text;
+using System.Text.Json;
+using Analytics.Engine.Execution;
 
 namespace Analytics.Engine.Operators;
 
@@ -14,15 +19,19 @@ namespace Analytics.Engine.Operators;
 /// visible (an error or cancellation disposes the writer uncommitted). Output: one row with the inserted count.
 /// Without <see cref="PreserveOrder"/> every worker compacts its own batches and only the append is serialised.
 /// </summary>
-public sealed class PhysicalInsert(TableEntry table, ImmutableArray<int> targetColumns, bool preserveOrder = true) : PhysicalSink
+public sealed class PhysicalInsert(TableEntry table, ImmutableArray<int> targetColumns, bool preserveOrder = true, int partitionKeys = 0) : PhysicalSink
 {
     public TableEntry Table { get; } = table;
     public ImmutableArray<int> TargetColumns { get; } = targetColumns;
     public bool PreserveOrder { get; } = preserveOrder;
-    public override BatchSchema Schema => LogicalInsert.CountSchema;
-    public override bool RequiresOrder => PreserveOrder;
 
-    public override string Describe() => $"Insert {Table.Name}";
+    /// <summary>Trailing input columns holding partition key values (see <see cref="LogicalInsert.PartitionKeys"/>).</summary>
+    public int PartitionKeys { get; } = partitionKeys;
+
+    public override BatchSchema Schema => LogicalInsert.CountSchema;
+    public override bool RequiresOrder => PreserveOrder || PartitionKeys > 0;
+
+    public override string Describe() => $"Insert {Table.Name}" + (PartitionKeys == 0 ? "" : $" partition_keys={PartitionKeys}");
 
     public override SinkState CreateGlobalState(QueryContext context) => new GlobalState(this, context);
 
@@ -31,11 +40,47 @@ public sealed class PhysicalInsert(TableEntry table, ImmutableArray<int> targetC
     private sealed class LocalState(PhysicalInsert insert, GlobalState global) : SinkLocalState
     {
         private readonly Batch _row = new(insert.Table.Schema);
+        private readonly int[] _run = new int[Batch.Capacity];
 
         public override void Sink(Batch batch)
         {
+            if (insert.PartitionKeys == 0)
+            {
+                Append(batch, batch.Count, batch.Selection is null ? default : batch.Selection.AsSpan(batch.Count));
+                return;
+            }
+            // Rows arrive sorted by partition keys: each run of equal keys is appended, then its partition ended.
             int count = batch.Count;
-            ReadOnlySpan<int> selection = batch.Selection is null ? default : batch.Selection.AsSpan(count);
+            int runStart = 0;
+            for (int i = 0; i < count; i++)
+            {
+                int row = batch.RowAt(i);
+                if (global.Partitions.IsNewPartition(batch, row))
+                {
+                    AppendRun(batch, runStart, i);
+                    runStart = i;
+                    global.Partitions.Start(batch, row, global.Writer);
+                }
+            }
+            AppendRun(batch, runStart, count);
+        }
+
+        /// <summary>Appends logical rows [<paramref name="start"/>, <paramref name="end"/>) of the batch.</summary>
+        private void AppendRun(Batch batch, int start, int end)
+        {
+            if (end <= start)
+            {
+                return;
+            }
+            for (int i = start; i < end; i++)
+            {
+                _run[i - start] = batch.RowAt(i);
+            }
+            Append(batch, end - start, _run.AsSpan(0, end - start));
+        }
+
+        private void Append(Batch batch, int count, ReadOnlySpan<int> selection)
+        {
             _row.Reset();
             Span<bool> targeted = stackalloc bool[_row.Columns.Length];
             for (int i = 0; i < insert.TargetColumns.Length; i++)
@@ -69,6 +114,8 @@ public sealed class PhysicalInsert(TableEntry table, ImmutableArray<int> targetC
 
         public ITableWriter Writer { get; } = insert.Table.Storage.OpenWriter();
 
+        public PartitionTracker Partitions { get; } = new(insert.TargetColumns.Length, insert.PartitionKeys);
+
         public override IReadOnlyList<Batch> Output => _output;
 
         public override void Combine(SinkLocalState local)
@@ -77,6 +124,7 @@ public sealed class PhysicalInsert(TableEntry table, ImmutableArray<int> targetC
 
         public override void Finish()
         {
+            Partitions.End(Writer);
             long rows = Writer.Commit();
             context.RowsAffected = rows;
             Batch batch = new(insert.Schema);
@@ -87,12 +135,83 @@ public sealed class PhysicalInsert(TableEntry table, ImmutableArray<int> targetC
 
         public override void Dispose()
         {
+            Partitions.Dispose();
             Writer.Dispose();
             foreach (Batch batch in _output)
             {
                 batch.Release();
             }
             _output.Clear();
+        }
+    }
+
+    /// <summary>The partition key values of the run being appended, and what ends a run.</summary>
+    private sealed class PartitionTracker(int firstKeyColumn, int keys) : IDisposable
+    {
+        private readonly ColumnVector[] _current = new ColumnVector[keys];
+        private bool _started;
+
+        /// <summary>Whether the row's keys differ from the current run's (the first row always starts one).</summary>
+        public bool IsNewPartition(Batch batch, int row)
+        {
+            if (!_started)
+            {
+                return true;
+            }
+            for (int k = 0; k < keys; k++)
+            {
+                if (!ValueOrder.Equal(batch.Columns[firstKeyColumn + k], row, _current[k], 0))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>Ends the current run (if any) and starts one with the row's keys.</summary>
+        public void Start(Batch batch, int row, ITableWriter writer)
+        {
+            End(writer);
+            for (int k = 0; k < keys; k++)
+            {
+                ColumnVector source = batch.Columns[firstKeyColumn + k];
+                ColumnVector current = _current[k] ??= new ColumnVector(source.Type, 1);
+                current.Reset(); // var-bytes values are written in row order: start over at row 0
+                ValueOrder.Copy(source, row, current, 0);
+            }
+            _started = true;
+        }
+
+        public void End(ITableWriter writer)
+        {
+            if (!_started)
+            {
+                return;
+            }
+            StringBuilder text = new("[");
+            for (int k = 0; k < keys; k++)
+            {
+                text.Append(k == 0 ? "" : ",");
+                if (_current[k].IsNullAt(0))
+                {
+                    text.Append("null");
+                }
+                else
+                {
+                    text.Append('"').Append(JsonEncodedText.Encode(ValueFormatter.Format(_current[k], 0)).Value).Append('"');
+                }
+            }
+            long? timestamp = keys > 0 && _current[0].Type.Id == TypeId.Timestamp && !_current[0].IsNullAt(0) ? _current[0].GetData<long>()[0] : null;
+            writer.EndPartition(new PartitionValue(text.Append(']').ToString(), timestamp));
+            _started = false;
+        }
+
+        public void Dispose()
+        {
+            foreach (ColumnVector? vector in _current)
+            {
+                vector?.Release();
+            }
         }
     }
 }

@@ -61,7 +61,7 @@ public static class PhysicalPlanner
                 return (source, operators);
             }
             case LogicalInsert insert:
-                return Break(insert.Input, new PhysicalInsert(insert.Table, insert.TargetColumns, insert.PreserveOrder), pipelines);
+                return Break(insert.Input, new PhysicalInsert(insert.Table, insert.TargetColumns, insert.PreserveOrder, insert.PartitionKeys), pipelines);
             default:
                 throw new QueryException(ErrorKind.NotImplemented, $"executing {op.GetType().Name.Replace("Logical", "", StringComparison.Ordinal)} is not supported yet");
         }

@@ -147,7 +147,13 @@ public sealed class LogicalTopN(LogicalOperator input, ImmutableArray<BoundOrder
 /// <see cref="PreserveOrder"/>: rows are appended in input order (one thread); ingest sets it false so the transform
 /// runs on every core and rows of different morsels may interleave.
 /// </remarks>
-public sealed class LogicalInsert(LogicalOperator input, TableEntry table, ImmutableArray<int> targetColumns, bool preserveOrder = true) : LogicalOperator
+/// <summary>
+/// Appends its input to a table: input column i goes to table column <see cref="TargetColumns"/>[i]. For a PARTITION
+/// BY table the input ends with <see cref="PartitionKeys"/> more columns, the partition key values, and arrives
+/// sorted by them, so each run of equal keys becomes its own parts.
+/// </summary>
+public sealed class LogicalInsert(LogicalOperator input, TableEntry table, ImmutableArray<int> targetColumns, bool preserveOrder = true, int partitionKeys = 0)
+    : LogicalOperator
 {
     public static readonly BatchSchema CountSchema = new(new Field("count", LogicalType.Int, false));
 
@@ -155,8 +161,10 @@ public sealed class LogicalInsert(LogicalOperator input, TableEntry table, Immut
     public TableEntry Table { get; } = table;
     public ImmutableArray<int> TargetColumns { get; } = targetColumns;
     public bool PreserveOrder { get; } = preserveOrder;
+    public int PartitionKeys { get; } = partitionKeys;
     public override BatchSchema Schema => CountSchema;
     public override ImmutableArray<LogicalOperator> Children => [Input];
-    public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => new LogicalInsert(children[0], Table, TargetColumns, PreserveOrder);
-    public override string Describe() => $"Insert: {Table.Name}";
+    public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) =>
+        new LogicalInsert(children[0], Table, TargetColumns, PreserveOrder, PartitionKeys);
+    public override string Describe() => $"Insert: {Table.Name}" + (PartitionKeys == 0 ? "" : $", partition_keys={PartitionKeys}");
 }

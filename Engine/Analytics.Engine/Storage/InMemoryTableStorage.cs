@@ -109,22 +109,27 @@ internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
     /// <summary>Appends, or (for a rewrite) replaces <c>removed</c>, when it commits.</summary>
     private sealed class Writer(InMemoryTableStorage table, ImmutableArray<RowGroup> removed) : AccumulatingTableWriter(table.Schema)
     {
-        protected override void Commit(ColumnAccumulator[] columns, int rows)
+        protected override void Commit(ColumnAccumulator[] columns, IReadOnlyList<PartitionRange> ranges)
         {
-            if (rows == 0 && removed.IsEmpty)
+            if (ranges.Count == 0 && removed.IsEmpty)
             {
                 return;
             }
             ImmutableArray<RowGroup>.Builder groups = ImmutableArray.CreateBuilder<RowGroup>();
-            for (int start = 0; start < rows; start += RowGroup.MaxRows)
+            int rangeStart = 0;
+            foreach (PartitionRange range in ranges)
             {
-                int count = Math.Min(RowGroup.MaxRows, rows - start);
-                ImmutableArray<ColumnChunk>.Builder chunks = ImmutableArray.CreateBuilder<ColumnChunk>(columns.Length);
-                foreach (ColumnAccumulator column in columns)
+                for (int start = rangeStart; start < range.End; start += RowGroup.MaxRows)
                 {
-                    chunks.Add(column.Build(start, count));
+                    int count = Math.Min(RowGroup.MaxRows, range.End - start);
+                    ImmutableArray<ColumnChunk>.Builder chunks = ImmutableArray.CreateBuilder<ColumnChunk>(columns.Length);
+                    foreach (ColumnAccumulator column in columns)
+                    {
+                        chunks.Add(column.Build(start, count));
+                    }
+                    groups.Add(new RowGroup(count, chunks.MoveToImmutable(), range.Partition));
                 }
-                groups.Add(new RowGroup(count, chunks.MoveToImmutable()));
+                rangeStart = range.End;
             }
             table.Publish(removed, groups.ToImmutable());
         }
@@ -135,6 +140,8 @@ internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
         public override int PartCount => groups.Length;
 
         public override long RowsOf(int part) => groups[part].RowCount;
+
+        public override PartitionValue? PartitionOf(int part) => groups[part].Partition;
 
         public override TableStorage Rewrite(IReadOnlyList<int> parts)
         {

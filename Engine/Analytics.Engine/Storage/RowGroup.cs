@@ -6,7 +6,7 @@ namespace Analytics.Engine.Storage;
 /// Up to <see cref="MaxRows"/> committed rows of a table: one <see cref="ColumnChunk"/> per column. Immutable once
 /// published, so scans read it without locks.
 /// </summary>
-internal sealed class RowGroup(int rowCount, ImmutableArray<ColumnChunk> columns)
+internal sealed class RowGroup(int rowCount, ImmutableArray<ColumnChunk> columns, PartitionValue? partition = null)
 {
     /// <summary>60 batches: large enough to amortise per-group work, small enough to give parallel morsels.</summary>
     public const int MaxRows = 122_880;
@@ -14,6 +14,9 @@ internal sealed class RowGroup(int rowCount, ImmutableArray<ColumnChunk> columns
     public int RowCount { get; } = rowCount;
 
     public ImmutableArray<ColumnChunk> Columns { get; } = columns;
+
+    /// <summary>The partition of a PARTITION BY table every row belongs to.</summary>
+    public PartitionValue? Partition { get; } = partition;
 
     /// <summary>Per column, what row-group pruning may assume.</summary>
     public IReadOnlyList<ColumnStatistics> Statistics { get; } = PruningStatistics(columns);

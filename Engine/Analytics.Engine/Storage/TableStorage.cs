@@ -44,9 +44,24 @@ public interface ITableWriter : IDisposable
     /// <summary>Copies the batch's active rows (its schema equals the table schema).</summary>
     void Append(Batch batch);
 
+    /// <summary>
+    /// The rows appended since the previous call (or since the writer opened) all belong to <paramref name="partition"/>
+    /// of a PARTITION BY table: they go into parts of their own, labelled with it. Rows never ended this way belong to no partition.
+    /// </summary>
+    void EndPartition(PartitionValue partition);
+
     /// <summary>Makes every appended row visible (and durable) atomically; returns the number of rows committed.</summary>
     long Commit();
 }
+
+/// <summary>
+/// The value of a table's partition keys shared by every row of a part: its canonical text (for grouping parts in
+/// compaction) and, when the first key is a timestamp, that timestamp (what data retention compares).
+/// </summary>
+public sealed record PartitionValue(string Text, long? Timestamp);
+
+/// <summary>A run of accumulated rows ending at <see cref="End"/> (exclusive) that belongs to <see cref="Partition"/> (null: none).</summary>
+internal readonly record struct PartitionRange(int End, PartitionValue? Partition);
 
 /// <summary>
 /// A table's committed parts at one moment. DELETE, UPDATE and compaction read some parts through
@@ -66,6 +81,9 @@ public abstract class TableSnapshot
     /// </summary>
     public abstract TableStorage Rewrite(IReadOnlyList<int> parts);
 
+    /// <summary>The partition every row of the part belongs to; null for a table without PARTITION BY.</summary>
+    public abstract PartitionValue? PartitionOf(int part);
+
     public static CommitConflictException Conflict() => new();
 }
 
@@ -80,6 +98,7 @@ public sealed class CommitConflictException() : QueryException(ErrorKind.Io,
 internal abstract class AccumulatingTableWriter : ITableWriter
 {
     private readonly ColumnAccumulator[] _columns;
+    private readonly List<PartitionRange> _ranges = [];
     private bool _done;
 
     protected AccumulatingTableWriter(BatchSchema schema)
@@ -104,14 +123,30 @@ internal abstract class AccumulatingTableWriter : ITableWriter
         }
     }
 
+    private int Rows => _columns.Length == 0 ? 0 : _columns[0].Count;
+
+    public void EndPartition(PartitionValue partition)
+    {
+        ObjectDisposedException.ThrowIf(_done, this);
+        int start = _ranges.Count == 0 ? 0 : _ranges[^1].End;
+        if (Rows > start)
+        {
+            _ranges.Add(new PartitionRange(Rows, partition));
+        }
+    }
+
     public long Commit()
     {
         ObjectDisposedException.ThrowIf(_done, this);
         _done = true;
         try
         {
-            int rows = _columns.Length == 0 ? 0 : _columns[0].Count;
-            Commit(_columns, rows);
+            int rows = Rows;
+            if (rows > (_ranges.Count == 0 ? 0 : _ranges[^1].End))
+            {
+                _ranges.Add(new PartitionRange(rows, null));
+            }
+            Commit(_columns, _ranges);
             return rows;
         }
         finally
@@ -120,8 +155,11 @@ internal abstract class AccumulatingTableWriter : ITableWriter
         }
     }
 
-    /// <summary>Publishes the accumulated rows (possibly none: a rewrite that removes its parts still commits).</summary>
-    protected abstract void Commit(ColumnAccumulator[] columns, int rows);
+    /// <summary>
+    /// Publishes the accumulated rows, one run of parts per range (possibly none: a rewrite that removes its parts
+    /// still commits).
+    /// </summary>
+    protected abstract void Commit(ColumnAccumulator[] columns, IReadOnlyList<PartitionRange> ranges);
 
     public void Dispose()
     {

@@ -200,11 +200,11 @@ public class BinderTests
     public void Create_table_keeps_ddl_options_as_metadata()
     {
         BoundCreateTableStatement create = Assert.IsType<BoundCreateTableStatement>(Bind(
-            "CREATE TABLE IF NOT EXISTS s.x (ts timestamp, host string COMMENT 'h') PARTITION BY trunc(ts, unit => 'day') CLUSTER BY host DISTINCT ON host BY ts DESC COMMENT = 'logs'"));
+            "CREATE TABLE IF NOT EXISTS s.x (ts timestamp, host string COMMENT 'h') PARTITION BY upper(host) CLUSTER BY host DISTINCT ON host BY ts DESC COMMENT = 'logs'"));
         Assert.Equal(new QualifiedName(null, "s", "x"), create.Name);
         Assert.True(create.IfNotExists);
         Assert.Equal("ts timestamp, host string", create.Columns.ToString());
-        Assert.Equal(["trunc(ts, unit => 'day')"], create.Properties.PartitionBy.ToArray());
+        Assert.Equal(["upper(host)"], create.Properties.PartitionBy.ToArray());
         Assert.Equal(["host"], create.Properties.ClusterBy.ToArray());
         Assert.Equal(["ts DESC"], create.Properties.DistinctBy.ToArray());
         Assert.Equal("logs", create.Properties.Comment);

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Analytics.Engine.Storage;
 using Analytics.Vector.Batches;
 using Xunit;
@@ -52,14 +51,7 @@ public sealed class RewriteTests : IDisposable
         return ids;
     }
 
-    /// <summary>The segment keys the newest manifest version lists for the only table.</summary>
-    private string[] LiveSegments()
-    {
-        string latest = File.ReadAllText(Path.Combine(_path, "_manifest", "_latest"));
-        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_path, "_manifest", long.Parse(latest, System.Globalization.CultureInfo.InvariantCulture).ToString("D20", System.Globalization.CultureInfo.InvariantCulture) + ".json")));
-        JsonElement table = manifest.RootElement.GetProperty("tables")[0];
-        return [.. table.GetProperty("segments").EnumerateArray().Select(s => s.GetProperty("key").GetString()!)];
-    }
+    private string[] LiveSegments() => [.. StoredManifest.Segments(_path, "t").Select(s => s.Key)];
 
     [Fact]
     public void A_delete_replaces_only_the_segment_holding_matching_rows()

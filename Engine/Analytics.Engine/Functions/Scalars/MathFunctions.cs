@@ -19,6 +19,7 @@ internal static class MathFunctions
         registry.Add(new ScalarFunction("round", [new("x", LogicalType.Float), new("digits", LogicalType.Int, Optional: true)], LogicalType.Float, Volatility.Immutable, new RoundFloat()));
         registry.Add(Unary("floor", LogicalType.Float, new FloorFloat()));
         registry.Add(Unary("ceil", LogicalType.Float, new CeilFloat()));
+        registry.Add(Unary("trunc", LogicalType.Float, new TruncFloat()));
     }
 
     private static ScalarFunction Unary(string name, LogicalType type, ScalarKernel kernel) =>
@@ -38,6 +39,11 @@ internal static class MathFunctions
                 ? ThrowHelper.Throw<object>(ErrorKind.OutOfRange, $"integer overflow: abs({value})")
                 : Math.Abs(value);
         }
+    }
+
+    private sealed class TruncFloat : RowScalarKernel
+    {
+        protected override object? Compute(ReadOnlySpan<object?> arguments) => Math.Truncate((double)arguments[0]!);
     }
 
     private sealed class AbsFloat : RowScalarKernel

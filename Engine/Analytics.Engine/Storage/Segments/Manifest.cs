@@ -7,7 +7,7 @@ using Analytics.Vector.Types;
 namespace Analytics.Engine.Storage.Segments;
 
 /// <summary>A committed segment: its object key, row count and size in bytes (so its footer can be read without a HEAD).</summary>
-internal sealed record SegmentReference(string Key, long Rows, long Bytes);
+internal sealed record SegmentReference(string Key, long Rows, long Bytes, PartitionValue? Partition = null);
 
 /// <summary>A table as recorded in a manifest: identity, name, columns, DDL properties and its live segments.</summary>
 internal sealed record ManifestTable(
@@ -109,6 +109,10 @@ internal sealed record Manifest(
         {
             json.WriteString("comment", table.Properties.Comment);
         }
+        if (table.Properties.DataRetentionDays is int retention)
+        {
+            json.WriteNumber("dataRetentionDays", retention);
+        }
         json.WriteStartArray("segments");
         foreach (SegmentReference segment in table.Segments)
         {
@@ -116,6 +120,14 @@ internal sealed record Manifest(
             json.WriteString("key", segment.Key);
             json.WriteNumber("rows", segment.Rows);
             json.WriteNumber("bytes", segment.Bytes);
+            if (segment.Partition is { } partition)
+            {
+                json.WriteString("partition", partition.Text);
+                if (partition.Timestamp is long timestamp)
+                {
+                    json.WriteNumber("partitionTime", timestamp);
+                }
+            }
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -175,9 +187,15 @@ internal sealed record Manifest(
         TableProperties properties = new(
             [.. Strings(table, "partitionBy")], [.. Strings(table, "clusterBy")], [.. Strings(table, "distinctOn")],
             [.. Strings(table, "distinctBy")], table.TryGetProperty("comment", out JsonElement tableComment) ? tableComment.GetString() : null,
-            comments.ToImmutable());
+            comments.ToImmutable())
+        {
+            DataRetentionDays = table.TryGetProperty("dataRetentionDays", out JsonElement retention) ? retention.GetInt32() : null,
+        };
         ImmutableList<SegmentReference> segments = [.. table.GetProperty("segments").EnumerateArray().Select(s =>
-            new SegmentReference(s.GetProperty("key").GetString()!, s.GetProperty("rows").GetInt64(), s.GetProperty("bytes").GetInt64()))];
+            new SegmentReference(s.GetProperty("key").GetString()!, s.GetProperty("rows").GetInt64(), s.GetProperty("bytes").GetInt64(),
+                s.TryGetProperty("partition", out JsonElement partition)
+                    ? new PartitionValue(partition.GetString()!, s.TryGetProperty("partitionTime", out JsonElement time) ? time.GetInt64() : null)
+                    : null))];
         return new ManifestTable(table.GetProperty("id").GetString()!, table.GetProperty("database").GetString()!,
             table.GetProperty("schema").GetString()!, table.GetProperty("name").GetString()!, new BatchSchema(fields.ToImmutable()),
             properties, segments);

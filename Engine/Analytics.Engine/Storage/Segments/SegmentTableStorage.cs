@@ -132,17 +132,20 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics
     /// <summary>Appends, or (for a rewrite) replaces <c>removed</c>, when it commits.</summary>
     private sealed class Writer(SegmentTableStorage table, ImmutableArray<SegmentHandle> removed) : AccumulatingTableWriter(table.Schema)
     {
-        protected override void Commit(ColumnAccumulator[] columns, int rows)
+        protected override void Commit(ColumnAccumulator[] columns, IReadOnlyList<PartitionRange> ranges)
         {
-            if (rows > 0 || !removed.IsEmpty)
+            if (ranges.Count > 0 || !removed.IsEmpty)
             {
-                table.Commit(columns, rows, removed);
+                table.Commit(columns, ranges, removed);
             }
         }
     }
 
-    /// <summary>Writes the rows as segments, then commits them in place of <paramref name="removed"/> (see the class summary).</summary>
-    private void Commit(ColumnAccumulator[] columns, int rows, ImmutableArray<SegmentHandle> removed)
+    /// <summary>
+    /// Writes the rows as segments (each range of rows its own, labelled with its partition), then commits them in
+    /// place of <paramref name="removed"/> (see the class summary).
+    /// </summary>
+    private void Commit(ColumnAccumulator[] columns, IReadOnlyList<PartitionRange> ranges, ImmutableArray<SegmentHandle> removed)
     {
         if (IsDropped)
         {
@@ -154,13 +157,18 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics
             int segmentRows = MaxBlocksPerSegment * SegmentFormat.BlockRows;
             using SegmentWriter writer = new();
             using SegmentBuffer buffer = new();
-            for (int start = 0; start < rows; start += segmentRows)
+            int rangeStart = 0;
+            foreach (PartitionRange range in ranges)
             {
-                int count = Math.Min(segmentRows, rows - start);
-                writer.Write(Schema.Fields, columns, start, count, buffer);
-                string key = _provider.NewSegmentKey(Id);
-                _provider.Store.Put(key, buffer.WrittenSpan);
-                written.Add(new SegmentReference(key, count, buffer.Length));
+                for (int start = rangeStart; start < range.End; start += segmentRows)
+                {
+                    int count = Math.Min(segmentRows, range.End - start);
+                    writer.Write(Schema.Fields, columns, start, count, buffer);
+                    string key = _provider.NewSegmentKey(Id);
+                    _provider.Store.Put(key, buffer.WrittenSpan);
+                    written.Add(new SegmentReference(key, count, buffer.Length, range.Partition));
+                }
+                rangeStart = range.End;
             }
             _provider.CommitSegments(this, written, removed);
         }
@@ -176,6 +184,8 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics
         public override int PartCount => segments.Length;
 
         public override long RowsOf(int part) => segments[part].Reference.Rows;
+
+        public override PartitionValue? PartitionOf(int part) => segments[part].Reference.Partition;
 
         public override TableStorage Rewrite(IReadOnlyList<int> parts)
         {
