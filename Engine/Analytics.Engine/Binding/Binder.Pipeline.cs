@@ -34,7 +34,7 @@ public sealed partial class Binder
                 JoinClauseSyntax join => BindJoin(plan, scope, join),
                 UnionAllClauseSyntax union => (BindUnionAll(plan, scope, union), scope),
                 WindowClauseSyntax => throw NotSupported("WINDOW"),
-                DistinctOnClauseSyntax => throw NotSupported("DISTINCT ON"),
+                DistinctOnClauseSyntax distinct => (BindDistinctOn(plan, scope, distinct), scope),
                 SampleClauseSyntax => throw NotSupported("SAMPLE"),
                 _ => throw NotSupported(clause.GetType().Name),
             };
@@ -49,7 +49,11 @@ public sealed partial class Binder
         switch (reference)
         {
             case NamedTableSyntax named:
-                return ScanTable(LookupTable(named.Name), named.Alias?.Name ?? named.Name.Name.Name);
+            {
+                TableEntry table = LookupTable(named.Name);
+                (LogicalScan scan, BindScope scope) = ScanTable(table, named.Alias?.Name ?? named.Name.Name.Name);
+                return (DeduplicateIfDistinct(table, scan), scope);
+            }
             case SubqueryTableSyntax subquery:
             {
                 (LogicalOperator plan, BindScope inner) = BindPipeline(subquery.Query);
@@ -328,10 +332,16 @@ public sealed partial class Binder
 
     // ---- ORDER BY / LIMIT ------------------------------------------------------------------------------------------
 
-    private (LogicalOperator, BindScope) BindOrderBy(LogicalOperator plan, BindScope scope, OrderByClauseSyntax order)
+    private (LogicalOperator, BindScope) BindOrderBy(LogicalOperator plan, BindScope scope, OrderByClauseSyntax order) =>
+        (new LogicalOrder(plan, BindOrderItems(scope, order.Items)), scope);
+
+    private LogicalDistinctOn BindDistinctOn(LogicalOperator plan, BindScope scope, DistinctOnClauseSyntax distinct) =>
+        new(plan, [.. distinct.On.Select(key => BindScalar(key, scope, "DISTINCT ON"))], BindOrderItems(scope, distinct.By));
+
+    private ImmutableArray<BoundOrderItem> BindOrderItems(BindScope scope, ImmutableArray<OrderByItemSyntax> orderItems)
     {
         ImmutableArray<BoundOrderItem>.Builder items = ImmutableArray.CreateBuilder<BoundOrderItem>();
-        foreach (OrderByItemSyntax item in order.Items)
+        foreach (OrderByItemSyntax item in orderItems)
         {
             BoundExpression key;
             if (item.Expression is IntegerLiteralSyntax position)
@@ -358,7 +368,7 @@ public sealed partial class Binder
             };
             items.Add(new BoundOrderItem(key, descending, nullsFirst));
         }
-        return (new LogicalOrder(plan, items.ToImmutable()), scope);
+        return items.ToImmutable();
     }
 
     private static LogicalLimit BindLimit(LogicalOperator plan, LimitClauseSyntax limit)

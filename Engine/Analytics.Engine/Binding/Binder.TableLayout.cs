@@ -24,16 +24,7 @@ public sealed partial class Binder
         ImmutableArray<BoundExpression>.Builder bound = ImmutableArray.CreateBuilder<BoundExpression>(keys.Length);
         foreach (string key in keys)
         {
-            ExpressionSyntax syntax;
-            try
-            {
-                syntax = ScopeQlParser.ParseExpression(key);
-            }
-            catch (ParseException e)
-            {
-                throw new QueryException(ErrorKind.Syntax, $"{clause} expression \"{key}\": {e.Text}", e);
-            }
-            BoundExpression expression = BindScalar(syntax, scope, clause);
+            BoundExpression expression = BindScalar(ParseStoredExpression(key, clause), scope, clause);
             HashSet<int> columns = [];
             BoundExpressionRewriter.CollectColumns(expression, columns);
             if (columns.Count == 0)
@@ -101,6 +92,54 @@ public sealed partial class Binder
     internal LogicalInsert BindCompaction(TableEntry table)
     {
         (LogicalScan scan, _) = ScanTable(table, null);
-        return LayoutInsert(table, scan, preserveOrder: false);
+        return LayoutInsert(table, DeduplicateIfDistinct(table, scan), preserveOrder: false);
+    }
+
+    /// <summary>
+    /// The rows of a <c>DISTINCT ON … [BY …]</c> table as queries see them: one per key, the first under the BY order
+    /// (the latest, for <c>BY ts DESC</c>). Older duplicates stay stored until compaction merges their parts.
+    /// </summary>
+    private LogicalOperator DeduplicateIfDistinct(TableEntry table, LogicalScan scan)
+    {
+        if (table.Properties.DistinctOn.IsEmpty)
+        {
+            return scan;
+        }
+        ImmutableArray<BoundExpression> keys = BindTableKeys(table.Schema, table.Name, table.Properties.DistinctOn, "DISTINCT ON");
+        BindScope scope = new([.. table.Schema.Fields.Select(f => new ScopeColumn(f.Name, table.Name, f.Type))]);
+        ImmutableArray<BoundOrderItem>.Builder by = ImmutableArray.CreateBuilder<BoundOrderItem>(table.Properties.DistinctBy.Length);
+        foreach (string item in table.Properties.DistinctBy)
+        {
+            by.Add(ParseStoredOrderItem(item, scope));
+        }
+        return new LogicalDistinctOn(scan, keys, by.MoveToImmutable());
+    }
+
+    /// <summary>An order item as the catalog stores it: <c>expr ASC|DESC [NULLS FIRST|LAST]</c>.</summary>
+    private BoundOrderItem ParseStoredOrderItem(string item, BindScope scope)
+    {
+        string text = item;
+        bool? nullsFirst = null;
+        if (text.EndsWith(" NULLS FIRST", StringComparison.Ordinal) || text.EndsWith(" NULLS LAST", StringComparison.Ordinal))
+        {
+            nullsFirst = text.EndsWith(" NULLS FIRST", StringComparison.Ordinal);
+            text = text[..text.LastIndexOf(" NULLS ", StringComparison.Ordinal)];
+        }
+        bool descending = text.EndsWith(" DESC", StringComparison.Ordinal);
+        text = text[..text.LastIndexOf(' ')];
+        BoundExpression key = BindScalar(ParseStoredExpression(text, "DISTINCT ON … BY"), scope, "DISTINCT ON … BY");
+        return new BoundOrderItem(key, descending, nullsFirst ?? descending);
+    }
+
+    private static ExpressionSyntax ParseStoredExpression(string text, string clause)
+    {
+        try
+        {
+            return ScopeQlParser.ParseExpression(text);
+        }
+        catch (ParseException e)
+        {
+            throw new QueryException(ErrorKind.Syntax, $"{clause} expression \"{text}\": {e.Text}", e);
+        }
     }
 }

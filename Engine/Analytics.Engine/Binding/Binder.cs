@@ -77,6 +77,12 @@ public sealed partial class Binder(ICatalog catalog)
         BatchSchema schema = new(fields.ToImmutable());
         ImmutableArray<BoundExpression> partitionKeys = BindTableKeys(schema, create.Name.Name.Name, properties.PartitionBy, "PARTITION BY");
         _ = BindTableKeys(schema, create.Name.Name.Name, properties.ClusterBy, "CLUSTER BY");
+        _ = BindTableKeys(schema, create.Name.Name.Name, properties.DistinctOn, "DISTINCT ON");
+        BindScope columns = new([.. schema.Fields.Select(f => new ScopeColumn(f.Name, create.Name.Name.Name, f.Type))]);
+        foreach (string item in properties.DistinctBy)
+        {
+            _ = ParseStoredOrderItem(item, columns);
+        }
         foreach (TablePropertySyntax property in create.Properties)
         {
             properties = property.Key switch

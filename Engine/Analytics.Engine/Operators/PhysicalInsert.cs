@@ -145,73 +145,57 @@ public sealed class PhysicalInsert(TableEntry table, ImmutableArray<int> targetC
         }
     }
 
-    /// <summary>The partition key values of the run being appended, and what ends a run.</summary>
+    /// <summary>The partition key values of the run of rows being appended; ending a run ends its partition in the writer.</summary>
     private sealed class PartitionTracker(int firstKeyColumn, int keys) : IDisposable
     {
-        private readonly ColumnVector[] _current = new ColumnVector[keys];
-        private bool _started;
+        private readonly KeyRunTracker _runs = new(keys);
+        private readonly ColumnVector[] _keyColumns = new ColumnVector[keys];
 
         /// <summary>Whether the row's keys differ from the current run's (the first row always starts one).</summary>
-        public bool IsNewPartition(Batch batch, int row)
-        {
-            if (!_started)
-            {
-                return true;
-            }
-            for (int k = 0; k < keys; k++)
-            {
-                if (!ValueOrder.Equal(batch.Columns[firstKeyColumn + k], row, _current[k], 0))
-                {
-                    return true;
-                }
-            }
-            return false;
-        }
+        public bool IsNewPartition(Batch batch, int row) => _runs.IsNewRun(KeyColumns(batch), row);
 
         /// <summary>Ends the current run (if any) and starts one with the row's keys.</summary>
         public void Start(Batch batch, int row, ITableWriter writer)
         {
             End(writer);
-            for (int k = 0; k < keys; k++)
+            _runs.Start(KeyColumns(batch), row);
+        }
+
+        private ReadOnlySpan<ColumnVector> KeyColumns(Batch batch)
+        {
+            for (int k = 0; k < _keyColumns.Length; k++)
             {
-                ColumnVector source = batch.Columns[firstKeyColumn + k];
-                ColumnVector current = _current[k] ??= new ColumnVector(source.Type, 1);
-                current.Reset(); // var-bytes values are written in row order: start over at row 0
-                ValueOrder.Copy(source, row, current, 0);
+                _keyColumns[k] = batch.Columns[firstKeyColumn + k];
             }
-            _started = true;
+            return _keyColumns;
         }
 
         public void End(ITableWriter writer)
         {
-            if (!_started)
+            if (!_runs.Started)
             {
                 return;
             }
             StringBuilder text = new("[");
             for (int k = 0; k < keys; k++)
             {
+                ColumnVector value = _runs.Current(k);
                 text.Append(k == 0 ? "" : ",");
-                if (_current[k].IsNullAt(0))
+                if (value.IsNullAt(0))
                 {
                     text.Append("null");
                 }
                 else
                 {
-                    text.Append('"').Append(JsonEncodedText.Encode(ValueFormatter.Format(_current[k], 0)).Value).Append('"');
+                    text.Append('"').Append(JsonEncodedText.Encode(ValueFormatter.Format(value, 0)).Value).Append('"');
                 }
             }
-            long? timestamp = keys > 0 && _current[0].Type.Id == TypeId.Timestamp && !_current[0].IsNullAt(0) ? _current[0].GetData<long>()[0] : null;
+            ColumnVector first = _runs.Current(0);
+            long? timestamp = first.Type.Id == TypeId.Timestamp && !first.IsNullAt(0) ? first.GetData<long>()[0] : null;
             writer.EndPartition(new PartitionValue(text.Append(']').ToString(), timestamp));
-            _started = false;
+            _runs.Clear();
         }
 
-        public void Dispose()
-        {
-            foreach (ColumnVector? vector in _current)
-            {
-                vector?.Release();
-            }
-        }
+        public void Dispose() => _runs.Dispose();
     }
 }

@@ -17,6 +17,8 @@ internal static class LogicalRewriter
             LogicalAggregate aggregate => new LogicalAggregate(children[0], [.. aggregate.Groups.Select(rewrite)],
                 [.. aggregate.Aggregates.Select(a => a with { Arguments = [.. a.Arguments.Select(rewrite)] })], aggregate.Schema),
             LogicalOrder order => new LogicalOrder(children[0], [.. order.Items.Select(i => i with { Expression = rewrite(i.Expression) })]),
+            LogicalDistinctOn distinct => new LogicalDistinctOn(children[0], [.. distinct.Keys.Select(rewrite)],
+                [.. distinct.By.Select(i => i with { Expression = rewrite(i.Expression) })]),
             LogicalTopN topN => new LogicalTopN(children[0], [.. topN.Items.Select(i => i with { Expression = rewrite(i.Expression) })], topN.Limit, topN.Offset),
             LogicalScan scan => new LogicalScan(scan.TableName, scan.Source, scan.Columns, scan.PushedFilters,
                 [.. scan.ResidualFilters.Select(rewrite)], scan.Limit),

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using Analytics.Engine.Expressions;
 using Analytics.Engine.Operators;
 using Analytics.Engine.Operators.Aggregation;
 using Analytics.Engine.Planning;
@@ -52,6 +54,14 @@ public static class PhysicalPlanner
                 return Break(aggregate.Input, new PhysicalHashAggregate(aggregate.Groups, aggregate.Aggregates, aggregate.Schema), pipelines);
             case LogicalOrder order:
                 return Break(order.Input, new PhysicalSort(order.Items, null, order.Schema), pipelines);
+            case LogicalDistinctOn distinct:
+            {
+                // Sorted by key (then BY), the first row of each run of equal keys is the one to keep.
+                ImmutableArray<BoundOrderItem> items = [.. distinct.Keys.Select(k => new BoundOrderItem(k, Descending: false, NullsFirst: false)), .. distinct.By];
+                (PhysicalSource source, List<PhysicalStreamOperator> operators) = Break(distinct.Input, new PhysicalSort(items, null, distinct.Schema), pipelines);
+                operators.Add(new PhysicalFirstOfKeyRun(distinct.Keys, distinct.Schema));
+                return (source, operators);
+            }
             case LogicalTopN topN:
             {
                 long keep = topN.Limit > long.MaxValue - topN.Offset ? long.MaxValue : topN.Limit + topN.Offset;

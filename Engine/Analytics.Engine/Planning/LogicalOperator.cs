@@ -124,6 +124,23 @@ public sealed class LogicalLimit(LogicalOperator input, long limit, long offset)
     public override string Describe() => Offset == 0 ? $"Limit: {Limit}" : $"Limit: {Limit} offset {Offset}";
 }
 
+/// <summary>
+/// <c>DISTINCT ON keys [BY order]</c>: one row per distinct key (NULL keys count as equal), the first under the BY
+/// ordering (any one without BY). Also what a <c>DISTINCT ON</c> table's scans and compaction apply.
+/// </summary>
+public sealed class LogicalDistinctOn(LogicalOperator input, ImmutableArray<BoundExpression> keys, ImmutableArray<BoundOrderItem> by) : LogicalOperator
+{
+    public LogicalOperator Input { get; } = input;
+    public ImmutableArray<BoundExpression> Keys { get; } = keys;
+    public ImmutableArray<BoundOrderItem> By { get; } = by;
+    public override BatchSchema Schema => Input.Schema;
+    public override ImmutableArray<LogicalOperator> Children => [Input];
+    public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => new LogicalDistinctOn(children[0], Keys, By);
+    public override string Describe() =>
+        $"DistinctOn: {string.Join(", ", Keys.Select(BoundExpressionPrinter.Print))}" +
+        (By.IsEmpty ? "" : $" BY {string.Join(", ", By.Select(LogicalOrder.DescribeItem))}");
+}
+
 /// <summary>ORDER BY + LIMIT fused by the optimizer: keeps only the first <c>Limit + Offset</c> rows in a heap.</summary>
 public sealed class LogicalTopN(LogicalOperator input, ImmutableArray<BoundOrderItem> items, long limit, long offset) : LogicalOperator
 {

@@ -148,4 +148,23 @@ public sealed class LayoutTests : IDisposable
         Assert.Equal(12_000, rows);
         Assert.Equal(12_000, Rows(session, "FROM t").Count);
     }
+
+    [Fact]
+    public void Compaction_of_a_distinct_on_table_keeps_only_the_first_row_per_key_under_by()
+    {
+        using Database database = Database.Open(_path, s_noBackground);
+        using Session session = database.Connect();
+        Run(session, "CREATE TABLE latest (host string, version int) DISTINCT ON host BY version DESC");
+        for (int version = 0; version < 5; version++)
+        {
+            Run(session, $"VALUES ('a', {version}), ('b', {10 - version}) INSERT INTO latest");
+        }
+        Assert.Equal(10, database.Catalog.Tables.Single().Storage.RowCount);
+        Assert.Equal(["a|4", "b|10"], Rows(session, "FROM latest ORDER BY host"));
+
+        Assert.Equal(5, database.Compact());
+
+        Assert.Equal(2, database.Catalog.Tables.Single().Storage.RowCount);
+        Assert.Equal(["a|4", "b|10"], Rows(session, "FROM latest ORDER BY host"));
+    }
 }
