@@ -1,6 +1,7 @@
 using Analytics.Engine.Catalog;
 using Analytics.Engine.Storage;
 using Analytics.Engine.Storage.ObjectStore;
+using Analytics.Engine.Storage.ObjectStore.S3;
 using Analytics.Engine.Storage.Segments;
 
 using Analytics.Errors;
@@ -67,7 +68,7 @@ public sealed class Database : IDisposable
         }
     }
 
-    /// <summary>Where the database is stored (a directory), or null for an in-memory database.</summary>
+    /// <summary>Where the database is stored (a directory or an <c>s3://</c> URI), or null for an in-memory database.</summary>
     public string? Path { get; }
 
     public EngineOptions Options { get; }
@@ -81,10 +82,24 @@ public sealed class Database : IDisposable
     /// <summary>
     /// Opens (creating if needed) a persistent database in a directory: a versioned manifest and immutable columnar
     /// segments (the object-store model). Committed data survives restarts and crashes. Several processes may open
-    /// the same directory; their commits never overwrite each other.
+    /// the same directory; their commits never overwrite each other. A path <c>s3://bucket/prefix</c> opens the
+    /// database in S3 (or an S3-compatible server), configured by the AWS environment variables (AWS_ENDPOINT_URL,
+    /// AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).
     /// </summary>
     public static Database Open(string path, EngineOptions? options = null) =>
-        Open(new LocalObjectStore(path), System.IO.Path.GetFullPath(path), options);
+        OpenPath(path, options, Environment.GetEnvironmentVariable);
+
+    /// <summary><see cref="Open(string, EngineOptions?)"/> with the environment read through <paramref name="environment"/>.</summary>
+    internal static Database OpenPath(string path, EngineOptions? options, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+        {
+            S3ObjectStore store = S3ObjectStore.FromUri(path, environment);
+            return Open(store, store.Location, options);
+        }
+        return Open(new LocalObjectStore(path), System.IO.Path.GetFullPath(path), options);
+    }
 
     internal static Database Open(IObjectStore store, string location, EngineOptions? options = null, TimeSpan? garbageGracePeriod = null)
     {

@@ -15,7 +15,7 @@ public static class Program
     {
         Argument<string?> database = new("DBDIR")
         {
-            Description = "Database directory (created when missing); omitted: an in-memory database",
+            Description = "Database directory (created when missing) or s3://bucket/prefix (AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); omitted: an in-memory database",
             Arity = ArgumentArity.ZeroOrOne,
         };
         Option<string[]> commands = new("--command", "-c")
