@@ -145,23 +145,35 @@ internal sealed class ColumnAccumulator(LogicalType type)
         }
     }
 
+    /// <summary>Rows every working array can hold: a pool may hand out a larger array than asked for, so the arrays differ.</summary>
+    private int RowCapacity => Type.Physical switch
+    {
+        PhysicalKind.Fixed64 => Math.Min(_valid.Length, _fixed.Length),
+        PhysicalKind.Bool8 => Math.Min(_valid.Length, _bools.Length),
+        PhysicalKind.VarBytes => Math.Min(_valid.Length, _offsets.Length - 1),
+        _ => _valid.Length,
+    };
+
     private void EnsureRows(int rows)
     {
-        if (rows <= _valid.Length)
+        if (rows <= RowCapacity)
         {
             return;
         }
-        int size = Math.Max(rows, _valid.Length * 2);
-        Grow(ref _valid, size, Count);
-        if (Type.Physical == PhysicalKind.Fixed64)
+        int size = Math.Max(rows, RowCapacity * 2);
+        if (_valid.Length < size)
+        {
+            Grow(ref _valid, size, Count);
+        }
+        if (Type.Physical == PhysicalKind.Fixed64 && _fixed.Length < size)
         {
             Grow(ref _fixed, size, Count);
         }
-        else if (Type.Physical == PhysicalKind.Bool8)
+        else if (Type.Physical == PhysicalKind.Bool8 && _bools.Length < size)
         {
             Grow(ref _bools, size, Count);
         }
-        else if (Type.Physical == PhysicalKind.VarBytes)
+        else if (Type.Physical == PhysicalKind.VarBytes && _offsets.Length < size + 1)
         {
             Grow(ref _offsets, size + 1, Count + 1);
         }
