@@ -17,6 +17,7 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
 {
     private static readonly ArrayPool<byte> s_pool = ArrayPool<byte>.Create(1 << 28, 8);
 
+    private readonly DecodeBuffers _buffers = new();
     private RowGroupReader? _rows;
 
     public bool Read(Batch destination, CancellationToken cancellationToken)
@@ -37,7 +38,7 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
             int segmentColumn = split.ColumnMap[tableColumn];
             Field field = schema[tableColumn];
             columns[i] = segmentColumn < 0
-                ? AllNull(field.Type, block.RowCount)
+                ? AllNull(field.Type, block.RowCount, _buffers)
                 : ReadChunk(segment, block.Chunks[segmentColumn], field, block.RowCount);
         }
         return new RowGroupReader(block.RowCount, columns, request.Limit, context);
@@ -70,7 +71,7 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
                 }
                 decoded = raw.AsSpan(0, chunk.RawLength);
             }
-            return SegmentChunkDecoder.Decode(decoded, chunk, field.Type, rows, segment.Name, field.Name);
+            return SegmentChunkDecoder.Decode(decoded, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
         }
         finally
         {
@@ -82,11 +83,13 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
         }
     }
 
-    private static ColumnChunk AllNull(LogicalType type, int rows) => SegmentChunkDecoder.Decode(
+    private static ColumnChunk AllNull(LogicalType type, int rows, DecodeBuffers buffers) => SegmentChunkDecoder.Decode(
         [], new SegmentChunk(0, 0, 0, ChunkEncoding.AllNull, ChunkCompression.None, false, 0, rows, 0, ColumnStatistics.NullsOnly(true, true)),
-        type, rows, "", "");
+        type, rows, "", "", buffers);
 
     public void Dispose()
     {
+        _rows = null;
+        _buffers.Dispose();
     }
 }

@@ -10,48 +10,53 @@ namespace Analytics.Engine.Storage.Segments;
 /// <summary>
 /// Turns one raw (decompressed, checksum-verified) chunk back into a <see cref="ColumnChunk"/>, the layout the
 /// row-group reader emits batches from. Every length is checked against the chunk, so corrupt input is an error
-/// naming the segment and column, never an out-of-range read.
+/// naming the segment and column, never an out-of-range read. The arrays come from <paramref name="buffers"/> (pooled,
+/// returned when the block's reader is done), so scanning a segment allocates no fresh memory per block.
 /// </summary>
 internal static class SegmentChunkDecoder
 {
-    public static ColumnChunk Decode(ReadOnlySpan<byte> raw, SegmentChunk chunk, LogicalType type, int rows, string segment, string column)
+    public static ColumnChunk Decode(ReadOnlySpan<byte> raw, SegmentChunk chunk, LogicalType type, int rows, string segment, string column,
+        DecodeBuffers buffers)
     {
         ChunkReader reader = new(raw, segment, column);
         ulong[]? validWords = null;
+        int wordCount = ValidityMask.WordCount(rows);
         if (chunk.HasValidity)
         {
-            validWords = MemoryMarshal.Cast<byte, ulong>(reader.Take(ValidityMask.WordCount(rows) * 8)).ToArray();
+            validWords = buffers.RentWords(wordCount);
+            MemoryMarshal.Cast<byte, ulong>(reader.Take(wordCount * 8)).CopyTo(validWords);
         }
         else if (chunk.Encoding == ChunkEncoding.AllNull)
         {
-            validWords = new ulong[ValidityMask.WordCount(rows)];
+            validWords = buffers.RentWords(wordCount);
+            validWords.AsSpan(0, wordCount).Clear();
         }
         ColumnChunk decoded = type.Physical switch
         {
             PhysicalKind.Fixed64 => new ColumnChunk
             {
-                Type = type, RowCount = rows, ValidWords = validWords, Fixed = DecodeFixed(ref reader, chunk.Encoding, rows),
+                Type = type, RowCount = rows, ValidWords = validWords, Fixed = DecodeFixed(ref reader, chunk.Encoding, rows, buffers),
                 Statistics = chunk.Statistics,
             },
             PhysicalKind.Bool8 => new ColumnChunk
             {
-                Type = type, RowCount = rows, ValidWords = validWords, Bools = DecodeBools(ref reader, chunk.Encoding, rows),
+                Type = type, RowCount = rows, ValidWords = validWords, Bools = DecodeBools(ref reader, chunk.Encoding, rows, buffers),
                 Statistics = chunk.Statistics,
             },
-            PhysicalKind.VarBytes => DecodeVarBytes(ref reader, chunk, type, rows, validWords),
-            _ => new ColumnChunk { Type = type, RowCount = rows, ValidWords = validWords ?? new ulong[ValidityMask.WordCount(rows)] },
+            PhysicalKind.VarBytes => DecodeVarBytes(ref reader, chunk, type, rows, validWords, buffers),
+            _ => new ColumnChunk { Type = type, RowCount = rows, ValidWords = validWords ?? new ulong[wordCount] },
         };
         reader.ExpectEnd();
         return decoded;
     }
 
-    private static long[] DecodeFixed(ref ChunkReader reader, ChunkEncoding encoding, int rows)
+    private static long[] DecodeFixed(ref ChunkReader reader, ChunkEncoding encoding, int rows, DecodeBuffers buffers)
     {
-        long[] values = GC.AllocateUninitializedArray<long>(rows);
+        long[] values = buffers.RentLongs(rows);
         switch (encoding)
         {
             case ChunkEncoding.AllNull:
-                values.AsSpan().Clear();
+                values.AsSpan(0, rows).Clear();
                 break;
             case ChunkEncoding.Plain:
                 MemoryMarshal.Cast<byte, long>(reader.Take(rows * 8)).CopyTo(values);
@@ -60,7 +65,7 @@ internal static class SegmentChunkDecoder
             {
                 long min = reader.ReadInt64();
                 int width = reader.ReadWidth();
-                Span<ulong> residuals = MemoryMarshal.Cast<long, ulong>(values.AsSpan());
+                Span<ulong> residuals = MemoryMarshal.Cast<long, ulong>(values.AsSpan(0, rows));
                 BitPackingKernels.Unpack(reader.Take(BitPackingKernels.PackedLength(rows, width)), width, residuals);
                 for (int i = 0; i < rows; i++)
                 {
@@ -73,7 +78,7 @@ internal static class SegmentChunkDecoder
                 long value = reader.ReadInt64();
                 long minDelta = reader.ReadInt64();
                 int width = reader.ReadWidth();
-                Span<ulong> residuals = MemoryMarshal.Cast<long, ulong>(values.AsSpan(1));
+                Span<ulong> residuals = MemoryMarshal.Cast<long, ulong>(values.AsSpan(1, rows - 1));
                 BitPackingKernels.Unpack(reader.Take(BitPackingKernels.PackedLength(rows - 1, width)), width, residuals);
                 values[0] = value;
                 for (int i = 1; i < rows; i++)
@@ -111,11 +116,12 @@ internal static class SegmentChunkDecoder
         return values;
     }
 
-    private static byte[] DecodeBools(ref ChunkReader reader, ChunkEncoding encoding, int rows)
+    private static byte[] DecodeBools(ref ChunkReader reader, ChunkEncoding encoding, int rows, DecodeBuffers buffers)
     {
-        byte[] values = new byte[rows];
+        byte[] values = buffers.RentBytes(rows);
         if (encoding == ChunkEncoding.AllNull)
         {
+            values.AsSpan(0, rows).Clear();
             return values;
         }
         if (encoding != ChunkEncoding.Plain)
@@ -130,16 +136,23 @@ internal static class SegmentChunkDecoder
         return values;
     }
 
-    private static ColumnChunk DecodeVarBytes(ref ChunkReader reader, SegmentChunk chunk, LogicalType type, int rows, ulong[]? validWords)
+    private static ColumnChunk DecodeVarBytes(ref ChunkReader reader, SegmentChunk chunk, LogicalType type, int rows, ulong[]? validWords,
+        DecodeBuffers buffers)
     {
         switch (chunk.Encoding)
         {
             case ChunkEncoding.AllNull:
-                return new ColumnChunk { Type = type, RowCount = rows, ValidWords = validWords, Offsets = new int[rows + 1], Heap = [] };
+            {
+                int[] offsets = buffers.RentInts(rows + 1);
+                offsets.AsSpan(0, rows + 1).Clear();
+                return new ColumnChunk { Type = type, RowCount = rows, ValidWords = validWords, Offsets = offsets, Heap = [] };
+            }
             case ChunkEncoding.Plain:
             {
-                int[] offsets = ReadOffsets(ref reader, rows);
-                byte[] heap = reader.Take(offsets[rows]).ToArray();
+                int[] offsets = ReadOffsets(ref reader, rows, buffers);
+                ReadOnlySpan<byte> bytes = reader.Take(offsets[rows]);
+                byte[] heap = buffers.RentBytes(bytes.Length);
+                bytes.CopyTo(heap);
                 return new ColumnChunk { Type = type, RowCount = rows, ValidWords = validWords, Offsets = offsets, Heap = heap, Statistics = chunk.Statistics };
             }
             case ChunkEncoding.Dictionary:
@@ -149,7 +162,7 @@ internal static class SegmentChunkDecoder
                 {
                     reader.Fail($"dictionary of {count} values for {rows} rows");
                 }
-                int[] dictionaryOffsets = ReadOffsets(ref reader, count);
+                int[] dictionaryOffsets = ReadOffsets(ref reader, count, buffers);
                 ReadOnlySpan<byte> heap = reader.Take(dictionaryOffsets[count]);
                 ColumnVector dictionary = new(type, count);
                 for (int i = 0; i < count; i++)
@@ -158,9 +171,9 @@ internal static class SegmentChunkDecoder
                 }
                 dictionary.FinishBytes(count);
                 int width = reader.ReadWidth();
-                ulong[] codes64 = new ulong[rows];
-                BitPackingKernels.Unpack(reader.Take(BitPackingKernels.PackedLength(rows, width)), width, codes64);
-                int[] codes = GC.AllocateUninitializedArray<int>(rows);
+                ulong[] codes64 = buffers.RentWords(rows);
+                BitPackingKernels.Unpack(reader.Take(BitPackingKernels.PackedLength(rows, width)), width, codes64.AsSpan(0, rows));
+                int[] codes = buffers.RentInts(rows);
                 for (int i = 0; i < rows; i++)
                 {
                     if (codes64[i] >= (ulong)count)
@@ -181,9 +194,10 @@ internal static class SegmentChunkDecoder
     }
 
     /// <summary>Reads <paramref name="count"/> + 1 ascending offsets starting at 0.</summary>
-    private static int[] ReadOffsets(ref ChunkReader reader, int count)
+    private static int[] ReadOffsets(ref ChunkReader reader, int count, DecodeBuffers buffers)
     {
-        int[] offsets = MemoryMarshal.Cast<byte, int>(reader.Take(4 * (count + 1))).ToArray();
+        int[] offsets = buffers.RentInts(count + 1);
+        MemoryMarshal.Cast<byte, int>(reader.Take(4 * (count + 1))).CopyTo(offsets);
         if (offsets[0] != 0)
         {
             reader.Fail("offsets do not start at 0");
@@ -239,5 +253,55 @@ internal static class SegmentChunkDecoder
 
         public readonly void Fail(string reason) =>
             throw new QueryException(ErrorKind.Io, $"{segment} column {column}: corrupt chunk ({reason})");
+    }
+}
+
+/// <summary>
+/// The arrays one block reader decodes into, rented from the shared pools and all returned when the reader is
+/// disposed (nothing it emitted refers to them by then: batches copy out of the chunks). One list per element type:
+/// the runtime lets a <c>ulong[]</c> pass as a <c>long[]</c>, so arrays must never be told apart by a type test.
+/// </summary>
+internal sealed class DecodeBuffers : IDisposable
+{
+    private readonly Rented<long> _longs = new();
+    private readonly Rented<ulong> _words = new();
+    private readonly Rented<int> _ints = new();
+    private readonly Rented<byte> _bytes = new();
+
+    public long[] RentLongs(int length) => _longs.Rent(length);
+
+    public ulong[] RentWords(int length) => _words.Rent(length);
+
+    public int[] RentInts(int length) => _ints.Rent(length);
+
+    public byte[] RentBytes(int length) => _bytes.Rent(length);
+
+    public void Dispose()
+    {
+        _longs.ReturnAll();
+        _words.ReturnAll();
+        _ints.ReturnAll();
+        _bytes.ReturnAll();
+    }
+
+    private sealed class Rented<T>
+    {
+        private readonly List<T[]> _arrays = [];
+
+        public T[] Rent(int length)
+        {
+            T[] array = System.Buffers.ArrayPool<T>.Shared.Rent(length);
+            _arrays.Add(array);
+            return array;
+        }
+
+        public void ReturnAll()
+        {
+            foreach (T[] array in _arrays)
+            {
+                System.Buffers.ArrayPool<T>.Shared.Return(array);
+            }
+            _arrays.Clear();
+        }
     }
 }
