@@ -62,9 +62,6 @@ internal sealed class S3ObjectStore : IObjectStore
 
     public string Location => _options.Location;
 
-    /// <summary>The server requests go to (with the bucket for virtual-host addressing).</summary>
-    public string Endpoint => _origin;
-
     public string Describe(string key) => $"s3://{_options.Bucket}/{_keyPrefix}{key}";
 
     private string FullKey(string key)
@@ -344,7 +341,7 @@ internal sealed class S3ObjectStore : IObjectStore
     }
 
     /// <summary>Adds one ListObjectsV2 page's objects (keys relative to the store prefix); the next page's token, or null.</summary>
-    internal string? ParseListPage(string name, byte[] page, List<ObjectInfo> objects)
+    private string? ParseListPage(string name, byte[] page, List<ObjectInfo> objects)
     {
         XElement root = ParseXml(name, page).Root
             ?? throw new QueryException(ErrorKind.Io, $"cannot list {name}: the S3 server sent an empty listing");

@@ -23,8 +23,6 @@ internal sealed class SigV4Signer(S3Credentials credentials, string region, stri
     /// <summary>The SHA-256 of an empty payload (every request without a body).</summary>
     public const string EmptyPayloadSha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-    public string Region => region;
-
     public static string Sha256Hex(ReadOnlySpan<byte> payload)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
