@@ -151,6 +151,28 @@ public sealed class S3ObjectStoreTests
     }
 
     [Fact]
+    public void ServerThatNeverAnswersTimesOutAfterTheRetriesInsteadOfHanging()
+    {
+        // A listener on 127.0.0.1 that accepts connections and never answers them.
+        using System.Net.Sockets.TcpListener silent = new(IPAddress.Loopback, 0);
+        silent.Start();
+        int port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using S3ObjectStore store = new(Options(maxAttempts: 2) with
+        {
+            Endpoint = new Uri($"http://127.0.0.1:{port}"),
+            RequestTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        System.Diagnostics.Stopwatch elapsed = System.Diagnostics.Stopwatch.StartNew();
+
+        QueryException error = Assert.Throws<QueryException>(() => store.TryGet("k"));
+
+        Assert.Equal(
+            $"IO Error: cannot reach S3 endpoint http://127.0.0.1:{port} for s3://bucket/db/k: The request was canceled due to the configured HttpClient.Timeout of 0.3 seconds elapsing.",
+            error.Message);
+        Assert.InRange(elapsed.Elapsed, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void PutIfAbsentSendsIfNoneMatchAndReturnsFalseOn412()
     {
         ScriptedS3Handler server = new ScriptedS3Handler().ReplyError(HttpStatusCode.PreconditionFailed, "PreconditionFailed");

@@ -457,9 +457,8 @@ internal sealed class S3ObjectStore : IObjectStore
 
     private QueryException Unreachable(S3Request request, Exception failure)
     {
-        string reason = failure is TaskCanceledException
-            ? $"no answer within {_options.RequestTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s"
-            : Innermost(failure).Message;
+        // A timeout's own text names the limit that elapsed (HttpClient.Timeout or ConnectTimeout); its inner one does not.
+        string reason = failure is TaskCanceledException ? failure.Message : Innermost(failure).Message;
         return failure is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError }
             || failure is TaskCanceledException
             ? new QueryException(ErrorKind.Io, $"cannot reach S3 endpoint {_origin} for {request.Name}: {reason}", failure)
