@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Analytics.Vector.Kernels;
 
@@ -60,17 +62,34 @@ public static class BitPackingKernels
             throw new ArgumentException("packed data is shorter than the values it should hold", nameof(packed));
         }
         ulong mask = width == 64 ? ulong.MaxValue : (1UL << width) - 1;
+        ref byte source = ref MemoryMarshal.GetReference(packed);
+        ref ulong target = ref MemoryMarshal.GetReference(destination);
+        int count = destination.Length;
+        int i = 0;
         long bit = 0;
-        for (int i = 0; i < destination.Length; i++, bit += width)
+        if (width <= 56)
+        {
+            // One unaligned 8-byte read per value: its bits start within the first byte read (shift <= 7) and
+            // end within the eight (shift + width <= 63). Stops where a read would pass the end of the data.
+            long lastFullRead = ((long)packed.Length - 8) * 8;
+            for (; i < count && bit <= lastFullRead; i++, bit += width)
+            {
+                ulong raw = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, (nint)(bit >> 3)));
+                Unsafe.Add(ref target, i) = (raw >> (int)(bit & 7)) & mask;
+            }
+        }
+        // Wide values and the tail: whole 64-bit words (the packed length is a whole number of words, and the
+        // length check above guarantees the second word exists whenever a value spills into it).
+        for (; i < count; i++, bit += width)
         {
             int wordIndex = (int)(bit >> 6);
             int shift = (int)(bit & 63);
-            ulong value = BinaryPrimitives.ReadUInt64LittleEndian(packed[(wordIndex * 8)..]) >> shift;
+            ulong value = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, wordIndex * 8)) >> shift;
             if (shift + width > 64)
             {
-                value |= BinaryPrimitives.ReadUInt64LittleEndian(packed[((wordIndex + 1) * 8)..]) << (64 - shift);
+                value |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, (wordIndex + 1) * 8)) << (64 - shift);
             }
-            destination[i] = value & mask;
+            Unsafe.Add(ref target, i) = value & mask;
         }
     }
 }
