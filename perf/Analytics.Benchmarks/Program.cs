@@ -1,4 +1,12 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+
+if (args.Length > 0 && args[0] == "storage-report")
+{
+    // Sizes rather than times: segment size against NDJSON, bytes read by a projection (perf/README.md).
+    Analytics.Benchmarks.Storage.StorageReport.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000_000);
+    return;
+}
 
 // Every benchmark class in this assembly; pick with --filter, e.g. `--filter *Kernel* --job short`.
 BenchmarkSwitcher.FromAssembly(typeof(Analytics.Benchmarks.Kernels.KernelBenchmarks).Assembly).Run(args);

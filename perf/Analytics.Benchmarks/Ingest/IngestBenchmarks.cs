@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Analytics.Engine;
 using Analytics.Engine.Ingest;
 using BenchmarkDotNet.Attributes;
@@ -18,11 +16,6 @@ public class IngestBenchmarks
 {
     public const int Rows = 1_000_000;
 
-    private const string Statement =
-        "SELECT $0['time']::timestamp AS time, $0['service']::string AS service, $0['name']::string AS name, " +
-        "$0['message']::string AS message, $0::object AS var WHERE time > NOW() - 'PT24h'::interval " +
-        "AND time < NOW() + 'PT1h'::interval AND service IS NOT NULL AND name IS NOT NULL INSERT INTO app_events";
-
     private byte[][] _events = [];
     private string _directory = "";
     private Database? _database;
@@ -32,17 +25,7 @@ public class IngestBenchmarks
     public bool Persisted { get; set; }
 
     [GlobalSetup]
-    public void Setup()
-    {
-        DateTime start = DateTime.UtcNow.AddHours(-2);
-        _events = new byte[Rows][];
-        for (int i = 0; i < Rows; i++)
-        {
-            string time = start.AddMilliseconds(i * 7).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
-            _events[i] = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-                $$$"""{"time":"{{{time}}}","service":"checkout-{{{i % 20}}}","name":"http.request.{{{i % 100}}}","message":"user {{{i % 50_000}}} finished step {{{i % 7}}} of the order flow","meta":{"http_url":"https://shop.example.test/api/v2/items/{{{i % 5000}}}/details","status":{{{200 + (i % 5)}}},"latency_ms":{{{(i % 997) + 0.5}}},"tags":["web","eu-west-{{{i % 3}}}","canary"]}}"""));
-        }
-    }
+    public void Setup() => _events = EventData.Generate(Rows);
 
     [IterationSetup]
     public void OpenDatabase()
@@ -50,8 +33,7 @@ public class IngestBenchmarks
         _directory = Directory.CreateTempSubdirectory("analytics-ingest-bench-").FullName;
         _database = Persisted ? Database.Open(_directory) : Database.OpenInMemory();
         _session = _database.Connect();
-        using QueryResult create = _session.Execute(
-            "CREATE TABLE app_events (time timestamp, service string, name string, message string, var object)");
+        using QueryResult create = _session.Execute(EventData.CreateTable);
         create.ReadNext(CancellationToken.None, out _);
     }
 
@@ -66,7 +48,7 @@ public class IngestBenchmarks
     [Benchmark]
     public long IngestExample33()
     {
-        using IngestStream stream = _session!.OpenIngestStream(Statement);
+        using IngestStream stream = _session!.OpenIngestStream(EventData.Transform);
         foreach (byte[] row in _events)
         {
             stream.Send(row);
