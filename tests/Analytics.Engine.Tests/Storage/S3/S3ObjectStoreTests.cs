@@ -513,6 +513,15 @@ public sealed class S3ObjectStoreTests
         Assert.Null(options.Endpoint);
         Assert.False(options.PathStyle);
         Assert.Equal("us-east-1", options.Region);
+        Assert.True(S3StoreOptions.FromUri("s3://logs.example.com/p", env.GetValueOrDefault).PathStyle);
+
+        env["AWS_ENDPOINT_URL"] = "ftp://127.0.0.1";
+        QueryException error = Assert.Throws<QueryException>(() => S3StoreOptions.FromUri("s3://my-bucket", env.GetValueOrDefault));
+        Assert.Equal("IO Error: cannot open s3://my-bucket: the S3 endpoint \"ftp://127.0.0.1\" (AWS_ENDPOINT_URL) is not an http:// or https:// URL", error.Message);
+        env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9000";
+        env["AWS_S3_FORCE_PATH_STYLE"] = "maybe";
+        error = Assert.Throws<QueryException>(() => S3StoreOptions.FromUri("s3://my-bucket", env.GetValueOrDefault));
+        Assert.Equal("IO Error: cannot open s3://my-bucket: AWS_S3_FORCE_PATH_STYLE must be true or false, not \"maybe\"", error.Message);
     }
 
     [Fact]

@@ -57,7 +57,8 @@ internal sealed record S3StoreOptions
     /// <paramref name="environment"/> (the process environment in production, a dictionary in tests):
     /// <c>AWS_ENDPOINT_URL_S3</c> (else <c>AWS_ENDPOINT_URL</c>), <c>AWS_REGION</c> (else <c>AWS_DEFAULT_REGION</c>,
     /// else us-east-1), <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>, <c>AWS_SESSION_TOKEN</c>, and
-    /// <c>AWS_S3_FORCE_PATH_STYLE</c> (true/false; the default is path-style with a custom endpoint, virtual-host on AWS).
+    /// <c>AWS_S3_FORCE_PATH_STYLE</c> (true/false; the default is path-style with a custom endpoint or a bucket name
+    /// with dots, virtual-host otherwise).
     /// </summary>
     public static S3StoreOptions FromUri(string uri, Func<string, string?> environment)
     {
@@ -81,7 +82,9 @@ internal sealed record S3StoreOptions
                 $"cannot open {uri}: no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)");
         }
 
-        bool pathStyle = endpoint is not null;
+        // A bucket name with dots as a host name breaks the *.s3.amazonaws.com TLS certificate: the AWS tools fall back
+        // to path-style for those too.
+        bool pathStyle = endpoint is not null || bucket.Contains('.', StringComparison.Ordinal);
         if (NonEmpty(environment("AWS_S3_FORCE_PATH_STYLE")) is { } forcePathStyle)
         {
             pathStyle = forcePathStyle.ToLowerInvariant() switch
