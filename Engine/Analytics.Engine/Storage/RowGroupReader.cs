@@ -11,7 +11,8 @@ namespace Analytics.Engine.Storage;
 /// whole 64-bit words. Dictionary chunks are emitted as dictionary vectors over the chunk's shared dictionary (no
 /// string copies).
 /// </summary>
-internal sealed class RowGroupReader(int rowCount, ColumnChunk[] columns, long? limit, ScanContext context) : IScanReader
+internal sealed class RowGroupReader(int rowCount, ColumnChunk?[] columns, long? limit, ScanContext context,
+    PathExtraction[]? extractions = null) : IScanReader
 {
     private readonly long _rowLimit = limit is long rows ? Math.Min(rows, rowCount) : rowCount;
     private int _position;
@@ -19,7 +20,7 @@ internal sealed class RowGroupReader(int rowCount, ColumnChunk[] columns, long? 
     /// <summary>A reader of <paramref name="request"/>'s columns of an in-memory row group.</summary>
     public static RowGroupReader Create(RowGroup group, ScanRequest request, ScanContext context)
     {
-        ColumnChunk[] columns = new ColumnChunk[request.Columns.Length];
+        ColumnChunk?[] columns = new ColumnChunk?[request.Columns.Length];
         for (int i = 0; i < columns.Length; i++)
         {
             columns[i] = group.Columns[request.Columns[i]];
@@ -38,7 +39,16 @@ internal sealed class RowGroupReader(int rowCount, ColumnChunk[] columns, long? 
         }
         for (int i = 0; i < columns.Length; i++)
         {
-            CopyColumn(columns[i], destination.Columns[i], _position, rows);
+            if (columns[i] is { } chunk)
+            {
+                CopyColumn(chunk, destination.Columns[i], _position, rows);
+            }
+        }
+        foreach (PathExtraction extraction in extractions ?? [])
+        {
+            extraction.Scratch.Reset();
+            CopyColumn(extraction.Source, extraction.Scratch, _position, rows);
+            extraction.Extractor.Extract(extraction.Scratch, rows, destination.Columns[extraction.Output]);
         }
         destination.SetCount(rows);
         _position += rows;
@@ -90,5 +100,15 @@ internal sealed class RowGroupReader(int rowCount, ColumnChunk[] columns, long? 
 
     public void Dispose()
     {
+        foreach (PathExtraction extraction in extractions ?? [])
+        {
+            extraction.Scratch.Release();
+        }
     }
 }
+
+/// <summary>
+/// A variant path a reader extracts per batch: the variant chunk's rows go through <see cref="Scratch"/> and the
+/// extractor into output column <see cref="Output"/> (used where a segment block has no shredded chunk for the path).
+/// </summary>
+internal sealed record PathExtraction(int Output, ColumnChunk Source, Vector.Kernels.VariantPathExtractor Extractor, ColumnVector Scratch);

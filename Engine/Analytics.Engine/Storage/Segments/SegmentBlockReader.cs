@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Immutable;
 using Analytics.Engine.Scan;
 using Analytics.Errors;
 using Analytics.Vector.Batches;
@@ -11,7 +12,8 @@ namespace Analytics.Engine.Storage.Segments;
 /// <summary>
 /// Reads one block of a segment: on the first read it fetches only the requested columns' chunks (one ranged read
 /// each), verifies their CRC-32C, decompresses and decodes them; then it emits batches from the decoded chunks.
-/// A checksum mismatch is an error naming the segment and column — corrupt bytes never become a wrong result.
+/// Requested variant paths come from the block's shredded chunks where it has them. A checksum mismatch is an error
+/// naming the segment and column — corrupt bytes never become a wrong result.
 /// </summary>
 internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema schema, ScanRequest request, ScanContext context) : IScanReader
 {
@@ -31,17 +33,58 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
     {
         SegmentHandle segment = split.Segment;
         SegmentBlock block = segment.Footer.Blocks[split.Block];
-        ColumnChunk[] columns = new ColumnChunk[request.Columns.Length];
-        for (int i = 0; i < columns.Length; i++)
+        ColumnChunk?[] columns = new ColumnChunk?[request.OutputColumnCount];
+        for (int i = 0; i < request.Columns.Length; i++)
         {
-            int tableColumn = request.Columns[i];
-            int segmentColumn = split.ColumnMap[tableColumn];
-            Field field = schema[tableColumn];
-            columns[i] = segmentColumn < 0
-                ? AllNull(field.Type, block.RowCount, _buffers)
-                : ReadChunk(segment, block.Chunks[segmentColumn], field, block.RowCount);
+            columns[i] = ReadColumn(segment, block, request.Columns[i]);
         }
-        return new RowGroupReader(block.RowCount, columns, request.Limit, context);
+        // Variant paths: the block's shredded chunk when it has one for exactly this path and cast (the variant
+        // column is then not read at all), else extraction from the variant column, read once per column.
+        List<PathExtraction>? extractions = null;
+        Dictionary<int, ColumnChunk>? variants = null;
+        for (int p = 0; p < request.VariantPaths.Length; p++)
+        {
+            ScanVariantPath path = request.VariantPaths[p];
+            int segmentColumn = split.ColumnMap[path.Column];
+            if (segmentColumn >= 0 && ShreddedKeys(path) is { } keys
+                && block.Chunks[segmentColumn].FindShredded(keys, path.TargetType) is { } shredded)
+            {
+                columns[request.Columns.Length + p] = ReadChunk(segment, shredded, new Field(path.Format(schema[path.Column].Name), path.TargetType), block.RowCount);
+                continue;
+            }
+            variants ??= [];
+            if (!variants.TryGetValue(path.Column, out ColumnChunk? variant))
+            {
+                variants[path.Column] = variant = ReadColumn(segment, block, path.Column);
+            }
+            (extractions ??= []).Add(new PathExtraction(request.Columns.Length + p, variant, path.CreateExtractor(),
+                new ColumnVector(schema[path.Column].Type, Batch.Capacity)));
+        }
+        return new RowGroupReader(block.RowCount, columns, request.Limit, context, extractions?.ToArray());
+    }
+
+    private ColumnChunk ReadColumn(SegmentHandle segment, SegmentBlock block, int tableColumn)
+    {
+        int segmentColumn = split.ColumnMap[tableColumn];
+        Field field = schema[tableColumn];
+        return segmentColumn < 0
+            ? AllNull(field.Type, block.RowCount, _buffers)
+            : ReadChunk(segment, block.Chunks[segmentColumn], field, block.RowCount);
+    }
+
+    /// <summary>The object keys of a path made of keys only (what shredding stores), or null.</summary>
+    private static ImmutableArray<string>? ShreddedKeys(ScanVariantPath path)
+    {
+        ImmutableArray<string>.Builder keys = ImmutableArray.CreateBuilder<string>(path.Steps.Length);
+        foreach (ScanPathStep step in path.Steps)
+        {
+            if (step.Key is null)
+            {
+                return null;
+            }
+            keys.Add(step.Key);
+        }
+        return keys.MoveToImmutable();
     }
 
     private ColumnChunk ReadChunk(SegmentHandle segment, SegmentChunk chunk, Field field, int rows)
@@ -89,6 +132,7 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
 
     public void Dispose()
     {
+        _rows?.Dispose();
         _rows = null;
         _buffers.Dispose();
     }

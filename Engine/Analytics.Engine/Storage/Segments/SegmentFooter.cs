@@ -18,7 +18,31 @@ internal sealed record SegmentChunk(
     uint Checksum,
     int NullCount,
     int DistinctEstimate, // -1 when not estimated (variants)
-    ColumnStatistics Statistics);
+    ColumnStatistics Statistics)
+{
+    /// <summary>Of a variant chunk: paths also stored as typed chunks (README.md, "Shredded variant paths").</summary>
+    public ImmutableArray<ShreddedPath> Shredded { get; init; } = [];
+
+    /// <summary>The shredded chunk holding exactly <paramref name="keys"/> cast to <paramref name="type"/>, or null.</summary>
+    public SegmentChunk? FindShredded(ImmutableArray<string> keys, LogicalType type)
+    {
+        foreach (ShreddedPath path in Shredded)
+        {
+            if (path.Type == type && path.Keys.AsSpan().SequenceEqual(keys.AsSpan()))
+            {
+                return path.Chunk;
+            }
+        }
+        return null;
+    }
+}
+
+/// <summary>
+/// A path of object keys into a variant column, stored as a typed chunk: row i holds what <c>v['k1']['k2']::type</c>
+/// gives for row i (the extractor's own result, NULL where the path is missing or does not cast), so a query reading
+/// that path and cast reads this chunk instead of the whole variant.
+/// </summary>
+internal sealed record ShreddedPath(ImmutableArray<string> Keys, LogicalType Type, SegmentChunk Chunk);
 
 /// <summary>A run of rows of a segment, stored column by column: the unit of pruning and of parallel scanning.</summary>
 internal sealed record SegmentBlock(long FirstRow, int RowCount, ImmutableArray<SegmentChunk> Chunks);
@@ -76,6 +100,25 @@ internal sealed class SegmentFooter(ImmutableArray<Field> columns, ImmutableArra
     }
 
     private static void WriteChunk(SegmentBuffer output, LogicalType type, SegmentChunk chunk)
+    {
+        WriteChunkEntry(output, type, chunk);
+        if (type.IsVariant)
+        {
+            output.WriteByte(checked((byte)chunk.Shredded.Length));
+            foreach (ShreddedPath path in chunk.Shredded)
+            {
+                output.WriteByte(checked((byte)path.Keys.Length));
+                foreach (string key in path.Keys)
+                {
+                    output.WriteString(key);
+                }
+                output.WriteString(path.Type.Name);
+                WriteChunkEntry(output, path.Type, path.Chunk);
+            }
+        }
+    }
+
+    private static void WriteChunkEntry(SegmentBuffer output, LogicalType type, SegmentChunk chunk)
     {
         output.WriteInt64(chunk.Offset);
         output.WriteInt32(chunk.StoredLength);
@@ -177,7 +220,8 @@ internal sealed class SegmentFooter(ImmutableArray<Field> columns, ImmutableArra
             ImmutableArray<SegmentChunk>.Builder chunks = ImmutableArray.CreateBuilder<SegmentChunk>(columnCount);
             for (int c = 0; c < columnCount; c++)
             {
-                chunks.Add(ReadChunk(ref reader, columns[c].Type, rows));
+                SegmentChunk chunk = ReadChunkEntry(ref reader, columns[c].Type, rows);
+                chunks.Add(columns[c].Type.IsVariant ? chunk with { Shredded = ReadShredded(ref reader, rows) } : chunk);
             }
             blocks.Add(new SegmentBlock(firstRow, rows, chunks.MoveToImmutable()));
             firstRow += rows;
@@ -185,7 +229,29 @@ internal sealed class SegmentFooter(ImmutableArray<Field> columns, ImmutableArra
         return new SegmentFooter(columns.MoveToImmutable(), blocks.MoveToImmutable());
     }
 
-    private static SegmentChunk ReadChunk(ref SpanReader reader, LogicalType type, int rows)
+    private static ImmutableArray<ShreddedPath> ReadShredded(ref SpanReader reader, int rows)
+    {
+        int count = reader.ReadByte();
+        ImmutableArray<ShreddedPath>.Builder paths = ImmutableArray.CreateBuilder<ShreddedPath>(count);
+        for (int p = 0; p < count; p++)
+        {
+            int depth = reader.ReadByte();
+            ImmutableArray<string>.Builder keys = ImmutableArray.CreateBuilder<string>(depth);
+            for (int k = 0; k < depth; k++)
+            {
+                keys.Add(reader.ReadString());
+            }
+            string typeName = reader.ReadString();
+            if (!LogicalType.TryParse(typeName, out LogicalType type) || type.IsVariant || depth == 0)
+            {
+                reader.Fail($"a shredded path has {depth} keys and type {typeName}");
+            }
+            paths.Add(new ShreddedPath(keys.MoveToImmutable(), type, ReadChunkEntry(ref reader, type, rows)));
+        }
+        return paths.MoveToImmutable();
+    }
+
+    private static SegmentChunk ReadChunkEntry(ref SpanReader reader, LogicalType type, int rows)
     {
         long offset = reader.ReadInt64();
         int stored = reader.ReadCount();

@@ -6,7 +6,8 @@ internal static class SegmentFormat
     /// <summary>"ASG1" little-endian: the first and the last four bytes of every segment.</summary>
     public const uint Magic = 0x31475341;
 
-    public const ushort Version = 1;
+    /// <summary>2: variant chunks list their shredded paths.</summary>
+    public const ushort Version = 2;
 
     /// <summary>Footer length (u32), footer CRC-32C (u32), magic (u32).</summary>
     public const int TailLength = 12;

@@ -14,7 +14,7 @@ namespace Analytics.Engine.Storage.Segments;
 /// acknowledged only after that commit, and a segment whose commit failed is deleted (or, after a crash,
 /// garbage-collected).
 /// </summary>
-internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics
+internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, ISupportsVariantPaths
 {
     /// <summary>Blocks per segment a commit writes: large inserts become several segments of at most this size.</summary>
     private const int MaxBlocksPerSegment = 8;
@@ -50,6 +50,12 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics
     }
 
     public SourceStatistics GetStatistics() => new(RowCount);
+
+    /// <summary>
+    /// Every path: a block reads it from its shredded chunk when it has one, else extracts it from the variant column;
+    /// either way a query that needs only paths of a variant column does not copy whole documents out.
+    /// </summary>
+    public bool CanExtract(ScanVariantPath path) => path.TargetType.Id is not (TypeId.Null or TypeId.Binary);
 
     public override FilterPushdown CanPushDown(ScanFilter filter) =>
         ColumnChunkStatistics.CanPrune(filter, Schema) ? FilterPushdown.Inexact : FilterPushdown.Unsupported;

@@ -17,6 +17,7 @@ namespace Analytics.Engine.Storage.Segments;
 internal sealed class SegmentWriter : IDisposable
 {
     private readonly SegmentBuffer _raw = new();
+    private readonly VariantShredder _shredder = new();
     private readonly List<int> _distinctRows = [];
     private long[] _filled = [];
     private ulong[] _residuals = [];
@@ -38,13 +39,46 @@ internal sealed class SegmentWriter : IDisposable
             ImmutableArray<SegmentChunk>.Builder chunks = ImmutableArray.CreateBuilder<SegmentChunk>(columns.Length);
             for (int c = 0; c < columns.Length; c++)
             {
-                chunks.Add(WriteChunk(accumulators[c], firstRow + start, count, output));
+                SegmentChunk chunk = WriteChunk(accumulators[c], firstRow + start, count, output);
+                if (columns[c].Type.IsVariant && chunk.Encoding != ChunkEncoding.AllNull)
+                {
+                    chunk = chunk with { Shredded = WriteShredded(accumulators[c], firstRow + start, count, output) };
+                }
+                chunks.Add(chunk);
             }
             blocks.Add(new SegmentBlock(start, count, chunks.MoveToImmutable()));
         }
         SegmentFooter footer = new(columns, blocks.ToImmutable());
         footer.WriteTo(output);
         return footer;
+    }
+
+    /// <summary>The typed chunks of the paths <see cref="VariantShredder"/> chooses for a variant block.</summary>
+    private ImmutableArray<ShreddedPath> WriteShredded(ColumnAccumulator column, int start, int count, SegmentBuffer output)
+    {
+        List<(ImmutableArray<string> Keys, LogicalType Type)> paths;
+        try
+        {
+            paths = _shredder.Choose(column, start, count);
+        }
+        catch (Analytics.Errors.QueryException)
+        {
+            return []; // bytes that are not a valid variant (never written by the engine): store the column as-is only
+        }
+        ImmutableArray<ShreddedPath>.Builder shredded = ImmutableArray.CreateBuilder<ShreddedPath>(paths.Count);
+        foreach ((ImmutableArray<string> keys, LogicalType type) in paths)
+        {
+            ColumnAccumulator values = VariantShredder.Extract(column, start, count, keys, type);
+            try
+            {
+                shredded.Add(new ShreddedPath(keys, type, WriteChunk(values, 0, count, output)));
+            }
+            finally
+            {
+                values.Release();
+            }
+        }
+        return shredded.MoveToImmutable();
     }
 
     private SegmentChunk WriteChunk(ColumnAccumulator column, int start, int count, SegmentBuffer output)
