@@ -32,6 +32,7 @@ public sealed class SegmentEncodingTests : IDisposable
         ("extremes", LogicalType.Int, i => i % 2 == 0 ? long.MinValue : long.MaxValue, ChunkEncoding.Delta), // deltas wrap to -1 and +1
         ("unsigned", LogicalType.UInt, i => ulong.MaxValue - (ulong)i, ChunkEncoding.Delta),
         ("real", LogicalType.Float, i => i % 5 == 0 ? double.NaN : i * -0.25, ChunkEncoding.FrameOfReference), // on the bit patterns
+        ("price", LogicalType.Float, i => i % 9 == 0 ? null : ((i % 100_000) - 50_000) / 100.0, ChunkEncoding.DecimalFloat), // exactly n / 100
         ("noise", LogicalType.Float, i => (((Mix((ulong)i) >> 11) * (1.0 / (1UL << 53))) - 0.5) * 1e6, ChunkEncoding.Plain),
         ("time", LogicalType.Timestamp, i => i % 7 == 3 ? null : 1_700_000_000_000_000L + (i * 1000L), ChunkEncoding.Delta),
         ("span", LogicalType.Interval, _ => null, ChunkEncoding.AllNull),
@@ -96,16 +97,38 @@ public sealed class SegmentEncodingTests : IDisposable
         SegmentChunk sequence = block.Chunks[0];
         Assert.Equal((0L, 4999L, 0), (sequence.Statistics.Min, sequence.Statistics.Max, sequence.NullCount));
         Assert.InRange(sequence.DistinctEstimate, 4500, 5500); // HyperLogLog with 1024 registers: 3.25% standard error, 3 sigma
-        SegmentChunk time = block.Chunks[8];
+        SegmentChunk time = block.Chunks[9];
         Assert.Equal(714, time.NullCount); // rows 3, 10, 17, … below 5000
         Assert.Equal(1_700_000_000_000_000L, time.Statistics.Min);
-        SegmentChunk city = block.Chunks[11];
+        SegmentChunk city = block.Chunks[12];
         Assert.Equal("city 0"u8.ToArray(), (byte[])city.Statistics.Min!);
         Assert.Equal("city 4"u8.ToArray(), (byte[])city.Statistics.Max!);
         Assert.Equal(5, city.DistinctEstimate);
-        Assert.True(block.Chunks[9].Statistics.AllNull);
-        Assert.Null(block.Chunks[15].Statistics.Min); // variants have no order for pruning
-        Assert.Equal(-1, block.Chunks[15].DistinctEstimate);
-        Assert.Equal(ChunkCompression.Zstd, block.Chunks[12].Compression);
+        Assert.True(block.Chunks[10].Statistics.AllNull);
+        Assert.Null(block.Chunks[16].Statistics.Min); // variants have no order for pruning
+        Assert.Equal(-1, block.Chunks[16].DistinctEstimate);
+        Assert.Equal(ChunkCompression.Zstd, block.Chunks[13].Compression);
+    }
+
+    [Theory]
+    [InlineData(new[] { 0.1, 0.25, -123.456, 99_999.99, 0.0, 7.0 }, (int)ChunkEncoding.DecimalFloat)]
+    [InlineData(new[] { 0.1, 0.30000000000000004 }, (int)ChunkEncoding.FrameOfReference)] // 0.1 + 0.2 has no short decimal form
+    [InlineData(new[] { 1.5, -0.0 }, (int)ChunkEncoding.Plain)] // -0 keeps its sign bit: not decimal
+    [InlineData(new[] { 4503599627370496.0, 1.0 }, (int)ChunkEncoding.DecimalFloat)] // 2^52 itself still fits
+    [InlineData(new[] { 0.000001, 0.000002, 0.000003 }, (int)ChunkEncoding.DecimalFloat)]
+    [InlineData(new[] { 1e-7, 2e-7 }, (int)ChunkEncoding.FrameOfReference)] // beyond the largest exponent
+    public void Floats_round_trip_bit_for_bit_whichever_encoding_they_get(double[] pattern, int expected)
+    {
+        double[] values = [.. Enumerable.Range(0, 100).SelectMany(_ => pattern)]; // enough rows for encodings to pay off
+        BatchSchema schema = new(new Field("x", LogicalType.Float));
+        using SegmentStorageProvider provider = new(new LocalObjectStore(_path));
+        DatabaseCatalog catalog = new(provider, new NoFunctions());
+        catalog.CreateTable(new QualifiedName(null, null, "t"), schema, TableProperties.None, ifNotExists: false);
+        Assert.True(catalog.TryGetTable(new QualifiedName(null, null, "t"), out TableEntry? table));
+        TableRows.Insert(table.Storage, [.. values.Select(v => new object?[] { v })]);
+        SegmentBlock block = ((SegmentBlockSplit)table.Storage.PlanScan(ScanRequest.All(1)).Splits[0]).Segment.Footer.Blocks[0];
+        List<object?[]> read = TableRows.ReadAll(table.Storage);
+        Assert.Equal(values.Select(BitConverter.DoubleToInt64Bits), read.Select(r => BitConverter.DoubleToInt64Bits((double)r[0]!)));
+        Assert.Equal((ChunkEncoding)expected, block.Chunks[0].Encoding);
     }
 }

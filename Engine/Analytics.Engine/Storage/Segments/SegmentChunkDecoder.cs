@@ -88,6 +88,24 @@ internal static class SegmentChunkDecoder
                 }
                 break;
             }
+            case ChunkEncoding.DecimalFloat:
+            {
+                int exponent = reader.Take(1)[0];
+                if (exponent > SegmentFormat.MaxDecimalExponent)
+                {
+                    reader.Fail($"decimal exponent {exponent}");
+                }
+                long min = reader.ReadInt64();
+                int width = reader.ReadWidth();
+                Span<ulong> residuals = MemoryMarshal.Cast<long, ulong>(values.AsSpan(0, rows));
+                BitPackingKernels.Unpack(reader.Take(BitPackingKernels.PackedLength(rows, width)), width, residuals);
+                double scale = SegmentWriter.DecimalScales[exponent];
+                for (int i = 0; i < rows; i++)
+                {
+                    values[i] = BitConverter.DoubleToInt64Bits(unchecked(min + (long)residuals[i]) / scale);
+                }
+                break;
+            }
             case ChunkEncoding.RunLength:
             {
                 int runs = reader.ReadInt32();

@@ -21,6 +21,9 @@ internal static class SegmentFormat
     /// <summary>Chunks smaller than this are stored uncompressed (a zstd frame would not pay for itself).</summary>
     public const int MinCompressedLength = 64;
 
+    /// <summary>Largest decimal exponent <see cref="ChunkEncoding.DecimalFloat"/> tries (10^e is exact as a double far beyond).</summary>
+    public const int MaxDecimalExponent = 6;
+
     /// <summary>Strings and binaries longer than this keep no min/max (the footer stays small).</summary>
     public const int MaxStatisticsBytes = 256;
 }
@@ -45,6 +48,12 @@ internal enum ChunkEncoding : byte
 
     /// <summary>No values: every row is NULL.</summary>
     AllNull = 5,
+
+    /// <summary>
+    /// Float: decimal exponent e (u8), base (i64), bit width (u8), rows × (n − base) bit-packed, where each value is
+    /// exactly n / 10^e (checked bit for bit when written). Typical for measurements with a few decimals.
+    /// </summary>
+    DecimalFloat = 6,
 }
 
 internal enum ChunkCompression : byte

@@ -118,7 +118,7 @@ internal sealed class SegmentWriter : IDisposable
                 {
                     ReadOnlySpan<long> values = column.Fixed.Slice(start, count);
                     statistics = ColumnChunkStatistics.Compute(column.Type, count, validWords, values);
-                    encoding = EncodeFixed(hasValidity ? FillNulls(values, valid) : values);
+                    encoding = EncodeFixed(hasValidity ? FillNulls(values, valid) : values, column.Type.Id == TypeId.Float);
                     distinct = EstimateDistinct(values, valid);
                     break;
                 }
@@ -186,7 +186,47 @@ internal sealed class SegmentWriter : IDisposable
         return filled.AsSpan(0, values.Length);
     }
 
-    private ChunkEncoding EncodeFixed(ReadOnlySpan<long> values)
+    /// <summary>10^e for the decimal float encoding.</summary>
+    internal static readonly double[] DecimalScales = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+
+    /// <summary>
+    /// The smallest exponent e for which every value (float bits) is exactly n / 10^e for an integer n of at most 52
+    /// bits, with the range of those integers; false for NaN, infinities and -0.
+    /// </summary>
+    private static bool TryDecimal(ReadOnlySpan<long> values, out int exponent, out long min, out long max)
+    {
+        for (exponent = 0; exponent <= SegmentFormat.MaxDecimalExponent; exponent++)
+        {
+            double scale = DecimalScales[exponent];
+            min = long.MaxValue;
+            max = long.MinValue;
+            int i = 0;
+            for (; i < values.Length; i++)
+            {
+                double value = BitConverter.Int64BitsToDouble(values[i]);
+                if (!double.IsFinite(value) || (value == 0 && double.IsNegative(value)))
+                {
+                    return false;
+                }
+                double scaled = Math.Round(value * scale);
+                if (Math.Abs(scaled) > (1L << 52) || scaled / scale != value)
+                {
+                    break;
+                }
+                long integer = (long)scaled;
+                min = Math.Min(min, integer);
+                max = Math.Max(max, integer);
+            }
+            if (i == values.Length)
+            {
+                return true;
+            }
+        }
+        min = max = 0;
+        return false;
+    }
+
+    private ChunkEncoding EncodeFixed(ReadOnlySpan<long> values, bool isFloat)
     {
         int count = values.Length;
         long min = values[0];
@@ -214,6 +254,25 @@ internal sealed class SegmentWriter : IDisposable
         long deltaSize = 17L + BitPackingKernels.PackedLength(count - 1, deltaWidth);
         long runSize = 4L + (12L * runs);
         long best = Math.Min(Math.Min(plainSize, forSize), Math.Min(deltaSize, runSize));
+        if (isFloat && TryDecimal(values, out int exponent, out long decimalMin, out long decimalMax))
+        {
+            int decimalWidth = BitPackingKernels.BitWidth(unchecked((ulong)(decimalMax - decimalMin)));
+            long decimalSize = 10L + BitPackingKernels.PackedLength(count, decimalWidth);
+            if (decimalSize < best)
+            {
+                _raw.WriteByte((byte)exponent);
+                _raw.WriteInt64(decimalMin);
+                _raw.WriteByte((byte)decimalWidth);
+                ulong[] residuals = Rent(ref _residuals, count);
+                double scale = DecimalScales[exponent];
+                for (int i = 0; i < count; i++)
+                {
+                    residuals[i] = unchecked((ulong)((long)Math.Round(BitConverter.Int64BitsToDouble(values[i]) * scale) - decimalMin));
+                }
+                Pack(residuals.AsSpan(0, count), decimalWidth);
+                return ChunkEncoding.DecimalFloat;
+            }
+        }
         if (best == plainSize)
         {
             _raw.Write(MemoryMarshal.AsBytes(values));
