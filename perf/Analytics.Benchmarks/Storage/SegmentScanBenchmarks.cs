@@ -14,7 +14,7 @@ namespace Analytics.Benchmarks.Storage;
 /// separates the disk's share from decoding's.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 7)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 20)]
 public class SegmentScanBenchmarks
 {
     public const int Rows = 10_000_000;
