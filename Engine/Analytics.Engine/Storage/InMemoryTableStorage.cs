@@ -135,23 +135,13 @@ internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
         }
     }
 
-    private sealed class GroupSnapshot(InMemoryTableStorage table, ImmutableArray<RowGroup> groups) : TableSnapshot
+    private sealed class GroupSnapshot(InMemoryTableStorage table, ImmutableArray<RowGroup> groups) : PartListSnapshot<RowGroup>(groups)
     {
-        public override int PartCount => groups.Length;
+        public override long RowsOf(int part) => Parts[part].RowCount;
 
-        public override long RowsOf(int part) => groups[part].RowCount;
+        public override PartitionValue? PartitionOf(int part) => Parts[part].Partition;
 
-        public override PartitionValue? PartitionOf(int part) => groups[part].Partition;
-
-        public override TableStorage Rewrite(IReadOnlyList<int> parts)
-        {
-            ImmutableArray<RowGroup>.Builder chosen = ImmutableArray.CreateBuilder<RowGroup>(parts.Count);
-            foreach (int part in parts)
-            {
-                chosen.Add(groups[part]);
-            }
-            return new GroupRewrite(table, chosen.MoveToImmutable());
-        }
+        protected override TableStorage CreateRewrite(ImmutableArray<RowGroup> parts) => new GroupRewrite(table, parts);
     }
 
     /// <summary>Some row groups of the table, read and replaced by a DELETE, UPDATE or compaction.</summary>

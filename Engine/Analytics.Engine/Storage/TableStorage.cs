@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Analytics.Engine.Scan;
 using Analytics.Errors;
 using Analytics.Vector.Batches;
@@ -85,6 +86,27 @@ public abstract class TableSnapshot
     public abstract PartitionValue? PartitionOf(int part);
 
     public static CommitConflictException Conflict() => new();
+}
+
+/// <summary>A snapshot over a list of parts of type <typeparamref name="TPart"/> (row groups, segments).</summary>
+internal abstract class PartListSnapshot<TPart>(ImmutableArray<TPart> parts) : TableSnapshot
+{
+    protected ImmutableArray<TPart> Parts { get; } = parts;
+
+    public override int PartCount => Parts.Length;
+
+    public override TableStorage Rewrite(IReadOnlyList<int> parts)
+    {
+        ImmutableArray<TPart>.Builder chosen = ImmutableArray.CreateBuilder<TPart>(parts.Count);
+        foreach (int part in parts)
+        {
+            chosen.Add(Parts[part]);
+        }
+        return CreateRewrite(chosen.MoveToImmutable());
+    }
+
+    /// <summary>The table over exactly <paramref name="parts"/> that <see cref="Rewrite"/> returns.</summary>
+    protected abstract TableStorage CreateRewrite(ImmutableArray<TPart> parts);
 }
 
 /// <summary>A rewrite lost a race: another statement replaced one of its parts first (retried by DELETE and UPDATE).</summary>

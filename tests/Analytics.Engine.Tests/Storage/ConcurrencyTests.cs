@@ -22,13 +22,6 @@ public sealed class ConcurrencyTests : IDisposable
         }
     }
 
-    private static void Run(Session session, string statement)
-    {
-        using QueryResult result = session.Execute(statement);
-        while (result.ReadNext(CancellationToken.None, out _))
-        {
-        }
-    }
 
     private static void InsertBatch(Session session, int batch)
     {
@@ -37,7 +30,7 @@ public sealed class ConcurrencyTests : IDisposable
         {
             values.Append(row == 0 ? "" : ", ").Append('(').Append(batch).Append(", ").Append(row).Append(')');
         }
-        Run(session, values.Append(" INSERT INTO t").ToString());
+        TableRows.Execute(session, values.Append(" INSERT INTO t").ToString());
     }
 
     /// <summary>Rows per batch as one snapshot sees them; fails on a batch that is only partly visible.</summary>
@@ -65,7 +58,7 @@ public sealed class ConcurrencyTests : IDisposable
         using Database database = Database.Open(_path);
         using (Session setup = database.Connect())
         {
-            Run(setup, "CREATE TABLE t (batch int, row int)");
+            TableRows.Execute(setup, "CREATE TABLE t (batch int, row int)");
         }
         const int batches = 40;
         using CancellationTokenSource done = new();
@@ -106,7 +99,7 @@ public sealed class ConcurrencyTests : IDisposable
         using Database first = Database.Open(_path);
         using (Session setup = first.Connect())
         {
-            Run(setup, "CREATE TABLE t (batch int, row int)");
+            TableRows.Execute(setup, "CREATE TABLE t (batch int, row int)");
         }
         using Database second = Database.Open(_path);
         const int batchesPerNode = 25;
@@ -133,7 +126,7 @@ public sealed class ConcurrencyTests : IDisposable
     {
         using Database busy = Database.Open(_path);
         using Session busySession = busy.Connect();
-        Run(busySession, "CREATE TABLE t (batch int, row int)");
+        TableRows.Execute(busySession, "CREATE TABLE t (batch int, row int)");
         using Database idle = Database.Open(_path);
         using Session idleSession = idle.Connect();
         for (int b = 0; b < 40; b++) // more versions than the manifest log retains

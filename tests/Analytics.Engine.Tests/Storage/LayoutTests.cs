@@ -18,13 +18,6 @@ public sealed class LayoutTests : IDisposable
         }
     }
 
-    private static void Run(Session session, string statement)
-    {
-        using QueryResult result = session.Execute(statement);
-        while (result.ReadNext(CancellationToken.None, out _))
-        {
-        }
-    }
 
     private static List<string> Rows(Session session, string query)
     {
@@ -49,9 +42,9 @@ public sealed class LayoutTests : IDisposable
     {
         using Database database = Database.Open(_path, s_noBackground);
         using Session session = database.Connect();
-        Run(session, "CREATE TABLE t (day int, kind string, n int) PARTITION BY day");
-        Run(session, Values([(2, "a", 1), (1, "b", 2), (2, "c", 3), (3, "d", 4)]) + " INSERT INTO t");
-        Run(session, "VALUES (NULL, 'e', 5) INSERT INTO t");
+        TableRows.Execute(session, "CREATE TABLE t (day int, kind string, n int) PARTITION BY day");
+        TableRows.Execute(session, Values([(2, "a", 1), (1, "b", 2), (2, "c", 3), (3, "d", 4)]) + " INSERT INTO t");
+        TableRows.Execute(session, "VALUES (NULL, 'e', 5) INSERT INTO t");
         Assert.Equal(["[\"1\"]", "[\"2\"]", "[\"3\"]", "[null]"], StoredManifest.Segments(_path, "t").Select(s => s.Partition));
         Assert.Equal(["2|a|1", "2|c|3"], Rows(session, "FROM t WHERE day = 2 ORDER BY n"));
     }
@@ -62,11 +55,11 @@ public sealed class LayoutTests : IDisposable
         using (Database database = Database.Open(_path, s_noBackground))
         using (Session session = database.Connect())
         {
-            Run(session, "CREATE TABLE t (day int, kind string, n int) PARTITION BY day CLUSTER BY kind");
+            TableRows.Execute(session, "CREATE TABLE t (day int, kind string, n int) PARTITION BY day CLUSTER BY kind");
             Random random = new(7);
             for (int insert = 0; insert < 10; insert++)
             {
-                Run(session, Values(Enumerable.Range(0, 20).Select(i => (random.Next(2), ((char)('a' + random.Next(26))).ToString(), (insert * 20) + i))) + " INSERT INTO t");
+                TableRows.Execute(session, Values(Enumerable.Range(0, 20).Select(i => (random.Next(2), ((char)('a' + random.Next(26))).ToString(), (insert * 20) + i))) + " INSERT INTO t");
             }
             Assert.Equal(20, StoredManifest.Segments(_path, "t").Length);
             List<string> before = Rows(session, "FROM t ORDER BY n");
@@ -90,7 +83,7 @@ public sealed class LayoutTests : IDisposable
     {
         using Database database = Database.Open(_path, new EngineOptions { CompactionInterval = TimeSpan.FromMilliseconds(50) });
         using Session session = database.Connect();
-        Run(session, "CREATE TABLE t (day int, kind string, n int)");
+        TableRows.Execute(session, "CREATE TABLE t (day int, kind string, n int)");
         int inserted = 0;
         DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (StoredManifest.Segments(_path, "t").Length is var segments && (inserted < 40 || segments > 8))
@@ -98,7 +91,7 @@ public sealed class LayoutTests : IDisposable
             Assert.True(DateTime.UtcNow < deadline, $"{segments} segments after {inserted} inserts: background compaction did not run");
             if (inserted < 40)
             {
-                Run(session, Values([(0, "k", inserted)]) + " INSERT INTO t");
+                TableRows.Execute(session, Values([(0, "k", inserted)]) + " INSERT INTO t");
                 inserted++;
                 Assert.Equal(inserted, Rows(session, "FROM t").Count);
             }
@@ -116,9 +109,9 @@ public sealed class LayoutTests : IDisposable
     {
         using Database database = Database.Open(_path, s_noBackground);
         using Session session = database.Connect();
-        Run(session, "CREATE TABLE logs (day timestamp, message string) PARTITION BY day WITH ('data_retention_days' = 7)");
+        TableRows.Execute(session, "CREATE TABLE logs (day timestamp, message string) PARTITION BY day WITH ('data_retention_days' = 7)");
         string Day(int daysAgo) => $"'{DateTime.UtcNow.Date.AddDays(-daysAgo):yyyy-MM-dd}T00:00:00Z'::timestamp";
-        Run(session, $"VALUES ({Day(30)}, 'old'), ({Day(8)}, 'older than a week'), ({Day(6)}, 'recent'), ({Day(0)}, 'today') INSERT INTO logs");
+        TableRows.Execute(session, $"VALUES ({Day(30)}, 'old'), ({Day(8)}, 'older than a week'), ({Day(6)}, 'recent'), ({Day(0)}, 'today') INSERT INTO logs");
         Assert.Equal(4, StoredManifest.Segments(_path, "logs").Length);
 
         Assert.Equal(2, database.Compact());
@@ -132,10 +125,10 @@ public sealed class LayoutTests : IDisposable
     {
         using Database database = Database.Open(_path, s_noBackground);
         using Session session = database.Connect();
-        Run(session, "CREATE TABLE t (day int, kind string, n int)");
+        TableRows.Execute(session, "CREATE TABLE t (day int, kind string, n int)");
         for (int insert = 0; insert < 4; insert++)
         {
-            Run(session, Values(Enumerable.Range(0, 3000).Select(i => (insert, "x", (insert * 3000) + i))) + " INSERT INTO t");
+            TableRows.Execute(session, Values(Enumerable.Range(0, 3000).Select(i => (insert, "x", (insert * 3000) + i))) + " INSERT INTO t");
         }
         using QueryResult planned = session.Execute("FROM t SELECT n");
         Assert.True(planned.ReadNext(CancellationToken.None, out Batch? first)); // the scan is planned and running
@@ -154,10 +147,10 @@ public sealed class LayoutTests : IDisposable
     {
         using Database database = Database.Open(_path, s_noBackground);
         using Session session = database.Connect();
-        Run(session, "CREATE TABLE latest (host string, version int) DISTINCT ON host BY version DESC");
+        TableRows.Execute(session, "CREATE TABLE latest (host string, version int) DISTINCT ON host BY version DESC");
         for (int version = 0; version < 5; version++)
         {
-            Run(session, $"VALUES ('a', {version}), ('b', {10 - version}) INSERT INTO latest");
+            TableRows.Execute(session, $"VALUES ('a', {version}), ('b', {10 - version}) INSERT INTO latest");
         }
         Assert.Equal(10, database.Catalog.Tables.Single().Storage.RowCount);
         Assert.Equal(["a|4", "b|10"], Rows(session, "FROM latest ORDER BY host"));

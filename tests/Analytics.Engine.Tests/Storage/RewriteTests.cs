@@ -18,14 +18,6 @@ public sealed class RewriteTests : IDisposable
         }
     }
 
-    private static long Run(Session session, string statement)
-    {
-        using QueryResult result = session.Execute(statement);
-        while (result.ReadNext(CancellationToken.None, out _))
-        {
-        }
-        return result.RowsAffected;
-    }
 
     private static void InsertRange(Session session, int from, int count)
     {
@@ -34,7 +26,7 @@ public sealed class RewriteTests : IDisposable
         {
             values.Append(i == from ? "" : ", ").Append('(').Append(i).Append(')');
         }
-        Run(session, values.Append(" INSERT INTO t").ToString());
+        TableRows.Execute(session, values.Append(" INSERT INTO t").ToString());
     }
 
     private static List<long> Ids(Session session)
@@ -58,7 +50,7 @@ public sealed class RewriteTests : IDisposable
     {
         using Database database = Database.Open(_path);
         using Session session = database.Connect();
-        Run(session, "CREATE TABLE t (id int)");
+        TableRows.Execute(session, "CREATE TABLE t (id int)");
         for (int s = 0; s < 3; s++)
         {
             InsertRange(session, s * 100, 100);
@@ -66,7 +58,7 @@ public sealed class RewriteTests : IDisposable
         string[] before = LiveSegments();
         Assert.Equal(3, before.Length);
 
-        Assert.Equal(1, Run(session, "DELETE FROM t WHERE id = 150"));
+        Assert.Equal(1, TableRows.Execute(session, "DELETE FROM t WHERE id = 150"));
 
         string[] after = LiveSegments();
         Assert.Equal(3, after.Length);
@@ -74,7 +66,7 @@ public sealed class RewriteTests : IDisposable
         Assert.DoesNotContain(before[1], after);
         Assert.Equal(Enumerable.Range(0, 300).Where(i => i != 150).Select(i => (long)i), Ids(session));
 
-        Assert.Equal(0, Run(session, "DELETE FROM t WHERE id > 1000"));
+        Assert.Equal(0, TableRows.Execute(session, "DELETE FROM t WHERE id > 1000"));
         Assert.Equal(after, LiveSegments()); // nothing matched: no commit at all
     }
 
@@ -83,10 +75,10 @@ public sealed class RewriteTests : IDisposable
     {
         using Database database = Database.Open(_path);
         using Session session = database.Connect();
-        Run(session, "CREATE TABLE t (id int)");
+        TableRows.Execute(session, "CREATE TABLE t (id int)");
         InsertRange(session, 0, 50);
         InsertRange(session, 50, 50);
-        Assert.Equal(25, Run(session, "UPDATE t SET id = id + 1000 WHERE id >= 25 AND id < 50"));
+        Assert.Equal(25, TableRows.Execute(session, "UPDATE t SET id = id + 1000 WHERE id >= 25 AND id < 50"));
         Assert.Equal(Enumerable.Range(0, 25).Concat(Enumerable.Range(50, 50)).Concat(Enumerable.Range(1025, 25)).Select(i => (long)i), Ids(session));
     }
 
@@ -97,7 +89,7 @@ public sealed class RewriteTests : IDisposable
     {
         using Database database = persistent ? Database.Open(_path) : Database.OpenInMemory();
         using Session session = database.Connect();
-        Run(session, "CREATE TABLE t (id int)");
+        TableRows.Execute(session, "CREATE TABLE t (id int)");
         InsertRange(session, 0, 10);
         TableStorage storage = database.Catalog.Tables.Single().Storage;
         TableSnapshot snapshot = storage.Snapshot();
@@ -115,7 +107,7 @@ public sealed class RewriteTests : IDisposable
     {
         using Database database = Database.Open(_path);
         using Session setup = database.Connect();
-        Run(setup, "CREATE TABLE t (id int)");
+        TableRows.Execute(setup, "CREATE TABLE t (id int)");
         const int batches = 30;
         Task inserts = Task.Run(() =>
         {
@@ -130,11 +122,11 @@ public sealed class RewriteTests : IDisposable
             using Session session = database.Connect();
             while (!inserts.IsCompleted)
             {
-                Run(session, "DELETE FROM t WHERE id % 10 = 9");
+                TableRows.Execute(session, "DELETE FROM t WHERE id % 10 = 9");
             }
         });
         await Task.WhenAll(inserts, deletes);
-        Run(setup, "DELETE FROM t WHERE id % 10 = 9");
+        TableRows.Execute(setup, "DELETE FROM t WHERE id % 10 = 9");
         Assert.Equal(Enumerable.Range(0, batches * 10).Where(i => i % 10 != 9).Select(i => (long)i), Ids(setup));
     }
 
@@ -144,7 +136,7 @@ public sealed class RewriteTests : IDisposable
         using Database first = Database.Open(_path);
         using (Session setup = first.Connect())
         {
-            Run(setup, "CREATE TABLE t (id int)");
+            TableRows.Execute(setup, "CREATE TABLE t (id int)");
             for (int s = 0; s < 4; s++)
             {
                 InsertRange(setup, s * 100, 100);
@@ -156,7 +148,7 @@ public sealed class RewriteTests : IDisposable
             using Session session = node.Item1.Connect();
             for (int round = 0; round < 5; round++)
             {
-                Run(session, $"DELETE FROM t WHERE id % 10 = {(node.Item2 * 5) + round}");
+                TableRows.Execute(session, $"DELETE FROM t WHERE id % 10 = {(node.Item2 * 5) + round}");
             }
         }))];
         await Task.WhenAll(deletes);

@@ -42,7 +42,7 @@ public sealed partial class ShreddingTests : IDisposable
     private static void Load(Database database)
     {
         using Session session = database.Connect();
-        Run(session, "CREATE TABLE t (id int, v any)");
+        TableRows.Execute(session, "CREATE TABLE t (id int, v any)");
         StringBuilder values = new("VALUES ");
         for (int i = 0; i < RowCount; i++)
         {
@@ -50,16 +50,9 @@ public sealed partial class ShreddingTests : IDisposable
             values.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({i}, ")
                 .Append(json is null ? "NULL" : $"parse_json('{json}')").Append(')');
         }
-        Run(session, values.Append(" INSERT INTO t").ToString());
+        TableRows.Execute(session, values.Append(" INSERT INTO t").ToString());
     }
 
-    private static void Run(Session session, string statement)
-    {
-        using QueryResult result = session.Execute(statement);
-        while (result.ReadNext(CancellationToken.None, out _))
-        {
-        }
-    }
 
     private static List<string> Rows(Database database, string query)
     {

@@ -75,6 +75,16 @@ internal static class TableRows
         return rows;
     }
 
+    /// <summary>Runs a statement to its end; returns the rows it inserted, deleted or updated (-1 for a query).</summary>
+    public static long Execute(Session session, string statement)
+    {
+        using QueryResult result = session.Execute(statement);
+        while (result.ReadNext(CancellationToken.None, out _))
+        {
+        }
+        return result.RowsAffected;
+    }
+
     public static object? ValueAt(ColumnVector vector, int row)
     {
         if (vector.IsNullAt(row))

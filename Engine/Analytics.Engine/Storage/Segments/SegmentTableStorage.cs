@@ -185,23 +185,13 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
         }
     }
 
-    private sealed class SegmentSnapshot(SegmentTableStorage table, ImmutableArray<SegmentHandle> segments) : TableSnapshot
+    private sealed class SegmentSnapshot(SegmentTableStorage table, ImmutableArray<SegmentHandle> segments) : PartListSnapshot<SegmentHandle>(segments)
     {
-        public override int PartCount => segments.Length;
+        public override long RowsOf(int part) => Parts[part].Reference.Rows;
 
-        public override long RowsOf(int part) => segments[part].Reference.Rows;
+        public override PartitionValue? PartitionOf(int part) => Parts[part].Reference.Partition;
 
-        public override PartitionValue? PartitionOf(int part) => segments[part].Reference.Partition;
-
-        public override TableStorage Rewrite(IReadOnlyList<int> parts)
-        {
-            ImmutableArray<SegmentHandle>.Builder chosen = ImmutableArray.CreateBuilder<SegmentHandle>(parts.Count);
-            foreach (int part in parts)
-            {
-                chosen.Add(segments[part]);
-            }
-            return new SegmentRewrite(table, chosen.MoveToImmutable());
-        }
+        protected override TableStorage CreateRewrite(ImmutableArray<SegmentHandle> parts) => new SegmentRewrite(table, parts);
     }
 
     /// <summary>Some segments of the table, read and replaced by a DELETE, UPDATE or compaction.</summary>
