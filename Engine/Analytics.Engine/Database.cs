@@ -62,6 +62,11 @@ public sealed class Database : IDisposable
         {
             LastCompactionError = e;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A timer callback must never take the process down; the parts stay as they were.
+            LastCompactionError = new QueryException(ErrorKind.Internal, $"background compaction: {e.GetType().Name}: {e.Message} (this is a bug)", e);
+        }
         finally
         {
             Volatile.Write(ref _compacting, 0);
