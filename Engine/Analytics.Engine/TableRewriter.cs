@@ -16,7 +16,7 @@ namespace Analytics.Engine;
 /// </summary>
 internal static class TableRewriter
 {
-    private const int MaxAttempts = 8;
+    private const int MaxAttempts = 16;
 
     public static QueryResult Execute(Session session, BoundRewriteStatement statement, CancellationToken cancellationToken)
     {
@@ -28,6 +28,9 @@ internal static class TableRewriter
             }
             catch (CommitConflictException) when (attempt < MaxAttempts)
             {
+                // Two rewrites of the same parts that keep restarting in step would collide again: back off a
+                // little, randomly, so one of them gets through.
+                Thread.Sleep(Random.Shared.Next(1, 5 * attempt));
             }
         }
     }
