@@ -54,6 +54,7 @@ public sealed class Database : IDisposable
         try
         {
             TableCompactor.CompactAll(this, TableCompactor.BackgroundMinSmallParts, _closing.Token);
+            _storage.CollectGarbage();
         }
         catch (OperationCanceledException)
         {

@@ -18,6 +18,12 @@ internal interface ITableStorageProvider : IDisposable
     TableEntry CreateTable(string database, string schema, string name, BatchSchema columns, TableProperties properties);
 
     void DropTable(TableEntry table);
+
+    /// <summary>
+    /// Deletes stored objects nothing references any more (segments replaced by compaction, DELETE or UPDATE) once
+    /// they are older than the grace period; run by background maintenance.
+    /// </summary>
+    void CollectGarbage();
 }
 
 /// <summary>The durable part of the catalog: schemas (as <c>database.schema</c> pairs) and tables.</summary>
@@ -36,6 +42,10 @@ internal sealed class InMemoryStorageProvider : ITableStorageProvider
         new(database, schema, name, new InMemoryTableStorage(columns)) { Properties = properties };
 
     public void DropTable(TableEntry table)
+    {
+    }
+
+    public void CollectGarbage()
     {
     }
 

@@ -160,4 +160,27 @@ public sealed class LayoutTests : IDisposable
         Assert.Equal(2, database.Catalog.Tables.Single().Storage.RowCount);
         Assert.Equal(["a|4", "b|10"], Rows(session, "FROM latest ORDER BY host"));
     }
+
+    [Fact]
+    public void Background_maintenance_deletes_the_segments_compaction_replaced_once_past_the_grace_period()
+    {
+        using Database database = Database.Open(new Analytics.Engine.Storage.ObjectStore.LocalObjectStore(_path), _path,
+            new EngineOptions { CompactionInterval = TimeSpan.FromMilliseconds(50) }, garbageGracePeriod: TimeSpan.FromMilliseconds(500)); // longer than any insert here takes from segment write to commit
+        using Session session = database.Connect();
+        TableRows.Execute(session, "CREATE TABLE t (day int, kind string, n int)");
+        for (int insert = 0; insert < 10; insert++)
+        {
+            TableRows.Execute(session, Values([(0, "k", insert)]) + " INSERT INTO t");
+        }
+        string data = Path.Combine(_path, "data");
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (Directory.GetFiles(data, "*.seg", SearchOption.AllDirectories).Length != 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline,
+                $"{Directory.GetFiles(data, "*.seg", SearchOption.AllDirectories).Length} segment files, {StoredManifest.Segments(_path, "t").Length} live");
+            Thread.Sleep(20);
+        }
+        Assert.Single(StoredManifest.Segments(_path, "t"));
+        Assert.Equal(10, Rows(session, "FROM t").Count);
+    }
 }

@@ -176,6 +176,8 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
         }
     }
 
+    public void CollectGarbage() => CollectGarbage(_log.Refresh());
+
     /// <summary>Deletes data objects that <paramref name="manifest"/> does not reference and that are older than the grace period.</summary>
     public void CollectGarbage(Manifest manifest)
     {
