@@ -1,5 +1,6 @@
 using System.Globalization;
 using Analytics.Engine.Ingest;
+using Analytics.Engine.Tests.Storage;
 using Analytics.Errors;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Values;
@@ -32,22 +33,6 @@ public sealed class IngestStreamTests : IDisposable
         }
     }
 
-    /// <summary>Rows as "a|b|c" lines in the order the query returns them.</summary>
-    private static List<string> Query(Session session, string query)
-    {
-        using QueryResult result = session.Execute(query);
-        List<string> rows = [];
-        while (result.ReadNext(CancellationToken.None, out Batch? batch))
-        {
-            for (int i = 0; i < batch!.Count; i++)
-            {
-                int row = batch.RowAt(i);
-                rows.Add(string.Join('|', batch.Columns.Select(c => ValueFormatter.Format(c, row))));
-            }
-        }
-        return rows;
-    }
-
     private const string CableStatement =
         "SELECT $0[\"ts\"]::timestamp as ts, $0[\"name\"]::string as name, $0, WHERE LENGTH(name) > 0 INSERT INTO t (ts, name, var)";
 
@@ -61,7 +46,7 @@ public sealed class IngestStreamTests : IDisposable
         Assert.Equal(new IngestResult(2, 1, 1, 0, []) with { Errors = result.Errors }, result);
         Assert.Empty(result.Errors);
         Assert.Equal(["1970-01-04T15:36:00Z|scopedb|{\"arbitrary\":\"Schema On The Fly\",\"name\":\"scopedb\",\"ts\":315360000000000}"],
-            Query(_session, "FROM t SELECT ts, name, var"));
+            TableRows.Lines(_session, "FROM t SELECT ts, name, var"));
     }
 
     [Fact]
@@ -82,7 +67,7 @@ public sealed class IngestStreamTests : IDisposable
         IngestResult result = stream.Close();
         Assert.Equal((5L, 1L, 4L, 0L), (result.RowsReceived, result.RowsInserted, result.RowsFiltered, result.RowsRejected));
         Assert.Equal([$$"""api|login|ok|{"message":"ok","name":"login","service":"api","time":"{{now}}","user":7}"""],
-            Query(_session, "FROM app_events SELECT service, name, message, var"));
+            TableRows.Lines(_session, "FROM app_events SELECT service, name, message, var"));
     }
 
     [Fact]
@@ -101,7 +86,7 @@ public sealed class IngestStreamTests : IDisposable
             new IngestRowError(3, "Invalid Input Error: invalid UTF-8 at byte 1", 1),
             new IngestRowError(4, "Invalid Input Error: JSON nested deeper than 128 levels at byte 128", 128),
         ], result.Errors);
-        Assert.Equal(["a", "c"], Query(_session, "FROM t SELECT name ORDER BY name"));
+        Assert.Equal(["a", "c"], TableRows.Lines(_session, "FROM t SELECT name ORDER BY name"));
     }
 
     [Fact]
@@ -121,8 +106,8 @@ public sealed class IngestStreamTests : IDisposable
             new IngestRowError(17, "Conversion Error: cannot convert `oops` to int"),
             new IngestRowError(4321, "Conversion Error: cannot convert `oops` to int"),
         ], result.Errors);
-        Assert.Equal(["4998|12493162|4997"], Query(_session, "FROM n AGGREGATE count(), sum(x), count(y)"));
-        Assert.Equal(["5|5|NULL"], Query(_session, "FROM n WHERE id = 5 SELECT id, x, y"));
+        Assert.Equal(["4998|12493162|4997"], TableRows.Lines(_session, "FROM n AGGREGATE count(), sum(x), count(y)"));
+        Assert.Equal(["5|5|NULL"], TableRows.Lines(_session, "FROM n WHERE id = 5 SELECT id, x, y"));
     }
 
     [Fact]
@@ -137,10 +122,10 @@ public sealed class IngestStreamTests : IDisposable
         Assert.Equal((0L, 3L, 2L, 1L), (error.FirstRow, error.RowCount, error.FailingRow, error.ByteOffset));
         Assert.StartsWith("Invalid Input Error: row 2: malformed JSON: 'o' is an invalid start of a property name", error.Message, StringComparison.Ordinal);
         Assert.EndsWith(" at byte 1 (ingest into scopedb.public.t: rows 0–2 of the stream were not inserted)", error.Message, StringComparison.Ordinal);
-        Assert.Empty(Query(_session, "FROM t SELECT name"));
+        Assert.Empty(TableRows.Lines(_session, "FROM t SELECT name"));
         stream.Send("""{"ts": 4, "name": "d"}""");
         Assert.Equal((1L, 1L), (stream.Flush().RowsReceived, stream.Totals.RowsInserted));
-        Assert.Equal(["d"], Query(_session, "FROM t SELECT name"));
+        Assert.Equal(["d"], TableRows.Lines(_session, "FROM t SELECT name"));
     }
 
     [Fact]
@@ -156,7 +141,7 @@ public sealed class IngestStreamTests : IDisposable
         Assert.Equal("Conversion Error: row 2500: cannot convert `2.5e` to int " +
             "(ingest into scopedb.public.n: rows 0–2999 of the stream were not inserted)", error.Message);
         Assert.Equal((0L, 3000L, 2500L, -1L), (error.FirstRow, error.RowCount, error.FailingRow, error.ByteOffset));
-        Assert.Empty(Query(_session, "FROM n SELECT x"));
+        Assert.Empty(TableRows.Lines(_session, "FROM n SELECT x"));
     }
 
     [Fact]
@@ -173,7 +158,7 @@ public sealed class IngestStreamTests : IDisposable
         IngestResult result = stream.Flush();
         Assert.Equal(10L, taken + result.RowsReceived);
         Assert.Equal(10L, stream.Totals.RowsInserted);
-        Assert.Equal(["10|0|9"], Query(_session, "FROM t AGGREGATE count(), min(ts::int), max(ts::int)"));
+        Assert.Equal(["10|0|9"], TableRows.Lines(_session, "FROM t AGGREGATE count(), min(ts::int), max(ts::int)"));
         Assert.Equal(IngestResult.Empty, stream.Flush());
         Assert.Equal(IngestResult.Empty, stream.TakeCompleted());
     }
@@ -195,7 +180,7 @@ public sealed class IngestStreamTests : IDisposable
         Assert.Equal((0L, 2L, 1L), (error.FirstRow, error.RowCount, error.FailingRow));
         Assert.Equal(2, stream.PendingRows); // the sixth row's batch was not submitted: the call that would have failed
         Assert.Equal((4L, 4L), (stream.Flush().RowsInserted, stream.Totals.RowsInserted));
-        Assert.Equal(["3", "4", "5", "6"], Query(_session, "FROM n ORDER BY x SELECT x"));
+        Assert.Equal(["3", "4", "5", "6"], TableRows.Lines(_session, "FROM n ORDER BY x SELECT x"));
     }
 
     [Fact]
@@ -208,7 +193,7 @@ public sealed class IngestStreamTests : IDisposable
         IngestException error = Assert.Throws<IngestException>(stream.Flush);
         Assert.Equal("Catalog Error: table was dropped while rows were being inserted " +
             "(ingest into scopedb.public.t: rows 0–0 of the stream were not inserted)", error.Message);
-        Assert.Equal(["0"], Query(_session, "FROM t AGGREGATE count()"));
+        Assert.Equal(["0"], TableRows.Lines(_session, "FROM t AGGREGATE count()"));
     }
 
     [Fact]
@@ -218,7 +203,7 @@ public sealed class IngestStreamTests : IDisposable
         {
             stream.Send("""{"ts": 1, "name": "a"}""");
         }
-        Assert.Equal(["0"], Query(_session, "FROM t AGGREGATE count()"));
+        Assert.Equal(["0"], TableRows.Lines(_session, "FROM t AGGREGATE count()"));
     }
 
     [Fact]
@@ -240,7 +225,7 @@ public sealed class IngestStreamTests : IDisposable
             }
             using Database reopened = Database.Open(path);
             using Session again = reopened.Connect();
-            Assert.Equal(["kept|{\"name\":\"kept\",\"ts\":1}"], Query(again, "FROM t SELECT name, var"));
+            Assert.Equal(["kept|{\"name\":\"kept\",\"ts\":1}"], TableRows.Lines(again, "FROM t SELECT name, var"));
         }
         finally
         {

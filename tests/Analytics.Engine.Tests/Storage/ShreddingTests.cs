@@ -57,17 +57,7 @@ public sealed partial class ShreddingTests : IDisposable
     private static List<string> Rows(Database database, string query)
     {
         using Session session = database.Connect();
-        using QueryResult result = session.Execute(query);
-        List<string> rows = [];
-        while (result.ReadNext(CancellationToken.None, out Batch? batch))
-        {
-            for (int i = 0; i < batch!.Count; i++)
-            {
-                int row = batch.RowAt(i);
-                rows.Add(string.Join('|', batch.Columns.Select(c => ValueFormatter.Format(c, row))));
-            }
-        }
-        return rows;
+        return TableRows.Lines(session, query);
     }
 
     [Fact]

@@ -85,6 +85,22 @@ internal static class TableRows
         return result.RowsAffected;
     }
 
+    /// <summary>The query's rows as "a|b|c" lines (values as the CLI prints them), in the order it returns them.</summary>
+    public static List<string> Lines(Session session, string query)
+    {
+        using QueryResult result = session.Execute(query);
+        List<string> rows = [];
+        while (result.ReadNext(CancellationToken.None, out Batch? batch))
+        {
+            for (int i = 0; i < batch!.Count; i++)
+            {
+                int row = batch.RowAt(i);
+                rows.Add(string.Join('|', batch.Columns.Select(c => Analytics.Vector.Values.ValueFormatter.Format(c, row))));
+            }
+        }
+        return rows;
+    }
+
     public static object? ValueAt(ColumnVector vector, int row)
     {
         if (vector.IsNullAt(row))
