@@ -35,7 +35,7 @@ public sealed partial class Binder
                 UnionAllClauseSyntax union => (BindUnionAll(plan, scope, union), scope),
                 WindowClauseSyntax => throw NotSupported("WINDOW"),
                 DistinctOnClauseSyntax distinct => (BindDistinctOn(plan, scope, distinct), scope),
-                SampleClauseSyntax => throw NotSupported("SAMPLE"),
+                SampleClauseSyntax sample => (BindSample(plan, sample), scope),
                 _ => throw NotSupported(clause.GetType().Name),
             };
         }
@@ -334,6 +334,9 @@ public sealed partial class Binder
 
     private (LogicalOperator, BindScope) BindOrderBy(LogicalOperator plan, BindScope scope, OrderByClauseSyntax order) =>
         (new LogicalOrder(plan, BindOrderItems(scope, order.Items)), scope);
+
+    /// <summary>The parser has checked 0 ≤ p ≤ 100.</summary>
+    private static LogicalSample BindSample(LogicalOperator plan, SampleClauseSyntax sample) => new(plan, sample.Percent);
 
     private LogicalDistinctOn BindDistinctOn(LogicalOperator plan, BindScope scope, DistinctOnClauseSyntax distinct) =>
         new(plan, [.. distinct.On.Select(key => BindScalar(key, scope, "DISTINCT ON"))], BindOrderItems(scope, distinct.By));

@@ -44,6 +44,12 @@ public static class PhysicalPlanner
                 operators.Add(new PhysicalProjection(projection.Expressions, projection.Schema));
                 return (source, operators);
             }
+            case LogicalSample sample:
+            {
+                (PhysicalSource source, List<PhysicalStreamOperator> operators) = Build(sample.Input, pipelines);
+                operators.Add(new PhysicalSample(sample.Percent, sample.Schema));
+                return (source, operators);
+            }
             case LogicalLimit limit:
             {
                 (PhysicalSource source, List<PhysicalStreamOperator> operators) = Build(limit.Input, pipelines);

@@ -141,6 +141,17 @@ public sealed class LogicalDistinctOn(LogicalOperator input, ImmutableArray<Boun
         (By.IsEmpty ? "" : $" BY {string.Join(", ", By.Select(LogicalOrder.DescribeItem))}");
 }
 
+/// <summary><c>SAMPLE p PERCENT</c>: keeps each row independently with probability <see cref="Percent"/> / 100 (Bernoulli).</summary>
+public sealed class LogicalSample(LogicalOperator input, double percent) : LogicalOperator
+{
+    public LogicalOperator Input { get; } = input;
+    public double Percent { get; } = percent;
+    public override BatchSchema Schema => Input.Schema;
+    public override ImmutableArray<LogicalOperator> Children => [Input];
+    public override LogicalOperator WithChildren(ImmutableArray<LogicalOperator> children) => new LogicalSample(children[0], Percent);
+    public override string Describe() => $"Sample: {Percent.ToString(System.Globalization.CultureInfo.InvariantCulture)} PERCENT";
+}
+
 /// <summary>ORDER BY + LIMIT fused by the optimizer: keeps only the first <c>Limit + Offset</c> rows in a heap.</summary>
 public sealed class LogicalTopN(LogicalOperator input, ImmutableArray<BoundOrderItem> items, long limit, long offset) : LogicalOperator
 {
