@@ -44,6 +44,18 @@ public static class PhysicalPlanner
                 operators.Add(new PhysicalProjection(projection.Expressions, projection.Schema));
                 return (source, operators);
             }
+            case LogicalUnionAll union:
+            {
+                ImmutableArray<PhysicalUnionInput>.Builder inputs = ImmutableArray.CreateBuilder<PhysicalUnionInput>(union.Children.Length);
+                foreach (LogicalOperator child in union.Children)
+                {
+                    PhysicalUnionInput input = new(child.Schema);
+                    (PhysicalSource childSource, List<PhysicalStreamOperator> childOperators) = Build(child, pipelines);
+                    pipelines.Add(new Pipeline(childSource, childOperators, input));
+                    inputs.Add(input);
+                }
+                return (new PhysicalUnionAllSource(inputs.MoveToImmutable(), union.Schema), []);
+            }
             case LogicalSample sample:
             {
                 (PhysicalSource source, List<PhysicalStreamOperator> operators) = Build(sample.Input, pipelines);
