@@ -174,13 +174,15 @@ public sealed class LayoutTests : IDisposable
         }
         string data = Path.Combine(_path, "data");
         DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (Directory.GetFiles(data, "*.seg", SearchOption.AllDirectories).Length != 1)
+        // Done when compaction merged some of the 10 one-row segments and every replaced file is gone (when it runs
+        // relative to the inserts decides how many segments stay live).
+        while (StoredManifest.Segments(_path, "t").Length is var live
+            && (live == 10 || Directory.GetFiles(data, "*.seg", SearchOption.AllDirectories).Length != live))
         {
             Assert.True(DateTime.UtcNow < deadline,
-                $"{Directory.GetFiles(data, "*.seg", SearchOption.AllDirectories).Length} segment files, {StoredManifest.Segments(_path, "t").Length} live");
+                $"{Directory.GetFiles(data, "*.seg", SearchOption.AllDirectories).Length} segment files, {live} live");
             Thread.Sleep(20);
         }
-        Assert.Single(StoredManifest.Segments(_path, "t"));
         Assert.Equal(10, Rows(session, "FROM t").Count);
     }
 }
