@@ -52,14 +52,15 @@ public sealed class PhysicalInsert(TableEntry table, ImmutableArray<int> targetC
             // Rows arrive sorted by partition keys: each run of equal keys is appended, then its partition ended.
             int count = batch.Count;
             int runStart = 0;
+            global.Partitions.Use(batch);
             for (int i = 0; i < count; i++)
             {
                 int row = batch.RowAt(i);
-                if (global.Partitions.IsNewPartition(batch, row))
+                if (global.Partitions.IsNewPartition(row))
                 {
                     AppendRun(batch, runStart, i);
                     runStart = i;
-                    global.Partitions.Start(batch, row, global.Writer);
+                    global.Partitions.Start(row, global.Writer);
                 }
             }
             AppendRun(batch, runStart, count);
@@ -151,23 +152,23 @@ public sealed class PhysicalInsert(TableEntry table, ImmutableArray<int> targetC
         private readonly KeyRunTracker _runs = new(keys);
         private readonly ColumnVector[] _keyColumns = new ColumnVector[keys];
 
-        /// <summary>Whether the row's keys differ from the current run's (the first row always starts one).</summary>
-        public bool IsNewPartition(Batch batch, int row) => _runs.IsNewRun(KeyColumns(batch), row);
-
-        /// <summary>Ends the current run (if any) and starts one with the row's keys.</summary>
-        public void Start(Batch batch, int row, ITableWriter writer)
-        {
-            End(writer);
-            _runs.Start(KeyColumns(batch), row);
-        }
-
-        private ReadOnlySpan<ColumnVector> KeyColumns(Batch batch)
+        /// <summary>Takes the key columns of the batch the next calls look at.</summary>
+        public void Use(Batch batch)
         {
             for (int k = 0; k < _keyColumns.Length; k++)
             {
                 _keyColumns[k] = batch.Columns[firstKeyColumn + k];
             }
-            return _keyColumns;
+        }
+
+        /// <summary>Whether the row's keys differ from the current run's (the first row always starts one).</summary>
+        public bool IsNewPartition(int row) => _runs.IsNewRun(_keyColumns, row);
+
+        /// <summary>Ends the current run (if any) and starts one with the row's keys.</summary>
+        public void Start(int row, ITableWriter writer)
+        {
+            End(writer);
+            _runs.Start(_keyColumns, row);
         }
 
         public void End(ITableWriter writer)

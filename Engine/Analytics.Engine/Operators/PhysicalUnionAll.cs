@@ -76,26 +76,6 @@ public sealed class PhysicalUnionAllSource(ImmutableArray<PhysicalUnionInput> in
         {
             batches.AddRange(context.StateOf(input).Output);
         }
-        return new State(batches);
-    }
-
-    private sealed class State(List<Batch> batches) : SourceState
-    {
-        private int _next = -1;
-
-        public override long EstimatedRows => 0;
-
-        public override SourceReader CreateReader() => new Reader(this);
-
-        private sealed class Reader(State state) : SourceReader
-        {
-            public override Batch? Next(CancellationToken cancellationToken)
-            {
-                int index = Interlocked.Increment(ref state._next);
-                return index < state._batches.Count ? state._batches[index] : null;
-            }
-        }
-
-        private readonly List<Batch> _batches = batches;
+        return new BatchListSourceState(batches);
     }
 }

@@ -77,25 +77,25 @@ public sealed class PhysicalBufferSource(PhysicalSink producer) : PhysicalSource
 
     public override string Describe() => $"Read {Producer.Describe()}";
 
-    public override SourceState CreateState(QueryContext context) => new State(context.StateOf(Producer).Output);
+    public override SourceState CreateState(QueryContext context) => new BatchListSourceState(context.StateOf(Producer).Output);
+}
 
-    private sealed class State(IReadOnlyList<Batch> batches) : SourceState
+/// <summary>Hands out already materialized batches, each to one worker (the sources that read sink outputs).</summary>
+internal sealed class BatchListSourceState(IReadOnlyList<Batch> batches) : SourceState
+{
+    private readonly IReadOnlyList<Batch> _batches = batches;
+    private int _next = -1;
+
+    public override long EstimatedRows => 0;
+
+    public override SourceReader CreateReader() => new Reader(this);
+
+    private sealed class Reader(BatchListSourceState state) : SourceReader
     {
-        private int _next = -1;
-
-        public override long EstimatedRows => 0;
-
-        public override SourceReader CreateReader() => new Reader(this);
-
-        private sealed class Reader(State state) : SourceReader
+        public override Batch? Next(CancellationToken cancellationToken)
         {
-            public override Batch? Next(CancellationToken cancellationToken)
-            {
-                int index = Interlocked.Increment(ref state._next);
-                return index < state.Batches.Count ? state.Batches[index] : null;
-            }
+            int index = Interlocked.Increment(ref state._next);
+            return index < state._batches.Count ? state._batches[index] : null;
         }
-
-        public IReadOnlyList<Batch> Batches { get; } = batches;
     }
 }

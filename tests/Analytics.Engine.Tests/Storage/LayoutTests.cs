@@ -19,20 +19,6 @@ public sealed class LayoutTests : IDisposable
     }
 
 
-    private static List<string> Rows(Session session, string query)
-    {
-        List<string> rows = [];
-        using QueryResult result = session.Execute(query);
-        while (result.ReadNext(CancellationToken.None, out Batch? batch))
-        {
-            for (int i = 0; i < batch!.Count; i++)
-            {
-                int row = batch.RowAt(i);
-                rows.Add(string.Join('|', batch.Columns.Select(c => TableRows.ValueAt(c, row) ?? "NULL")));
-            }
-        }
-        return rows;
-    }
 
     private static string Values(IEnumerable<(int Day, string Kind, int N)> rows) =>
         "VALUES " + string.Join(", ", rows.Select(r => $"({r.Day}, '{r.Kind}', {r.N})"));
@@ -46,7 +32,7 @@ public sealed class LayoutTests : IDisposable
         TableRows.Execute(session, Values([(2, "a", 1), (1, "b", 2), (2, "c", 3), (3, "d", 4)]) + " INSERT INTO t");
         TableRows.Execute(session, "VALUES (NULL, 'e', 5) INSERT INTO t");
         Assert.Equal(["[\"1\"]", "[\"2\"]", "[\"3\"]", "[null]"], StoredManifest.Segments(_path, "t").Select(s => s.Partition));
-        Assert.Equal(["2|a|1", "2|c|3"], Rows(session, "FROM t WHERE day = 2 ORDER BY n"));
+        Assert.Equal(["2|a|1", "2|c|3"], TableRows.Lines(session, "FROM t WHERE day = 2 ORDER BY n"));
     }
 
     [Fact]
@@ -62,20 +48,20 @@ public sealed class LayoutTests : IDisposable
                 TableRows.Execute(session, Values(Enumerable.Range(0, 20).Select(i => (random.Next(2), ((char)('a' + random.Next(26))).ToString(), (insert * 20) + i))) + " INSERT INTO t");
             }
             Assert.Equal(20, StoredManifest.Segments(_path, "t").Length);
-            List<string> before = Rows(session, "FROM t ORDER BY n");
+            List<string> before = TableRows.Lines(session, "FROM t ORDER BY n");
 
             Assert.Equal(20, database.Compact());
 
             (string Key, string? Partition)[] after = StoredManifest.Segments(_path, "t");
             Assert.Equal(["[\"0\"]", "[\"1\"]"], after.Select(s => s.Partition).Order());
-            Assert.Equal(before, Rows(session, "FROM t ORDER BY n"));
-            List<string> kinds = Rows(session, "FROM t WHERE day = 1 SELECT kind"); // one segment, read in storage order
+            Assert.Equal(before, TableRows.Lines(session, "FROM t ORDER BY n"));
+            List<string> kinds = TableRows.Lines(session, "FROM t WHERE day = 1 SELECT kind"); // one segment, read in storage order
             Assert.Equal(kinds.Order(StringComparer.Ordinal), kinds);
             Assert.Equal(0, database.Compact()); // nothing small is left to merge
         }
         using Database reopened = Database.Open(_path, s_noBackground);
         using Session check = reopened.Connect();
-        Assert.Equal(200, Rows(check, "FROM t").Count);
+        Assert.Equal(200, TableRows.Lines(check, "FROM t").Count);
     }
 
     [Fact]
@@ -93,7 +79,7 @@ public sealed class LayoutTests : IDisposable
             {
                 TableRows.Execute(session, Values([(0, "k", inserted)]) + " INSERT INTO t");
                 inserted++;
-                Assert.Equal(inserted, Rows(session, "FROM t").Count);
+                Assert.Equal(inserted, TableRows.Lines(session, "FROM t").Count);
             }
             else
             {
@@ -101,7 +87,7 @@ public sealed class LayoutTests : IDisposable
             }
         }
         Assert.Null(database.LastCompactionError);
-        Assert.Equal(Enumerable.Range(0, 40).Select(n => $"0|k|{n}"), Rows(session, "FROM t ORDER BY n"));
+        Assert.Equal(Enumerable.Range(0, 40).Select(n => $"0|k|{n}"), TableRows.Lines(session, "FROM t ORDER BY n"));
     }
 
     [Fact]
@@ -116,7 +102,7 @@ public sealed class LayoutTests : IDisposable
 
         Assert.Equal(2, database.Compact());
 
-        Assert.Equal(["recent", "today"], Rows(session, "FROM logs ORDER BY day SELECT message"));
+        Assert.Equal(["recent", "today"], TableRows.Lines(session, "FROM logs ORDER BY day SELECT message"));
         Assert.Equal(2, StoredManifest.Segments(_path, "logs").Length);
     }
 
@@ -139,7 +125,7 @@ public sealed class LayoutTests : IDisposable
             rows += batch!.Count;
         }
         Assert.Equal(12_000, rows);
-        Assert.Equal(12_000, Rows(session, "FROM t").Count);
+        Assert.Equal(12_000, TableRows.Lines(session, "FROM t").Count);
     }
 
     [Fact]
@@ -153,12 +139,12 @@ public sealed class LayoutTests : IDisposable
             TableRows.Execute(session, $"VALUES ('a', {version}), ('b', {10 - version}) INSERT INTO latest");
         }
         Assert.Equal(10, database.Catalog.Tables.Single().Storage.RowCount);
-        Assert.Equal(["a|4", "b|10"], Rows(session, "FROM latest ORDER BY host"));
+        Assert.Equal(["a|4", "b|10"], TableRows.Lines(session, "FROM latest ORDER BY host"));
 
         Assert.Equal(5, database.Compact());
 
         Assert.Equal(2, database.Catalog.Tables.Single().Storage.RowCount);
-        Assert.Equal(["a|4", "b|10"], Rows(session, "FROM latest ORDER BY host"));
+        Assert.Equal(["a|4", "b|10"], TableRows.Lines(session, "FROM latest ORDER BY host"));
     }
 
     [Fact]
@@ -183,6 +169,6 @@ public sealed class LayoutTests : IDisposable
                 $"{Directory.GetFiles(data, "*.seg", SearchOption.AllDirectories).Length} segment files, {live} live");
             Thread.Sleep(20);
         }
-        Assert.Equal(10, Rows(session, "FROM t").Count);
+        Assert.Equal(10, TableRows.Lines(session, "FROM t").Count);
     }
 }

@@ -99,7 +99,7 @@ internal static class SegmentChunkDecoder
                 int width = reader.ReadWidth();
                 Span<ulong> residuals = MemoryMarshal.Cast<long, ulong>(values.AsSpan(0, rows));
                 BitPackingKernels.Unpack(reader.Take(BitPackingKernels.PackedLength(rows, width)), width, residuals);
-                double scale = SegmentWriter.DecimalScales[exponent];
+                double scale = SegmentFormat.DecimalScales[exponent];
                 for (int i = 0; i < rows; i++)
                 {
                     values[i] = BitConverter.DoubleToInt64Bits(unchecked(min + (long)residuals[i]) / scale);

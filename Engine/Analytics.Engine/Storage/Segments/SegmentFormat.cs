@@ -24,6 +24,9 @@ internal static class SegmentFormat
     /// <summary>Largest decimal exponent <see cref="ChunkEncoding.DecimalFloat"/> tries (10^e is exact as a double far beyond).</summary>
     public const int MaxDecimalExponent = 6;
 
+    /// <summary>10^e for e = 0 … <see cref="MaxDecimalExponent"/>: the divisors of <see cref="ChunkEncoding.DecimalFloat"/>.</summary>
+    public static readonly double[] DecimalScales = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+
     /// <summary>Strings and binaries longer than this keep no min/max (the footer stays small).</summary>
     public const int MaxStatisticsBytes = 256;
 }

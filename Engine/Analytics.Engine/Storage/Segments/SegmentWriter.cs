@@ -186,9 +186,6 @@ internal sealed class SegmentWriter : IDisposable
         return filled.AsSpan(0, values.Length);
     }
 
-    /// <summary>10^e for the decimal float encoding.</summary>
-    internal static readonly double[] DecimalScales = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
-
     /// <summary>
     /// The smallest exponent e for which every value (float bits) is exactly n / 10^e for an integer n of at most 52
     /// bits, with the range of those integers; false for NaN, infinities and -0.
@@ -197,7 +194,7 @@ internal sealed class SegmentWriter : IDisposable
     {
         for (exponent = 0; exponent <= SegmentFormat.MaxDecimalExponent; exponent++)
         {
-            double scale = DecimalScales[exponent];
+            double scale = SegmentFormat.DecimalScales[exponent];
             min = long.MaxValue;
             max = long.MinValue;
             int i = 0;
@@ -264,7 +261,7 @@ internal sealed class SegmentWriter : IDisposable
                 _raw.WriteInt64(decimalMin);
                 _raw.WriteByte((byte)decimalWidth);
                 ulong[] residuals = Rent(ref _residuals, count);
-                double scale = DecimalScales[exponent];
+                double scale = SegmentFormat.DecimalScales[exponent];
                 for (int i = 0; i < count; i++)
                 {
                     residuals[i] = unchecked((ulong)((long)Math.Round(BitConverter.Int64BitsToDouble(values[i]) * scale) - decimalMin));

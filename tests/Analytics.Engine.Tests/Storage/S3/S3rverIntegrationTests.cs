@@ -137,16 +137,16 @@ public sealed class S3rverIntegrationTests(S3rverFixture server)
         using (Session session = database.Connect())
         {
             Assert.Equal(uri, database.Path);
-            Run(session, "CREATE TABLE events (id int, city string, score float)");
-            Run(session, "VALUES (1, 'Oslo', 1.5), (2, 'Lima', NULL), (3, NULL, -2.25) INSERT INTO events");
-            Run(session, "VALUES (4, 'Pune', 0.0) INSERT INTO events");
+            TableRows.Execute(session, "CREATE TABLE events (id int, city string, score float)");
+            TableRows.Execute(session, "VALUES (1, 'Oslo', 1.5), (2, 'Lima', NULL), (3, NULL, -2.25) INSERT INTO events");
+            TableRows.Execute(session, "VALUES (4, 'Pune', 0.0) INSERT INTO events");
         }
 
         using (Database reopened = Database.OpenPath(uri, options, server.Environment))
         using (Session session = reopened.Connect())
         {
-            Assert.Equal(["1|Oslo|1.5", "2|Lima|NULL", "3|NULL|-2.25", "4|Pune|0"], Rows(session, "FROM events ORDER BY id"));
-            Assert.Equal(["4"], Rows(session, "FROM events AGGREGATE count(*) AS n"));
+            Assert.Equal(["1|Oslo|1.5", "2|Lima|NULL", "3|NULL|-2.25", "4|Pune|0.0"], TableRows.Lines(session, "FROM events ORDER BY id"));
+            Assert.Equal(["4"], TableRows.Lines(session, "FROM events AGGREGATE count(*) AS n"));
         }
 
         using S3ObjectStore raw = new(S3StoreOptions.FromUri(uri, server.Environment));
@@ -181,26 +181,5 @@ public sealed class S3rverIntegrationTests(S3rverFixture server)
         Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(20), $"took {elapsed.Elapsed}");
     }
 
-    private static void Run(Session session, string statement)
-    {
-        using QueryResult result = session.Execute(statement);
-        while (result.ReadNext(CancellationToken.None, out _))
-        {
-        }
-    }
 
-    private static List<string> Rows(Session session, string query)
-    {
-        List<string> rows = [];
-        using QueryResult result = session.Execute(query);
-        while (result.ReadNext(CancellationToken.None, out Batch? batch))
-        {
-            for (int i = 0; i < batch!.Count; i++)
-            {
-                int row = batch.RowAt(i);
-                rows.Add(string.Join('|', batch.Columns.Select(c => TableRows.ValueAt(c, row) ?? "NULL")));
-            }
-        }
-        return rows;
-    }
 }
