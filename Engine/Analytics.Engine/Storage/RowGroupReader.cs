@@ -6,12 +6,11 @@ using Analytics.Vector.Vectors;
 namespace Analytics.Engine.Storage;
 
 /// <summary>
-/// Reads column chunks (the requested columns of one in-memory row group or one decoded segment block),
-/// <see cref="Batch.Capacity"/> rows at a time. Batches start on multiples of 2048 rows, so validity is copied as
-/// whole 64-bit words. Dictionary chunks are emitted as dictionary vectors over the chunk's shared dictionary (no
-/// string copies).
+/// Emits the requested columns of one row group (an in-memory row group, or one segment block),
+/// <see cref="Batch.Capacity"/> rows at a time, each column through its <see cref="BlockColumnReader"/>. Batches start
+/// on multiples of 2048 rows, so validity is copied as whole 64-bit words and bit-packed values start on a byte.
 /// </summary>
-internal sealed class RowGroupReader(int rowCount, ColumnChunk?[] columns, long? limit, ScanContext context,
+internal sealed class RowGroupReader(int rowCount, BlockColumnReader?[] columns, long? limit, ScanContext context,
     PathExtraction[]? extractions = null) : IScanReader
 {
     private readonly long _rowLimit = limit is long rows ? Math.Min(rows, rowCount) : rowCount;
@@ -20,10 +19,10 @@ internal sealed class RowGroupReader(int rowCount, ColumnChunk?[] columns, long?
     /// <summary>A reader of <paramref name="request"/>'s columns of an in-memory row group.</summary>
     public static RowGroupReader Create(RowGroup group, ScanRequest request, ScanContext context)
     {
-        ColumnChunk?[] columns = new ColumnChunk?[request.Columns.Length];
+        BlockColumnReader?[] columns = new BlockColumnReader?[request.Columns.Length];
         for (int i = 0; i < columns.Length; i++)
         {
-            columns[i] = group.Columns[request.Columns[i]];
+            columns[i] = new ChunkColumnReader(group.Columns[request.Columns[i]]);
         }
         return new RowGroupReader(group.RowCount, columns, request.Limit, context);
     }
@@ -39,15 +38,12 @@ internal sealed class RowGroupReader(int rowCount, ColumnChunk?[] columns, long?
         }
         for (int i = 0; i < columns.Length; i++)
         {
-            if (columns[i] is { } chunk)
-            {
-                CopyColumn(chunk, destination.Columns[i], _position, rows);
-            }
+            columns[i]?.Read(destination.Columns[i], _position, rows);
         }
         foreach (PathExtraction extraction in extractions ?? [])
         {
             extraction.Scratch.Reset();
-            CopyColumn(extraction.Source, extraction.Scratch, _position, rows);
+            extraction.Source.Read(extraction.Scratch, _position, rows);
             extraction.Extractor.Extract(extraction.Scratch, rows, destination.Columns[extraction.Output]);
         }
         destination.SetCount(rows);
@@ -56,7 +52,38 @@ internal sealed class RowGroupReader(int rowCount, ColumnChunk?[] columns, long?
         return true;
     }
 
-    private static void CopyColumn(ColumnChunk chunk, ColumnVector vector, int start, int rows)
+    public void Dispose()
+    {
+        foreach (PathExtraction extraction in extractions ?? [])
+        {
+            extraction.Scratch.Release();
+        }
+    }
+}
+
+/// <summary>
+/// Fills a vector with rows <c>start</c> … <c>start + rows − 1</c> of one column of a row group. Readers are called
+/// with ascending, batch-aligned starts (a segment column decodes as it goes and may rely on it).
+/// </summary>
+internal abstract class BlockColumnReader
+{
+    public abstract void Read(ColumnVector vector, int start, int rows);
+
+    /// <summary>Copies the validity words of the rows (bit 1 = valid) into <paramref name="vector"/>.</summary>
+    protected static void CopyValidity(ReadOnlySpan<ulong> validWords, ColumnVector vector, int start, int rows)
+    {
+        Span<ulong> words = vector.Validity.EnsureWritable(vector.Capacity);
+        validWords.Slice(start >> 6, ValidityMask.WordCount(rows)).CopyTo(words);
+    }
+}
+
+/// <summary>
+/// Reads an in-memory <see cref="ColumnChunk"/>. Dictionary chunks are emitted as dictionary vectors over the chunk's
+/// shared dictionary (no string copies).
+/// </summary>
+internal sealed class ChunkColumnReader(ColumnChunk chunk) : BlockColumnReader
+{
+    public override void Read(ColumnVector vector, int start, int rows)
     {
         if (chunk.IsDictionary)
         {
@@ -74,41 +101,33 @@ internal sealed class RowGroupReader(int rowCount, ColumnChunk?[] columns, long?
                     chunk.Bools.AsSpan(start, rows).CopyTo(vector.GetData<byte>());
                     break;
                 case PhysicalKind.VarBytes:
-                {
-                    // One heap copy for the whole range, then only the offsets per row.
-                    int[] offsets = chunk.Offsets!;
-                    int first = offsets[start];
-                    int total = offsets[start + rows] - first;
-                    chunk.Heap.AsSpan(first, total).CopyTo(vector.BeginBytes(0, total));
-                    for (int row = 0; row < rows; row++)
-                    {
-                        vector.CommitBytes(row, offsets[start + row + 1] - offsets[start + row]);
-                    }
+                    CopyVarBytes(chunk.Offsets!, chunk.Heap!, vector, start, rows);
                     break;
-                }
                 default:
                     break;
             }
         }
         if (chunk.ValidWords is not null)
         {
-            Span<ulong> words = vector.Validity.EnsureWritable(vector.Capacity);
-            int wordCount = ValidityMask.WordCount(rows);
-            chunk.ValidWords.AsSpan(start >> 6, wordCount).CopyTo(words);
+            CopyValidity(chunk.ValidWords, vector, start, rows);
         }
     }
 
-    public void Dispose()
+    /// <summary>One heap copy for the whole range, then only the offsets per row.</summary>
+    internal static void CopyVarBytes(ReadOnlySpan<int> offsets, ReadOnlySpan<byte> heap, ColumnVector vector, int start, int rows)
     {
-        foreach (PathExtraction extraction in extractions ?? [])
+        int first = offsets[start];
+        int total = offsets[start + rows] - first;
+        heap.Slice(first, total).CopyTo(vector.BeginBytes(0, total));
+        for (int row = 0; row < rows; row++)
         {
-            extraction.Scratch.Release();
+            vector.CommitBytes(row, offsets[start + row + 1] - offsets[start + row]);
         }
     }
 }
 
 /// <summary>
-/// A variant path a reader extracts per batch: the variant chunk's rows go through <see cref="Scratch"/> and the
+/// A variant path a reader extracts per batch: the variant column's rows go through <see cref="Scratch"/> and the
 /// extractor into output column <see cref="Output"/> (used where a segment block has no shredded chunk for the path).
 /// </summary>
-internal sealed record PathExtraction(int Output, ColumnChunk Source, Vector.Kernels.VariantPathExtractor Extractor, ColumnVector Scratch);
+internal sealed record PathExtraction(int Output, BlockColumnReader Source, Vector.Kernels.VariantPathExtractor Extractor, ColumnVector Scratch);

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Analytics.Vector.Kernels;
 
@@ -10,7 +12,7 @@ namespace Analytics.Vector.Kernels;
 /// dictionary codes) pack their residuals with it. The packed form of <c>n</c> values takes
 /// <see cref="PackedLength"/> bytes, always a whole number of 64-bit words so the unpacker can read words.
 /// </summary>
-public static class BitPackingKernels
+public static partial class BitPackingKernels
 {
     /// <summary>Bits needed for <paramref name="maxValue"/> (0 for 0).</summary>
     public static int BitWidth(ulong maxValue) => 64 - System.Numerics.BitOperations.LeadingZeroCount(maxValue);
@@ -50,24 +52,67 @@ public static class BitPackingKernels
     }
 
     /// <summary>Unpacks <paramref name="destination"/>.Length values of <paramref name="width"/> bits.</summary>
-    public static void Unpack(ReadOnlySpan<byte> packed, int width, Span<ulong> destination)
+    public static void Unpack(ReadOnlySpan<byte> packed, int width, Span<ulong> destination) => Unpack(packed, width, 0, 0, destination);
+
+    /// <summary>
+    /// Unpacks values <paramref name="first"/> … <paramref name="first"/> + <paramref name="destination"/>.Length − 1 of
+    /// <paramref name="width"/> bits and adds <paramref name="addend"/> to each (modulo 2^64): frame-of-reference and
+    /// delta decoding in the same pass, one batch of a longer stream at a time. The vector paths run when
+    /// <paramref name="first"/> is a multiple of 8 (a batch boundary); any other start is unpacked value by value.
+    /// </summary>
+    public static void Unpack(ReadOnlySpan<byte> packed, int width, int first, ulong addend, Span<ulong> destination)
     {
         if (width == 0)
         {
-            destination.Clear();
+            destination.Fill(addend);
             return;
         }
-        if (packed.Length < PackedLength(destination.Length, width))
+        if (first < 0 || packed.Length < PackedLength(first + destination.Length, width))
         {
             throw new ArgumentException("packed data is shorter than the values it should hold", nameof(packed));
         }
+        int done = 0;
+        if (width <= MaxWindowWidth && (first & 7) == 0)
+        {
+            // Groups of 8 values span exactly `width` bytes, so every group starts on a byte boundary and the
+            // byte shuffle and per-lane shifts that extract its values depend on the width alone.
+            ReadOnlySpan<byte> groups = packed[(int)(((long)first * width) >> 3)..];
+            if (Vector512.IsHardwareAccelerated && Avx512Vbmi.IsSupported)
+            {
+                done = UnpackGroups512(groups, width, addend, destination);
+            }
+            else if (Vector256.IsHardwareAccelerated && Avx2.IsSupported)
+            {
+                done = UnpackGroups256(groups, width, addend, destination);
+            }
+            else if (Vector128.IsHardwareAccelerated && Avx2.IsSupported)
+            {
+                done = UnpackGroups128(groups, width, addend, destination);
+            }
+        }
+        UnpackScalar(packed, width, addend, destination, done, (long)(first + done) * width);
+    }
+
+    /// <summary>Value <paramref name="index"/> of a packed stream.</summary>
+    public static ulong ReadOne(ReadOnlySpan<byte> packed, int width, int index)
+    {
+        Span<ulong> one = stackalloc ulong[1];
+        Unpack(packed, width, index, 0, one);
+        return one[0];
+    }
+
+    /// <summary>Widest value the one-window extraction handles: its bits start within the window's first byte and end within its eighth.</summary>
+    private const int MaxWindowWidth = 56;
+
+    /// <summary>Unpacks <paramref name="destination"/>[<paramref name="start"/>..], the first of them at stream bit <paramref name="bit"/>.</summary>
+    private static void UnpackScalar(ReadOnlySpan<byte> packed, int width, ulong addend, Span<ulong> destination, int start, long bit)
+    {
         ulong mask = width == 64 ? ulong.MaxValue : (1UL << width) - 1;
         ref byte source = ref MemoryMarshal.GetReference(packed);
         ref ulong target = ref MemoryMarshal.GetReference(destination);
         int count = destination.Length;
-        int i = 0;
-        long bit = 0;
-        if (width <= 56)
+        int i = start;
+        if (width <= MaxWindowWidth)
         {
             // One unaligned 8-byte read per value: its bits start within the first byte read (shift <= 7) and
             // end within the eight (shift + width <= 63). Stops where a read would pass the end of the data.
@@ -75,11 +120,11 @@ public static class BitPackingKernels
             for (; i < count && bit <= lastFullRead; i++, bit += width)
             {
                 ulong raw = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, (nint)(bit >> 3)));
-                Unsafe.Add(ref target, i) = (raw >> (int)(bit & 7)) & mask;
+                Unsafe.Add(ref target, i) = ((raw >> (int)(bit & 7)) & mask) + addend;
             }
         }
         // Wide values and the tail: whole 64-bit words (the packed length is a whole number of words, and the
-        // length check above guarantees the second word exists whenever a value spills into it).
+        // length check guarantees the second word exists whenever a value spills into it).
         for (; i < count; i++, bit += width)
         {
             int wordIndex = (int)(bit >> 6);
@@ -89,7 +134,128 @@ public static class BitPackingKernels
             {
                 value |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, (wordIndex + 1) * 8)) << (64 - shift);
             }
-            Unsafe.Add(ref target, i) = value & mask;
+            Unsafe.Add(ref target, i) = (value & mask) + addend;
+        }
+    }
+
+    /// <summary>
+    /// Eight values per step: one 64-byte load of the group, a byte permutation that gives each lane the eight bytes
+    /// starting at its value's first byte, a per-lane shift by the value's bit offset in that byte, a mask.
+    /// Returns how many values it unpacked (whole groups whose 64-byte load stays inside the data).
+    /// </summary>
+    private static int UnpackGroups512(ReadOnlySpan<byte> packed, int width, ulong addend, Span<ulong> destination)
+    {
+        Span<byte> control = stackalloc byte[64];
+        Span<ulong> shifts = stackalloc ulong[8];
+        for (int lane = 0; lane < 8; lane++)
+        {
+            int bit = lane * width;
+            for (int b = 0; b < 8; b++)
+            {
+                control[(lane * 8) + b] = (byte)((bit >> 3) + b);
+            }
+            shifts[lane] = (ulong)(bit & 7);
+        }
+        Vector512<byte> permutation = Vector512.Create<byte>(control);
+        Vector512<ulong> shift = Vector512.Create<ulong>(shifts);
+        Vector512<ulong> mask = Vector512.Create((1UL << width) - 1);
+        Vector512<ulong> add = Vector512.Create(addend);
+        ref byte source = ref MemoryMarshal.GetReference(packed);
+        ref ulong target = ref MemoryMarshal.GetReference(destination);
+        int groups = Math.Min(destination.Length / 8, WholeGroups(packed.Length, width, 64));
+        for (int g = 0; g < groups; g++)
+        {
+            Vector512<byte> bytes = Vector512.LoadUnsafe(ref source, (nuint)(g * width));
+            Vector512<ulong> windows = Avx512Vbmi.PermuteVar64x8(bytes, permutation).AsUInt64();
+            Vector512<ulong> values = (Avx512F.ShiftRightLogicalVariable(windows, shift) & mask) + add;
+            values.StoreUnsafe(ref target, (nuint)(g * 8));
+        }
+        return groups * 8;
+    }
+
+    /// <summary>
+    /// Four values per step (half a group): two 16-byte loads, one per pair of values, a per-128-bit-lane byte
+    /// shuffle into four 8-byte windows, per-lane shifts, a mask. Returns how many values it unpacked.
+    /// </summary>
+    private static int UnpackGroups256(ReadOnlySpan<byte> packed, int width, ulong addend, Span<ulong> destination)
+    {
+        Span<byte> control = stackalloc byte[64];
+        Span<ulong> shifts = stackalloc ulong[8];
+        Span<int> pairStart = stackalloc int[4];
+        PairWindows(width, control, shifts, pairStart);
+        Vector256<byte> lowControl = Vector256.Create<byte>(control[..32]);
+        Vector256<byte> highControl = Vector256.Create<byte>(control[32..]);
+        Vector256<ulong> lowShift = Vector256.Create<ulong>(shifts[..4]);
+        Vector256<ulong> highShift = Vector256.Create<ulong>(shifts[4..]);
+        Vector256<ulong> mask = Vector256.Create((1UL << width) - 1);
+        Vector256<ulong> add = Vector256.Create(addend);
+        ref byte source = ref MemoryMarshal.GetReference(packed);
+        ref ulong target = ref MemoryMarshal.GetReference(destination);
+        int groups = Math.Min(destination.Length / 8, WholeGroups(packed.Length, width, pairStart[3] + 16));
+        for (int g = 0; g < groups; g++)
+        {
+            ref byte group = ref Unsafe.Add(ref source, g * width);
+            Vector256<byte> low = Vector256.Create(
+                Vector128.LoadUnsafe(ref group, (nuint)pairStart[0]), Vector128.LoadUnsafe(ref group, (nuint)pairStart[1]));
+            Vector256<byte> high = Vector256.Create(
+                Vector128.LoadUnsafe(ref group, (nuint)pairStart[2]), Vector128.LoadUnsafe(ref group, (nuint)pairStart[3]));
+            Vector256<ulong> first = (Avx2.ShiftRightLogicalVariable(Avx2.Shuffle(low, lowControl).AsUInt64(), lowShift) & mask) + add;
+            Vector256<ulong> second = (Avx2.ShiftRightLogicalVariable(Avx2.Shuffle(high, highControl).AsUInt64(), highShift) & mask) + add;
+            first.StoreUnsafe(ref target, (nuint)(g * 8));
+            second.StoreUnsafe(ref target, (nuint)((g * 8) + 4));
+        }
+        return groups * 8;
+    }
+
+    /// <summary>Two values per step: one 16-byte load per pair, a byte shuffle into two 8-byte windows, per-lane shifts, a mask.</summary>
+    private static int UnpackGroups128(ReadOnlySpan<byte> packed, int width, ulong addend, Span<ulong> destination)
+    {
+        Span<byte> control = stackalloc byte[64];
+        Span<ulong> shifts = stackalloc ulong[8];
+        Span<int> pairStart = stackalloc int[4];
+        PairWindows(width, control, shifts, pairStart);
+        Vector128<ulong> mask = Vector128.Create((1UL << width) - 1);
+        Vector128<ulong> add = Vector128.Create(addend);
+        ref byte source = ref MemoryMarshal.GetReference(packed);
+        ref ulong target = ref MemoryMarshal.GetReference(destination);
+        int groups = Math.Min(destination.Length / 8, WholeGroups(packed.Length, width, pairStart[3] + 16));
+        for (int g = 0; g < groups; g++)
+        {
+            ref byte group = ref Unsafe.Add(ref source, g * width);
+            for (int pair = 0; pair < 4; pair++)
+            {
+                Vector128<byte> window = Ssse3.Shuffle(Vector128.LoadUnsafe(ref group, (nuint)pairStart[pair]),
+                    Vector128.Create<byte>(control.Slice(pair * 16, 16)));
+                Vector128<ulong> values = (Avx2.ShiftRightLogicalVariable(window.AsUInt64(), Vector128.Create<ulong>(shifts.Slice(pair * 2, 2))) & mask) + add;
+                values.StoreUnsafe(ref target, (nuint)((g * 8) + (pair * 2)));
+            }
+        }
+        return groups * 8;
+    }
+
+    /// <summary>How many groups of 8 values (each <paramref name="width"/> bytes) can be read with <paramref name="reach"/> bytes per group's read.</summary>
+    private static int WholeGroups(int length, int width, int reach) => length < reach ? 0 : ((length - reach) / width) + 1;
+
+    /// <summary>
+    /// The 16-byte window of each pair of values of a group (<paramref name="pairStart"/>: its first byte, relative to
+    /// the group), the shuffle <paramref name="control"/> (16 bytes per pair) that moves each value's eight bytes into
+    /// its lane, and each value's bit <paramref name="shifts"/> within its first byte.
+    /// </summary>
+    private static void PairWindows(int width, Span<byte> control, Span<ulong> shifts, Span<int> pairStart)
+    {
+        for (int pair = 0; pair < 4; pair++)
+        {
+            pairStart[pair] = (pair * 2 * width) >> 3;
+            for (int half = 0; half < 2; half++)
+            {
+                int bit = ((pair * 2) + half) * width;
+                int first = (bit >> 3) - pairStart[pair];
+                for (int b = 0; b < 8; b++)
+                {
+                    control[(pair * 16) + (half * 8) + b] = (byte)(first + b);
+                }
+                shifts[(pair * 2) + half] = (ulong)(bit & 7);
+            }
         }
     }
 }

@@ -5,7 +5,11 @@ using Xunit;
 
 namespace Analytics.Vector.Tests.Kernels;
 
-/// <summary>Bit packing against a bit-by-bit model: exact bytes for known inputs, and round trips for random ones.</summary>
+/// <summary>
+/// Bit packing against a bit-by-bit model: exact bytes for known inputs, round trips for random ones, and the SIMD
+/// unpacking paths (whichever this process's ISA selects) against <see cref="BitPackingKernels.Reference"/>.
+/// </summary>
+[Trait("Category", "Kernels")]
 public sealed class BitPackingKernelTests
 {
     [Fact]
@@ -56,6 +60,48 @@ public sealed class BitPackingKernelTests
             BitPackingKernels.Unpack(packed, width, unpacked);
             Assert.Equal(values, unpacked);
         }).QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void Unpacking_any_bytes_at_any_width_and_addend_matches_the_reference() =>
+        Prop.ForAll(Gen.Choose(0, 64).SelectMany(width => Gen.Choose(0, 300).SelectMany(count => Gen.Choose(0, 64)
+            .SelectMany(slack => Gen.Choose(int.MinValue, int.MaxValue).Select(seed => (width, count, slack, seed))))).ToArbitrary(), input =>
+        {
+            (int width, int count, int slack, int seed) = input;
+            // Random bytes (not only packed values): every bit pattern, and spare bytes after the values so the
+            // vector paths' wide loads run near the end of the data as well as exactly at it.
+            byte[] packed = new byte[BitPackingKernels.PackedLength(count, width) + (slack & ~7)];
+            new Random(seed).NextBytes(packed);
+            ulong addend = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL;
+            ulong[] expected = new ulong[count];
+            BitPackingKernels.Reference.Unpack(packed, width, addend, expected);
+            ulong[] actual = new ulong[count];
+            BitPackingKernels.Unpack(packed, width, 0, addend, actual);
+            Assert.Equal(expected, actual);
+            for (int i = 0; i < count; i += 37)
+            {
+                Assert.Equal(expected[i] - addend, BitPackingKernels.ReadOne(packed, width, i));
+            }
+        }).QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void Unpacking_a_whole_batch_from_a_byte_aligned_offset_matches_the_reference()
+    {
+        // Readers unpack one batch at a time from the byte where its first value starts (a multiple of 8 values).
+        byte[] packed = new byte[BitPackingKernels.PackedLength(4096, 56)];
+        new Random(7).NextBytes(packed);
+        for (int width = 1; width <= 56; width++)
+        {
+            ulong[] expected = new ulong[2048];
+            BitPackingKernels.Reference.Unpack(packed.AsSpan((2048 * width) / 8), width, 5, expected);
+            ulong[] actual = new ulong[2048];
+            BitPackingKernels.Unpack(packed, width, 2048, 5, actual);
+            Assert.Equal(expected, actual);
+            // A start that is not a group boundary takes the value-by-value path.
+            BitPackingKernels.Reference.Unpack(packed, width, 0, expected.AsSpan(0, 1003 + 900));
+            BitPackingKernels.Unpack(packed, width, 1003, 0, actual.AsSpan(0, 900));
+            Assert.Equal(expected.AsSpan(1003, 900).ToArray(), actual.AsSpan(0, 900).ToArray());
+        }
+    }
 
     [Fact]
     public void Unpacking_more_values_than_the_data_holds_is_rejected()

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Immutable;
 using Analytics.Engine.Scan;
 using Analytics.Errors;
@@ -11,14 +10,13 @@ namespace Analytics.Engine.Storage.Segments;
 
 /// <summary>
 /// Reads one block of a segment: on the first read it fetches only the requested columns' chunks (one ranged read
-/// each), verifies their CRC-32C, decompresses and decodes them; then it emits batches from the decoded chunks.
+/// each), verifies their CRC-32C and decompresses them; then it decodes batch by batch, straight into the batches it
+/// emits (<see cref="SegmentColumnReader"/>).
 /// Requested variant paths come from the block's shredded chunks where it has them. A checksum mismatch is an error
 /// naming the segment and column — corrupt bytes never become a wrong result.
 /// </summary>
 internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema schema, ScanRequest request, ScanContext context) : IScanReader
 {
-    private static readonly ArrayPool<byte> s_pool = ArrayPool<byte>.Create(1 << 28, 8);
-
     private readonly DecodeBuffers _buffers = new();
     private RowGroupReader? _rows;
 
@@ -33,7 +31,7 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
     {
         SegmentHandle segment = split.Segment;
         SegmentBlock block = segment.Footer.Blocks[split.Block];
-        ColumnChunk?[] columns = new ColumnChunk?[request.OutputColumnCount];
+        BlockColumnReader?[] columns = new BlockColumnReader?[request.OutputColumnCount];
         for (int i = 0; i < request.Columns.Length; i++)
         {
             columns[i] = ReadColumn(segment, block, request.Columns[i]);
@@ -41,7 +39,7 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
         // Variant paths: the block's shredded chunk when it has one for exactly this path and cast (the variant
         // column is then not read at all), else extraction from the variant column, read once per column.
         List<PathExtraction>? extractions = null;
-        Dictionary<int, ColumnChunk>? variants = null;
+        Dictionary<int, BlockColumnReader>? variants = null;
         for (int p = 0; p < request.VariantPaths.Length; p++)
         {
             ScanVariantPath path = request.VariantPaths[p];
@@ -53,7 +51,7 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
                 continue;
             }
             variants ??= [];
-            if (!variants.TryGetValue(path.Column, out ColumnChunk? variant))
+            if (!variants.TryGetValue(path.Column, out BlockColumnReader? variant))
             {
                 variants[path.Column] = variant = ReadColumn(segment, block, path.Column);
             }
@@ -63,7 +61,7 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
         return new RowGroupReader(block.RowCount, columns, request.Limit, context, extractions?.ToArray());
     }
 
-    private ColumnChunk ReadColumn(SegmentHandle segment, SegmentBlock block, int tableColumn)
+    private SegmentColumnReader ReadColumn(SegmentHandle segment, SegmentBlock block, int tableColumn)
     {
         int segmentColumn = split.ColumnMap[tableColumn];
         Field field = schema[tableColumn];
@@ -87,47 +85,35 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
         return keys.MoveToImmutable();
     }
 
-    private ColumnChunk ReadChunk(SegmentHandle segment, SegmentChunk chunk, Field field, int rows)
+    private SegmentColumnReader ReadChunk(SegmentHandle segment, SegmentChunk chunk, Field field, int rows)
     {
-        byte[] stored = s_pool.Rent(chunk.StoredLength);
-        byte[]? raw = null;
+        // The chunk's bytes stay rented until the reader is disposed: the column reader decodes from them per batch.
+        byte[] stored = _buffers.RentBytes(chunk.StoredLength);
+        Span<byte> bytes = stored.AsSpan(0, chunk.StoredLength);
+        segment.Store.ReadRange(segment.Reference.Key, chunk.Offset, bytes);
+        Interlocked.Add(ref context.Metrics.BytesRead, chunk.StoredLength);
+        if (Crc32C.Compute(bytes) != chunk.Checksum)
+        {
+            throw new QueryException(ErrorKind.Io, $"{segment.Name} column {field.Name}: checksum mismatch");
+        }
+        if (chunk.Compression != ChunkCompression.Zstd)
+        {
+            return new SegmentColumnReader(stored, chunk.StoredLength, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
+        }
+        byte[] raw = _buffers.RentBytes(chunk.RawLength);
         try
         {
-            Span<byte> bytes = stored.AsSpan(0, chunk.StoredLength);
-            segment.Store.ReadRange(segment.Reference.Key, chunk.Offset, bytes);
-            Interlocked.Add(ref context.Metrics.BytesRead, chunk.StoredLength);
-            if (Crc32C.Compute(bytes) != chunk.Checksum)
-            {
-                throw new QueryException(ErrorKind.Io, $"{segment.Name} column {field.Name}: checksum mismatch");
-            }
-            ReadOnlySpan<byte> decoded = bytes;
-            if (chunk.Compression == ChunkCompression.Zstd)
-            {
-                raw = s_pool.Rent(chunk.RawLength);
-                try
-                {
-                    ZstdCodec.Decompress(bytes, raw.AsSpan(0, chunk.RawLength));
-                }
-                catch (QueryException e)
-                {
-                    throw new QueryException(ErrorKind.Io, $"{segment.Name} column {field.Name}: {e.Message}", e);
-                }
-                decoded = raw.AsSpan(0, chunk.RawLength);
-            }
-            return SegmentChunkDecoder.Decode(decoded, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
+            ZstdCodec.Decompress(bytes, raw.AsSpan(0, chunk.RawLength));
         }
-        finally
+        catch (QueryException e)
         {
-            s_pool.Return(stored);
-            if (raw is not null)
-            {
-                s_pool.Return(raw);
-            }
+            throw new QueryException(ErrorKind.Io, $"{segment.Name} column {field.Name}: {e.Message}", e);
         }
+        return new SegmentColumnReader(raw, chunk.RawLength, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
     }
 
-    private static ColumnChunk AllNull(LogicalType type, int rows, DecodeBuffers buffers) => SegmentChunkDecoder.Decode(
-        [], new SegmentChunk(0, 0, 0, ChunkEncoding.AllNull, ChunkCompression.None, false, 0, rows, 0, ColumnStatistics.NullsOnly(true, true)),
+    private static SegmentColumnReader AllNull(LogicalType type, int rows, DecodeBuffers buffers) => new(
+        [], 0, new SegmentChunk(0, 0, 0, ChunkEncoding.AllNull, ChunkCompression.None, false, 0, rows, 0, ColumnStatistics.NullsOnly(true, true)),
         type, rows, "", "", buffers);
 
     public void Dispose()
