@@ -220,6 +220,20 @@ public sealed class SegmentStorageTests : IDisposable
     }
 
     [Fact]
+    public void Prefetch_hints_never_fail_and_change_nothing_a_read_sees()
+    {
+        using LocalObjectStore store = new(_path);
+        store.Put("a", [1, 2, 3, 4]);
+        store.Prefetch("a", [new ObjectRange(0, 4), new ObjectRange(2, 1 << 20)]); // a range past the end is only a hint
+        store.Prefetch("missing", [new ObjectRange(0, 4)]);
+        byte[] read = new byte[4];
+        store.ReadRange("a", 0, read);
+        Assert.Equal(new byte[] { 1, 2, 3, 4 }, read);
+        QueryException error = Assert.Throws<QueryException>(() => store.ReadRange("missing", 0, read));
+        Assert.StartsWith("IO Error: object ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_projection_reads_only_the_bytes_of_its_columns()
     {
         (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();

@@ -30,6 +30,12 @@ internal interface IObjectStore : IDisposable
     /// <summary>Fills <paramref name="destination"/> with the bytes at <paramref name="offset"/>; a missing object or a range past its end is an error.</summary>
     void ReadRange(string key, long offset, Span<byte> destination);
 
+    /// <summary>
+    /// A hint that the ranges of the object will be read soon: a store that can fetch them in the background starts
+    /// doing so and returns. Never fails (a missing object or range is reported by the read that follows).
+    /// </summary>
+    void Prefetch(string key, ReadOnlySpan<ObjectRange> ranges);
+
     /// <summary>Size and modification time, or null when the object does not exist.</summary>
     ObjectInfo? Head(string key);
 
@@ -39,6 +45,9 @@ internal interface IObjectStore : IDisposable
     /// <summary>Removes the object; deleting a missing object is not an error.</summary>
     void Delete(string key);
 }
+
+/// <summary>A byte range of an object.</summary>
+internal readonly record struct ObjectRange(long Offset, long Length);
 
 /// <summary>One stored object: its key (relative to the store root), size in bytes and last modification time.</summary>
 internal readonly record struct ObjectInfo(string Key, long Size, DateTimeOffset LastModified);

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Analytics.Engine.Scan;
+using Analytics.Engine.Storage.ObjectStore;
 using Analytics.Errors;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Compression;
@@ -43,9 +45,7 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
         for (int p = 0; p < request.VariantPaths.Length; p++)
         {
             ScanVariantPath path = request.VariantPaths[p];
-            int segmentColumn = split.ColumnMap[path.Column];
-            if (segmentColumn >= 0 && ShreddedKeys(path) is { } keys
-                && block.Chunks[segmentColumn].FindShredded(keys, path.TargetType) is { } shredded)
+            if (ShreddedChunk(split, block, path) is { } shredded)
             {
                 columns[request.Columns.Length + p] = ReadChunk(segment, shredded, new Field(path.Format(schema[path.Column].Name), path.TargetType), block.RowCount);
                 continue;
@@ -68,6 +68,66 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
         return segmentColumn < 0
             ? AllNull(field.Type, block.RowCount, _buffers)
             : ReadChunk(segment, block.Chunks[segmentColumn], field, block.RowCount);
+    }
+
+    /// <summary>The block's shredded chunk for exactly this path and cast, or null (then the variant column is read).</summary>
+    private static SegmentChunk? ShreddedChunk(SegmentBlockSplit split, SegmentBlock block, ScanVariantPath path)
+    {
+        int segmentColumn = split.ColumnMap[path.Column];
+        return segmentColumn >= 0 && ShreddedKeys(path) is { } keys ? block.Chunks[segmentColumn].FindShredded(keys, path.TargetType) : null;
+    }
+
+    /// <summary>
+    /// Hints the store to fetch the chunks the readers of <paramref name="splits"/> will read (the choices
+    /// <see cref="Load"/> makes), in split order, from a pool thread: a cold scan's reads then overlap its decoding.
+    /// </summary>
+    public static void Prefetch(ImmutableArray<ScanSplit> splits, ScanRequest request)
+    {
+        if (splits.Length < 2)
+        {
+            return;
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(static state =>
+        {
+            (ImmutableArray<ScanSplit> splits, ScanRequest request) = state;
+            List<ObjectRange> ranges = [];
+            for (int i = 0; i < splits.Length; i++)
+            {
+                SegmentBlockSplit split = (SegmentBlockSplit)splits[i];
+                SegmentBlock block = split.Segment.Footer.Blocks[split.Block];
+                foreach (int column in request.Columns)
+                {
+                    AddChunk(ranges, split, block, column);
+                }
+                foreach (ScanVariantPath path in request.VariantPaths)
+                {
+                    if (ShreddedChunk(split, block, path) is { } shredded)
+                    {
+                        ranges.Add(new ObjectRange(shredded.Offset, shredded.StoredLength));
+                    }
+                    else
+                    {
+                        AddChunk(ranges, split, block, path.Column);
+                    }
+                }
+                // One call per segment (one file open for a local store).
+                if (i == splits.Length - 1 || ((SegmentBlockSplit)splits[i + 1]).Segment != split.Segment)
+                {
+                    split.Segment.Store.Prefetch(split.Segment.Reference.Key, CollectionsMarshal.AsSpan(ranges));
+                    ranges.Clear();
+                }
+            }
+        }, (splits, request), preferLocal: false);
+    }
+
+    private static void AddChunk(List<ObjectRange> ranges, SegmentBlockSplit split, SegmentBlock block, int tableColumn)
+    {
+        int segmentColumn = split.ColumnMap[tableColumn];
+        if (segmentColumn >= 0)
+        {
+            SegmentChunk chunk = block.Chunks[segmentColumn];
+            ranges.Add(new ObjectRange(chunk.Offset, chunk.StoredLength));
+        }
     }
 
     /// <summary>The object keys of a path made of keys only (what shredding stores), or null.</summary>

@@ -96,7 +96,9 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
             }
         }
         metrics.SplitsScanned = splits.Count;
-        return new ScanPlan(splits.ToImmutable(), metrics);
+        ImmutableArray<ScanSplit> planned = splits.ToImmutable();
+        SegmentBlockReader.Prefetch(planned, request);
+        return new ScanPlan(planned, metrics);
     }
 
     private static bool Excluded(ImmutableArray<ScanFilter> filters, IReadOnlyList<ColumnStatistics> statistics)

@@ -234,6 +234,11 @@ internal sealed class S3ObjectStore : IObjectStore
         return response.Body;
     }
 
+    /// <summary>No background fetching: every ranged GET is issued by the read that needs it.</summary>
+    public void Prefetch(string key, ReadOnlySpan<ObjectRange> ranges)
+    {
+    }
+
     public void ReadRange(string key, long offset, Span<byte> destination)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
