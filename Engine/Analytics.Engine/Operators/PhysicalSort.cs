@@ -12,8 +12,10 @@ namespace Analytics.Engine.Operators;
 
 /// <summary>
 /// ORDER BY as a sink (and Top-N when <see cref="Keep"/> is set): workers materialize their rows plus the evaluated
-/// sort keys; <c>Finish</c> sorts row references with a comparison over the key columns (ties keep input order, so
-/// the sort is stable) and writes the first <see cref="Keep"/> rows (all without a limit) as batches.
+/// sort keys (for Top-N only rows whose first key can still rank among the first <see cref="Keep"/>,
+/// <see cref="SortKeyPrefix"/>); <c>Finish</c> sorts row references by key prefix, then runs of equal prefixes with a
+/// comparison over the key columns (ties keep input order, so the sort is stable) and writes the first
+/// <see cref="Keep"/> rows (all without a limit) as batches.
 /// </summary>
 public sealed class PhysicalSort(ImmutableArray<BoundOrderItem> items, long? keep, BatchSchema schema) : PhysicalSink
 {
@@ -43,20 +45,37 @@ public sealed class PhysicalSort(ImmutableArray<BoundOrderItem> items, long? kee
         return new BatchSchema(fields.ToImmutable());
     }
 
+    /// <summary>Largest Top-N for which workers keep a heap of the best prefixes (8 bytes each) to drop rows early.</summary>
+    private const long MaxHeapKeep = 1 << 20;
+
     private sealed class LocalState : SinkLocalState
     {
         private readonly PhysicalSort _sort;
         private readonly ExpressionEvaluator[] _keys;
+        private readonly ColumnVector[] _evaluated;
         private readonly BatchSchema _stored;
+
+        /// <summary>Top-N: a max-heap of the smallest first-key prefixes kept so far (at most Keep of them).</summary>
+        private readonly ulong[]? _heap;
+        private int _heapCount;
+        private readonly ulong[] _prefixes = [];
+        private readonly int[] _kept = [];
 
         public LocalState(PhysicalSort sort, QueryContext context)
         {
             _sort = sort;
             _stored = sort.StoredSchema();
             _keys = new ExpressionEvaluator[sort.Items.Length];
+            _evaluated = new ColumnVector[sort.Items.Length];
             for (int i = 0; i < _keys.Length; i++)
             {
                 _keys[i] = new ExpressionEvaluator(sort.Items[i].Expression, context.Evaluation);
+            }
+            if (sort.Keep is long keep && keep <= MaxHeapKeep)
+            {
+                _heap = new ulong[keep];
+                _prefixes = new ulong[Batch.Capacity];
+                _kept = new int[Batch.Capacity];
             }
         }
 
@@ -66,6 +85,19 @@ public sealed class PhysicalSort(ImmutableArray<BoundOrderItem> items, long? kee
         {
             int count = batch.Count;
             ReadOnlySpan<int> selection = batch.Selection is null ? default : batch.Selection.AsSpan(count);
+            for (int k = 0; k < _keys.Length; k++)
+            {
+                _evaluated[k] = _keys[k].Evaluate(batch);
+            }
+            if (_heap is not null)
+            {
+                count = KeepCandidates(count, selection);
+                selection = _kept.AsSpan(0, count);
+                if (count == 0)
+                {
+                    return;
+                }
+            }
             Batch stored = new(_stored);
             int columns = _sort.Schema.Count;
             for (int c = 0; c < columns; c++)
@@ -74,10 +106,40 @@ public sealed class PhysicalSort(ImmutableArray<BoundOrderItem> items, long? kee
             }
             for (int k = 0; k < _keys.Length; k++)
             {
-                GatherKernels.Compact(_keys[k].Evaluate(batch), count, selection, stored.Columns[columns + k]);
+                GatherKernels.Compact(_evaluated[k], count, selection, stored.Columns[columns + k]);
             }
             stored.SetCount(count);
             Batches.Add(stored);
+        }
+
+        /// <summary>
+        /// Top-N: writes to <c>_kept</c> the rows whose first-key prefix is not above the Keep-th smallest prefix seen
+        /// so far (only they can still be among the first Keep rows; equal prefixes are kept for the later keys to
+        /// decide), and returns how many there are.
+        /// </summary>
+        private int KeepCandidates(int count, ReadOnlySpan<int> selection)
+        {
+            ulong[] heap = _heap!;
+            SortKeyPrefix.Compute(_evaluated[0], count, selection, _sort.Items[0], _prefixes);
+            int kept = 0;
+            for (int k = 0; k < count; k++)
+            {
+                ulong prefix = _prefixes[k];
+                if (_heapCount < heap.Length)
+                {
+                    HeapPush(heap, ref _heapCount, prefix);
+                }
+                else if (heap.Length == 0 || prefix > heap[0])
+                {
+                    continue;
+                }
+                else if (prefix < heap[0])
+                {
+                    HeapReplaceTop(heap, _heapCount, prefix);
+                }
+                _kept[kept++] = selection.IsEmpty ? k : selection[k];
+            }
+            return kept;
         }
 
         public override void Dispose()
@@ -87,6 +149,46 @@ public sealed class PhysicalSort(ImmutableArray<BoundOrderItem> items, long? kee
                 key.Dispose();
             }
         }
+    }
+
+    private static void HeapPush(ulong[] heap, ref int count, ulong value)
+    {
+        int i = count++;
+        while (i > 0)
+        {
+            int parent = (i - 1) >> 1;
+            if (heap[parent] >= value)
+            {
+                break;
+            }
+            heap[i] = heap[parent];
+            i = parent;
+        }
+        heap[i] = value;
+    }
+
+    private static void HeapReplaceTop(ulong[] heap, int count, ulong value)
+    {
+        int i = 0;
+        while (true)
+        {
+            int child = (2 * i) + 1;
+            if (child >= count)
+            {
+                break;
+            }
+            if (child + 1 < count && heap[child + 1] > heap[child])
+            {
+                child++;
+            }
+            if (heap[child] <= value)
+            {
+                break;
+            }
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = value;
     }
 
     private sealed class GlobalState(PhysicalSort sort) : SinkState
@@ -100,22 +202,7 @@ public sealed class PhysicalSort(ImmutableArray<BoundOrderItem> items, long? kee
 
         public override void Finish()
         {
-            int total = 0;
-            foreach (Batch batch in _input)
-            {
-                total += batch.Count;
-            }
-            // A row reference is batch index << 11 | row: sorting references, ties broken by reference, is a stable sort.
-            long[] rows = new long[total];
-            int n = 0;
-            for (int b = 0; b < _input.Count; b++)
-            {
-                for (int r = 0; r < _input[b].Count; r++)
-                {
-                    rows[n++] = ((long)b << 11) | (uint)r;
-                }
-            }
-            Array.Sort(rows, new RowComparer(sort, _input));
+            long[] rows = SortedRows(out int total);
             long keep = Math.Min(total, sort.Keep ?? total);
             int columns = sort.Schema.Count;
             for (long start = 0; start < keep; start += Batch.Capacity)
@@ -139,6 +226,57 @@ public sealed class PhysicalSort(ImmutableArray<BoundOrderItem> items, long? kee
                 batch.Release();
             }
             _input.Clear();
+        }
+
+        /// <summary>
+        /// Row references (batch index &lt;&lt; 11 | row) in output order: a primitive sort on the first key's
+        /// prefixes, then each run of equal prefixes ordered by the whole keys, ties by reference (a stable sort).
+        /// </summary>
+        private long[] SortedRows(out int total)
+        {
+            total = 0;
+            foreach (Batch batch in _input)
+            {
+                total += batch.Count;
+            }
+            long[] rows = new long[total];
+            ulong[] prefixes = new ulong[total];
+            int columns = sort.Schema.Count;
+            int n = 0;
+            for (int b = 0; b < _input.Count; b++)
+            {
+                Batch batch = _input[b];
+                SortKeyPrefix.Compute(batch.Columns[columns], batch.Count, default, sort.Items[0], prefixes.AsSpan(n, batch.Count));
+                for (int r = 0; r < batch.Count; r++)
+                {
+                    rows[n++] = ((long)b << 11) | (uint)r;
+                }
+            }
+            Array.Sort(prefixes, rows);
+            bool exact = sort.Items.Length == 1 && SortKeyPrefix.IsExact(sort.Items[0].Expression.Type.Id);
+            RowComparer comparer = new(sort, _input);
+            for (int start = 0; start < total;)
+            {
+                int end = start + 1;
+                while (end < total && prefixes[end] == prefixes[start])
+                {
+                    end++;
+                }
+                if (end - start > 1)
+                {
+                    // One exact key: the run's rows are equal, and only input order (the reference) remains.
+                    if (exact && !SortKeyPrefix.MayMixNulls(prefixes[start]))
+                    {
+                        Array.Sort(rows, start, end - start);
+                    }
+                    else
+                    {
+                        Array.Sort(rows, start, end - start, comparer);
+                    }
+                }
+                start = end;
+            }
+            return rows;
         }
 
         public override void Dispose()
