@@ -8,5 +8,12 @@ if (args.Length > 0 && args[0] == "storage-report")
     return;
 }
 
+if (args.Length == 5 && args[0] == "compare")
+{
+    // The Analytics side of perf/compare/run.sh: DATA_DIR SUITE_JSON RUNS OUTPUT_JSON.
+    Analytics.Benchmarks.Compare.CompareRunner.Run(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), args[4]);
+    return;
+}
+
 // Every benchmark class in this assembly; pick with --filter, e.g. `--filter *Kernel* --job short`.
 BenchmarkSwitcher.FromAssembly(typeof(Analytics.Benchmarks.Kernels.KernelBenchmarks).Assembly).Run(args);
