@@ -50,7 +50,7 @@ public sealed class PhysicalSort(ImmutableArray<BoundOrderItem> items, long? kee
         public override void Finish()
         {
             int columns = sort.Schema.Count;
-            long[] rows = RowReferences.Sorted(_input, SortKey.From(sort.Items, columns));
+            long[] rows = new SortedRows(_input, SortKey.From(sort.Items, columns)).References();
             long keep = Math.Min(rows.Length, sort.Keep ?? rows.Length);
             for (long start = 0; start < keep; start += Batch.Capacity)
             {

@@ -82,7 +82,8 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
                 keys[p] = new SortKey(width + p, Descending: false, NullsFirst: false);
             }
             SortKey.From(window.Order, width + partitionKeys).CopyTo(keys, partitionKeys);
-            long[] rows = RowReferences.Sorted(_input, keys);
+            SortedRows sorted = new(_input, keys);
+            long[] rows = sorted.References();
 
             // Boundaries, as indexes into the sorted rows: where each row's partition starts and ends, where its peer
             // group starts, and how many peer groups precede it in its partition.
@@ -96,7 +97,7 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
             int group = 0;
             for (int i = 1; i <= n; i++)
             {
-                bool newPartition = i == n || (partitionKeys > 0 && !RowReferences.SameValues(_input, rows[i - 1], rows[i], width, partitionKeys));
+                bool newPartition = i == n || (partitionKeys > 0 && !sorted.SameKeys(i - 1, i, 0, partitionKeys));
                 peerStart[i - 1] = peer;
                 peerGroup[i - 1] = group;
                 if (newPartition)
@@ -106,7 +107,7 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
                     start = peer = i;
                     group = 0;
                 }
-                else if (orderKeys > 0 && !RowReferences.SameValues(_input, rows[i - 1], rows[i], width + partitionKeys, orderKeys))
+                else if (orderKeys > 0 && !sorted.SameKeys(i - 1, i, partitionKeys, orderKeys))
                 {
                     peer = i;
                     group++;

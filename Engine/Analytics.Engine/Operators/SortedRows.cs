@@ -76,7 +76,6 @@ internal readonly record struct SortKey(int Column, bool Descending, bool NullsF
 
 /// <summary>
 /// Rows of materialized batches named by reference: batch index &lt;&lt; 11 | row (a batch holds at most 2048 rows).
-/// Sorting references with ties broken by reference is a stable sort.
 /// </summary>
 internal static class RowReferences
 {
@@ -87,44 +86,122 @@ internal static class RowReferences
 
     public static int Row(long reference) => (int)(reference & RowMask);
 
-    /// <summary>Every row of <paramref name="batches"/> in input order, stably sorted by <paramref name="keys"/>.</summary>
-    public static long[] Sorted(List<Batch> batches, SortKey[] keys)
+    public static long Of(int batch, int row) => ((long)batch << RowBits) | (uint)row;
+
+    /// <summary>
+    /// Writes column <paramref name="column"/> of the referenced rows to rows 0, 1, … of a fresh
+    /// <paramref name="destination"/>. The materialized batches are flat, so fixed-width values are read in place.
+    /// </summary>
+    public static void Gather(List<Batch> batches, ReadOnlySpan<long> rows, int column, ColumnVector destination)
     {
+        switch (destination.Type.Physical)
+        {
+            case PhysicalKind.Fixed64:
+                GatherFixed<long>(batches, rows, column, destination);
+                break;
+            case PhysicalKind.Bool8:
+                GatherFixed<byte>(batches, rows, column, destination);
+                break;
+            default:
+                for (int r = 0; r < rows.Length; r++)
+                {
+                    long reference = rows[r];
+                    ValueOrder.Copy(batches[Batch(reference)].Columns[column], Row(reference), destination, r);
+                }
+                break;
+        }
+    }
+
+    private static void GatherFixed<T>(List<Batch> batches, ReadOnlySpan<long> rows, int column, ColumnVector destination) where T : unmanaged
+    {
+        Span<T> to = destination.GetData<T>();
+        for (int r = 0; r < rows.Length; r++)
+        {
+            long reference = rows[r];
+            ColumnVector source = batches[Batch(reference)].Columns[column];
+            int row = Row(reference);
+            if (source.Validity.IsNull(row))
+            {
+                destination.Validity.SetNull(r, destination.Capacity);
+            }
+            else
+            {
+                to[r] = source.GetData<T>()[row];
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The rows of materialized batches stably sorted by <see cref="SortKey"/>s. Fixed-width keys (int, uint, float,
+/// boolean, timestamp, interval) are first encoded per row as unsigned integers whose order is the ScopeQL order
+/// (direction applied) plus a NULL rank, so most comparisons are two array reads; var-bytes keys (strings, binaries,
+/// variants) compare their values. The comparer is a struct, so the sort calls it without dispatch.
+/// </summary>
+internal sealed class SortedRows
+{
+    private const byte NullsBefore = 0;
+    private const byte Value = 1;
+    private const byte NullsAfter = 2;
+
+    private readonly List<Batch> _batches;
+    private readonly SortKey[] _keys;
+    private readonly long[] _references;
+    private readonly byte[][] _ranks;
+    private readonly ulong[]?[] _encoded;
+    private readonly int[] _order;
+
+    public SortedRows(List<Batch> batches, SortKey[] keys)
+    {
+        _batches = batches;
+        _keys = keys;
         int total = 0;
         foreach (Batch batch in batches)
         {
             total += batch.Count;
         }
-        long[] rows = new long[total];
+        _references = new long[total];
+        _order = new int[total];
         int n = 0;
         for (int b = 0; b < batches.Count; b++)
         {
             for (int r = 0; r < batches[b].Count; r++)
             {
-                rows[n++] = ((long)b << RowBits) | (uint)r;
+                _order[n] = n;
+                _references[n++] = RowReferences.Of(b, r);
             }
+        }
+        _ranks = new byte[keys.Length][];
+        _encoded = new ulong[]?[keys.Length];
+        for (int k = 0; k < keys.Length; k++)
+        {
+            Encode(k, total);
         }
         if (keys.Length > 0)
         {
-            Array.Sort(rows, new Comparer(batches, keys));
+            _order.AsSpan().Sort(new Comparer(this));
         }
-        return rows;
     }
 
-    /// <summary>Whether two rows have equal values (NULLs equal) in every one of <paramref name="columns"/>.</summary>
-    public static bool SameValues(List<Batch> batches, long x, long y, int firstColumn, int columnCount)
+    /// <summary>The references in sorted order.</summary>
+    public long[] References()
     {
-        Batch left = batches[Batch(x)];
-        Batch right = batches[Batch(y)];
-        int leftRow = Row(x);
-        int rightRow = Row(y);
-        for (int c = firstColumn; c < firstColumn + columnCount; c++)
+        long[] sorted = new long[_order.Length];
+        for (int i = 0; i < sorted.Length; i++)
         {
-            ColumnVector a = left.Columns[c];
-            ColumnVector b = right.Columns[c];
-            bool aNull = a.Type.Id == TypeId.Null || a.IsNullAt(leftRow);
-            bool bNull = b.Type.Id == TypeId.Null || b.IsNullAt(rightRow);
-            if (aNull != bNull || (!aNull && !ValueOrder.Equal(a, leftRow, b, rightRow)))
+            sorted[i] = _references[_order[i]];
+        }
+        return sorted;
+    }
+
+    /// <summary>Whether the rows at two sorted positions are equal (NULLs equal) in keys <c>[firstKey, firstKey + keyCount)</c>.</summary>
+    public bool SameKeys(int position, int other, int firstKey, int keyCount)
+    {
+        int x = _order[position];
+        int y = _order[other];
+        for (int k = firstKey; k < firstKey + keyCount; k++)
+        {
+            if (CompareKey(k, x, y) != 0)
             {
                 return false;
             }
@@ -132,45 +209,121 @@ internal static class RowReferences
         return true;
     }
 
-    /// <summary>Writes column <paramref name="column"/> of the referenced rows to rows 0, 1, … of <paramref name="destination"/>.</summary>
-    public static void Gather(List<Batch> batches, ReadOnlySpan<long> rows, int column, ColumnVector destination)
+    private void Encode(int k, int total)
     {
-        for (int r = 0; r < rows.Length; r++)
+        SortKey key = _keys[k];
+        byte[] ranks = new byte[total];
+        byte nullRank = key.NullsFirst ? NullsBefore : NullsAfter;
+        LogicalType type = _batches.Count == 0 ? LogicalType.Null : _batches[0].Columns[key.Column].Type;
+        bool isFixed = type.Physical is PhysicalKind.Fixed64 or PhysicalKind.Bool8;
+        ulong[]? encoded = isFixed ? new ulong[total] : null;
+        // Descending order of non-NULL values is the ascending order of the complemented encoding.
+        ulong flip = key.Descending ? ulong.MaxValue : 0;
+        int n = 0;
+        foreach (Batch batch in _batches)
         {
-            long reference = rows[r];
-            ValueOrder.Copy(batches[Batch(reference)].Columns[column], Row(reference), destination, r);
-        }
-    }
-
-    private sealed class Comparer(List<Batch> batches, SortKey[] keys) : IComparer<long>
-    {
-        public int Compare(long x, long y)
-        {
-            Batch left = batches[Batch(x)];
-            Batch right = batches[Batch(y)];
-            int leftRow = Row(x);
-            int rightRow = Row(y);
-            foreach (SortKey key in keys)
+            ColumnVector column = batch.Columns[key.Column];
+            int count = batch.Count;
+            bool allNull = column.Type.Id == TypeId.Null;
+            for (int r = 0; r < count; r++)
             {
-                ColumnVector a = left.Columns[key.Column];
-                ColumnVector b = right.Columns[key.Column];
-                bool aNull = a.Type.Id == TypeId.Null || a.IsNullAt(leftRow);
-                bool bNull = b.Type.Id == TypeId.Null || b.IsNullAt(rightRow);
-                if (aNull || bNull)
+                ranks[n + r] = allNull || column.IsNullAt(r) ? nullRank : Value;
+            }
+            if (encoded is not null && !allNull)
+            {
+                Span<ulong> destination = encoded.AsSpan(n, count);
+                switch (column.Type.Id)
                 {
-                    if (aNull && bNull)
+                    case TypeId.Boolean:
                     {
-                        continue;
+                        ReadOnlySpan<byte> values = column.GetData<byte>();
+                        for (int r = 0; r < count; r++)
+                        {
+                            destination[r] = values[r] ^ flip;
+                        }
+                        break;
                     }
-                    // NULLS FIRST/LAST is independent of the direction.
-                    return aNull == key.NullsFirst ? -1 : 1;
-                }
-                int order = ValueOrder.Compare(a, leftRow, b, rightRow);
-                if (order != 0)
-                {
-                    return key.Descending ? -order : order;
+                    case TypeId.UInt:
+                    {
+                        ReadOnlySpan<ulong> values = column.GetData<ulong>();
+                        for (int r = 0; r < count; r++)
+                        {
+                            destination[r] = values[r] ^ flip;
+                        }
+                        break;
+                    }
+                    case TypeId.Float:
+                    {
+                        ReadOnlySpan<double> values = column.GetData<double>();
+                        for (int r = 0; r < count; r++)
+                        {
+                            destination[r] = EncodeFloat(values[r]) ^ flip;
+                        }
+                        break;
+                    }
+                    default:
+                    {
+                        // int, timestamp, interval: flipping the sign bit orders signed values as unsigned.
+                        ReadOnlySpan<long> values = column.GetData<long>();
+                        for (int r = 0; r < count; r++)
+                        {
+                            destination[r] = (ulong)(values[r] ^ long.MinValue) ^ flip;
+                        }
+                        break;
+                    }
                 }
             }
+            n += count;
+        }
+        _ranks[k] = ranks;
+        _encoded[k] = encoded;
+    }
+
+    /// <summary>ValueOrder's float order as unsigned integers: -0 = +0, every NaN equal and above +∞.</summary>
+    private static ulong EncodeFloat(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return ulong.MaxValue;
+        }
+        long bits = BitConverter.DoubleToInt64Bits(value == 0 ? 0.0 : value);
+        return bits < 0 ? ~(ulong)bits : (ulong)bits | (1UL << 63);
+    }
+
+    /// <summary>Compares key <paramref name="k"/> of input rows <paramref name="x"/> and <paramref name="y"/> (indexes in input order).</summary>
+    private int CompareKey(int k, int x, int y)
+    {
+        byte[] ranks = _ranks[k];
+        int rank = ranks[x].CompareTo(ranks[y]);
+        if (rank != 0 || ranks[x] != Value)
+        {
+            return rank;
+        }
+        if (_encoded[k] is ulong[] encoded)
+        {
+            return encoded[x].CompareTo(encoded[y]);
+        }
+        SortKey key = _keys[k];
+        long left = _references[x];
+        long right = _references[y];
+        int order = ValueOrder.Compare(_batches[RowReferences.Batch(left)].Columns[key.Column], RowReferences.Row(left),
+            _batches[RowReferences.Batch(right)].Columns[key.Column], RowReferences.Row(right));
+        return key.Descending ? -order : order;
+    }
+
+    private readonly struct Comparer(SortedRows rows) : IComparer<int>
+    {
+        public int Compare(int x, int y)
+        {
+            for (int k = 0; k < rows._keys.Length; k++)
+            {
+                int order = rows.CompareKey(k, x, y);
+                if (order != 0)
+                {
+                    return order;
+                }
+            }
+            // Ties keep input order: the sort is stable.
             return x.CompareTo(y);
         }
     }
