@@ -132,13 +132,13 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
                     switch (plan.Kind)
                     {
                         case WindowFunctionKind.RowNumber:
-                            Difference(first, partitionStart.AsSpan(first, count), destination.GetData<long>());
+                            RowNumbers(first, partitionStart.AsSpan(first, count), destination.GetData<long>());
                             break;
                         case WindowFunctionKind.Rank:
-                            Difference(peerStart.AsSpan(first, count), partitionStart.AsSpan(first, count), destination.GetData<long>());
+                            Ranks(peerStart.AsSpan(first, count), partitionStart.AsSpan(first, count), destination.GetData<long>());
                             break;
                         case WindowFunctionKind.DenseRank:
-                            Widen(peerGroup.AsSpan(first, count), destination.GetData<long>());
+                            DenseRanks(peerGroup.AsSpan(first, count), destination.GetData<long>());
                             break;
                         default:
                             Shift(plan, rows, first, count, partitionStart, partitionEnd, sources);
@@ -177,7 +177,7 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
         }
 
         /// <summary>row_number: the row's index (first, first + 1, …) minus its partition's start.</summary>
-        private static void Difference(int first, ReadOnlySpan<int> partitionStart, Span<long> destination)
+        private static void RowNumbers(int first, ReadOnlySpan<int> partitionStart, Span<long> destination)
         {
             for (int r = 0; r < partitionStart.Length; r++)
             {
@@ -186,7 +186,7 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
         }
 
         /// <summary>rank: the peer group's start minus the partition's start.</summary>
-        private static void Difference(ReadOnlySpan<int> peerStart, ReadOnlySpan<int> partitionStart, Span<long> destination)
+        private static void Ranks(ReadOnlySpan<int> peerStart, ReadOnlySpan<int> partitionStart, Span<long> destination)
         {
             for (int r = 0; r < peerStart.Length; r++)
             {
@@ -194,7 +194,8 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
             }
         }
 
-        private static void Widen(ReadOnlySpan<int> values, Span<long> destination)
+        /// <summary>dense_rank: the number of peer groups before the row's in its partition.</summary>
+        private static void DenseRanks(ReadOnlySpan<int> values, Span<long> destination)
         {
             for (int r = 0; r < values.Length; r++)
             {
