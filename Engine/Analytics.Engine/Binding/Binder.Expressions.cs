@@ -13,8 +13,11 @@ namespace Analytics.Engine.Binding;
 
 public sealed partial class Binder
 {
-    /// <summary>Where an expression is bound: the clause (for messages) and, inside AGGREGATE, the aggregate collector.</summary>
-    private readonly record struct BindContext(string Clause, AggregateCollector? Aggregates);
+    /// <summary>
+    /// Where an expression is bound: the clause (for messages) and, inside AGGREGATE, the aggregate collector or, inside
+    /// WINDOW, the window collector.
+    /// </summary>
+    private readonly record struct BindContext(string Clause, AggregateCollector? Aggregates, WindowCollector? Windows = null);
 
     /// <summary>Binds an expression in a clause where aggregate calls are not allowed.</summary>
     private BoundExpression BindScalar(ExpressionSyntax syntax, BindScope scope, string clause) =>
@@ -281,6 +284,15 @@ public sealed partial class Binder
         if (call.HasStarArgument && name != "count")
         {
             throw new QueryException(ErrorKind.Binder, $"{name}(*) is not allowed; only count(*) takes *");
+        }
+        if (Functions.IsWindow(name))
+        {
+            if (context.Windows is not WindowCollector windows)
+            {
+                throw new QueryException(ErrorKind.Binder, $"window function {name.ToLowerInvariant()}() is only allowed in WINDOW, not in {context.Clause}");
+            }
+            // Arguments are over the window's input and may not nest window calls.
+            return windows.Add(BindWindowCall(call, scope, context with { Windows = null, Clause = $"{name.ToLowerInvariant()}() arguments" }), DefaultName(call));
         }
         if (Functions.IsAggregate(name))
         {

@@ -33,7 +33,7 @@ public sealed partial class Binder
                 LimitClauseSyntax limit => (BindLimit(plan, limit), scope),
                 JoinClauseSyntax join => BindJoin(plan, scope, join),
                 UnionAllClauseSyntax union => (BindUnionAll(plan, scope, union), scope),
-                WindowClauseSyntax => throw NotSupported("WINDOW"),
+                WindowClauseSyntax window => BindWindow(plan, scope, window),
                 DistinctOnClauseSyntax distinct => (BindDistinctOn(plan, scope, distinct), scope),
                 SampleClauseSyntax sample => (BindSample(plan, sample), scope),
                 _ => throw NotSupported(clause.GetType().Name),
@@ -254,7 +254,9 @@ public sealed partial class Binder
     {
         if (!clause.WithinGroupOrderBy.IsEmpty)
         {
-            throw NotSupported("WITHIN GROUP ORDER BY");
+            // The aggregate then reads the sorted rows in order (one thread), so order-sensitive aggregates see each
+            // group's rows in this order.
+            plan = new LogicalOrder(plan, BindOrderItems(scope, clause.WithinGroupOrderBy));
         }
         List<BoundExpression> groups = [];
         List<string> groupNames = [];

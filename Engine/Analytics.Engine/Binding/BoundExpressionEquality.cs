@@ -26,6 +26,7 @@ internal static class BoundExpressionEquality
             (BoundInExpression x, BoundInExpression y) => x.Negated == y.Negated,
             (BoundFunctionExpression x, BoundFunctionExpression y) => x.Function.Name == y.Function.Name && x.Function.ReturnType == y.Function.ReturnType,
             (BoundAggregateExpression x, BoundAggregateExpression y) => x.Function.Name == y.Function.Name && x.Function.ReturnType == y.Function.ReturnType,
+            (BoundWindowExpression x, BoundWindowExpression y) => x.Function.Kind == y.Function.Kind,
             _ => true,
         };
         if (!nodeEqual)

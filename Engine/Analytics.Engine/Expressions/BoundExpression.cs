@@ -154,5 +154,16 @@ public sealed record BoundAggregateExpression(Functions.AggregateFunction Functi
     public override IEnumerable<BoundExpression> Children => Arguments;
 }
 
+/// <summary>
+/// A window function call; appears only in <see cref="Planning.LogicalWindow"/>. Arguments are over the window's input;
+/// lag/lead have exactly three (value, a constant non-negative int offset, default of the call's type).
+/// </summary>
+public sealed record BoundWindowExpression(Functions.WindowFunction Function, ImmutableArray<BoundExpression> Arguments, LogicalType Type)
+    : BoundExpression(Type)
+{
+    public override bool IsFoldable => false;
+    public override IEnumerable<BoundExpression> Children => Arguments;
+}
+
 /// <summary>One ORDER BY item.</summary>
 public sealed record BoundOrderItem(BoundExpression Expression, bool Descending, bool NullsFirst);

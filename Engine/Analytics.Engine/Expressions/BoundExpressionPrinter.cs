@@ -116,6 +116,11 @@ public static class BoundExpressionPrinter
                 AppendList(builder, aggregate.Arguments);
                 builder.Append(')');
                 break;
+            case BoundWindowExpression window:
+                builder.Append(window.Function.Name).Append('(');
+                AppendList(builder, window.Arguments);
+                builder.Append(')');
+                break;
             default:
                 builder.Append(expression.GetType().Name);
                 break;

@@ -32,6 +32,7 @@ public static class BoundExpressionRewriter
             BoundVariantPathExpression path => path with { Input = Rewrite(path.Input, rewrite) },
             BoundFunctionExpression function => function with { Arguments = RewriteAll(function.Arguments, rewrite) },
             BoundAggregateExpression aggregate => aggregate with { Arguments = RewriteAll(aggregate.Arguments, rewrite) },
+            BoundWindowExpression window => window with { Arguments = RewriteAll(window.Arguments, rewrite) },
             _ => expression,
         };
         return rewrite(rebuilt);

@@ -59,6 +59,13 @@ public interface IFunctionCatalog
 
     BoundAggregateExpression BindAggregate(string name, CallArguments arguments);
 
+    /// <summary>Whether <paramref name="name"/> is a window function (allowed only in WINDOW).</summary>
+    bool IsWindow(string name) => false;
+
+    /// <summary>Resolves a window call; arguments come back in declared parameter order, trailing omitted optional ones left out.</summary>
+    BoundWindowExpression BindWindow(string name, CallArguments arguments) =>
+        throw new Errors.QueryException(Errors.ErrorKind.Binder, $"function not found: {name.ToLowerInvariant()}()");
+
     /// <summary>Whether an explicit cast from <paramref name="from"/> to <paramref name="to"/> exists (§2.3).</summary>
     bool CanCast(LogicalType from, LogicalType to);
 }

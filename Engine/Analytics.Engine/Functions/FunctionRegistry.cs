@@ -22,6 +22,7 @@ public sealed class FunctionRegistry : IFunctionCatalog
     private readonly Dictionary<string, List<ScalarFunction>> _scalars = new(StringComparer.Ordinal);
     private readonly HashSet<string> _variadic = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<AggregateFunction>> _aggregates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WindowFunction> _windows = new(StringComparer.Ordinal);
 
     public static FunctionRegistry CreateBuiltin()
     {
@@ -32,6 +33,7 @@ public sealed class FunctionRegistry : IFunctionCatalog
         ConditionalFunctions.Register(registry);
         TimeFunctions.Register(registry);
         SemiStructuredFunctions.Register(registry);
+        WindowFunctions.Register(registry);
         return registry;
     }
 
@@ -59,6 +61,21 @@ public sealed class FunctionRegistry : IFunctionCatalog
     }
 
     public bool IsAggregate(string name) => _aggregates.ContainsKey(name.ToLowerInvariant());
+
+    public void Add(WindowFunction function) => _windows.Add(function.Name, function);
+
+    public bool IsWindow(string name) => _windows.ContainsKey(name.ToLowerInvariant());
+
+    public BoundWindowExpression BindWindow(string name, CallArguments arguments)
+    {
+        string key = name.ToLowerInvariant();
+        if (!_windows.TryGetValue(key, out WindowFunction? function))
+        {
+            throw new QueryException(ErrorKind.Binder, $"function not found: {key}()");
+        }
+        (_, ImmutableArray<BoundExpression> bound) = Resolve(key, 1, _ => function.Parameters, arguments, variadic: false);
+        return new BoundWindowExpression(function, bound, function.ReturnType ?? bound[0].Type);
+    }
 
     public bool CanCast(LogicalType from, LogicalType to) => Casts.CanCast(from, to);
 

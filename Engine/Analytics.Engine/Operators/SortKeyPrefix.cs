@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Analytics.Engine.Expressions;
 using Analytics.Vector.Types;
 using Analytics.Vector.Values;
 using Analytics.Vector.Vectors;
@@ -8,8 +7,9 @@ namespace Analytics.Engine.Operators;
 
 /// <summary>
 /// Order-preserving 64-bit prefixes of one ORDER BY key: if row a sorts before row b then prefix(a) ≤ prefix(b), with
-/// direction and NULLS FIRST/LAST applied. A sort orders rows by prefix with a primitive sort and compares whole keys
-/// only within runs of equal prefixes; Top-N drops rows whose prefix is above the K-th best seen so far.
+/// direction and NULLS FIRST/LAST applied. Sorts compare prefixes first and whole keys only when prefixes tie
+/// (<see cref="SortedRows"/>); Top-N drops rows whose first-key prefix is above the K-th best seen so far
+/// (<see cref="TopNCandidates"/>).
 /// Integers, floats (the <see cref="Vector.Kernels.DoubleOrderKey"/> order), timestamps, intervals and booleans map
 /// one to one; strings and binaries keep their first 8 bytes; variants all share one prefix (whole-key compares order them).
 /// </summary>
@@ -18,11 +18,11 @@ internal static class SortKeyPrefix
     private const ulong SignBit = 1UL << 63;
 
     /// <summary>Prefixes of the <paramref name="count"/> active rows (<paramref name="selection"/>, or 0..count).</summary>
-    public static void Compute(ColumnVector column, int count, ReadOnlySpan<int> selection, BoundOrderItem item, Span<ulong> prefixes)
+    public static void Compute(ColumnVector column, int count, ReadOnlySpan<int> selection, bool descending, bool nullsFirst, Span<ulong> prefixes)
     {
-        TypeId type = item.Expression.Type.Id;
-        ulong nullPrefix = item.NullsFirst ? 0 : ulong.MaxValue;
-        ulong direction = item.Descending ? ulong.MaxValue : 0;
+        TypeId type = column.Type.Id;
+        ulong nullPrefix = nullsFirst ? 0 : ulong.MaxValue;
+        ulong direction = descending ? ulong.MaxValue : 0;
         for (int k = 0; k < count; k++)
         {
             int row = selection.IsEmpty ? k : selection[k];
@@ -45,15 +45,12 @@ internal static class SortKeyPrefix
         }
     }
 
+    /// <summary>Whether values of <paramref name="type"/> have distinguishing prefixes (variants do not: all share one).</summary>
+    public static bool HasPrefix(TypeId type) => IsExact(type) || type is TypeId.String or TypeId.Binary;
+
     /// <summary>Whether equal prefixes of two non-NULL values of <paramref name="type"/> mean equal values.</summary>
     public static bool IsExact(TypeId type) =>
         type is TypeId.Int or TypeId.UInt or TypeId.Float or TypeId.Timestamp or TypeId.Interval or TypeId.Boolean;
-
-    /// <summary>
-    /// Whether a run of rows sharing <paramref name="prefix"/> may mix NULLs with values (a NULL's prefix is 0 or
-    /// all ones, which the smallest or largest value can share).
-    /// </summary>
-    public static bool MayMixNulls(ulong prefix) => prefix is 0 or ulong.MaxValue;
 
     /// <summary>The first 8 bytes, big-endian, zero-padded: byte order is the string order (UTF-8 byte order is code point order).</summary>
     private static ulong BytesPrefix(ReadOnlySpan<byte> bytes)

@@ -11,7 +11,7 @@ namespace Analytics.Engine.Physical;
 
 /// <summary>
 /// Turns a logical plan into pipelines. Streaming operators (filter, projection, limit) join the current pipeline;
-/// breakers (aggregate, sort, top-N, insert) end it with a sink, and the next pipeline reads that sink's output.
+/// breakers (aggregate, sort, top-N, window, insert) end it with a sink, and the next pipeline reads that sink's output.
 /// </summary>
 public static class PhysicalPlanner
 {
@@ -70,6 +70,8 @@ public static class PhysicalPlanner
             }
             case LogicalAggregate aggregate:
                 return Break(aggregate.Input, new PhysicalHashAggregate(aggregate.Groups, aggregate.Aggregates, aggregate.Schema), pipelines);
+            case LogicalWindow window:
+                return Break(window.Input, new PhysicalWindow(window.PartitionBy, window.Order, window.Functions, window.Schema), pipelines);
             case LogicalOrder order:
                 return Break(order.Input, new PhysicalSort(order.Items, null, order.Schema), pipelines);
             case LogicalDistinctOn distinct:

@@ -10,8 +10,8 @@ namespace Analytics.Engine.Optimization.Rules;
 /// Moves filters towards the scan: merges stacked filters, passes conjuncts through projections when they read only
 /// pass-through columns, through ORDER, and into scans. In a scan, conjuncts of the form column ⟨op⟩ constant,
 /// column IN (constants) and column IS [NOT] NULL are offered to the source: Exact ones are left to the source alone,
-/// Inexact ones are pushed and also kept as residual filters, the rest become residual filters. Filters never move
-/// below LIMIT, TopN or an aggregate (that would change results).
+/// Inexact ones are pushed and also kept as residual filters, the rest become residual filters. Filters on partition keys move below a
+/// window. Filters never move below LIMIT, TopN or an aggregate (that would change results).
 /// </summary>
 public sealed class FilterPushdownRule : IOptimizerRule
 {
@@ -37,6 +37,8 @@ public sealed class FilterPushdownRule : IOptimizerRule
                 return new LogicalOrder(Push(order.Input, conjuncts, context), order.Items);
             case LogicalProjection projection:
                 return PushThroughProjection(projection, conjuncts, context);
+            case LogicalWindow window:
+                return PushThroughWindow(window, conjuncts, context);
             case LogicalScan { Limit: null } scan:
                 return PushIntoScan(scan, conjuncts);
             default:
@@ -68,6 +70,26 @@ public sealed class FilterPushdownRule : IOptimizerRule
         }
         LogicalOperator input = below.Count == 0 ? projection.Input : Push(projection.Input, [.. below], context);
         LogicalOperator result = new LogicalProjection(input, projection.Expressions, projection.Schema);
+        return above.Count == 0 ? result : new LogicalFilter(result, BoundExpressionRewriter.CombineConjuncts(above));
+    }
+
+    /// <summary>
+    /// A conjunct that reads only partition key columns keeps or drops whole partitions, so it can run before the
+    /// window without changing any window value; anything else must see the window's output.
+    /// </summary>
+    private LogicalOperator PushThroughWindow(LogicalWindow window, ImmutableArray<BoundExpression> conjuncts, OptimizerContext context)
+    {
+        HashSet<int> keyColumns = [.. window.PartitionBy.OfType<BoundColumnReference>().Select(c => c.Index)];
+        List<BoundExpression> below = [];
+        List<BoundExpression> above = [];
+        foreach (BoundExpression conjunct in conjuncts)
+        {
+            HashSet<int> used = [];
+            BoundExpressionRewriter.CollectColumns(conjunct, used);
+            (used.Count > 0 && used.IsSubsetOf(keyColumns) ? below : above).Add(conjunct);
+        }
+        LogicalOperator input = below.Count == 0 ? window.Input : Push(window.Input, [.. below], context);
+        LogicalOperator result = window.WithChildren([input]);
         return above.Count == 0 ? result : new LogicalFilter(result, BoundExpressionRewriter.CombineConjuncts(above));
     }
 

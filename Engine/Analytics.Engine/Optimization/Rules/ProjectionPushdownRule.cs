@@ -91,6 +91,37 @@ public sealed class ProjectionPushdownRule : IOptimizerRule
                     aggregate.Schema);
                 return new Pruned(rebuilt, Identity(aggregate.Schema.Count));
             }
+            case LogicalWindow window:
+            {
+                // The window passes its input columns through: keep those required above plus what the window reads.
+                int width = window.Input.Schema.Count;
+                HashSet<int> childRequired = [.. required.Where(c => c < width)];
+                foreach (BoundExpression key in window.PartitionBy)
+                {
+                    BoundExpressionRewriter.CollectColumns(key, childRequired);
+                }
+                foreach (BoundOrderItem item in window.Order)
+                {
+                    BoundExpressionRewriter.CollectColumns(item.Expression, childRequired);
+                }
+                foreach (BoundWindowExpression function in window.Functions)
+                {
+                    BoundExpressionRewriter.CollectColumns(function, childRequired);
+                }
+                Pruned child = Prune(window.Input, childRequired, keepAll);
+                int newWidth = child.Operator.Schema.Count;
+                int[] map = new int[window.Schema.Count];
+                for (int c = 0; c < map.Length; c++)
+                {
+                    map[c] = c < width ? child.Map[c] : newWidth + (c - width);
+                }
+                LogicalWindow rebuilt = new(child.Operator,
+                    [.. window.PartitionBy.Select(k => BoundExpressionRewriter.RemapColumns(k, child.Map))],
+                    RemapItems(window.Order, child.Map),
+                    [.. window.Functions.Select(f => (BoundWindowExpression)BoundExpressionRewriter.RemapColumns(f, child.Map))],
+                    window.Names);
+                return new Pruned(rebuilt, map);
+            }
             default:
             {
                 // Operators that need all their input (insert, values, unknown kinds) keep their children whole.

@@ -1,0 +1,255 @@
+using System.Collections.Immutable;
+using Analytics.Engine.Expressions;
+using Analytics.Engine.Functions;
+using Analytics.Engine.Physical;
+using Analytics.Engine.Planning;
+using Analytics.Vector.Batches;
+using Analytics.Vector.Types;
+using Analytics.Vector.Vectors;
+
+namespace Analytics.Engine.Operators;
+
+/// <summary>
+/// WINDOW as a sink (a pipeline breaker): workers materialize their rows with the evaluated partition keys, order keys
+/// and lag/lead arguments; <c>Finish</c> sorts row references by partition keys then order keys (stable), finds where
+/// partitions and peer groups (equal order keys) start in one pass, and writes the rows in that order with one column
+/// per window function. Ranks are index arithmetic over the boundary arrays; lag/lead pick a source row per output
+/// row (the row k before/after in the partition, else the current row's default) and copy it.
+/// </summary>
+public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, ImmutableArray<BoundOrderItem> order,
+    ImmutableArray<BoundWindowExpression> functions, BatchSchema schema) : PhysicalSink
+{
+    public ImmutableArray<BoundExpression> PartitionBy { get; } = partitionBy;
+    public ImmutableArray<BoundOrderItem> Order { get; } = order;
+    public ImmutableArray<BoundWindowExpression> Functions { get; } = functions;
+    public override BatchSchema Schema { get; } = schema;
+
+    private int InputWidth => Schema.Count - Functions.Length;
+
+    public override string Describe() =>
+        $"Window partition=[{string.Join(", ", PartitionBy.Select(BoundExpressionPrinter.Print))}] " +
+        $"order=[{string.Join(", ", Order.Select(LogicalOrder.DescribeItem))}] " +
+        $"functions=[{string.Join(", ", Functions.Select(BoundExpressionPrinter.Print))}]";
+
+    public override SinkState CreateGlobalState(QueryContext context) => new GlobalState(this);
+
+    public override SinkLocalState CreateLocalState(SinkState globalState, QueryContext context)
+    {
+        // Stored after the input columns: partition keys, order keys, then each lag/lead's value and default.
+        ImmutableArray<BoundExpression>.Builder extra = ImmutableArray.CreateBuilder<BoundExpression>();
+        extra.AddRange(PartitionBy);
+        extra.AddRange(Order.Select(o => o.Expression));
+        foreach (BoundWindowExpression function in Functions)
+        {
+            if (function.Function.Kind is WindowFunctionKind.Lag or WindowFunctionKind.Lead)
+            {
+                extra.Add(function.Arguments[0]);
+                extra.Add(function.Arguments[2]);
+            }
+        }
+        return new LocalState(new MaterializedRows(new BatchSchema(Schema.Fields.Take(InputWidth).ToImmutableArray()), extra.ToImmutable(), context.Evaluation));
+    }
+
+    private sealed class LocalState(MaterializedRows rows) : SinkLocalState
+    {
+        public MaterializedRows Rows { get; } = rows;
+
+        public override void Sink(Batch batch) => Rows.Add(batch);
+
+        public override void Dispose() => Rows.Dispose();
+    }
+
+    /// <summary>What to compute for one function: its kind, and for lag/lead the offset and the stored value/default columns.</summary>
+    private readonly record struct FunctionPlan(WindowFunctionKind Kind, long Offset, int ValueColumn, int DefaultColumn);
+
+    private sealed class GlobalState(PhysicalWindow window) : SinkState
+    {
+        private readonly List<Batch> _input = [];
+        private readonly List<Batch> _output = [];
+
+        public override IReadOnlyList<Batch> Output => _output;
+
+        public override void Combine(SinkLocalState local) => _input.AddRange(((LocalState)local).Rows.Batches);
+
+        public override void Finish()
+        {
+            int width = window.InputWidth;
+            int partitionKeys = window.PartitionBy.Length;
+            int orderKeys = window.Order.Length;
+            SortKey[] keys = new SortKey[partitionKeys + orderKeys];
+            for (int p = 0; p < partitionKeys; p++)
+            {
+                keys[p] = new SortKey(width + p, Descending: false, NullsFirst: false);
+            }
+            SortKey.From(window.Order, width + partitionKeys).CopyTo(keys, partitionKeys);
+            SortedRows sorted = new(_input, keys);
+            long[] rows = sorted.References();
+
+            // Boundaries, as indexes into the sorted rows: where each row's partition starts and ends, where its peer
+            // group starts, and how many peer groups precede it in its partition.
+            int n = rows.Length;
+            int[] partitionStart = new int[n];
+            int[] partitionEnd = new int[n];
+            int[] peerStart = new int[n];
+            int[] peerGroup = new int[n];
+            int start = 0;
+            int peer = 0;
+            int group = 0;
+            for (int i = 1; i <= n; i++)
+            {
+                bool newPartition = i == n || (partitionKeys > 0 && !sorted.SameKeys(i - 1, i, 0, partitionKeys));
+                peerStart[i - 1] = peer;
+                peerGroup[i - 1] = group;
+                if (newPartition)
+                {
+                    partitionStart.AsSpan(start, i - start).Fill(start);
+                    partitionEnd.AsSpan(start, i - start).Fill(i);
+                    start = peer = i;
+                    group = 0;
+                }
+                else if (orderKeys > 0 && !sorted.SameKeys(i - 1, i, partitionKeys, orderKeys))
+                {
+                    peer = i;
+                    group++;
+                }
+            }
+
+            FunctionPlan[] plans = Plans(width + partitionKeys + orderKeys);
+            long[] sources = new long[Batch.Capacity];
+            for (int first = 0; first < n; first += Batch.Capacity)
+            {
+                int count = Math.Min(Batch.Capacity, n - first);
+                Batch batch = new(window.Schema);
+                ReadOnlySpan<long> slice = rows.AsSpan(first, count);
+                for (int c = 0; c < width; c++)
+                {
+                    RowReferences.Gather(_input, slice, c, batch.Columns[c]);
+                }
+                for (int f = 0; f < plans.Length; f++)
+                {
+                    ColumnVector destination = batch.Columns[width + f];
+                    FunctionPlan plan = plans[f];
+                    switch (plan.Kind)
+                    {
+                        case WindowFunctionKind.RowNumber:
+                            RowNumbers(first, partitionStart.AsSpan(first, count), destination.GetData<long>());
+                            break;
+                        case WindowFunctionKind.Rank:
+                            Ranks(peerStart.AsSpan(first, count), partitionStart.AsSpan(first, count), destination.GetData<long>());
+                            break;
+                        case WindowFunctionKind.DenseRank:
+                            DenseRanks(peerGroup.AsSpan(first, count), destination.GetData<long>());
+                            break;
+                        default:
+                            Shift(plan, rows, first, count, partitionStart, partitionEnd, sources);
+                            CopySources(sources.AsSpan(0, count), plan, destination);
+                            break;
+                    }
+                }
+                batch.SetCount(count);
+                _output.Add(batch);
+            }
+            foreach (Batch batch in _input)
+            {
+                batch.Release();
+            }
+            _input.Clear();
+        }
+
+        private FunctionPlan[] Plans(int firstArgumentColumn)
+        {
+            FunctionPlan[] plans = new FunctionPlan[window.Functions.Length];
+            int column = firstArgumentColumn;
+            for (int f = 0; f < plans.Length; f++)
+            {
+                BoundWindowExpression function = window.Functions[f];
+                if (function.Function.Kind is WindowFunctionKind.Lag or WindowFunctionKind.Lead)
+                {
+                    plans[f] = new FunctionPlan(function.Function.Kind, (long)((BoundConstant)function.Arguments[1]).Value!, column, column + 1);
+                    column += 2;
+                }
+                else
+                {
+                    plans[f] = new FunctionPlan(function.Function.Kind, 0, -1, -1);
+                }
+            }
+            return plans;
+        }
+
+        /// <summary>row_number: the row's index (first, first + 1, …) minus its partition's start.</summary>
+        private static void RowNumbers(int first, ReadOnlySpan<int> partitionStart, Span<long> destination)
+        {
+            for (int r = 0; r < partitionStart.Length; r++)
+            {
+                destination[r] = first + r - partitionStart[r];
+            }
+        }
+
+        /// <summary>rank: the peer group's start minus the partition's start.</summary>
+        private static void Ranks(ReadOnlySpan<int> peerStart, ReadOnlySpan<int> partitionStart, Span<long> destination)
+        {
+            for (int r = 0; r < peerStart.Length; r++)
+            {
+                destination[r] = peerStart[r] - partitionStart[r];
+            }
+        }
+
+        /// <summary>dense_rank: the number of peer groups before the row's in its partition.</summary>
+        private static void DenseRanks(ReadOnlySpan<int> values, Span<long> destination)
+        {
+            for (int r = 0; r < values.Length; r++)
+            {
+                destination[r] = values[r];
+            }
+        }
+
+        /// <summary>
+        /// For each output row, the row reference to copy: the row <c>offset</c> before (lag) or after (lead) it when
+        /// that is inside its partition, else the row itself complemented (~reference &lt; 0), meaning "its default".
+        /// </summary>
+        private static void Shift(FunctionPlan plan, long[] rows, int first, int count, int[] partitionStart, int[] partitionEnd, long[] sources)
+        {
+            long offset = plan.Offset;
+            if (plan.Kind == WindowFunctionKind.Lag)
+            {
+                for (int r = 0; r < count; r++)
+                {
+                    int i = first + r;
+                    sources[r] = offset <= i - partitionStart[i] ? rows[i - (int)offset] : ~rows[i];
+                }
+            }
+            else
+            {
+                for (int r = 0; r < count; r++)
+                {
+                    int i = first + r;
+                    sources[r] = offset < partitionEnd[i] - i ? rows[i + (int)offset] : ~rows[i];
+                }
+            }
+        }
+
+        private void CopySources(ReadOnlySpan<long> sources, FunctionPlan plan, ColumnVector destination)
+        {
+            for (int r = 0; r < sources.Length; r++)
+            {
+                long source = sources[r];
+                (long reference, int column) = source >= 0 ? (source, plan.ValueColumn) : (~source, plan.DefaultColumn);
+                Execution.ValueOrder.Copy(_input[RowReferences.Batch(reference)].Columns[column], RowReferences.Row(reference), destination, r);
+            }
+        }
+
+        public override void Dispose()
+        {
+            foreach (Batch batch in _input)
+            {
+                batch.Release();
+            }
+            foreach (Batch batch in _output)
+            {
+                batch.Release();
+            }
+            _input.Clear();
+            _output.Clear();
+        }
+    }
+}
