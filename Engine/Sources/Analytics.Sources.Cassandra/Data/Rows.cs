@@ -107,9 +107,6 @@ internal sealed class Row
 
     public DeletionTime[] ComplexDeletion { get; }
 
-    /// <summary>Which sstable the row came from, so merges can keep it apart from its own buffer.</summary>
-    public int Source;
-
     public void Reset()
     {
         HasLiveness = false;
