@@ -67,7 +67,14 @@ internal sealed class StatisticsFile
         }
         if (checksummed)
         {
-            CheckCrc(ref reader, bytes.AsSpan(0, reader.Position), "the table of contents");
+            // The second checksum covers the count and the entries, not the count's own checksum between them.
+            int at = reader.Position;
+            uint stored = (uint)reader.ReadInt32();
+            uint computed = Crc32.Append(Crc32.Compute(bytes.AsSpan(0, 4)), bytes.AsSpan(8, at - 8));
+            if (stored != computed)
+            {
+                throw reader.ErrorAt(at, $"checksum mismatch for the table of contents (stored {stored:x8}, computed {computed:x8})");
+            }
             for (int i = 0; i < count; i++)
             {
                 int end = i + 1 < count ? offsets[i + 1] : bytes.Length;

@@ -394,7 +394,13 @@ internal static class CqlValues
         {
             throw new FormatException($"a {type} value has {value.Length} bytes, expected {expected}");
         }
-        return expected == 4 ? BinaryPrimitives.ReadSingleBigEndian(value) : BinaryPrimitives.ReadDoubleBigEndian(value);
+        if (expected == 8)
+        {
+            return BinaryPrimitives.ReadDoubleBigEndian(value);
+        }
+        // Widen through the float's shortest text so 6.28f reads as 6.28, not 6.28000020980835.
+        float single = BinaryPrimitives.ReadSingleBigEndian(value);
+        return float.IsFinite(single) ? double.Parse(single.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : single;
     }
 
     private static bool ReadBoolean(ReadOnlySpan<byte> value) =>
