@@ -115,6 +115,7 @@ internal sealed class TableSchema
             {
                 if (column.Kind is CqlColumnKind.Static or CqlColumnKind.Regular)
                 {
+                    CheckHeaderTypes(sstables, column);
                     // The header's type carries what CQL does not say (a user type's fields), so prefer it.
                     CassandraType type = HeaderType(sstables, column.Name) ?? column.Type;
                     // A compact table keeps its value column among the header's static columns.
@@ -171,6 +172,22 @@ internal sealed class TableSchema
         if (!column.Type.IsCompatibleWith(stored))
         {
             throw SchemaMismatch(file, $"key column {column.Name} is {column.Type} in the schema but {stored.Unwrapped} in the sstable");
+        }
+    }
+
+    /// <summary>Every header's type for a schema column must read as the declared CQL type.</summary>
+    private static void CheckHeaderTypes(IReadOnlyList<(string File, StatisticsFile Header)> sstables, CqlColumn column)
+    {
+        foreach ((string file, StatisticsFile header) in sstables)
+        {
+            foreach (HeaderColumn stored in header.StaticColumns.Concat(header.RegularColumns))
+            {
+                if (string.Equals(stored.Name, column.Name, StringComparison.Ordinal)
+                    && (!column.Type.IsCompatibleWith(stored.Type) || column.Type.IsMultiCell != stored.Type.IsMultiCell))
+                {
+                    throw SchemaMismatch(file, $"column {column.Name} is {column.Type} in the schema but {stored.Type}{(stored.Type.IsMultiCell ? " (non-frozen)" : "")} in the sstable");
+                }
+            }
         }
     }
 
