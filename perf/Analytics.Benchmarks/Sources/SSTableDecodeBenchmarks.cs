@@ -8,9 +8,9 @@ namespace Analytics.Benchmarks.Sources;
 
 /// <summary>
 /// Decode throughput of <c>sstable()</c> on the largest shipped fixtures (tests/sql/data/sstables): every column of every
-/// row into batches, one split, warm page cache. <see cref="Uncompressed"/> is <c>md/iot</c> (1,000 rows, 1.06 MB
+/// row into batches, one split, warm page cache. <see cref="Uncompressed"/> is <c>md/iot</c> (1,000 rows, 1,097,150 bytes of
 /// uncompressed Data.db with CRC.db); <see cref="Lz4"/> is <c>me/legacy_me_clust</c> (250 rows, 5,239 bytes of LZ4 chunks
-/// decoding to 334,745 bytes). Rows/s and MB/s follow from the mean: rows (or Data.db bytes) ÷ mean.
+/// decoding to 336,014 bytes). Rows/s and MB/s follow from the mean: rows (or Data.db bytes) ÷ mean.
 /// </summary>
 [MemoryDiagnoser]
 public class SSTableDecodeBenchmarks

@@ -36,6 +36,9 @@ internal sealed class PartitionDecoder
     private readonly ColumnLayout _regular;
     private readonly bool[] _present = new bool[64];
 
+    /// <summary>How errors name the decoded bytes: offsets are into the uncompressed data, which may differ from the file's.</summary>
+    private readonly string _errorName;
+
     private ReadOnlyMemory<byte> _data;
     private long _baseOffset;
     private int _position;
@@ -55,6 +58,7 @@ internal sealed class PartitionDecoder
         _static = new ColumnLayout(header.StaticColumns, staticSlots);
         _regular = new ColumnLayout(header.RegularColumns, regularSlots);
         File = file;
+        _errorName = file + " (uncompressed)";
     }
 
     public string File { get; }
@@ -79,7 +83,7 @@ internal sealed class PartitionDecoder
         {
             return false;
         }
-        ByteReader reader = new(_data.Span, File + " (uncompressed)", _baseOffset) { Position = _position };
+        ByteReader reader = new(_data.Span, _errorName, _baseOffset) { Position = _position };
         partition.Reset();
         partition.Position = reader.Offset;
         int keyStart = reader.Position;
