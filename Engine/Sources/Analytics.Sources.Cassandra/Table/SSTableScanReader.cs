@@ -1,3 +1,4 @@
+using System.Buffers;
 using Analytics.Engine.Scan;
 using Analytics.Errors;
 using Analytics.Sources.Cassandra.Data;
@@ -436,10 +437,14 @@ internal sealed class SSTableScanReader : IScanReader
     {
         _group.Clear();
         _current = null;
+        foreach (Cursor cursor in _cursors)
+        {
+            cursor.Dispose();
+        }
     }
 
     /// <summary>One sstable's range within the split: its decoded bytes, decoder and current partition.</summary>
-    private sealed class Cursor(SSTable sstable, long start, long end, int clusteringCount, int slotCount)
+    private sealed class Cursor(SSTable sstable, long start, long end, int clusteringCount, int slotCount) : IDisposable
     {
         private readonly PartitionDecoder _decoder = sstable.CreateDecoder();
         private byte[] _buffer = [];
@@ -456,11 +461,22 @@ internal sealed class SSTableScanReader : IScanReader
 
         public UInt128 Token { get; private set; }
 
+        /// <summary>Decodes the range into a pooled buffer (returned on dispose), so repeated scans do not allocate it.</summary>
         public void Load()
         {
+            _buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(end - start, Array.MaxLength));
             using DataFile data = DataFile.Open(sstable.Descriptor);
             int length = data.ReadRange(start, end, ref _buffer);
             _decoder.Begin(_buffer.AsMemory(0, length), start);
+        }
+
+        public void Dispose()
+        {
+            if (_buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = [];
+            }
         }
 
         public void Advance(PartitionOrder order)
