@@ -28,6 +28,7 @@ internal sealed class SSTableScanReader : IScanReader
     private readonly Partition _merged;
     private readonly bool[] _complexSlot;
     private readonly bool[] _regularSlot;
+    private readonly bool[] _counterSlot;
     private readonly CellPathComparer?[] _pathComparers;
     private readonly int[] _keyOffsets;
     private readonly int[] _keyLengths;
@@ -55,11 +56,13 @@ internal sealed class SSTableScanReader : IScanReader
         int slots = table.Slots.Length;
         _complexSlot = new bool[slots];
         _regularSlot = new bool[slots];
+        _counterSlot = new bool[slots];
         _pathComparers = new CellPathComparer?[slots];
         for (int s = 0; s < slots; s++)
         {
             _complexSlot[s] = table.Slots[s].Type.IsMultiCell;
             _regularSlot[s] = table.Slots[s].Kind == CqlColumnKind.Regular;
+            _counterSlot[s] = table.Slots[s].Type.Unwrapped.Kind == CassandraTypeKind.Counter;
             _pathComparers[s] = _complexSlot[s] ? CellPathComparer.For(table.Slots[s].Type) : null;
         }
         _merged = new Partition(table.ClusteringTypes.Length, slots);
@@ -398,6 +401,13 @@ internal sealed class SSTableScanReader : IScanReader
             }
             if (!_complexSlot[slot])
             {
+                if (_counterSlot[slot] && target.HasCell[slot] && !source.Cells[slot].IsTombstone && !target.Cells[slot].IsTombstone)
+                {
+                    // Counter values from several sstables add up per counter shard (CounterContext.merge); rather than
+                    // return a last-write-wins count that may be wrong, refuse.
+                    throw SSTableError.At(_currentFile, _group[0].Partition.Position,
+                        $"counter column {_source.Table.Slots[slot].Name} has values in several sstables; merging counter shards is not supported");
+                }
                 if (!target.HasCell[slot] || Cell.Supersedes(source.Cells[slot], target.Cells[slot], _now))
                 {
                     target.Cells[slot] = source.Cells[slot];
