@@ -57,11 +57,8 @@ internal sealed class PartitionDecoder
         _clusteringTypes = [.. header.ClusteringTypes];
         _static = new ColumnLayout(header.StaticColumns, staticSlots);
         _regular = new ColumnLayout(header.RegularColumns, regularSlots);
-        File = file;
         _errorName = file + " (uncompressed)";
     }
-
-    public string File { get; }
 
     /// <summary>Starts decoding <paramref name="data"/>, which holds uncompressed Data.db from <paramref name="baseOffset"/> on.</summary>
     public void Begin(ReadOnlyMemory<byte> data, long baseOffset)
@@ -72,9 +69,6 @@ internal sealed class PartitionDecoder
     }
 
     public bool AtEnd => _position >= _data.Length;
-
-    /// <summary>Offset in uncompressed Data.db of the next partition.</summary>
-    public long NextPosition => _baseOffset + _position;
 
     /// <summary>Decodes the next partition into <paramref name="partition"/>; false at the end of the range.</summary>
     public bool Next(Partition partition)

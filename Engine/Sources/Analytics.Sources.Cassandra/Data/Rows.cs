@@ -188,7 +188,4 @@ internal sealed class Partition
         row.Reset();
         return row;
     }
-
-    /// <summary>Drops the last added row (a row the decoder merged away).</summary>
-    public void RemoveLastRow() => RowCount--;
 }

@@ -40,10 +40,6 @@ internal ref struct ByteReader
     /// <summary>The absolute offset of the next byte, for error messages.</summary>
     public readonly long Offset => _baseOffset + _position;
 
-    public readonly string File => _file;
-
-    public readonly ReadOnlySpan<byte> Span => _bytes;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly void Need(int count)
     {
@@ -92,8 +88,6 @@ internal ref struct ByteReader
         _position += 8;
         return value;
     }
-
-    public double ReadDouble() => BitConverter.Int64BitsToDouble(ReadInt64());
 
     public ReadOnlySpan<byte> ReadBytes(int count)
     {

@@ -35,11 +35,6 @@ internal sealed class DataFile : IDisposable
     /// <summary>Bytes of uncompressed partition data.</summary>
     public long Length { get; }
 
-    /// <summary>Bytes of Data.db as stored.</summary>
-    public long StoredLength => _storedLength;
-
-    public bool IsCompressed => _compression is not null;
-
     public static DataFile Open(SSTableDescriptor sstable)
     {
         string path = sstable.Require("Data.db");

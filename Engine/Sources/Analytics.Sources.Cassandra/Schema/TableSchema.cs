@@ -18,13 +18,12 @@ internal sealed record TableColumn(string Name, ColumnSource Source, CqlColumnKi
 internal sealed class TableSchema
 {
     private TableSchema(ImmutableArray<CassandraType> partitionKey, ImmutableArray<CassandraType> clustering, ImmutableArray<TableColumn> columns,
-        ImmutableArray<TableColumn> slots, bool hiddenClustering)
+        ImmutableArray<TableColumn> slots)
     {
         PartitionKeyTypes = partitionKey;
         ClusteringTypes = clustering;
         Columns = columns;
         Slots = slots;
-        HasHiddenClustering = hiddenClustering;
         BatchSchema = new BatchSchema(ImmutableArray.CreateRange(columns.Select(c => new Field(c.Name, c.Output))));
     }
 
@@ -38,9 +37,6 @@ internal sealed class TableSchema
 
     /// <summary>The static and regular columns by slot.</summary>
     public ImmutableArray<TableColumn> Slots { get; }
-
-    /// <summary>COMPACT STORAGE without clustering columns: the header's one clustering component is not a column.</summary>
-    public bool HasHiddenClustering { get; }
 
     public BatchSchema BatchSchema { get; }
 
@@ -161,7 +157,7 @@ internal sealed class TableSchema
                 throw new QueryException(ErrorKind.Binder, $"sstable(): two columns are named {column.Name} (names are case-insensitive in queries)");
             }
         }
-        return new TableSchema(keyTypes, clusteringTypes, [.. output], [.. cellColumns], hiddenClustering);
+        return new TableSchema(keyTypes, clusteringTypes, [.. output], [.. cellColumns]);
     }
 
     private static TableColumn KeyColumn(string name, ColumnSource source, CqlColumnKind kind, CassandraType type, int component) =>
