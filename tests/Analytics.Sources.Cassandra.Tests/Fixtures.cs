@@ -48,9 +48,15 @@ internal static class Fixtures
     {
         ScanRequest request = ScanRequest.All(source.Schema.Count) with { Filters = filters.IsDefault ? [] : filters };
         ScanPlan plan = source.PlanScan(request);
+        return Rows(source, request, plan, plan.Splits);
+    }
+
+    /// <summary>The rows of the given splits (e.g. planned splits with another query time).</summary>
+    public static List<string> Rows(IScanSource source, ScanRequest request, ScanPlan plan, IEnumerable<ScanSplit> splits)
+    {
         List<string> rows = [];
         Batch batch = new(source.Schema);
-        foreach (ScanSplit split in plan.Splits)
+        foreach (ScanSplit split in splits)
         {
             using IScanReader reader = source.OpenReader(split, request, new ScanContext(plan.Metrics));
             while (reader.Read(batch, CancellationToken.None))
