@@ -7,7 +7,7 @@ namespace Analytics.Architecture.Tests;
 /// The one-way dependency rules of architecture.md §12.2, checked on csproj text. Decision for Interop: projects
 /// there see the Engine facade and Vector only; the CLI (<c>Interop/Analytics.Cli</c>) may also reference Sql, for
 /// the shell's statement completeness check and splitting (<c>ScopeQlParser.IsComplete</c>/<c>SplitStatements</c>),
-/// and the scan sources it registers as the host (<c>read_json</c>, <c>read_csv</c>).
+/// and the scan sources it registers as the host (<c>read_json</c>, <c>read_csv</c>, <c>sstable</c>).
 /// </summary>
 public static class DependencyRules
 {

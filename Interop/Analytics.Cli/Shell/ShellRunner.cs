@@ -1,6 +1,7 @@
 using Analytics.Cli.Ingest;
 using Analytics.Engine;
 using Analytics.Errors;
+using Analytics.Sources.Cassandra;
 using Analytics.Sources.Files.Csv;
 using Analytics.Sources.Files.Json;
 
@@ -38,6 +39,7 @@ internal sealed class ShellRunner(ShellOptions options, CliConsole console)
 
         database.RegisterSourceFactory(new ReadJsonSourceFactory());
         database.RegisterSourceFactory(new ReadCsvSourceFactory());
+        database.RegisterSourceFactory(new SSTableSourceFactory());
         using (database)
         using (Session session = database.Connect())
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Analytics.Engine;
 using Analytics.Errors;
+using Analytics.Sources.Cassandra;
 using Analytics.Sources.Files.Csv;
 using Analytics.Sources.Files.Json;
 using Analytics.Vector.Batches;
@@ -113,6 +114,7 @@ public sealed class SltRunner
                     _database = persistent ? Database.Open(Path.Combine(scratch, "db")) : Database.OpenInMemory();
                     _database.RegisterSourceFactory(new ReadJsonSourceFactory());
                     _database.RegisterSourceFactory(new ReadCsvSourceFactory());
+                    _database.RegisterSourceFactory(new SSTableSourceFactory());
                     _session = _database.Connect();
                 }
                 return _session;
