@@ -17,7 +17,6 @@ public static partial class PhysicalPlanner
     /// </summary>
     private static (PhysicalSource, List<PhysicalStreamOperator>) BuildJoin(LogicalJoin join, List<Pipeline> pipelines)
     {
-        int leftCount = join.Left.Schema.Count;
         List<BoundExpression> leftKeys = [];
         List<BoundExpression> rightKeys = [];
         List<BoundExpression> residual = [];
@@ -29,8 +28,8 @@ public static partial class PhysicalPlanner
             }
             if (conjunct is BoundBinaryExpression { Operator: BinaryOperator.Equal } equal)
             {
-                JoinSide left = SideOf(equal.Left, leftCount);
-                JoinSide right = SideOf(equal.Right, leftCount);
+                JoinSide left = join.SideOf(equal.Left);
+                JoinSide right = join.SideOf(equal.Right);
                 if (left == JoinSide.Left && right == JoinSide.Right)
                 {
                     leftKeys.Add(equal.Left);
@@ -46,10 +45,8 @@ public static partial class PhysicalPlanner
             }
             residual.Add(conjunct);
         }
-        // Right-side keys read the right input's own columns.
-        int[] rightMap = [.. Enumerable.Range(0, join.Schema.Count).Select(i => i - leftCount)];
         ImmutableArray<BoundExpression> leftInputKeys = [.. leftKeys];
-        ImmutableArray<BoundExpression> rightInputKeys = [.. rightKeys.Select(k => BoundExpressionRewriter.RemapColumns(k, rightMap))];
+        ImmutableArray<BoundExpression> rightInputKeys = [.. rightKeys.Select(join.ToRightInput)];
 
         long? leftRows = EstimateRows(join.Left);
         long? rightRows = EstimateRows(join.Right);
@@ -64,24 +61,6 @@ public static partial class PhysicalPlanner
         operators.Add(new PhysicalJoinProbe(build, join.JoinType, buildIsLeft, buildIsLeft ? rightInputKeys : leftInputKeys,
             residual.Count == 0 ? null : BoundExpressionRewriter.CombineConjuncts(residual), join.Schema));
         return (source, operators);
-    }
-
-    private enum JoinSide { None, Left, Right, Both }
-
-    /// <summary>Which input an expression reads: the join row has the left input's columns first.</summary>
-    private static JoinSide SideOf(BoundExpression expression, int leftCount)
-    {
-        HashSet<int> columns = [];
-        BoundExpressionRewriter.CollectColumns(expression, columns);
-        bool readsLeft = columns.Any(c => c < leftCount);
-        bool readsRight = columns.Any(c => c >= leftCount);
-        return (readsLeft, readsRight) switch
-        {
-            (true, true) => JoinSide.Both,
-            (true, false) => JoinSide.Left,
-            (false, true) => JoinSide.Right,
-            _ => JoinSide.None,
-        };
     }
 
     /// <summary>An upper bound of the rows an operator produces when the sources know their sizes, else null.</summary>
