@@ -193,7 +193,9 @@ public sealed class PhysicalJoinProbe(
                 {
                     case Phase.Pairs:
                     {
-                        int pairs = _keys.Length > 0 ? CollectHashPairs() : CollectAllPairs();
+                        int pairs = _keys.Length == 0 ? CollectAllPairs()
+                            : IsSingleIntegerKey() ? CollectSingleIntegerKeyPairs()
+                            : CollectHashPairs();
                         if (_activeRow >= _input!.Count)
                         {
                             _phase = _join.ProbeIsOuter ? Phase.UnmatchedProbeRows : Phase.Done;
@@ -261,6 +263,52 @@ public sealed class PhysicalJoinProbe(
             {
                 pairs = KeepEqualKeys(_keyVectors[k], _table.Columns[keyStart + k], pairs);
             }
+            return pairs;
+        }
+
+        /// <summary>One flat 64-bit integer-like key (the common case): equal keys are equal values, so the bucket mates' keys are compared directly, without their hashes.</summary>
+        private bool IsSingleIntegerKey() =>
+            _keyVectors.Length == 1 && _keyVectors[0].Encoding == VectorEncoding.Flat
+            && _keyVectors[0].Type.Id is TypeId.Int or TypeId.UInt or TypeId.Timestamp or TypeId.Interval;
+
+        /// <summary><see cref="CollectHashPairs"/> for <see cref="IsSingleIntegerKey"/>: one pass over the chains, keys compared as they are walked.</summary>
+        private int CollectSingleIntegerKeyPairs()
+        {
+            Batch input = _input!;
+            int count = input.Count;
+            ReadOnlySpan<int> selection = input.Selection is null ? default : input.Selection.AsSpan(count);
+            bool dense = selection.IsEmpty;
+            int[] next = _table.Next;
+            ReadOnlySpan<long> probeKeys = _keyVectors[0].GetData<long>();
+            ReadOnlySpan<long> buildKeys = _table.Columns[^1].GetData<long>();
+            int pairs = 0;
+            int activeRow = _activeRow;
+            int buildRow = _buildRow;
+            int probeRow = activeRow >= 0 && activeRow < count ? (dense ? activeRow : selection[activeRow]) : 0;
+            long key = probeKeys[probeRow];
+            while (pairs < Batch.Capacity)
+            {
+                if (buildRow == NoRow)
+                {
+                    if (++activeRow >= count)
+                    {
+                        break;
+                    }
+                    buildRow = _heads[activeRow];
+                    probeRow = dense ? activeRow : selection[activeRow];
+                    key = probeKeys[probeRow];
+                    continue;
+                }
+                if (buildKeys[buildRow] == key)
+                {
+                    _probeRows[pairs] = probeRow;
+                    _buildRows[pairs] = buildRow;
+                    pairs++;
+                }
+                buildRow = next[buildRow];
+            }
+            _activeRow = activeRow;
+            _buildRow = buildRow;
             return pairs;
         }
 
