@@ -17,23 +17,28 @@ public class HashJoinTests
     private static readonly BatchSchema s_right = new(new Field("k", LogicalType.Int), new Field("b", LogicalType.Int));
 
     /// <summary>
-    /// Random keys with NULLs and duplicates, several splits per table, one or three threads, either input the smaller
-    /// one (so either is built): the joined rows equal a nested-loop evaluation of the same condition in C#.
+    /// Random keys with NULLs and duplicates (or unique right keys: at most one match per probe row, the lookup case),
+    /// several splits per table, one or three threads, either input the smaller one (so either is built): the joined
+    /// rows equal a nested-loop evaluation of the same condition in C#.
     /// </summary>
     [Theory]
-    [InlineData(JoinType.Inner, 1, 300, 3000)]
-    [InlineData(JoinType.Inner, 3, 3000, 300)]
-    [InlineData(JoinType.Left, 3, 300, 3000)]
-    [InlineData(JoinType.Left, 3, 3000, 300)]
-    [InlineData(JoinType.Right, 1, 3000, 300)]
-    [InlineData(JoinType.Right, 3, 300, 3000)]
-    [InlineData(JoinType.Full, 3, 300, 3000)]
-    [InlineData(JoinType.Full, 3, 3000, 300)]
-    public void Hash_join_matches_a_nested_loop_reference(JoinType type, int threads, int leftRows, int rightRows)
+    [InlineData(JoinType.Inner, 1, 300, 3000, false)]
+    [InlineData(JoinType.Inner, 3, 3000, 300, false)]
+    [InlineData(JoinType.Inner, 3, 3000, 300, true)]
+    [InlineData(JoinType.Left, 3, 300, 3000, false)]
+    [InlineData(JoinType.Left, 3, 3000, 300, false)]
+    [InlineData(JoinType.Left, 3, 3000, 300, true)]
+    [InlineData(JoinType.Right, 1, 3000, 300, false)]
+    [InlineData(JoinType.Right, 3, 300, 3000, false)]
+    [InlineData(JoinType.Right, 3, 3000, 300, true)]
+    [InlineData(JoinType.Full, 3, 300, 3000, false)]
+    [InlineData(JoinType.Full, 3, 3000, 300, false)]
+    [InlineData(JoinType.Full, 3, 3000, 1000, true)]
+    public void Hash_join_matches_a_nested_loop_reference(JoinType type, int threads, int leftRows, int rightRows, bool uniqueRightKeys)
     {
         Random random = new(leftRows * 31 + rightRows + (int)type);
-        List<object?[]> left = RandomRows(random, leftRows);
-        List<object?[]> right = RandomRows(random, rightRows);
+        List<object?[]> left = RandomRows(random, leftRows, unique: false);
+        List<object?[]> right = RandomRows(random, rightRows, uniqueRightKeys);
         LogicalScan leftScan = ScanOf(Table(s_left, 4, left));
         LogicalScan rightScan = ScanOf(Table(s_right, 4, right));
         // l.k = r.k AND l.a < r.b: an equi-key plus a residual.
@@ -109,12 +114,12 @@ public class HashJoinTests
         return rows;
     }
 
-    private static List<object?[]> RandomRows(Random random, int count)
+    private static List<object?[]> RandomRows(Random random, int count, bool unique)
     {
         List<object?[]> rows = [];
         for (int r = 0; r < count; r++)
         {
-            object? key = random.Next(10) == 0 ? null : (long)random.Next(count / 3 + 1);
+            object? key = random.Next(10) == 0 ? null : unique ? (long)r : (long)random.Next(count / 3 + 1);
             object? value = random.Next(20) == 0 ? null : (long)random.Next(100);
             rows.Add([key, value]);
         }

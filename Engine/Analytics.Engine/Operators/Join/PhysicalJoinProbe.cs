@@ -87,11 +87,13 @@ public sealed class PhysicalJoinProbe(
         private readonly ColumnVector[] _keyVectors;
         private readonly ExpressionEvaluator? _residual;
         private readonly Batch _output;
+        private readonly Batch _aligned;
         private readonly Batch _unmatched;
         private readonly ulong[] _hashes = new ulong[Batch.Capacity];
         private readonly int[] _heads = new int[Batch.Capacity];
         private readonly int[] _probeRows = new int[Batch.Capacity];
         private readonly int[] _buildRows = new int[Batch.Capacity];
+        private readonly int[] _buildRowOfProbeRow = new int[Batch.Capacity];
         private readonly bool[] _probeMatched = new bool[Batch.Capacity];
         private readonly int _probeColumns;
 
@@ -115,6 +117,12 @@ public sealed class PhysicalJoinProbe(
             _residual = join.Residual is null ? null : new ExpressionEvaluator(join.Residual, context.Evaluation);
             _output = new Batch(join.Schema);
             _probeColumns = join.ProbeColumnCount;
+            // The aligned batch points at the input's vectors and owns its build columns.
+            _aligned = new Batch(join.Schema);
+            for (int c = 0; c < _probeColumns; c++)
+            {
+                _aligned.Columns[join.ProbeOffset + c].Release();
+            }
             // The unmatched-probe-rows batch points at the input's vectors and at NULL columns for the build side.
             _unmatched = new Batch(join.Schema);
             _unmatched.Release();
@@ -129,6 +137,11 @@ public sealed class PhysicalJoinProbe(
         public override Batch? Execute(Batch input)
         {
             _input = input;
+            if (_table.RowCount == 0 && !_join.ProbeIsOuter)
+            {
+                _phase = Phase.Done;
+                return null;
+            }
             int count = input.Count;
             ReadOnlySpan<int> selection = input.Selection is null ? default : input.Selection.AsSpan(count);
             if (_keys.Length > 0)
@@ -403,8 +416,65 @@ public sealed class PhysicalJoinProbe(
             return kept;
         }
 
-        /// <summary>Gathers the pairs into the output batch and applies the residual; records which rows matched.</summary>
+        /// <summary>Builds the output of the pairs, applies the residual, and records which rows matched.</summary>
         private Batch? EmitPairs(int pairs)
+        {
+            bool onePairPerProbeRow = true;
+            for (int j = 1; j < pairs && onePairPerProbeRow; j++)
+            {
+                onePairPerProbeRow = _probeRows[j] != _probeRows[j - 1];
+            }
+            Batch output = onePairPerProbeRow ? AlignPairs(pairs) : GatherPairs(pairs);
+            _residual?.Filter(output);
+            int matched = output.Count;
+            if (matched == 0)
+            {
+                return null;
+            }
+            bool probeIsOuter = _join.ProbeIsOuter;
+            byte[]? buildMatched = _table.Matched;
+            if (!probeIsOuter && buildMatched is null)
+            {
+                return output;
+            }
+            bool all = output.Selection is null;
+            ReadOnlySpan<int> selection = all ? default : output.Selection!.AsSpan(matched);
+            if (onePairPerProbeRow)
+            {
+                // The selection holds probe rows.
+                for (int j = 0; j < matched; j++)
+                {
+                    int probeRow = selection[j];
+                    if (probeIsOuter)
+                    {
+                        _probeMatched[probeRow] = true;
+                    }
+                    if (buildMatched is not null)
+                    {
+                        buildMatched[_buildRowOfProbeRow[probeRow]] = 1;
+                    }
+                }
+                return output;
+            }
+            // The selection (if any) holds pair indices. Workers only ever set build flags to 1, and they are read
+            // after every worker has finished.
+            for (int j = 0; j < matched; j++)
+            {
+                int pair = all ? j : selection[j];
+                if (probeIsOuter)
+                {
+                    _probeMatched[_probeRows[pair]] = true;
+                }
+                if (buildMatched is not null)
+                {
+                    buildMatched[_buildRows[pair]] = 1;
+                }
+            }
+            return output;
+        }
+
+        /// <summary>Pairs that repeat probe rows: both sides' columns are gathered densely, one output row per pair.</summary>
+        private Batch GatherPairs(int pairs)
         {
             Batch input = _input!;
             ReadOnlySpan<int> probeRows = _probeRows.AsSpan(0, pairs);
@@ -421,30 +491,84 @@ public sealed class PhysicalJoinProbe(
                 GatherKernels.Compact(_table.Columns[c], pairs, buildRows, _output.Columns[buildOffset + c]);
             }
             _output.SetCount(pairs);
-            _residual?.Filter(_output);
-            int matched = _output.Count;
-            if (matched == 0)
-            {
-                return null;
-            }
-            bool all = _output.Selection is null;
-            ReadOnlySpan<int> selection = all ? default : _output.Selection!.AsSpan(matched);
-            if (_join.ProbeIsOuter)
-            {
-                for (int j = 0; j < matched; j++)
-                {
-                    _probeMatched[_probeRows[all ? j : selection[j]]] = true;
-                }
-            }
-            if (_table.Matched is byte[] buildMatched)
-            {
-                // Workers only ever set flags to 1, and they are read after every worker has finished.
-                for (int j = 0; j < matched; j++)
-                {
-                    buildMatched[_buildRows[all ? j : selection[j]]] = 1;
-                }
-            }
             return _output;
+        }
+
+        /// <summary>
+        /// At most one pair per probe row (the usual key lookup): the output keeps the input's vectors and row positions
+        /// (no copy of the probe side), each build value is written at its probe row, and the pairs' probe rows are the
+        /// selection.
+        /// </summary>
+        private Batch AlignPairs(int pairs)
+        {
+            Batch input = _input!;
+            ReadOnlySpan<int> probeRows = _probeRows.AsSpan(0, pairs);
+            ReadOnlySpan<int> buildRows = _buildRows.AsSpan(0, pairs);
+            int probeOffset = _join.ProbeOffset;
+            for (int c = 0; c < _probeColumns; c++)
+            {
+                _aligned.Columns[probeOffset + c] = input.Columns[c];
+            }
+            int buildOffset = _join.BuildOffset;
+            int buildColumns = _join.Build.Schema.Count;
+            for (int c = 0; c < buildColumns; c++)
+            {
+                Scatter(_table.Columns[c], buildRows, probeRows, _aligned.Columns[buildOffset + c], input.PhysicalCount);
+            }
+            for (int j = 0; j < pairs; j++)
+            {
+                _buildRowOfProbeRow[probeRows[j]] = buildRows[j];
+            }
+            _aligned.PhysicalCount = input.PhysicalCount;
+            probeRows.CopyTo(_aligned.SelectionStorage.Indices);
+            _aligned.ApplySelection(pairs);
+            return _aligned;
+        }
+
+        /// <summary><c>destination[to[j]] = source[from[j]]</c> for a flat source; <paramref name="to"/> is ascending.</summary>
+        private static void Scatter(ColumnVector source, ReadOnlySpan<int> from, ReadOnlySpan<int> to, ColumnVector destination, int rows)
+        {
+            destination.Reset(source.Type);
+            switch (source.Type.Physical)
+            {
+                case PhysicalKind.Fixed64:
+                {
+                    ReadOnlySpan<long> values = source.GetData<long>();
+                    Span<long> target = destination.GetData<long>();
+                    for (int j = 0; j < from.Length; j++)
+                    {
+                        target[to[j]] = values[from[j]];
+                    }
+                    break;
+                }
+                case PhysicalKind.Bool8:
+                {
+                    ReadOnlySpan<byte> values = source.GetData<byte>();
+                    Span<byte> target = destination.GetData<byte>();
+                    for (int j = 0; j < from.Length; j++)
+                    {
+                        target[to[j]] = values[from[j]];
+                    }
+                    break;
+                }
+                case PhysicalKind.VarBytes:
+                    for (int j = 0; j < from.Length; j++)
+                    {
+                        destination.SetBytes(to[j], source.GetBytes(from[j]));
+                    }
+                    destination.FinishBytes(rows);
+                    break;
+            }
+            if (!source.Validity.AllValid)
+            {
+                for (int j = 0; j < from.Length; j++)
+                {
+                    if (source.Validity.IsNull(from[j]))
+                    {
+                        destination.Validity.SetNull(to[j], destination.Capacity);
+                    }
+                }
+            }
         }
 
         /// <summary>The probe rows no pair matched, pointing at the input's vectors, with NULL build columns.</summary>
@@ -485,6 +609,7 @@ public sealed class PhysicalJoinProbe(
             _output.Release();
             for (int c = 0; c < _join.Build.Schema.Count; c++)
             {
+                _aligned.Columns[_join.BuildOffset + c].Release();
                 _unmatched.Columns[_join.BuildOffset + c].Release();
             }
         }
