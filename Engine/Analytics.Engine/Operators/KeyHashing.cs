@@ -51,7 +51,7 @@ internal static class KeyHashing
         }
     }
 
-    public static ulong HashValue(ColumnVector vector, int row)
+    private static ulong HashValue(ColumnVector vector, int row)
     {
         if (vector.Type.Id == TypeId.Null || vector.IsNullAt(row))
         {
