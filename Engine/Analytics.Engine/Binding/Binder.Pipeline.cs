@@ -77,6 +77,14 @@ public sealed partial class Binder
     private (LogicalOperator, BindScope) BindJoin(LogicalOperator left, BindScope leftScope, JoinClauseSyntax join)
     {
         (LogicalOperator right, BindScope rightScope) = BindTableReference(join.Table);
+        // The same qualifier on both sides would make every qualified reference silently pick the left side.
+        foreach (ScopeColumn column in rightScope.Columns)
+        {
+            if (column.Qualifier is not null && leftScope.Columns.Any(c => string.Equals(c.Qualifier, column.Qualifier, StringComparison.Ordinal)))
+            {
+                throw new QueryException(ErrorKind.Binder, $"relation name \"{column.Qualifier}\" is used on both sides of the JOIN; give one side an alias");
+            }
+        }
         BindScope combined = new([.. leftScope.Columns, .. rightScope.Columns]);
         BoundExpression condition = BindPredicate(join.Condition, combined, "JOIN ON");
         JoinType type = join.Kind switch

@@ -117,6 +117,7 @@ public static class QueryExecutor
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
             }
         }
+        RunFinalOutputs(pipeline, operatorGlobals, sink, context, control, combineLock);
         long finishing = Stopwatch.GetTimestamp();
         sink.Finish();
         context.Profile?.Of(pipeline.Sink).AddTime(finishing);
@@ -142,17 +143,42 @@ public static class QueryExecutor
     private static void RunWorker(Pipeline pipeline, SourceState source, object?[] operatorGlobals, SinkState sink,
         QueryContext context, PipelineControl control, object combineLock)
     {
-        CancellationToken cancellationToken = context.CancellationToken;
-        OperatorState[] states = new OperatorState[pipeline.Operators.Count];
         using SourceReader reader = source.CreateReader();
+        Drain(pipeline, reader, 0, operatorGlobals, sink, context, control, combineLock);
+    }
+
+    /// <summary>
+    /// Rows operators add after every worker finished (an outer join's unmatched build rows) run through the
+    /// operators after them on this thread, in operator order, before the sink finishes.
+    /// </summary>
+    private static void RunFinalOutputs(Pipeline pipeline, object?[] operatorGlobals, SinkState sink, QueryContext context,
+        PipelineControl control, object combineLock)
+    {
+        for (int i = 0; i < pipeline.Operators.Count && !control.Stopped; i++)
+        {
+            using SourceReader? reader = pipeline.Operators[i].CreateFinalReader(operatorGlobals[i], context);
+            if (reader is not null)
+            {
+                Drain(pipeline, reader, i + 1, operatorGlobals, sink, context, control, combineLock);
+            }
+        }
+    }
+
+    /// <summary>Reads <paramref name="reader"/> through the operators from <paramref name="firstOperator"/> on into a local sink state, then combines it.</summary>
+    private static void Drain(Pipeline pipeline, SourceReader reader, int firstOperator, object?[] operatorGlobals, SinkState sink,
+        QueryContext context, PipelineControl control, object combineLock)
+    {
+        CancellationToken cancellationToken = context.CancellationToken;
+        OperatorState?[] states = new OperatorState?[pipeline.Operators.Count];
         using SinkLocalState local = pipeline.Sink.CreateLocalState(sink, context);
         try
         {
-            for (int i = 0; i < states.Length; i++)
+            for (int i = firstOperator; i < states.Length; i++)
             {
                 states[i] = pipeline.Operators[i].CreateState(operatorGlobals[i], context, control);
             }
-            // EXPLAIN ANALYZE: one timestamp per operator per batch, never per row.
+            // EXPLAIN ANALYZE: one timestamp per operator per batch, never per row. A final reader's batches count
+            // for the operator that produced them.
             OperatorProfile[]? profiles = Profiles(pipeline, context.Profile);
             while (!control.Stopped)
             {
@@ -161,20 +187,11 @@ public static class QueryExecutor
                 Batch? batch = reader.Next(cancellationToken);
                 if (batch is null)
                 {
-                    profiles?[0].AddTime(timestamp);
+                    profiles?[firstOperator].AddTime(timestamp);
                     break;
                 }
-                timestamp = profiles is null ? 0 : profiles[0].Add(batch.Count, timestamp);
-                for (int i = 0; i < states.Length && batch is not null; i++)
-                {
-                    batch = states[i].Execute(batch);
-                    timestamp = profiles is null ? 0 : profiles[i + 1].Add(batch?.Count ?? 0, timestamp);
-                }
-                if (batch is not null && batch.Count > 0)
-                {
-                    local.Sink(batch);
-                    profiles?[^1].Add(batch.Count, timestamp);
-                }
+                timestamp = profiles is null ? 0 : profiles[firstOperator].Add(batch.Count, timestamp);
+                Push(batch, firstOperator, states, local, profiles, control, timestamp);
             }
             lock (combineLock)
             {
@@ -192,6 +209,38 @@ public static class QueryExecutor
             {
                 state?.Dispose();
             }
+        }
+    }
+
+    /// <summary>Runs <paramref name="batch"/> through the operators from <paramref name="first"/> on into the sink, draining operators that have more output for one input.</summary>
+    private static void Push(Batch batch, int first, OperatorState?[] states, SinkLocalState local, OperatorProfile[]? profiles,
+        PipelineControl control, long timestamp)
+    {
+        for (int i = first; i < states.Length; i++)
+        {
+            OperatorState state = states[i]!;
+            Batch? output = state.Execute(batch);
+            timestamp = profiles is null ? 0 : profiles[i + 1].Add(output?.Count ?? 0, timestamp);
+            while (state.HasMoreOutput && !control.Stopped)
+            {
+                if (output is not null)
+                {
+                    Push(output, i + 1, states, local, profiles, control, timestamp);
+                }
+                timestamp = profiles is null ? 0 : Stopwatch.GetTimestamp();
+                output = state.Continue();
+                timestamp = profiles is null ? 0 : profiles[i + 1].Add(output?.Count ?? 0, timestamp);
+            }
+            if (output is null)
+            {
+                return;
+            }
+            batch = output;
+        }
+        if (batch.Count > 0)
+        {
+            local.Sink(batch);
+            profiles?[^1].Add(batch.Count, timestamp);
         }
     }
 }

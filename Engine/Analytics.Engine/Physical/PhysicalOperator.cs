@@ -50,12 +50,27 @@ public abstract class PhysicalStreamOperator : PhysicalOperator
     public virtual object? CreateGlobalState() => null;
 
     public abstract OperatorState CreateState(object? globalState, QueryContext context, PipelineControl control);
+
+    /// <summary>
+    /// Rows the operator adds once every worker of its pipeline is done (an outer join's unmatched build rows), or
+    /// null. The executor runs them through the operators after this one, on one thread, before the sink finishes.
+    /// </summary>
+    public virtual SourceReader? CreateFinalReader(object? globalState, QueryContext context) => null;
 }
 
 public abstract class OperatorState : IDisposable
 {
     /// <summary>Transforms one batch; null when nothing remains of it.</summary>
     public abstract Batch? Execute(Batch input);
+
+    /// <summary>
+    /// True when the input last given to <see cref="Execute"/> has more output to come (a join row with many
+    /// matches): the executor pushes the batch just returned downstream, then calls <see cref="Continue"/>.
+    /// </summary>
+    public virtual bool HasMoreOutput => false;
+
+    /// <summary>The next output for the same input (the previous output batch may be reused); null when nothing remains of it.</summary>
+    public virtual Batch? Continue() => null;
 
     public virtual void Dispose()
     {

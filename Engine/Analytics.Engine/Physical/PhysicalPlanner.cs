@@ -11,9 +11,10 @@ namespace Analytics.Engine.Physical;
 
 /// <summary>
 /// Turns a logical plan into pipelines. Streaming operators (filter, projection, limit) join the current pipeline;
-/// breakers (aggregate, sort, top-N, window, insert) end it with a sink, and the next pipeline reads that sink's output.
+/// breakers (aggregate, sort, top-N, window, insert) end it with a sink, and the next pipeline reads that sink's output. A
+/// join ends its build side's pipeline with a sink and probes in its other side's pipeline (PhysicalPlanner.Join.cs).
 /// </summary>
-public static class PhysicalPlanner
+public static partial class PhysicalPlanner
 {
     public static PhysicalPlan Plan(LogicalOperator root, EngineOptions options)
     {
@@ -90,6 +91,8 @@ public static class PhysicalPlanner
                 operators.Add(new PhysicalLimit(topN.Limit, topN.Offset, topN.Schema));
                 return (source, operators);
             }
+            case LogicalJoin join:
+                return BuildJoin(join, pipelines);
             case LogicalInsert insert:
                 return Break(insert.Input, new PhysicalInsert(insert.Table, insert.TargetColumns, insert.PreserveOrder, insert.PartitionKeys), pipelines);
             default:

@@ -8,7 +8,8 @@ namespace Analytics.Engine.Optimization.Rules;
 
 /// <summary>
 /// Moves filters towards the scan: merges stacked filters, passes conjuncts through projections when they read only
-/// pass-through columns, through ORDER, and into scans. In a scan, conjuncts of the form column ⟨op⟩ constant,
+/// pass-through columns, through ORDER, into the inputs of joins (WHERE and ON conjuncts that read one input, where
+/// outer joins allow), and into scans. In a scan, conjuncts of the form column ⟨op⟩ constant,
 /// column IN (constants) and column IS [NOT] NULL are offered to the source: Exact ones are left to the source alone,
 /// Inexact ones are pushed and also kept as residual filters, the rest become residual filters. Filters on partition keys move below a
 /// window. Filters never move below LIMIT, TopN or an aggregate (that would change results).
@@ -23,7 +24,81 @@ public sealed class FilterPushdownRule : IOptimizerRule
         {
             return Push(Rewrite(filter.Input, context), BoundExpressionRewriter.SplitConjunction(filter.Predicate), context);
         }
+        if (plan is LogicalJoin join)
+        {
+            return PushJoinCondition(join, context);
+        }
         return plan.Children.IsEmpty ? plan : plan.WithChildren([.. plan.Children.Select(c => Rewrite(c, context))]);
+    }
+
+    /// <summary>
+    /// ON conjuncts that read one input filter that input before the join, where that keeps the result: either input of
+    /// an INNER join, only the optional (inner) side of a LEFT or RIGHT join — the outer side keeps all its rows.
+    /// </summary>
+    private LogicalOperator PushJoinCondition(LogicalJoin join, OptimizerContext context)
+    {
+        LogicalOperator left = Rewrite(join.Left, context);
+        LogicalOperator right = Rewrite(join.Right, context);
+        List<BoundExpression> toLeft = [];
+        List<BoundExpression> toRight = [];
+        List<BoundExpression> kept = [];
+        foreach (BoundExpression conjunct in BoundExpressionRewriter.SplitConjunction(join.Condition))
+        {
+            JoinSide side = join.SideOf(conjunct);
+            if (side == JoinSide.Left && join.JoinType is JoinType.Inner or JoinType.Right)
+            {
+                toLeft.Add(conjunct);
+            }
+            else if (side == JoinSide.Right && join.JoinType is JoinType.Inner or JoinType.Left)
+            {
+                toRight.Add(join.ToRightInput(conjunct));
+            }
+            else
+            {
+                kept.Add(conjunct);
+            }
+        }
+        if (toLeft.Count > 0)
+        {
+            left = Push(left, [.. toLeft], context);
+        }
+        if (toRight.Count > 0)
+        {
+            right = Push(right, [.. toRight], context);
+        }
+        BoundExpression condition = kept.Count == 0 ? new BoundConstant(true, LogicalType.Boolean) : BoundExpressionRewriter.CombineConjuncts(kept);
+        return new LogicalJoin(join.JoinType, left, right, condition);
+    }
+
+    /// <summary>
+    /// WHERE conjuncts above a join that read one input move into that input when the join cannot add NULL rows for
+    /// it: either input of an INNER join, the preserved side of a LEFT or RIGHT join, neither side of a FULL join.
+    /// </summary>
+    private LogicalOperator PushThroughJoin(LogicalJoin join, ImmutableArray<BoundExpression> conjuncts, OptimizerContext context)
+    {
+        List<BoundExpression> toLeft = [];
+        List<BoundExpression> toRight = [];
+        List<BoundExpression> above = [];
+        foreach (BoundExpression conjunct in conjuncts)
+        {
+            JoinSide side = join.SideOf(conjunct);
+            if (side == JoinSide.Left && join.JoinType is JoinType.Inner or JoinType.Left)
+            {
+                toLeft.Add(conjunct);
+            }
+            else if (side == JoinSide.Right && join.JoinType is JoinType.Inner or JoinType.Right)
+            {
+                toRight.Add(join.ToRightInput(conjunct));
+            }
+            else
+            {
+                above.Add(conjunct);
+            }
+        }
+        LogicalOperator left = toLeft.Count == 0 ? join.Left : Push(join.Left, [.. toLeft], context);
+        LogicalOperator right = toRight.Count == 0 ? join.Right : Push(join.Right, [.. toRight], context);
+        LogicalJoin result = new(join.JoinType, left, right, join.Condition);
+        return above.Count == 0 ? result : new LogicalFilter(result, BoundExpressionRewriter.CombineConjuncts(above));
     }
 
     /// <summary>Places <paramref name="conjuncts"/> (over <paramref name="input"/>'s output) as deep as allowed.</summary>
@@ -41,6 +116,8 @@ public sealed class FilterPushdownRule : IOptimizerRule
                 return PushThroughWindow(window, conjuncts, context);
             case LogicalScan { Limit: null } scan:
                 return PushIntoScan(scan, conjuncts);
+            case LogicalJoin join:
+                return PushThroughJoin(join, conjuncts, context);
             default:
                 return new LogicalFilter(input, BoundExpressionRewriter.CombineConjuncts(conjuncts));
         }

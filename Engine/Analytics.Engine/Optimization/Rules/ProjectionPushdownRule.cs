@@ -122,6 +122,8 @@ public sealed class ProjectionPushdownRule : IOptimizerRule
                     window.Names);
                 return new Pruned(rebuilt, map);
             }
+            case LogicalJoin join:
+                return PruneJoin(join, required);
             default:
             {
                 // Operators that need all their input (insert, values, unknown kinds) keep their children whole.
@@ -130,6 +132,25 @@ public sealed class ProjectionPushdownRule : IOptimizerRule
                 return new Pruned(op.Children.IsEmpty ? op : op.WithChildren(children), Identity(op.Schema.Count));
             }
         }
+    }
+
+    /// <summary>Each input keeps the columns read above the join or by its condition; the joined row is left's then right's.</summary>
+    private static Pruned PruneJoin(LogicalJoin join, HashSet<int> required)
+    {
+        HashSet<int> needed = [.. required];
+        BoundExpressionRewriter.CollectColumns(join.Condition, needed);
+        int leftCount = join.Left.Schema.Count;
+        Pruned left = Prune(join.Left, [.. needed.Where(c => c < leftCount)], keepAll: false);
+        Pruned right = Prune(join.Right, [.. needed.Where(c => c >= leftCount).Select(c => c - leftCount)], keepAll: false);
+        int newLeftCount = left.Operator.Schema.Count;
+        int[] map = new int[join.Schema.Count];
+        for (int c = 0; c < map.Length; c++)
+        {
+            int inner = c < leftCount ? left.Map[c] : right.Map[c - leftCount];
+            map[c] = inner < 0 ? -1 : c < leftCount ? inner : newLeftCount + inner;
+        }
+        LogicalJoin rebuilt = new(join.JoinType, left.Operator, right.Operator, BoundExpressionRewriter.RemapColumns(join.Condition, map));
+        return new Pruned(rebuilt, map);
     }
 
     private static Pruned PruneWithOrderItems(LogicalOperator input, HashSet<int> required, ImmutableArray<BoundOrderItem> items, bool keepAll)
