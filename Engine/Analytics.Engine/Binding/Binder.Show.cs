@@ -21,6 +21,10 @@ public sealed partial class Binder
     private static BoundCreateSchemaStatement BindCreateSchema(CreateSchemaStatementSyntax create)
     {
         (string? database, string schema) = SchemaName(create.Name);
+        if (string.Equals(schema, SystemSchema, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new QueryException(ErrorKind.Binder, $"schema name \"{schema}\" is reserved for the system relations");
+        }
         return new BoundCreateSchemaStatement(database, schema, create.IfNotExists);
     }
 
@@ -52,6 +56,16 @@ public sealed partial class Binder
                         [.. tables.Select(t => new string?[] { t.Database, t.SchemaName, t.Name, t.Properties.Comment })])
                     : Rows(["table_name"], [.. tables.Select(t => new string?[] { t.Name })]);
             }
+            case ShowKind.Views:
+            {
+                (string? database, string schema) = show.In is null ? (null, QualifiedName.DefaultSchema) : SchemaName(show.In);
+                string db = database ?? QualifiedName.DefaultDatabase;
+                IEnumerable<ViewEntry> views = catalog.Views.Where(v => Same(v.Database, db) && Same(v.SchemaName, schema));
+                return show.Full
+                    ? Rows(["database_name", "schema_name", "view_name", "query", "comment"],
+                        [.. views.Select(v => new string?[] { v.Database, v.SchemaName, v.Name, v.Query, v.Comment })])
+                    : Rows(["view_name"], [.. views.Select(v => new string?[] { v.Name })]);
+            }
             default:
                 throw NotSupported($"SHOW {show.Kind.ToString().ToUpperInvariant()}");
         }
@@ -59,6 +73,10 @@ public sealed partial class Binder
 
     private BoundQueryStatement BindDescribe(DescribeTableStatementSyntax describe)
     {
+        if (!catalog.TryGetTable(ToQualifiedName(describe.Name), out _) && TryBindRelation(describe.Name, null) is (_, BindScope relation))
+        {
+            return Rows(["column_name", "data_type", "comment"], [.. relation.Columns.Select(c => new string?[] { c.Name, c.Type.Name, null })]);
+        }
         TableEntry table = LookupTable(describe.Name);
         return Rows(["column_name", "data_type", "comment"],
             [.. table.Schema.Fields.Select(f => new string?[]
@@ -69,11 +87,6 @@ public sealed partial class Binder
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
-    private static BoundQueryStatement Rows(string[] columns, List<string?[]> rows)
-    {
-        BatchSchema schema = new(columns.Select(c => new Field(c, LogicalType.String)).ToImmutableArray());
-        ImmutableArray<ImmutableArray<BoundExpression>> cells =
-            [.. rows.Select(r => r.Select(v => (BoundExpression)new BoundConstant(v, LogicalType.String)).ToImmutableArray())];
-        return new BoundQueryStatement(new LogicalValues(schema, cells), StatementKind.Show);
-    }
+    private static BoundQueryStatement Rows(string[] columns, List<string?[]> rows) =>
+        new(Values([.. columns.Select(Text)], [.. rows.Select(r => r.Cast<object?>().ToArray())]), StatementKind.Show);
 }

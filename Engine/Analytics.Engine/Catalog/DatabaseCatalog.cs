@@ -20,6 +20,7 @@ internal sealed class DatabaseCatalog : ICatalog
     private readonly HashSet<string> _databases = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, (string Database, string Schema)> _schemas = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, TableEntry> _tables = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ViewEntry> _views = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, ISourceFactory> _sourceFactories = new(StringComparer.OrdinalIgnoreCase);
 
     public DatabaseCatalog(ITableStorageProvider storage, IFunctionCatalog functions)
@@ -35,6 +36,10 @@ internal sealed class DatabaseCatalog : ICatalog
         foreach (TableEntry table in loaded.Tables)
         {
             _tables[TableKey(table.Database, table.SchemaName, table.Name)] = table;
+        }
+        foreach (ViewEntry view in loaded.Views)
+        {
+            _views[TableKey(view.Database, view.SchemaName, view.Name)] = view;
         }
     }
 
@@ -81,18 +86,15 @@ internal sealed class DatabaseCatalog : ICatalog
     {
         lock (_lock)
         {
-            string database = name.DatabaseOrDefault;
-            string schema = name.SchemaOrDefault;
-            if (!_schemas.TryGetValue(SchemaKey(database, schema), out (string Database, string Schema) existing))
-            {
-                throw new QueryException(ErrorKind.Catalog, _databases.Contains(database)
-                    ? $"schema \"{database}.{schema}\" does not exist"
-                    : $"database \"{database}\" does not exist");
-            }
-            string key = TableKey(database, schema, name.Name);
+            (string Database, string Schema) existing = ExistingSchema(name.DatabaseOrDefault, name.SchemaOrDefault);
+            string key = TableKey(existing.Database, existing.Schema, name.Name);
             if (_tables.ContainsKey(key))
             {
                 return ifNotExists ? false : throw new QueryException(ErrorKind.Catalog, $"table \"{name}\" already exists");
+            }
+            if (_views.ContainsKey(key))
+            {
+                throw new QueryException(ErrorKind.Catalog, $"a view named \"{name}\" already exists");
             }
             _tables[key] = _storage.CreateTable(existing.Database, existing.Schema, name.Name, columns, properties);
             return true;
@@ -107,7 +109,9 @@ internal sealed class DatabaseCatalog : ICatalog
             string key = TableKey(name.DatabaseOrDefault, name.SchemaOrDefault, name.Name);
             if (!_tables.TryGetValue(key, out TableEntry? table))
             {
-                return ifExists ? false : throw TableDoesNotExist(name);
+                return _views.ContainsKey(key)
+                    ? throw new QueryException(ErrorKind.Catalog, $"\"{name}\" is a view, not a table: use DROP VIEW")
+                    : ifExists ? false : throw TableDoesNotExist(name);
             }
             _storage.DropTable(table);
             table.Storage.MarkDropped();
@@ -162,7 +166,8 @@ internal sealed class DatabaseCatalog : ICatalog
             {
                 return ifExists ? false : throw new QueryException(ErrorKind.Catalog, $"schema \"{db}.{schema}\" does not exist");
             }
-            if (_tables.Values.Any(t => Same(t.Database, db) && Same(t.SchemaName, schema)))
+            if (_tables.Values.Any(t => Same(t.Database, db) && Same(t.SchemaName, schema))
+                || _views.Values.Any(v => Same(v.Database, db) && Same(v.SchemaName, schema)))
             {
                 throw new QueryException(ErrorKind.Catalog, $"schema \"{db}.{schema}\" is not empty");
             }
@@ -182,7 +187,7 @@ internal sealed class DatabaseCatalog : ICatalog
             {
                 return ifExists ? false : throw new QueryException(ErrorKind.Catalog, $"database \"{database}\" does not exist");
             }
-            if (_tables.Values.Any(t => Same(t.Database, database)))
+            if (_tables.Values.Any(t => Same(t.Database, database)) || _views.Values.Any(v => Same(v.Database, database)))
             {
                 throw new QueryException(ErrorKind.Catalog, $"database \"{database}\" is not empty");
             }
@@ -196,6 +201,106 @@ internal sealed class DatabaseCatalog : ICatalog
             return true;
         }
     }
+
+    public bool TryGetView(QualifiedName name, [NotNullWhen(true)] out ViewEntry? view)
+    {
+        lock (_lock)
+        {
+            return _views.TryGetValue(TableKey(name.DatabaseOrDefault, name.SchemaOrDefault, name.Name), out view);
+        }
+    }
+
+    /// <summary>All views, ordered by qualified name (SHOW VIEWS, system.views).</summary>
+    public IReadOnlyList<ViewEntry> Views
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _views.Values.OrderBy(v => v.QualifiedName, StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>
+    /// CREATE [OR REPLACE] VIEW [IF NOT EXISTS]. Tables and views share one namespace. Returns false when the view
+    /// exists and <paramref name="ifNotExists"/> is set (it is then left as it is).
+    /// </summary>
+    public bool CreateView(QualifiedName name, string query, string? comment, bool orReplace, bool ifNotExists)
+    {
+        lock (_lock)
+        {
+            (string database, string schema) = ExistingSchema(name.DatabaseOrDefault, name.SchemaOrDefault);
+            string key = TableKey(database, schema, name.Name);
+            if (_tables.ContainsKey(key))
+            {
+                throw new QueryException(ErrorKind.Catalog, $"a table named \"{name}\" already exists");
+            }
+            if (_views.ContainsKey(key) && !orReplace)
+            {
+                return ifNotExists ? false : throw new QueryException(ErrorKind.Catalog, $"view \"{name}\" already exists");
+            }
+            ViewEntry view = _views.TryGetValue(key, out ViewEntry? replaced)
+                ? replaced with { Query = query, Comment = comment }
+                : new ViewEntry(database, schema, name.Name, query, comment);
+            Dictionary<string, ViewEntry> views = new(_views, StringComparer.OrdinalIgnoreCase) { [key] = view };
+            _storage.SaveViews([.. views.Values]);
+            _views[key] = view;
+            return true;
+        }
+    }
+
+    /// <summary>DROP VIEW. Returns false when it does not exist and <paramref name="ifExists"/> is set.</summary>
+    public bool DropView(QualifiedName name, bool ifExists)
+    {
+        lock (_lock)
+        {
+            string key = TableKey(name.DatabaseOrDefault, name.SchemaOrDefault, name.Name);
+            if (!_views.ContainsKey(key))
+            {
+                return _tables.ContainsKey(key)
+                    ? throw new QueryException(ErrorKind.Catalog, $"\"{name}\" is a table, not a view: use DROP TABLE")
+                    : ifExists ? false : throw new QueryException(ErrorKind.Catalog, $"view \"{name}\" does not exist");
+            }
+            _storage.SaveViews([.. _views.Where(v => v.Key != key).Select(v => v.Value)]);
+            _views.Remove(key);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// ALTER TABLE: replaces <paramref name="table"/> by what <paramref name="alteration"/> makes of it. Fails with
+    /// nothing changed when the table was dropped or altered since the statement was bound, or a rename's target
+    /// name is taken.
+    /// </summary>
+    public void AlterTable(TableEntry table, TableAlteration alteration)
+    {
+        lock (_lock)
+        {
+            string key = TableKey(table.Database, table.SchemaName, table.Name);
+            if (!_tables.TryGetValue(key, out TableEntry? current) || !ReferenceEquals(current, table))
+            {
+                throw new QueryException(ErrorKind.Catalog, $"table \"{table.QualifiedName}\" was dropped or altered concurrently; run the statement again");
+            }
+            (string database, string schema) = ExistingSchema(alteration.Database, alteration.Schema);
+            string newKey = TableKey(database, schema, alteration.Name);
+            if (!string.Equals(newKey, key, StringComparison.OrdinalIgnoreCase) && (_tables.ContainsKey(newKey) || _views.ContainsKey(newKey)))
+            {
+                throw new QueryException(ErrorKind.Catalog, $"a table or view named \"{database}.{schema}.{alteration.Name}\" already exists");
+            }
+            TableEntry altered = _storage.AlterTable(table, alteration with { Database = database, Schema = schema });
+            _tables.Remove(key);
+            _tables[newKey] = altered;
+        }
+    }
+
+    /// <summary>The schema as it was created (its spelling), or the error that it (or its database) does not exist.</summary>
+    private (string Database, string Schema) ExistingSchema(string database, string schema) =>
+        _schemas.TryGetValue(SchemaKey(database, schema), out (string Database, string Schema) existing)
+            ? existing
+            : throw new QueryException(ErrorKind.Catalog, _databases.Contains(database)
+                ? $"schema \"{database}.{schema}\" does not exist"
+                : $"database \"{database}\" does not exist");
 
     /// <summary>All schemas as (database, schema), ordered.</summary>
     public IReadOnlyList<(string Database, string Schema)> Schemas
