@@ -85,7 +85,9 @@ public sealed partial class Binder
         QualifiedName name = ToQualifiedName(syntax);
         if (!catalog.TryGetTable(name, out TableEntry? table) && (catalog.TryGetView(name, out _) || IsSystemRelation(name)))
         {
-            throw new QueryException(ErrorKind.Binder, $"cannot {statement} \"{name}\": it is a {(IsSystemRelation(name) ? "system relation" : "view")}, and views are read-only; write to its tables instead");
+            throw new QueryException(ErrorKind.Binder, IsSystemRelation(name)
+                ? $"cannot {statement} \"{name}\": system relations are read-only"
+                : $"cannot {statement} \"{name}\": it is a view, and views are read-only; write to its tables instead");
         }
         return table ?? throw DatabaseCatalog.TableDoesNotExist(name);
     }
