@@ -137,10 +137,16 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
                 Segments = segments,
             });
         });
+        ManifestTable altered = committed.FindTable(storage.Id)!;
+        if (!alteration.ChangesColumns(table.Schema) && !alteration.ResetPartitions)
+        {
+            // Same columns and segments: the storage (and every writer open on it, such as an ingest stream) carries on.
+            return new TableEntry(altered.Database, altered.Schema, altered.Name, storage) { Properties = altered.Properties };
+        }
         lock (_tables)
         {
             storage.MarkAltered();
-            return CreateEntry(committed.FindTable(storage.Id)!);
+            return CreateEntry(altered);
         }
     }
 
