@@ -133,6 +133,7 @@ public sealed partial class Binder
             case AddColumnActionSyntax add:
             {
                 string column = add.Column.Name.Name;
+                QualifiedName.RequireName(column, "column");
                 if (columns.IndexOf(column) >= 0)
                 {
                     throw new QueryException(ErrorKind.Binder, $"column \"{column}\" already exists in table \"{table.Name}\"");

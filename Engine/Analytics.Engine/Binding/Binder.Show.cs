@@ -11,7 +11,16 @@ namespace Analytics.Engine.Binding;
 /// <summary>Catalog inspection statements, bound to constant rows read from the catalog at bind time.</summary>
 public sealed partial class Binder
 {
-    private static (string? Database, string Schema) SchemaName(QualifiedNameSyntax name) => name.Parts.Length switch
+    private static (string? Database, string Schema) SchemaName(QualifiedNameSyntax name)
+    {
+        foreach (IdentifierSyntax part in name.Parts)
+        {
+            QualifiedName.RequireName(part.Name, "schema");
+        }
+        return SchemaNameParts(name);
+    }
+
+    private static (string? Database, string Schema) SchemaNameParts(QualifiedNameSyntax name) => name.Parts.Length switch
     {
         1 => (null, name.Parts[0].Name),
         2 => (name.Parts[0].Name, name.Parts[1].Name),

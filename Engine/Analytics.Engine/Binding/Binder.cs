@@ -24,7 +24,7 @@ public sealed partial class Binder(ICatalog catalog)
         CreateTableStatementSyntax create => BindCreateTable(create),
         DropTableStatementSyntax drop => new BoundDropTableStatement(ToQualifiedName(drop.Name), drop.IfExists),
         ExplainStatementSyntax explain => BindExplain(explain),
-        CreateDatabaseStatementSyntax create => new BoundCreateDatabaseStatement(create.Name.Name, create.IfNotExists),
+        CreateDatabaseStatementSyntax create => BindCreateDatabase(create),
         DropDatabaseStatementSyntax drop => new BoundDropDatabaseStatement(drop.Name.Name, drop.IfExists),
         CreateSchemaStatementSyntax create => BindCreateSchema(create),
         DropSchemaStatementSyntax drop => BindDropSchema(drop),
@@ -37,6 +37,12 @@ public sealed partial class Binder(ICatalog catalog)
         AlterTableStatementSyntax alter => BindAlterTable(alter),
         _ => throw new QueryException(ErrorKind.NotImplemented, $"statement {statement.GetType().Name.Replace("StatementSyntax", "", StringComparison.Ordinal)} is not supported yet"),
     };
+
+    private static BoundCreateDatabaseStatement BindCreateDatabase(CreateDatabaseStatementSyntax create)
+    {
+        QualifiedName.RequireName(create.Name.Name, "database");
+        return new BoundCreateDatabaseStatement(create.Name.Name, create.IfNotExists);
+    }
 
     private BoundExplainStatement BindExplain(ExplainStatementSyntax explain) =>
         Bind(explain.Statement) is BoundQueryStatement query
@@ -60,6 +66,7 @@ public sealed partial class Binder(ICatalog catalog)
         foreach (ColumnDefinitionSyntax column in create.Columns)
         {
             string name = column.Name.Name;
+            QualifiedName.RequireName(name, "column");
             if (!names.Add(name))
             {
                 throw new QueryException(ErrorKind.Binder, $"column \"{name}\" specified more than once");
