@@ -51,14 +51,13 @@ public sealed partial class Binder
                 return Rows(["database_name"], [.. catalog.Schemas.Select(s => s.Database).Distinct(StringComparer.Ordinal).Select(d => new string?[] { d })]);
             case ShowKind.Schemas:
             {
-                string? database = show.In is null ? null : string.Join('.', show.In.Parts.Select(p => p.Name));
+                string? database = show.In is null ? null : ShownDatabase(show.In);
                 return Rows(["database_name", "schema_name"],
                     [.. catalog.Schemas.Where(s => database is null || Same(s.Database, database)).Select(s => new string?[] { s.Database, s.Schema })]);
             }
             case ShowKind.Tables:
             {
-                (string? database, string schema) = show.In is null ? (null, QualifiedName.DefaultSchema) : SchemaName(show.In);
-                string db = database ?? QualifiedName.DefaultDatabase;
+                (string db, string schema) = ShownSchema(show.In);
                 IEnumerable<TableEntry> tables = catalog.Tables.Where(t => Same(t.Database, db) && Same(t.SchemaName, schema));
                 return show.Full
                     ? Rows(["database_name", "schema_name", "table_name", "comment"],
@@ -67,8 +66,7 @@ public sealed partial class Binder
             }
             case ShowKind.Views:
             {
-                (string? database, string schema) = show.In is null ? (null, QualifiedName.DefaultSchema) : SchemaName(show.In);
-                string db = database ?? QualifiedName.DefaultDatabase;
+                (string db, string schema) = ShownSchema(show.In);
                 IEnumerable<ViewEntry> views = catalog.Views.Where(v => Same(v.Database, db) && Same(v.SchemaName, schema));
                 return show.Full
                     ? Rows(["database_name", "schema_name", "view_name", "query", "comment"],
@@ -78,6 +76,33 @@ public sealed partial class Binder
             default:
                 throw NotSupported($"SHOW {show.Kind.ToString().ToUpperInvariant()}");
         }
+    }
+
+    /// <summary>The schema of <c>SHOW TABLES|VIEWS [IN [db.]schema]</c> (default <c>scopedb.public</c>); it must exist.</summary>
+    private (string Database, string Schema) ShownSchema(QualifiedNameSyntax? name)
+    {
+        (string? database, string schema) = name is null ? (null, QualifiedName.DefaultSchema) : SchemaName(name);
+        string db = database ?? QualifiedName.DefaultDatabase;
+        if (!catalog.Schemas.Any(s => Same(s.Database, db) && Same(s.Schema, schema)))
+        {
+            throw new QueryException(ErrorKind.Catalog, catalog.Schemas.Any(s => Same(s.Database, db))
+                ? $"schema \"{db}.{schema}\" does not exist"
+                : $"database \"{db}\" does not exist");
+        }
+        return (db, schema);
+    }
+
+    /// <summary>The database of <c>SHOW SCHEMAS IN db</c>; it must exist.</summary>
+    private string ShownDatabase(QualifiedNameSyntax name)
+    {
+        if (name.Parts.Length != 1)
+        {
+            throw new QueryException(ErrorKind.Binder, $"invalid database name \"{string.Join('.', name.Parts.Select(p => p.Name))}\"");
+        }
+        string database = name.Parts[0].Name;
+        return catalog.Schemas.Any(s => Same(s.Database, database))
+            ? database
+            : throw new QueryException(ErrorKind.Catalog, $"database \"{database}\" does not exist");
     }
 
     private BoundQueryStatement BindDescribe(DescribeTableStatementSyntax describe)
