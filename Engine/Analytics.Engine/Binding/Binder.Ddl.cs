@@ -30,7 +30,10 @@ public sealed partial class Binder
         // The query must bind now (its tables exist, its types check); binding it as the view being created finds a
         // view that would read itself.
         ViewEntry view = new(name.DatabaseOrDefault, name.SchemaOrDefault, name.Name, query, create.Comment);
-        _ = BindView(view, null);
+        if (!(create.IfNotExists && !create.OrReplace && catalog.TryGetView(name, out _)))
+        {
+            _ = BindView(view, null);
+        }
         return new BoundCreateViewStatement(name, query, create.Comment, create.OrReplace, create.IfNotExists);
     }
 
