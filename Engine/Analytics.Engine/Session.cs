@@ -48,13 +48,13 @@ public sealed class Session : IDisposable
                 Database.Catalog.DropTable(drop.Name, drop.IfExists);
                 return ExecutionBridge.Completed(StatementKind.Ddl, 0);
             case BoundCreateDatabaseStatement create:
-                Database.Catalog.CreateDatabase(create.Name, create.IfNotExists);
+                Database.Catalog.CreateDatabase(create.Name, create.IfNotExists, create.Comment);
                 return ExecutionBridge.Completed(StatementKind.Ddl, 0);
             case BoundDropDatabaseStatement drop:
                 Database.Catalog.DropDatabase(drop.Name, drop.IfExists);
                 return ExecutionBridge.Completed(StatementKind.Ddl, 0);
             case BoundCreateSchemaStatement create:
-                Database.Catalog.CreateSchema(create.Database, create.Name, create.IfNotExists);
+                Database.Catalog.CreateSchema(create.Database, create.Name, create.IfNotExists, create.Comment);
                 return ExecutionBridge.Completed(StatementKind.Ddl, 0);
             case BoundDropSchemaStatement drop:
                 Database.Catalog.DropSchema(drop.Database, drop.Name, drop.IfExists);

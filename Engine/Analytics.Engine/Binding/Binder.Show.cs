@@ -34,7 +34,7 @@ public sealed partial class Binder
         {
             throw new QueryException(ErrorKind.Binder, $"schema name \"{schema}\" is reserved for the system relations");
         }
-        return new BoundCreateSchemaStatement(database, schema, create.IfNotExists);
+        return new BoundCreateSchemaStatement(database, schema, create.IfNotExists) { Comment = create.Comment };
     }
 
     private static BoundDropSchemaStatement BindDropSchema(DropSchemaStatementSyntax drop)

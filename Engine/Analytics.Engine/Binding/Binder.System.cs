@@ -29,10 +29,10 @@ public sealed partial class Binder
         }
         LogicalValues values = name.Name.ToLowerInvariant() switch
         {
-            "databases" => Values([Text("database_name")],
-                [.. catalog.Schemas.Select(s => s.Database).Distinct(StringComparer.OrdinalIgnoreCase).Select(d => new object?[] { d })]),
-            "schemas" => Values([Text("database_name"), Text("schema_name")],
-                [.. catalog.Schemas.Select(s => new object?[] { s.Database, s.Schema })]),
+            "databases" => Values([Text("database_name"), Text("comment")],
+                [.. catalog.Schemas.Select(s => s.Database).Distinct(StringComparer.OrdinalIgnoreCase).Select(d => new object?[] { d, catalog.CommentOf(d, null) })]),
+            "schemas" => Values([Text("database_name"), Text("schema_name"), Text("comment")],
+                [.. catalog.Schemas.Select(s => new object?[] { s.Database, s.Schema, catalog.CommentOf(s.Database, s.Schema) })]),
             "tables" => Values(
                 [Text("database_name"), Text("schema_name"), Text("table_name"), Text("comment"), Text("partition_by"), Text("cluster_by"),
                  Text("distinct_on"), Text("distinct_by"), new Field("data_retention_days", LogicalType.Int), new Field("row_count", LogicalType.Int)],

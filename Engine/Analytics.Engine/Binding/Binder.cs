@@ -41,7 +41,7 @@ public sealed partial class Binder(ICatalog catalog)
     private static BoundCreateDatabaseStatement BindCreateDatabase(CreateDatabaseStatementSyntax create)
     {
         QualifiedName.RequireName(create.Name.Name, "database");
-        return new BoundCreateDatabaseStatement(create.Name.Name, create.IfNotExists);
+        return new BoundCreateDatabaseStatement(create.Name.Name, create.IfNotExists) { Comment = create.Comment };
     }
 
     private BoundExplainStatement BindExplain(ExplainStatementSyntax explain) =>

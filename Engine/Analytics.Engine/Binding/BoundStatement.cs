@@ -18,11 +18,17 @@ public sealed record BoundDropTableStatement(QualifiedName Name, bool IfExists) 
 /// <summary><c>EXPLAIN [ANALYZE] query</c>: the plan of <see cref="Statement"/> as text rows.</summary>
 public sealed record BoundExplainStatement(BoundQueryStatement Statement, bool Analyze) : BoundStatement(StatementKind.Explain);
 
-public sealed record BoundCreateDatabaseStatement(string Name, bool IfNotExists) : BoundStatement(StatementKind.Ddl);
+public sealed record BoundCreateDatabaseStatement(string Name, bool IfNotExists) : BoundStatement(StatementKind.Ddl)
+{
+    public string? Comment { get; init; }
+}
 
 public sealed record BoundDropDatabaseStatement(string Name, bool IfExists) : BoundStatement(StatementKind.Ddl);
 
-public sealed record BoundCreateSchemaStatement(string? Database, string Name, bool IfNotExists) : BoundStatement(StatementKind.Ddl);
+public sealed record BoundCreateSchemaStatement(string? Database, string Name, bool IfNotExists) : BoundStatement(StatementKind.Ddl)
+{
+    public string? Comment { get; init; }
+}
 
 public sealed record BoundDropSchemaStatement(string? Database, string Name, bool IfExists) : BoundStatement(StatementKind.Ddl);
 

@@ -21,6 +21,9 @@ internal sealed class DatabaseCatalog : ICatalog
     private readonly Dictionary<string, (string Database, string Schema)> _schemas = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, TableEntry> _tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, ViewEntry> _views = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>COMMENTs of databases (keyed by name) and schemas (keyed by <see cref="SchemaKey"/>).</summary>
+    private readonly Dictionary<string, NamespaceComment> _comments = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, ISourceFactory> _sourceFactories = new(StringComparer.OrdinalIgnoreCase);
 
     public DatabaseCatalog(ITableStorageProvider storage, IFunctionCatalog functions)
@@ -36,6 +39,10 @@ internal sealed class DatabaseCatalog : ICatalog
         foreach (TableEntry table in loaded.Tables)
         {
             _tables[TableKey(table.Database, table.SchemaName, table.Name)] = table;
+        }
+        foreach (NamespaceComment comment in loaded.Comments)
+        {
+            _comments[CommentKey(comment.Database, comment.Schema)] = comment;
         }
         foreach (ViewEntry view in loaded.Views)
         {
@@ -60,6 +67,21 @@ internal sealed class DatabaseCatalog : ICatalog
     private static string SchemaKey(string database, string schema) => $"{database}\0{schema}";
 
     private static string TableKey(string database, string schema, string name) => $"{database}\0{schema}\0{name}";
+
+    private static string CommentKey(string database, string? schema) => schema is null ? database : SchemaKey(database, schema);
+
+    /// <summary>Records the namespaces and the comments of those that remain.</summary>
+    private void SaveNamespaces(List<(string Database, string Schema)> schemas, Dictionary<string, NamespaceComment> comments) =>
+        _storage.SaveNamespaces(new CatalogSnapshot(schemas, []) { Comments = [.. comments.Values] });
+
+    /// <summary>The comment of a database (<paramref name="schema"/> null) or schema, or null.</summary>
+    public string? CommentOf(string database, string? schema)
+    {
+        lock (_lock)
+        {
+            return _comments.TryGetValue(CommentKey(database, schema), out NamespaceComment? comment) ? comment.Comment : null;
+        }
+    }
 
     public bool TryGetTable(QualifiedName name, [NotNullWhen(true)] out TableEntry? table)
     {
@@ -120,7 +142,7 @@ internal sealed class DatabaseCatalog : ICatalog
         }
     }
 
-    public bool CreateDatabase(string database, bool ifNotExists)
+    public bool CreateDatabase(string database, bool ifNotExists, string? comment = null)
     {
         lock (_lock)
         {
@@ -129,14 +151,16 @@ internal sealed class DatabaseCatalog : ICatalog
                 return ifNotExists ? false : throw new QueryException(ErrorKind.Catalog, $"database \"{database}\" already exists");
             }
             List<(string, string)> schemas = [.. _schemas.Values, (database, QualifiedName.DefaultSchema)];
-            _storage.SaveNamespaces(new CatalogSnapshot(schemas, []));
+            Dictionary<string, NamespaceComment> comments = WithComment(database, null, comment);
+            SaveNamespaces(schemas, comments);
+            ReplaceComments(comments);
             _databases.Add(database);
             _schemas[SchemaKey(database, QualifiedName.DefaultSchema)] = (database, QualifiedName.DefaultSchema);
             return true;
         }
     }
 
-    public bool CreateSchema(string? database, string schema, bool ifNotExists)
+    public bool CreateSchema(string? database, string schema, bool ifNotExists, string? comment = null)
     {
         lock (_lock)
         {
@@ -150,7 +174,9 @@ internal sealed class DatabaseCatalog : ICatalog
                 return ifNotExists ? false : throw new QueryException(ErrorKind.Catalog, $"schema \"{db}.{schema}\" already exists");
             }
             List<(string, string)> schemas = [.. _schemas.Values, (db, schema)];
-            _storage.SaveNamespaces(new CatalogSnapshot(schemas, []));
+            Dictionary<string, NamespaceComment> comments = WithComment(db, schema, comment);
+            SaveNamespaces(schemas, comments);
+            ReplaceComments(comments);
             _schemas[SchemaKey(db, schema)] = (db, schema);
             return true;
         }
@@ -172,7 +198,10 @@ internal sealed class DatabaseCatalog : ICatalog
                 throw new QueryException(ErrorKind.Catalog, $"schema \"{db}.{schema}\" is not empty");
             }
             List<(string, string)> schemas = [.. _schemas.Values.Where(s => !(Same(s.Database, db) && Same(s.Schema, schema)))];
-            _storage.SaveNamespaces(new CatalogSnapshot(schemas, []));
+            Dictionary<string, NamespaceComment> comments = new(_comments, StringComparer.OrdinalIgnoreCase);
+            comments.Remove(CommentKey(db, schema));
+            SaveNamespaces(schemas, comments);
+            ReplaceComments(comments);
             _schemas.Remove(SchemaKey(db, schema));
             return true;
         }
@@ -192,7 +221,9 @@ internal sealed class DatabaseCatalog : ICatalog
                 throw new QueryException(ErrorKind.Catalog, $"database \"{database}\" is not empty");
             }
             List<(string, string)> schemas = [.. _schemas.Values.Where(s => !Same(s.Database, database))];
-            _storage.SaveNamespaces(new CatalogSnapshot(schemas, []));
+            Dictionary<string, NamespaceComment> comments = new(_comments.Where(c => !Same(c.Value.Database, database)), StringComparer.OrdinalIgnoreCase);
+            SaveNamespaces(schemas, comments);
+            ReplaceComments(comments);
             foreach ((string Database, string Schema) removed in _schemas.Values.Where(s => Same(s.Database, database)).ToList())
             {
                 _schemas.Remove(SchemaKey(removed.Database, removed.Schema));
@@ -301,6 +332,26 @@ internal sealed class DatabaseCatalog : ICatalog
             : throw new QueryException(ErrorKind.Catalog, _databases.Contains(database)
                 ? $"schema \"{database}.{schema}\" does not exist"
                 : $"database \"{database}\" does not exist");
+
+    /// <summary>The current comments plus (when not null) <paramref name="comment"/> of a namespace being created.</summary>
+    private Dictionary<string, NamespaceComment> WithComment(string database, string? schema, string? comment)
+    {
+        Dictionary<string, NamespaceComment> comments = new(_comments, StringComparer.OrdinalIgnoreCase);
+        if (comment is not null)
+        {
+            comments[CommentKey(database, schema)] = new NamespaceComment(database, schema, comment);
+        }
+        return comments;
+    }
+
+    private void ReplaceComments(Dictionary<string, NamespaceComment> comments)
+    {
+        _comments.Clear();
+        foreach ((string key, NamespaceComment comment) in comments)
+        {
+            _comments[key] = comment;
+        }
+    }
 
     /// <summary>All schemas as (database, schema), ordered.</summary>
     public IReadOnlyList<(string Database, string Schema)> Schemas

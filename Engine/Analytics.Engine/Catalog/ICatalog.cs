@@ -21,6 +21,9 @@ public interface ICatalog
     /// <summary>All views, ordered by qualified name (SHOW VIEWS).</summary>
     IReadOnlyList<ViewEntry> Views { get; }
 
+    /// <summary>The COMMENT of a database (<paramref name="schema"/> null) or of a schema; null when it has none.</summary>
+    string? CommentOf(string database, string? schema);
+
     /// <summary>All schemas as (database, schema), ordered (SHOW SCHEMAS / DATABASES).</summary>
     IReadOnlyList<(string Database, string Schema)> Schemas { get; }
 }

@@ -8,3 +8,6 @@ public sealed record ViewEntry(string Database, string SchemaName, string Name, 
 {
     public string QualifiedName => $"{Database}.{SchemaName}.{Name}";
 }
+
+/// <summary>The COMMENT of a database (<see cref="Schema"/> null) or of a schema.</summary>
+public sealed record NamespaceComment(string Database, string? Schema, string Comment);

@@ -39,6 +39,9 @@ internal interface ITableStorageProvider : IDisposable
 internal sealed record CatalogSnapshot(IReadOnlyList<(string Database, string Schema)> Schemas, IReadOnlyList<TableEntry> Tables)
 {
     public IReadOnlyList<ViewEntry> Views { get; init; } = [];
+
+    /// <summary>Comments of databases and schemas.</summary>
+    public IReadOnlyList<NamespaceComment> Comments { get; init; } = [];
 }
 
 /// <summary>Tables that live only as long as the process.</summary>

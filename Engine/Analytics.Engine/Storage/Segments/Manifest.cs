@@ -41,6 +41,9 @@ internal sealed record Manifest(
     /// <summary>The views (CREATE VIEW), each with its query text.</summary>
     public ImmutableList<ViewEntry> Views { get; init; } = [];
 
+    /// <summary>COMMENTs of databases and schemas.</summary>
+    public ImmutableList<NamespaceComment> Comments { get; init; } = [];
+
     public static Manifest Empty { get; } = new(0, 1, [(QualifiedName.DefaultDatabase, QualifiedName.DefaultSchema)], []);
 
     public ManifestTable? FindTable(string id)
@@ -84,6 +87,19 @@ internal sealed record Manifest(
             foreach (ManifestTable table in Tables)
             {
                 WriteTable(json, table);
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("namespaceComments");
+            foreach (NamespaceComment comment in Comments)
+            {
+                json.WriteStartObject();
+                json.WriteString("database", comment.Database);
+                if (comment.Schema is not null)
+                {
+                    json.WriteString("schema", comment.Schema);
+                }
+                json.WriteString("comment", comment.Comment);
+                json.WriteEndObject();
             }
             json.WriteEndArray();
             json.WriteStartArray("views");
@@ -192,7 +208,15 @@ internal sealed record Manifest(
                 ? [.. viewArray.EnumerateArray().Select(v => new ViewEntry(v.GetProperty("database").GetString()!, v.GetProperty("schema").GetString()!,
                     v.GetProperty("name").GetString()!, v.GetProperty("query").GetString()!, v.TryGetProperty("comment", out JsonElement c) ? c.GetString() : null))]
                 : [];
-            return new Manifest(root.GetProperty("version").GetInt64(), root.GetProperty("nextTableId").GetInt64(), schemas, tables) { Views = views };
+            ImmutableList<NamespaceComment> comments = root.TryGetProperty("namespaceComments", out JsonElement commentArray)
+                ? [.. commentArray.EnumerateArray().Select(c => new NamespaceComment(c.GetProperty("database").GetString()!,
+                    c.TryGetProperty("schema", out JsonElement schema) ? schema.GetString() : null, c.GetProperty("comment").GetString()!))]
+                : [];
+            return new Manifest(root.GetProperty("version").GetInt64(), root.GetProperty("nextTableId").GetInt64(), schemas, tables)
+            {
+                Views = views,
+                Comments = comments,
+            };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -54,7 +54,7 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
             }
         }
         CollectGarbage(manifest);
-        return new CatalogSnapshot(manifest.Schemas, tables) { Views = manifest.Views };
+        return new CatalogSnapshot(manifest.Schemas, tables) { Views = manifest.Views, Comments = manifest.Comments };
     }
 
     private TableEntry CreateEntry(ManifestTable table)
@@ -67,7 +67,8 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
     public void SaveNamespaces(CatalogSnapshot namespaces)
     {
         ImmutableList<(string, string)> schemas = [.. namespaces.Schemas];
-        _log.Commit(manifest => manifest with { Schemas = schemas });
+        ImmutableList<NamespaceComment> comments = [.. namespaces.Comments];
+        _log.Commit(manifest => manifest with { Schemas = schemas, Comments = comments });
     }
 
     public TableEntry CreateTable(string database, string schema, string name, BatchSchema columns, TableProperties properties)
