@@ -22,7 +22,7 @@ public sealed class Session : IDisposable
     /// <see cref="QueryException"/>s (kind-prefixed messages).
     /// </summary>
     public QueryResult Execute(string statement, CancellationToken cancellationToken = default) =>
-        Execute(Parse(statement), cancellationToken);
+        Execute(Parse(statement), statement, cancellationToken);
 
     /// <summary>Splits a script on top-level semicolons and executes the statements one at a time, lazily.</summary>
     public IEnumerable<QueryResult> ExecuteScript(string script, CancellationToken cancellationToken = default)
@@ -35,10 +35,10 @@ public sealed class Session : IDisposable
         }
     }
 
-    private QueryResult Execute(StatementSyntax syntax, CancellationToken cancellationToken)
+    private QueryResult Execute(StatementSyntax syntax, string text, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        BoundStatement bound = new Binder(Database.Catalog).Bind(syntax);
+        BoundStatement bound = new Binder(Database.Catalog) { StatementText = text }.Bind(syntax);
         switch (bound)
         {
             case BoundCreateTableStatement create:
@@ -48,16 +48,28 @@ public sealed class Session : IDisposable
                 Database.Catalog.DropTable(drop.Name, drop.IfExists);
                 return ExecutionBridge.Completed(StatementKind.Ddl, 0);
             case BoundCreateDatabaseStatement create:
-                Database.Catalog.CreateDatabase(create.Name, create.IfNotExists);
+                Database.Catalog.CreateDatabase(create.Name, create.IfNotExists, create.Comment);
                 return ExecutionBridge.Completed(StatementKind.Ddl, 0);
             case BoundDropDatabaseStatement drop:
                 Database.Catalog.DropDatabase(drop.Name, drop.IfExists);
                 return ExecutionBridge.Completed(StatementKind.Ddl, 0);
             case BoundCreateSchemaStatement create:
-                Database.Catalog.CreateSchema(create.Database, create.Name, create.IfNotExists);
+                Database.Catalog.CreateSchema(create.Database, create.Name, create.IfNotExists, create.Comment);
                 return ExecutionBridge.Completed(StatementKind.Ddl, 0);
             case BoundDropSchemaStatement drop:
                 Database.Catalog.DropSchema(drop.Database, drop.Name, drop.IfExists);
+                return ExecutionBridge.Completed(StatementKind.Ddl, 0);
+            case BoundCreateViewStatement create:
+                Database.Catalog.CreateView(create.Name, create.Query, create.Comment, create.OrReplace, create.IfNotExists);
+                return ExecutionBridge.Completed(StatementKind.Ddl, 0);
+            case BoundDropViewStatement drop:
+                Database.Catalog.DropView(drop.Name, drop.IfExists);
+                return ExecutionBridge.Completed(StatementKind.Ddl, 0);
+            case BoundAlterTableStatement alter:
+                if (alter.Table is not null)
+                {
+                    Database.Catalog.AlterTable(alter.Table, alter.Alteration!);
+                }
                 return ExecutionBridge.Completed(StatementKind.Ddl, 0);
             case BoundQueryStatement query:
                 return ExecutionBridge.Execute(Optimize(query.Plan), query.Kind, Database, cancellationToken);

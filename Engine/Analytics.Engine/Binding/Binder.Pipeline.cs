@@ -50,6 +50,10 @@ public sealed partial class Binder
         {
             case NamedTableSyntax named:
             {
+                if (!catalog.TryGetTable(ToQualifiedName(named.Name), out _) && TryBindRelation(named.Name, named.Alias?.Name) is { } relation)
+                {
+                    return relation;
+                }
                 TableEntry table = LookupTable(named.Name);
                 (LogicalScan scan, BindScope scope) = ScanTable(table, named.Alias?.Name ?? named.Name.Name.Name);
                 return (DeduplicateIfDistinct(table, scan), scope);

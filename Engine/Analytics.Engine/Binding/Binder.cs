@@ -24,7 +24,7 @@ public sealed partial class Binder(ICatalog catalog)
         CreateTableStatementSyntax create => BindCreateTable(create),
         DropTableStatementSyntax drop => new BoundDropTableStatement(ToQualifiedName(drop.Name), drop.IfExists),
         ExplainStatementSyntax explain => BindExplain(explain),
-        CreateDatabaseStatementSyntax create => new BoundCreateDatabaseStatement(create.Name.Name, create.IfNotExists),
+        CreateDatabaseStatementSyntax create => BindCreateDatabase(create),
         DropDatabaseStatementSyntax drop => new BoundDropDatabaseStatement(drop.Name.Name, drop.IfExists),
         CreateSchemaStatementSyntax create => BindCreateSchema(create),
         DropSchemaStatementSyntax drop => BindDropSchema(drop),
@@ -32,8 +32,17 @@ public sealed partial class Binder(ICatalog catalog)
         DescribeTableStatementSyntax describe => BindDescribe(describe),
         DeleteStatementSyntax delete => BindDelete(delete),
         UpdateStatementSyntax update => BindUpdate(update),
+        CreateViewStatementSyntax create => BindCreateView(create),
+        DropViewStatementSyntax drop => new BoundDropViewStatement(ToQualifiedName(drop.Name), drop.IfExists),
+        AlterTableStatementSyntax alter => BindAlterTable(alter),
         _ => throw new QueryException(ErrorKind.NotImplemented, $"statement {statement.GetType().Name.Replace("StatementSyntax", "", StringComparison.Ordinal)} is not supported yet"),
     };
+
+    private static BoundCreateDatabaseStatement BindCreateDatabase(CreateDatabaseStatementSyntax create)
+    {
+        QualifiedName.RequireName(create.Name.Name, "database");
+        return new BoundCreateDatabaseStatement(create.Name.Name, create.IfNotExists) { Comment = create.Comment };
+    }
 
     private BoundExplainStatement BindExplain(ExplainStatementSyntax explain) =>
         Bind(explain.Statement) is BoundQueryStatement query
@@ -57,6 +66,7 @@ public sealed partial class Binder(ICatalog catalog)
         foreach (ColumnDefinitionSyntax column in create.Columns)
         {
             string name = column.Name.Name;
+            QualifiedName.RequireName(name, "column");
             if (!names.Add(name))
             {
                 throw new QueryException(ErrorKind.Binder, $"column \"{name}\" specified more than once");
@@ -75,38 +85,23 @@ public sealed partial class Binder(ICatalog catalog)
             create.Comment,
             comments.ToImmutable());
         BatchSchema schema = new(fields.ToImmutable());
-        ImmutableArray<BoundExpression> partitionKeys = BindTableKeys(schema, create.Name.Name.Name, properties.PartitionBy, "PARTITION BY");
-        _ = BindTableKeys(schema, create.Name.Name.Name, properties.ClusterBy, "CLUSTER BY");
-        _ = BindTableKeys(schema, create.Name.Name.Name, properties.DistinctOn, "DISTINCT ON");
-        BindScope columns = new([.. schema.Fields.Select(f => new ScopeColumn(f.Name, create.Name.Name.Name, f.Type))]);
-        foreach (string item in properties.DistinctBy)
-        {
-            _ = ParseStoredOrderItem(item, columns);
-        }
+        RequireUserSchema(ToQualifiedName(create.Name).SchemaOrDefault, "a table");
         foreach (TablePropertySyntax property in create.Properties)
         {
             properties = property.Key switch
             {
-                "data_retention_days" => properties with { DataRetentionDays = BindRetention(property, partitionKeys) },
+                "data_retention_days" => properties with { DataRetentionDays = BindRetention(property) },
                 _ => throw new QueryException(ErrorKind.Binder, $"unknown table option '{property.Key}' (supported: 'data_retention_days')"),
             };
         }
+        ValidateTableLayout(schema, create.Name.Name.Name, properties);
         return new BoundCreateTableStatement(ToQualifiedName(create.Name), schema, properties, create.IfNotExists);
     }
 
-    private static int BindRetention(TablePropertySyntax property, ImmutableArray<BoundExpression> partitionKeys)
-    {
-        if (property.Value is not IntegerLiteralSyntax { Value: > 0 and <= 36_500 } days)
-        {
-            throw new QueryException(ErrorKind.Binder, "'data_retention_days' must be an integer from 1 to 36500");
-        }
-        int value = (int)days.Value;
-        if (partitionKeys.IsEmpty || partitionKeys[0].Type.Id != TypeId.Timestamp)
-        {
-            throw new QueryException(ErrorKind.Binder, "'data_retention_days' drops whole partitions by time: the table needs a PARTITION BY whose first key is a timestamp");
-        }
-        return value;
-    }
+    private static int BindRetention(TablePropertySyntax property) =>
+        property.Value is IntegerLiteralSyntax { Value: > 0 and <= 36_500 } days
+            ? (int)days.Value
+            : throw new QueryException(ErrorKind.Binder, "'data_retention_days' must be an integer from 1 to 36500");
 
     private static string PrintOrderItem(OrderByItemSyntax item) =>
         DefaultName(item.Expression) + (item.Direction == SortDirection.Descending ? " DESC" : " ASC")
@@ -134,7 +129,7 @@ public sealed partial class Binder(ICatalog catalog)
             (LogicalOperator plan, _) = BindPipeline(statement.Query);
             return new BoundQueryStatement(plan, StatementKind.Query);
         }
-        TableEntry table = LookupTable(statement.Insert.Table);
+        TableEntry table = LookupTargetTable(statement.Insert.Table, "INSERT INTO");
         _bindingSourcelessInsert = statement.Query.Source is null;
         (LogicalOperator input, BindScope scope) = BindPipeline(statement.Query);
         _bindingSourcelessInsert = false;
@@ -159,7 +154,7 @@ public sealed partial class Binder(ICatalog catalog)
         {
             throw new QueryException(ErrorKind.Binder, "an ingest statement reads the ingested rows as $0 and must not have a FROM or VALUES source");
         }
-        TableEntry table = LookupTable(query.Insert.Table);
+        TableEntry table = LookupTargetTable(query.Insert.Table, "INSERT INTO");
         LogicalScan input = new("ingested rows", rows, [0], [], [], null);
         (LogicalOperator plan, BindScope scope) = BindPipeline(query.Query, (input, new BindScope([new ScopeColumn("$0", null, rows.Schema[0].Type)])));
         return BindInsert(table, query.Insert, plan, scope, preserveOrder: false);
@@ -255,7 +250,7 @@ public sealed partial class Binder(ICatalog catalog)
 
     private BoundRewriteStatement BindDelete(DeleteStatementSyntax delete)
     {
-        TableEntry table = LookupTable(delete.Table);
+        TableEntry table = LookupTargetTable(delete.Table, "DELETE FROM");
         (LogicalScan scan, BindScope scope) = ScanTable(table, null);
         BoundExpression? predicate = delete.Where is null ? null : BindPredicate(delete.Where, scope, "WHERE");
         // Survivors are the rows the predicate is not true for (false or NULL).
@@ -267,7 +262,7 @@ public sealed partial class Binder(ICatalog catalog)
 
     private BoundRewriteStatement BindUpdate(UpdateStatementSyntax update)
     {
-        TableEntry table = LookupTable(update.Table);
+        TableEntry table = LookupTargetTable(update.Table, "UPDATE");
         (LogicalScan scan, BindScope scope) = ScanTable(table, null);
         BoundExpression? predicate = update.Where is null ? null : BindPredicate(update.Where, scope, "WHERE");
         BoundExpression[] columns = new BoundExpression[table.Schema.Count];

@@ -18,11 +18,17 @@ public sealed record BoundDropTableStatement(QualifiedName Name, bool IfExists) 
 /// <summary><c>EXPLAIN [ANALYZE] query</c>: the plan of <see cref="Statement"/> as text rows.</summary>
 public sealed record BoundExplainStatement(BoundQueryStatement Statement, bool Analyze) : BoundStatement(StatementKind.Explain);
 
-public sealed record BoundCreateDatabaseStatement(string Name, bool IfNotExists) : BoundStatement(StatementKind.Ddl);
+public sealed record BoundCreateDatabaseStatement(string Name, bool IfNotExists) : BoundStatement(StatementKind.Ddl)
+{
+    public string? Comment { get; init; }
+}
 
 public sealed record BoundDropDatabaseStatement(string Name, bool IfExists) : BoundStatement(StatementKind.Ddl);
 
-public sealed record BoundCreateSchemaStatement(string? Database, string Name, bool IfNotExists) : BoundStatement(StatementKind.Ddl);
+public sealed record BoundCreateSchemaStatement(string? Database, string Name, bool IfNotExists) : BoundStatement(StatementKind.Ddl)
+{
+    public string? Comment { get; init; }
+}
 
 public sealed record BoundDropSchemaStatement(string? Database, string Name, bool IfExists) : BoundStatement(StatementKind.Ddl);
 
@@ -35,3 +41,12 @@ public sealed record BoundDropSchemaStatement(string? Database, string Name, boo
 /// </summary>
 public sealed record BoundRewriteStatement(StatementKind RewriteKind, TableEntry Table, LogicalOperator? Matching, LogicalInsert Rewrite)
     : BoundStatement(RewriteKind);
+
+/// <summary><c>CREATE [OR REPLACE] VIEW [IF NOT EXISTS] name AS query</c>; <see cref="Query"/> is the query's text.</summary>
+public sealed record BoundCreateViewStatement(QualifiedName Name, string Query, string? Comment, bool OrReplace, bool IfNotExists)
+    : BoundStatement(StatementKind.Ddl);
+
+public sealed record BoundDropViewStatement(QualifiedName Name, bool IfExists) : BoundStatement(StatementKind.Ddl);
+
+/// <summary>ALTER TABLE: <see cref="Table"/> as it was bound and what it becomes; both null for IF EXISTS of a missing table.</summary>
+public sealed record BoundAlterTableStatement(TableEntry? Table, TableAlteration? Alteration) : BoundStatement(StatementKind.Ddl);

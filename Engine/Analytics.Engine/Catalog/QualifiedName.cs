@@ -6,7 +6,25 @@ public sealed record QualifiedName(string? Database, string? Schema, string Name
     public const string DefaultDatabase = "scopedb";
     public const string DefaultSchema = "public";
 
-    public static QualifiedName Parse(IReadOnlyList<string> parts) => parts.Count switch
+    public static QualifiedName Parse(IReadOnlyList<string> parts)
+    {
+        foreach (string part in parts)
+        {
+            RequireName(part, "table");
+        }
+        return ParseParts(parts);
+    }
+
+    /// <summary>A database, schema, table, view or column name must not be empty (a backtick identifier can be).</summary>
+    public static void RequireName(string name, string what)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new Errors.QueryException(Errors.ErrorKind.Binder, $"invalid {what} name \"{name}\": a name must not be empty or blank");
+        }
+    }
+
+    private static QualifiedName ParseParts(IReadOnlyList<string> parts) => parts.Count switch
     {
         1 => new QualifiedName(null, null, parts[0]),
         2 => new QualifiedName(null, parts[0], parts[1]),

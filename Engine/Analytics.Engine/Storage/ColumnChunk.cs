@@ -26,6 +26,14 @@ internal sealed class ColumnChunk
     /// <summary>Min/max of the valid values (null when the chunk has no valid value or the type has no order here).</summary>
     public ColumnStatistics? Statistics { get; init; }
 
+    /// <summary>A chunk of <paramref name="rows"/> NULLs (a column added by ALTER TABLE, in rows stored before).</summary>
+    public static ColumnChunk AllNull(LogicalType type, int rows) => type.Physical switch
+    {
+        PhysicalKind.Fixed64 => new ColumnChunk { Type = type, RowCount = rows, ValidWords = new ulong[ValidityMask.WordCount(rows)], Fixed = new long[rows] },
+        PhysicalKind.Bool8 => new ColumnChunk { Type = type, RowCount = rows, ValidWords = new ulong[ValidityMask.WordCount(rows)], Bools = new byte[rows] },
+        _ => new ColumnChunk { Type = type, RowCount = rows, ValidWords = new ulong[ValidityMask.WordCount(rows)], Offsets = new int[rows + 1], Heap = [] },
+    };
+
     public bool IsDictionary => Codes is not null;
 
     public bool HasNulls => ValidWords is not null;

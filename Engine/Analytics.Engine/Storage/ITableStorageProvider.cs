@@ -20,6 +20,15 @@ internal interface ITableStorageProvider : IDisposable
     void DropTable(TableEntry table);
 
     /// <summary>
+    /// ALTER TABLE: the table as <paramref name="alteration"/> describes it (its target schema exists). Stored rows stay
+    /// where they are and read through the new columns; writers opened before fail their commit.
+    /// </summary>
+    TableEntry AlterTable(TableEntry table, TableAlteration alteration);
+
+    /// <summary>Records the new set of views.</summary>
+    void SaveViews(IReadOnlyList<ViewEntry> views);
+
+    /// <summary>
     /// Deletes stored objects nothing references any more (segments replaced by compaction, DELETE or UPDATE) once
     /// they are older than the grace period; run by background maintenance.
     /// </summary>
@@ -27,7 +36,13 @@ internal interface ITableStorageProvider : IDisposable
 }
 
 /// <summary>The durable part of the catalog: schemas (as <c>database.schema</c> pairs) and tables.</summary>
-internal sealed record CatalogSnapshot(IReadOnlyList<(string Database, string Schema)> Schemas, IReadOnlyList<TableEntry> Tables);
+internal sealed record CatalogSnapshot(IReadOnlyList<(string Database, string Schema)> Schemas, IReadOnlyList<TableEntry> Tables)
+{
+    public IReadOnlyList<ViewEntry> Views { get; init; } = [];
+
+    /// <summary>Comments of databases and schemas.</summary>
+    public IReadOnlyList<NamespaceComment> Comments { get; init; } = [];
+}
 
 /// <summary>Tables that live only as long as the process.</summary>
 internal sealed class InMemoryStorageProvider : ITableStorageProvider
@@ -42,6 +57,18 @@ internal sealed class InMemoryStorageProvider : ITableStorageProvider
         new(database, schema, name, new InMemoryTableStorage(columns)) { Properties = properties };
 
     public void DropTable(TableEntry table)
+    {
+    }
+
+    public TableEntry AlterTable(TableEntry table, TableAlteration alteration)
+    {
+        TableStorage storage = alteration.ChangesColumns(table.Schema) || alteration.ResetPartitions
+            ? ((InMemoryTableStorage)table.Storage).Alter(alteration)
+            : table.Storage;
+        return new TableEntry(alteration.Database, alteration.Schema, alteration.Name, storage) { Properties = alteration.Properties };
+    }
+
+    public void SaveViews(IReadOnlyList<ViewEntry> views)
     {
     }
 

@@ -88,9 +88,9 @@ internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
     {
         lock (_commitLock)
         {
-            if (IsDropped)
+            if (CommitBlocker() is { } blocked)
             {
-                throw new QueryException(ErrorKind.Catalog, "table was dropped while rows were being inserted");
+                throw blocked;
             }
             ImmutableArray<RowGroup> groups = _groups;
             foreach (RowGroup group in removed)
@@ -103,6 +103,33 @@ internal sealed class InMemoryTableStorage : TableStorage, IProvidesStatistics
                 groups = groups.RemoveAt(index);
             }
             ImmutableInterlocked.InterlockedExchange(ref _groups, groups.AddRange(added));
+        }
+    }
+
+    /// <summary>
+    /// ALTER TABLE: a table over the same row groups read through the new columns (kept chunks are shared, added
+    /// columns are all NULL). This table is marked altered under the commit lock, so no commit can land here after the
+    /// groups were taken.
+    /// </summary>
+    public InMemoryTableStorage Alter(Catalog.TableAlteration alteration)
+    {
+        lock (_commitLock)
+        {
+            MarkAltered();
+            ImmutableArray<RowGroup>.Builder groups = ImmutableArray.CreateBuilder<RowGroup>(_groups.Length);
+            foreach (RowGroup group in _groups)
+            {
+                ImmutableArray<ColumnChunk>.Builder chunks = ImmutableArray.CreateBuilder<ColumnChunk>(alteration.Columns.Count);
+                for (int c = 0; c < alteration.Columns.Count; c++)
+                {
+                    int source = alteration.SourceColumns[c];
+                    chunks.Add(source >= 0 ? group.Columns[source] : ColumnChunk.AllNull(alteration.Columns[c].Type, group.RowCount));
+                }
+                groups.Add(new RowGroup(group.RowCount, chunks.MoveToImmutable(), alteration.ResetPartitions ? null : group.Partition));
+            }
+            InMemoryTableStorage altered = new(alteration.Columns);
+            altered._groups = groups.MoveToImmutable();
+            return altered;
         }
     }
 

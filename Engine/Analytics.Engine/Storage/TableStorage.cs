@@ -37,6 +37,20 @@ public abstract class TableStorage : IScanSource
     public bool IsDropped { get; private set; }
 
     internal void MarkDropped() => IsDropped = true;
+
+    /// <summary>
+    /// Set by an ALTER TABLE that changed the columns: the table lives on in a new storage object, and writers opened
+    /// on this one (with the old columns) must fail their commit.
+    /// </summary>
+    public bool IsAltered { get; private set; }
+
+    internal void MarkAltered() => IsAltered = true;
+
+    /// <summary>The error of a commit to a table that was dropped or altered while the rows were being written.</summary>
+    internal QueryException? CommitBlocker() =>
+        IsDropped ? new QueryException(ErrorKind.Catalog, "table was dropped while rows were being inserted")
+        : IsAltered ? new QueryException(ErrorKind.Catalog, "table was altered (ALTER TABLE) while rows were being inserted; run the statement again")
+        : null;
 }
 
 /// <summary>Buffers appended rows; <see cref="Commit"/> publishes them all at once, Dispose without commit discards them.</summary>

@@ -7,7 +7,14 @@ using Analytics.Vector.Types;
 namespace Analytics.Engine.Storage.Segments;
 
 /// <summary>A committed segment: its object key, row count and size in bytes (so its footer can be read without a HEAD).</summary>
-internal sealed record SegmentReference(string Key, long Rows, long Bytes, PartitionValue? Partition = null);
+internal sealed record SegmentReference(string Key, long Rows, long Bytes, PartitionValue? Partition = null)
+{
+    /// <summary>
+    /// Columns the segment stores but that ALTER TABLE … DROP COLUMN dropped after it was written: never read, even
+    /// when a column of the same name is added again.
+    /// </summary>
+    public ImmutableList<string> DroppedColumns { get; init; } = [];
+}
 
 /// <summary>A table as recorded in a manifest: identity, name, columns, DDL properties and its live segments.</summary>
 internal sealed record ManifestTable(
@@ -30,6 +37,12 @@ internal sealed record Manifest(
     ImmutableList<ManifestTable> Tables)
 {
     public const int FormatVersion = 2;
+
+    /// <summary>The views (CREATE VIEW), each with its query text.</summary>
+    public ImmutableList<ViewEntry> Views { get; init; } = [];
+
+    /// <summary>COMMENTs of databases and schemas.</summary>
+    public ImmutableList<NamespaceComment> Comments { get; init; } = [];
 
     public static Manifest Empty { get; } = new(0, 1, [(QualifiedName.DefaultDatabase, QualifiedName.DefaultSchema)], []);
 
@@ -74,6 +87,34 @@ internal sealed record Manifest(
             foreach (ManifestTable table in Tables)
             {
                 WriteTable(json, table);
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("namespaceComments");
+            foreach (NamespaceComment comment in Comments)
+            {
+                json.WriteStartObject();
+                json.WriteString("database", comment.Database);
+                if (comment.Schema is not null)
+                {
+                    json.WriteString("schema", comment.Schema);
+                }
+                json.WriteString("comment", comment.Comment);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("views");
+            foreach (ViewEntry view in Views)
+            {
+                json.WriteStartObject();
+                json.WriteString("database", view.Database);
+                json.WriteString("schema", view.SchemaName);
+                json.WriteString("name", view.Name);
+                json.WriteString("query", view.Query);
+                if (view.Comment is not null)
+                {
+                    json.WriteString("comment", view.Comment);
+                }
+                json.WriteEndObject();
             }
             json.WriteEndArray();
             json.WriteEndObject();
@@ -128,6 +169,10 @@ internal sealed record Manifest(
                     json.WriteNumber("partitionTime", timestamp);
                 }
             }
+            if (!segment.DroppedColumns.IsEmpty)
+            {
+                WriteStrings(json, "droppedColumns", segment.DroppedColumns);
+            }
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -159,7 +204,19 @@ internal sealed record Manifest(
             ImmutableList<(string, string)> schemas = [.. root.GetProperty("schemas").EnumerateArray()
                 .Select(s => (s.GetProperty("database").GetString()!, s.GetProperty("schema").GetString()!))];
             ImmutableList<ManifestTable> tables = [.. root.GetProperty("tables").EnumerateArray().Select(ReadTable)];
-            return new Manifest(root.GetProperty("version").GetInt64(), root.GetProperty("nextTableId").GetInt64(), schemas, tables);
+            ImmutableList<ViewEntry> views = root.TryGetProperty("views", out JsonElement viewArray)
+                ? [.. viewArray.EnumerateArray().Select(v => new ViewEntry(v.GetProperty("database").GetString()!, v.GetProperty("schema").GetString()!,
+                    v.GetProperty("name").GetString()!, v.GetProperty("query").GetString()!, v.TryGetProperty("comment", out JsonElement c) ? c.GetString() : null))]
+                : [];
+            ImmutableList<NamespaceComment> comments = root.TryGetProperty("namespaceComments", out JsonElement commentArray)
+                ? [.. commentArray.EnumerateArray().Select(c => new NamespaceComment(c.GetProperty("database").GetString()!,
+                    c.TryGetProperty("schema", out JsonElement schema) ? schema.GetString() : null, c.GetProperty("comment").GetString()!))]
+                : [];
+            return new Manifest(root.GetProperty("version").GetInt64(), root.GetProperty("nextTableId").GetInt64(), schemas, tables)
+            {
+                Views = views,
+                Comments = comments,
+            };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -195,7 +252,10 @@ internal sealed record Manifest(
             new SegmentReference(s.GetProperty("key").GetString()!, s.GetProperty("rows").GetInt64(), s.GetProperty("bytes").GetInt64(),
                 s.TryGetProperty("partition", out JsonElement partition)
                     ? new PartitionValue(partition.GetString()!, s.TryGetProperty("partitionTime", out JsonElement time) ? time.GetInt64() : null)
-                    : null))];
+                    : null)
+            {
+                DroppedColumns = [.. Strings(s, "droppedColumns")],
+            })];
         return new ManifestTable(table.GetProperty("id").GetString()!, table.GetProperty("database").GetString()!,
             table.GetProperty("schema").GetString()!, table.GetProperty("name").GetString()!, new BatchSchema(fields.ToImmutable()),
             properties, segments);

@@ -54,7 +54,7 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
             }
         }
         CollectGarbage(manifest);
-        return new CatalogSnapshot(manifest.Schemas, tables);
+        return new CatalogSnapshot(manifest.Schemas, tables) { Views = manifest.Views, Comments = manifest.Comments };
     }
 
     private TableEntry CreateEntry(ManifestTable table)
@@ -67,7 +67,8 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
     public void SaveNamespaces(CatalogSnapshot namespaces)
     {
         ImmutableList<(string, string)> schemas = [.. namespaces.Schemas];
-        _log.Commit(manifest => manifest with { Schemas = schemas });
+        ImmutableList<NamespaceComment> comments = [.. namespaces.Comments];
+        _log.Commit(manifest => manifest with { Schemas = schemas, Comments = comments });
     }
 
     public TableEntry CreateTable(string database, string schema, string name, BatchSchema columns, TableProperties properties)
@@ -107,6 +108,71 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
         CollectGarbage(committed);
     }
 
+    public TableEntry AlterTable(TableEntry table, TableAlteration alteration)
+    {
+        SegmentTableStorage storage = (SegmentTableStorage)table.Storage;
+        Manifest committed = _log.Commit(manifest =>
+        {
+            ManifestTable current = manifest.FindTable(storage.Id)
+                ?? throw new QueryException(ErrorKind.Catalog, $"table \"{table.QualifiedName}\" was dropped by another process");
+            if (!SameColumns(current.Columns, table.Schema))
+            {
+                throw new QueryException(ErrorKind.Catalog, $"table \"{table.QualifiedName}\" was altered by another process; reopen the database");
+            }
+            ImmutableList<SegmentReference> segments = current.Segments;
+            if (alteration.DroppedColumn is not null || alteration.ResetPartitions)
+            {
+                segments = [.. segments.Select(s => s with
+                {
+                    Partition = alteration.ResetPartitions ? null : s.Partition,
+                    DroppedColumns = alteration.DroppedColumn is null ? s.DroppedColumns : s.DroppedColumns.Add(alteration.DroppedColumn),
+                })];
+            }
+            return manifest.WithTable(current with
+            {
+                Database = alteration.Database,
+                Schema = alteration.Schema,
+                Name = alteration.Name,
+                Columns = alteration.Columns,
+                Properties = alteration.Properties,
+                Segments = segments,
+            });
+        });
+        ManifestTable altered = committed.FindTable(storage.Id)!;
+        if (!alteration.ChangesColumns(table.Schema) && !alteration.ResetPartitions)
+        {
+            // Same columns and segments: the storage (and every writer open on it, such as an ingest stream) carries on.
+            return new TableEntry(altered.Database, altered.Schema, altered.Name, storage) { Properties = altered.Properties };
+        }
+        lock (_tables)
+        {
+            storage.MarkAltered();
+            return CreateEntry(altered);
+        }
+    }
+
+    private static bool SameColumns(BatchSchema stored, BatchSchema expected)
+    {
+        if (stored.Count != expected.Count)
+        {
+            return false;
+        }
+        for (int c = 0; c < stored.Count; c++)
+        {
+            if (!string.Equals(stored[c].Name, expected[c].Name, StringComparison.Ordinal) || stored[c].Type != expected[c].Type)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public void SaveViews(IReadOnlyList<ViewEntry> views)
+    {
+        ImmutableList<ViewEntry> saved = [.. views.OrderBy(v => v.QualifiedName, StringComparer.Ordinal)];
+        _log.Commit(manifest => manifest with { Views = saved });
+    }
+
     /// <summary>A fresh, never reused key for a segment of table <paramref name="tableId"/>.</summary>
     public string NewSegmentKey(string tableId) => $"{DataFolder}{tableId}/{Guid.NewGuid():N}.seg";
 
@@ -121,6 +187,11 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
         {
             ManifestTable current = manifest.FindTable(table.Id)
                 ?? throw new QueryException(ErrorKind.Catalog, "table was dropped while rows were being inserted");
+            if (!SameColumns(current.Columns, table.Schema))
+            {
+                // Rows written with columns an ALTER TABLE (maybe in another process) has since changed.
+                throw new QueryException(ErrorKind.Catalog, "table was altered (ALTER TABLE) while rows were being inserted; run the statement again");
+            }
             ImmutableList<SegmentReference> segments = current.Segments;
             foreach (SegmentHandle segment in removed)
             {

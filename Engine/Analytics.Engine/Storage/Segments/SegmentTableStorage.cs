@@ -63,9 +63,9 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
     public override ScanPlan PlanScan(ScanRequest request)
     {
         _provider.Refresh();
-        if (IsDropped)
+        if (IsDropped || IsAltered)
         {
-            throw new QueryException(ErrorKind.Catalog, "the table was dropped (by another process) after this query was bound");
+            throw new QueryException(ErrorKind.Catalog, $"the table was {(IsDropped ? "dropped (by another process)" : "altered")} after this query was bound; run it again");
         }
         return PlanScan(Segments, request);
     }
@@ -155,9 +155,9 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
     /// </summary>
     private void Commit(ColumnAccumulator[] columns, IReadOnlyList<PartitionRange> ranges, ImmutableArray<SegmentHandle> removed)
     {
-        if (IsDropped)
+        if (CommitBlocker() is { } blocked)
         {
-            throw new QueryException(ErrorKind.Catalog, "table was dropped while rows were being inserted");
+            throw blocked;
         }
         List<SegmentReference> written = [];
         try
@@ -277,14 +277,17 @@ internal sealed class SegmentHandle(IObjectStore store, SegmentReference referen
         return footer;
     }
 
-    /// <summary>For each table column, the segment column holding it (by name and type), or -1 when the segment predates it.</summary>
+    /// <summary>
+    /// For each table column, the segment column holding it (by name and type), or -1 when the segment predates it
+    /// (or stores a dropped column of that name).
+    /// </summary>
     public int[] ColumnMap(BatchSchema schema)
     {
         SegmentFooter footer = Footer;
         int[] map = new int[schema.Count];
         for (int c = 0; c < map.Length; c++)
         {
-            map[c] = footer.IndexOf(schema[c].Name, schema[c].Type);
+            map[c] = Reference.DroppedColumns.Contains(schema[c].Name) ? -1 : footer.IndexOf(schema[c].Name, schema[c].Type);
         }
         return map;
     }
