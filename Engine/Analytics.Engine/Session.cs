@@ -134,6 +134,23 @@ public sealed class Session : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens an appender for a table (<c>name</c>, <c>schema.name</c> or <c>database.schema.name</c>): typed batches
+    /// of the table's columns, inserted atomically per flush.
+    /// </summary>
+    public Ingest.TableAppender OpenAppender(string table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (ReadOnly)
+        {
+            throw new QueryException(ErrorKind.InvalidInput, "the session is read-only: an appender writes to a table");
+        }
+        Catalog.QualifiedName name = Catalog.QualifiedName.Parse(table.Split('.'));
+        return Database.Catalog.TryGetTable(name, out TableEntry? entry)
+            ? new Ingest.TableAppender(this, entry)
+            : throw Catalog.DatabaseCatalog.TableDoesNotExist(name);
+    }
+
     internal LogicalOperator Optimize(LogicalOperator plan) =>
         Optimizer.Optimize(plan, new OptimizerContext(Database.Options));
 

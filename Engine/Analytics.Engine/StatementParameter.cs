@@ -1,4 +1,7 @@
+using System.Text;
+using Analytics.Errors;
 using Analytics.Vector.Types;
+using Analytics.Vector.Variants;
 
 namespace Analytics.Engine;
 
@@ -6,7 +9,7 @@ namespace Analytics.Engine;
 /// A typed value for a placeholder of a statement: <c>@name</c> takes the parameter with that <see cref="Name"/>
 /// (case-insensitive), the n-th <c>?</c> takes the n-th parameter of the list. Values are bound as constants, never
 /// spliced into the text. <see cref="Value"/> holds the engine's constant form of <see cref="Type"/> (long, ulong,
-/// double, bool, string, byte[]; nanoseconds as long for timestamp and interval; JSON text for any).
+/// double, bool, string, byte[]; nanoseconds as long for timestamp and interval; the variant encoding for any).
 /// </summary>
 public sealed record StatementParameter
 {
@@ -45,7 +48,19 @@ public sealed record StatementParameter
     /// <summary>An interval in nanoseconds.</summary>
     public static StatementParameter Interval(string? name, long nanos) => new(name, LogicalType.Interval, nanos);
 
-    /// <summary>A semi-structured value given as JSON text (parsed when the statement runs).</summary>
-    public static StatementParameter Json(string? name, string json) =>
-        new(name, LogicalType.Any, json ?? throw new ArgumentNullException(nameof(json)));
+    /// <summary>
+    /// A semi-structured value given as JSON text, stored in the variant encoding (a top-level JSON <c>null</c> is SQL
+    /// NULL); malformed JSON is an InvalidInput error naming the parameter and the offset.
+    /// </summary>
+    public static StatementParameter Json(string? name, string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        VariantBuilder builder = new();
+        if (!VariantJson.TryParse(Encoding.UTF8.GetBytes(json), builder, out VariantJsonError error))
+        {
+            throw new QueryException(ErrorKind.InvalidInput, $"parameter {(name is null ? "?" : "@" + name)} is not valid JSON: {error}");
+        }
+        byte[] encoded = builder.Finish().ToArray();
+        return new(name, LogicalType.Any, VariantValue.Parse(encoded).Kind == VariantKind.Null ? null : encoded);
+    }
 }
