@@ -57,10 +57,7 @@ public sealed class Session : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             Binder binder = new(Database.Catalog) { Parameters = parameters, PlaceholderBase = placeholderBase };
-            if (parameters.Count > 0)
-            {
-                placeholderBase += ScopeQlParser.CountPlaceholders(statement);
-            }
+            placeholderBase += ScopeQlParser.CountPlaceholders(statement);
             yield return Execute(Parse(statement), binder, cancellationToken);
         }
     }

@@ -26,6 +26,7 @@ namespace Analytics.Data;
 public sealed class AnalyticsDataReader : DbDataReader
 {
     private static readonly Task<bool> s_true = Task.FromResult(true);
+    private static readonly Task<bool> s_false = Task.FromResult(false);
 
     private readonly AnalyticsConnection _connection;
     private readonly CommandExecution _execution;
@@ -345,6 +346,9 @@ public sealed class AnalyticsDataReader : DbDataReader
 
     public override Type GetFieldType(int ordinal) => ClrType(Field(ordinal).Type.Id);
 
+    /// <summary>Whether the column may hold NULL (as the engine's schema says).</summary>
+    internal bool IsNullable(int ordinal) => Field(ordinal).Nullable;
+
     internal static Type ClrType(TypeId type) => type switch
     {
         TypeId.Boolean => typeof(bool),
@@ -425,7 +429,7 @@ public sealed class AnalyticsDataReader : DbDataReader
     }
 
     public override Task<bool> IsDBNullAsync(int ordinal, CancellationToken cancellationToken) =>
-        IsDBNull(ordinal) ? s_true : Task.FromResult(false);
+        IsDBNull(ordinal) ? s_true : s_false;
 
     public override object GetValue(int ordinal)
     {

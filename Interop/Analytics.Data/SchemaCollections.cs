@@ -124,7 +124,7 @@ internal static class SchemaCollections
                 string column = reader.GetName(i);
                 if (columnName is null || string.Equals(column, columnName, StringComparison.OrdinalIgnoreCase))
                 {
-                    table.Rows.Add(db, s, name, column, i + 1, reader.GetDataTypeName(i), "YES");
+                    table.Rows.Add(db, s, name, column, i + 1, reader.GetDataTypeName(i), reader.IsNullable(i) ? "YES" : "NO");
                 }
             }
         }

@@ -156,4 +156,25 @@ public sealed class ParameterTests
         Assert.Throws<NotSupportedException>(() => parameter.Direction = System.Data.ParameterDirection.Output);
         Assert.Equal(System.Data.DbType.Int64, parameter.DbType);
     }
+
+    [Fact]
+    public void TheEngineRejectsMalformedJsonParameters()
+    {
+        QueryException error = Assert.Throws<QueryException>(() => Engine.StatementParameter.Json("doc", "{\"a\":"));
+        Assert.Equal(ErrorKind.InvalidInput, error.Kind);
+        Assert.Contains("parameter @doc is not valid JSON", error.Message, StringComparison.Ordinal);
+        Assert.Null(Engine.StatementParameter.Json("n", "null").Value);
+    }
+
+    [Fact]
+    public void QuestionMarksAreNumberedAcrossTheWholeCommandText()
+    {
+        using AnalyticsConnection connection = TestDb.Open();
+        AnalyticsException error = Assert.Throws<AnalyticsException>(() => connection.Execute("SELECT ? AS a; SELECT ? AS b"));
+        Assert.Contains("placeholder ? number 1 has no value (0 parameters given)", error.Message, StringComparison.Ordinal);
+        using AnalyticsCommand command = new("SELECT ? AS a; SELECT ? AS b", connection);
+        command.Parameters.AddValue(1);
+        AnalyticsException second = Assert.Throws<AnalyticsException>(() => command.ExecuteNonQuery());
+        Assert.Contains("placeholder ? number 2 has no value (1 parameter given)", second.Message, StringComparison.Ordinal);
+    }
 }
