@@ -22,23 +22,54 @@ public sealed class Session : IDisposable
     /// <see cref="QueryException"/>s (kind-prefixed messages).
     /// </summary>
     public QueryResult Execute(string statement, CancellationToken cancellationToken = default) =>
-        Execute(Parse(statement), statement, cancellationToken);
+        Execute(Parse(statement), new Binder(Database.Catalog) { StatementText = statement }, cancellationToken);
+
+    /// <summary>
+    /// Executes one statement whose placeholders (<c>@name</c>, <c>?</c>) take <paramref name="parameters"/>, bound as
+    /// typed constants (see <see cref="StatementParameter"/>); a placeholder without a value is a Binder error.
+    /// </summary>
+    public QueryResult Execute(string statement, IReadOnlyList<StatementParameter> parameters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return Execute(Parse(statement), new Binder(Database.Catalog) { Parameters = parameters, StatementText = statement }, cancellationToken);
+    }
+
+    /// <summary>
+    /// When true, statements that would change the database (INSERT, DELETE, UPDATE, DDL, EXPLAIN ANALYZE of an
+    /// INSERT, ingest streams) fail with an InvalidInput error before they run; queries, SHOW and DESCRIBE still work.
+    /// </summary>
+    public bool ReadOnly { get; set; }
 
     /// <summary>Splits a script on top-level semicolons and executes the statements one at a time, lazily.</summary>
-    public IEnumerable<QueryResult> ExecuteScript(string script, CancellationToken cancellationToken = default)
+    public IEnumerable<QueryResult> ExecuteScript(string script, CancellationToken cancellationToken = default) =>
+        ExecuteScript(script, [], cancellationToken);
+
+    /// <summary>
+    /// <see cref="ExecuteScript(string, CancellationToken)"/> with placeholder values: <c>@name</c> placeholders may
+    /// appear in any statement; the <c>?</c> placeholders are numbered across the whole script.
+    /// </summary>
+    public IEnumerable<QueryResult> ExecuteScript(string script, IReadOnlyList<StatementParameter> parameters, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
+        int placeholderBase = 0;
         // Each statement is parsed only when its turn comes: earlier statements run even if a later one is malformed.
         foreach (string statement in ScopeQlParser.SplitStatements(script))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return Execute(statement, cancellationToken);
+            Binder binder = new(Database.Catalog) { Parameters = parameters, PlaceholderBase = placeholderBase, StatementText = statement };
+            placeholderBase += ScopeQlParser.CountPlaceholders(statement);
+            yield return Execute(Parse(statement), binder, cancellationToken);
         }
     }
 
-    private QueryResult Execute(StatementSyntax syntax, string text, CancellationToken cancellationToken)
+    private QueryResult Execute(StatementSyntax syntax, Binder binder, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        BoundStatement bound = new Binder(Database.Catalog) { StatementText = text }.Bind(syntax);
+        BoundStatement bound = binder.Bind(syntax);
+        if (ReadOnly)
+        {
+            RejectWrite(bound);
+        }
         switch (bound)
         {
             case BoundCreateTableStatement create:
@@ -89,7 +120,44 @@ public sealed class Session : IDisposable
     public Ingest.IngestStream OpenIngestStream(string statement, Ingest.IngestOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(statement);
+        if (ReadOnly)
+        {
+            throw new QueryException(ErrorKind.InvalidInput, "the session is read-only: ingest streams write to a table");
+        }
         return new Ingest.IngestStream(this, statement, options ?? new Ingest.IngestOptions());
+    }
+
+    private static void RejectWrite(BoundStatement bound)
+    {
+        string? write = bound switch
+        {
+            BoundQueryStatement { Kind: StatementKind.Insert } or BoundExplainStatement { Analyze: true, Statement.Kind: StatementKind.Insert } => "INSERT",
+            BoundRewriteStatement { Kind: StatementKind.Delete } => "DELETE",
+            BoundRewriteStatement => "UPDATE",
+            { Kind: StatementKind.Ddl } => "DDL",
+            _ => null,
+        };
+        if (write is not null)
+        {
+            throw new QueryException(ErrorKind.InvalidInput, $"the session is read-only: {write} statements are not allowed");
+        }
+    }
+
+    /// <summary>
+    /// Opens an appender for a table (<c>name</c>, <c>schema.name</c> or <c>database.schema.name</c>): typed batches
+    /// of the table's columns, inserted atomically per flush.
+    /// </summary>
+    public Ingest.TableAppender OpenAppender(string table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (ReadOnly)
+        {
+            throw new QueryException(ErrorKind.InvalidInput, "the session is read-only: an appender writes to a table");
+        }
+        Catalog.QualifiedName name = Catalog.QualifiedName.Parse(table.Split('.'));
+        return Database.Catalog.TryGetTable(name, out TableEntry? entry)
+            ? new Ingest.TableAppender(this, entry)
+            : throw Catalog.DatabaseCatalog.TableDoesNotExist(name);
     }
 
     internal LogicalOperator Optimize(LogicalOperator plan) =>

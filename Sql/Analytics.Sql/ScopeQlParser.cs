@@ -148,6 +148,16 @@ public static class ScopeQlParser
     }
 
     /// <summary>
+    /// The number of <c>?</c> placeholders in <paramref name="text"/> (outside strings, quoted identifiers and
+    /// comments), so a script's statements can number their placeholders on from the previous ones.
+    /// </summary>
+    public static int CountPlaceholders(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return SourceText.PlaceholderOffsets(new SourceText(text)).Count();
+    }
+
+    /// <summary>
     /// True when <paramref name="buffer"/> holds at least one statement and its last token is a top-level <c>;</c>,
     /// so an interactive shell can run it; false while a string, quoted identifier or comment is still open.
     /// </summary>

@@ -169,6 +169,9 @@ public static class SyntaxPrinter
             case PositionalReferenceSyntax positional:
                 builder.Append('$').Append(positional.Index.ToString(CultureInfo.InvariantCulture));
                 break;
+            case ParameterReferenceSyntax parameter:
+                builder.Append(parameter.Name is null ? "?" : "@" + parameter.Name);
+                break;
             case UnaryExpressionSyntax unary:
                 WriteUnary(builder, unary);
                 break;

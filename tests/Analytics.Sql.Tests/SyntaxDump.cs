@@ -19,6 +19,7 @@ internal static class SyntaxDump
         NullLiteralSyntax => "null",
         ColumnReferenceSyntax c => string.Join(".", c.Parts.Select(Name)),
         PositionalReferenceSyntax p => "$" + p.Index.ToString(CultureInfo.InvariantCulture),
+        ParameterReferenceSyntax p => p.Name is null ? "?" + p.Ordinal.ToString(CultureInfo.InvariantCulture) : "@" + p.Name,
         UnaryExpressionSyntax u => $"({u.Operator.ToString().ToLowerInvariant()} {Dump(u.Operand)})",
         BinaryExpressionSyntax b => $"({b.Operator.ToString().ToLowerInvariant()} {Dump(b.Left)} {Dump(b.Right)})",
         IsExpressionSyntax i => $"({(i.Negated ? "is-not" : "is")} {Dump(i.Left)} {Dump(i.Right)})",

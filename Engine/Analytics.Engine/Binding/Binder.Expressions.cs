@@ -50,6 +50,7 @@ public sealed partial class Binder
             BinaryLiteralSyntax binary => new BoundConstant(binary.Value.ToArray(), LogicalType.Binary),
             ColumnReferenceSyntax column => BindColumn(column, scope),
             PositionalReferenceSyntax positional => BindPositional(positional, scope),
+            ParameterReferenceSyntax parameter => BindParameter(parameter),
             BinaryExpressionSyntax binary => BindBinary(binary, scope, context),
             UnaryExpressionSyntax unary => BindUnary(unary, scope, context),
             IsExpressionSyntax isExpression => BindIs(isExpression, scope, context),

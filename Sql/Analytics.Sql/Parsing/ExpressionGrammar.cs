@@ -381,6 +381,10 @@ internal static class ExpressionGrammar
                 return Success<ExpressionSyntax>(new BinaryLiteralSyntax(ImmutableArray.Create(token.Bytes!), token.Span), at.After(token));
             case TokenKind.Positional:
                 return Success<ExpressionSyntax>(new PositionalReferenceSyntax((int)token.Integer, token.Span), at.After(token));
+            case TokenKind.Parameter:
+                return Success<ExpressionSyntax>(token.Value.Length == 0
+                    ? new ParameterReferenceSyntax(null, at.Text.OrdinalOfPlaceholder(token.Span.Start), token.Span)
+                    : new ParameterReferenceSyntax(token.Value, -1, token.Span), at.After(token));
             case TokenKind.QuotedIdentifier:
                 return ParseNameOrCall(input);
             case TokenKind.Symbol:

@@ -118,6 +118,27 @@ internal static class Lexer
             return new Token(TokenKind.Positional, source.SpanOf(offset, end), text[offset..end]) { Integer = (ulong)position };
         }
 
+        if (c == '?')
+        {
+            return new Token(TokenKind.Parameter, source.SpanOf(offset, offset + 1), string.Empty);
+        }
+
+        if (c == '@')
+        {
+            var end = offset + 1;
+            if (end >= text.Length || !IsIdentifierStart(text[end]))
+            {
+                return new Token(TokenKind.Error, source.SpanOf(offset, end), "'@' must be followed by a parameter name");
+            }
+
+            while (end < text.Length && IsIdentifierPart(text[end]))
+            {
+                end++;
+            }
+
+            return new Token(TokenKind.Parameter, source.SpanOf(offset, end), text[(offset + 1)..end]);
+        }
+
         if (offset + 1 < text.Length)
         {
             foreach (var symbol in s_twoCharSymbols)

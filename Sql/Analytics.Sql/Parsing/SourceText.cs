@@ -8,6 +8,7 @@ internal sealed class SourceText
 {
     private readonly int[] _lineStarts;
     private readonly Dictionary<int, Token> _tokens = new();
+    private int[]? _placeholders;
 
     public SourceText(string text)
     {
@@ -60,5 +61,36 @@ internal sealed class SourceText
         }
 
         return token;
+    }
+
+    /// <summary>
+    /// How many <c>?</c> placeholders precede the one at <paramref name="offset"/>: counted over the token stream, so
+    /// the parser's backtracking cannot skew the numbering.
+    /// </summary>
+    public int OrdinalOfPlaceholder(int offset)
+    {
+        _placeholders ??= [.. PlaceholderOffsets(this)];
+        return Array.BinarySearch(_placeholders, offset);
+    }
+
+    /// <summary>The offsets of the <c>?</c> tokens, in order (strings, identifiers and comments are skipped).</summary>
+    public static IEnumerable<int> PlaceholderOffsets(SourceText source)
+    {
+        var offset = Lexer.SkipTrivia(source.Text, 0);
+        while (true)
+        {
+            var token = Lexer.Lex(source, offset);
+            if (token.Kind == TokenKind.End || token.IsUnterminated)
+            {
+                yield break;
+            }
+
+            if (token is { Kind: TokenKind.Parameter, Value.Length: 0 })
+            {
+                yield return token.Span.Start;
+            }
+
+            offset = Lexer.SkipTrivia(source.Text, token.Span.End);
+        }
     }
 }

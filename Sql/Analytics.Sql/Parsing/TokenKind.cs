@@ -11,6 +11,8 @@ internal enum TokenKind
     Integer,
     Float,
     Positional,
+    /// <summary>A host parameter placeholder: <c>@name</c> (<see cref="Token.Value"/> is the name) or <c>?</c> (empty value).</summary>
+    Parameter,
     Symbol,
     /// <summary>Text that is not a token; <see cref="Token.Value"/> says why.</summary>
     Error,

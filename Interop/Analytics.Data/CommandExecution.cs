@@ -1,0 +1,68 @@
+using Analytics.Errors;
+
+namespace Analytics.Data;
+
+/// <summary>
+/// The cancellation of one running command: <see cref="Cancel"/>, the caller's token and the per-step timeout all
+/// trip one token, which the engine's query observes; <see cref="Translate"/> says which one it was.
+/// </summary>
+internal sealed class CommandExecution : IDisposable
+{
+    private readonly CancellationTokenSource _source;
+    private readonly CancellationToken _caller;
+    private readonly TimeSpan _timeout;
+    private readonly Action<CommandExecution> _finished;
+    private volatile bool _cancelled;
+
+    public CommandExecution(int timeoutSeconds, CancellationToken caller, Action<CommandExecution> finished)
+    {
+        _caller = caller;
+        _finished = finished;
+        _source = CancellationTokenSource.CreateLinkedTokenSource(caller);
+        _timeout = timeoutSeconds > 0 ? TimeSpan.FromSeconds(timeoutSeconds) : Timeout.InfiniteTimeSpan;
+    }
+
+    public CancellationToken Token => _source.Token;
+
+    public void Cancel()
+    {
+        _cancelled = true;
+        try
+        {
+            _source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The command finished meanwhile: nothing left to cancel.
+        }
+    }
+
+    /// <summary>Starts the timeout for one wait on the engine.</summary>
+    public void BeginWait() => _source.CancelAfter(_timeout);
+
+    public void EndWait()
+    {
+        if (!_source.IsCancellationRequested)
+        {
+            _source.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>The exception a caller sees for an engine error or a cancellation.</summary>
+    public Exception Translate(Exception error) => error switch
+    {
+        OperationCanceledException when _caller.IsCancellationRequested => new OperationCanceledException("the command was cancelled by its CancellationToken", error, _caller),
+        OperationCanceledException or QueryException { Kind: ErrorKind.Interrupted } when _cancelled =>
+            new AnalyticsException(ErrorKind.Interrupted, "Interrupted Error: the command was cancelled (AnalyticsCommand.Cancel)", error),
+        OperationCanceledException or QueryException { Kind: ErrorKind.Interrupted } when _source.IsCancellationRequested =>
+            new AnalyticsException(ErrorKind.Interrupted, $"Interrupted Error: the command timed out after {_timeout.TotalSeconds:0.###} s (CommandTimeout)", error),
+        QueryException query => new AnalyticsException(query),
+        _ => error,
+    };
+
+    public void Dispose()
+    {
+        _finished(this);
+        _source.Dispose();
+    }
+}
