@@ -264,7 +264,7 @@ public sealed class ArrowIpcReader : IDisposable
         }
         if (_length >= 0 && _position + header.BodyLength > _length)
         {
-            ArrowErrors.Corrupt($"body length {header.BodyLength} runs past the end of the input", metadataStart);
+            ArrowErrors.Corrupt($"truncated input: the message body needs {header.BodyLength} bytes but only {_length - _position} remain", _length);
         }
         byte[] bodyBytes = GC.AllocateUninitializedArray<byte>((int)header.BodyLength);
         ReadExactly(bodyBytes, "the message body");
