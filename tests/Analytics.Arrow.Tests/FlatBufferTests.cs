@@ -148,4 +148,18 @@ public sealed class FlatBufferTests
             }
         }
     }
+
+    [Fact]
+    public void The_builder_grows_at_any_point_of_a_table()
+    {
+        // Every starting capacity puts the buffer's end at a different step (fields, vtable, strings, vectors).
+        var fields = Enumerable.Range(0, 40).Select(i => new ArrowField(new string('n', i), i % 3 == 0 ? ArrowType.Int64 : ArrowType.Timestamp(ArrowTimeUnit.Nanosecond, "UTC"), i % 2 == 0)).ToArray();
+        var schema = new ArrowSchema(fields);
+        for (int capacity = 1; capacity < 300; capacity++)
+        {
+            var builder = new FlatBufferBuilder(capacity);
+            ArrowSchema read = ArrowMetadata.ReadSchema(FlatBufferTable.Root(builder.Finish(ArrowMetadata.WriteSchema(builder, schema)), 0));
+            Assert.Equal(fields.Select(f => (f.Name, f.Type)), read.Fields.Select(f => (f.Name, f.Type)));
+        }
+    }
 }

@@ -259,6 +259,10 @@ internal sealed class FlatBufferBuilder
         {
             slots--;
         }
+        while (_space < (slots + 2) * 2)
+        {
+            Grow();
+        }
         for (int i = slots - 1; i >= 0; i--)
         {
             PutInt16((short)(_vtable[i] != 0 ? tableOffset - _vtable[i] : 0));
