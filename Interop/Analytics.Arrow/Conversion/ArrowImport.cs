@@ -172,33 +172,63 @@ public sealed class ArrowImport
             FillVariant(array, field, start, count, column);
             return;
         }
-        for (int i = 0; i < count; i++)
+        // Dictionary columns read their values from the dictionary: resolve the value field once, indices per row.
+        ArrowDictionaryEncoding? encoding = field.Dictionary;
+        ArrowArray values = encoding is null ? array : array.Dictionary!;
+        ArrowField valueField = encoding is null ? field : field with { Dictionary = null };
+        switch (type.Id)
         {
-            if (!array.IsValid(start + i))
+            case TypeId.Boolean:
             {
-                continue;
-            }
-            (ArrowArray values, ArrowField valueField, int index) = Dereference(array, field, start + i);
-            switch (type.Id)
-            {
-                case TypeId.Boolean:
+                Span<byte> target = column.GetData<byte>();
+                ReadOnlySpan<byte> bits = values.Buffers[1].Span;
+                for (int i = 0; i < count; i++)
                 {
-                    int bit = values.Offset + index;
-                    column.GetData<byte>()[i] = (byte)((values.Buffers[1].Span[bit >> 3] >> (bit & 7)) & 1);
-                    break;
+                    if (array.IsValid(start + i))
+                    {
+                        int bit = values.Offset + ValueIndex(array, encoding, start + i);
+                        target[i] = (byte)((bits[bit >> 3] >> (bit & 7)) & 1);
+                    }
                 }
-                case TypeId.String when valueField.Type.Id == ArrowTypeId.Decimal:
-                    column.SetBytes(i, Encoding.ASCII.GetBytes(DecimalText(values, valueField.Type, index)));
-                    break;
-                case TypeId.String or TypeId.Binary:
-                    column.SetBytes(i, values.GetBytes(index));
-                    break;
-                default:
-                    column.GetData<long>()[i] = ReadInt64Value(values, valueField, index, type);
-                    break;
+                break;
+            }
+            case TypeId.String when valueField.Type.Id == ArrowTypeId.Decimal:
+                for (int i = 0; i < count; i++)
+                {
+                    if (array.IsValid(start + i))
+                    {
+                        column.SetBytes(i, Encoding.ASCII.GetBytes(DecimalText(values, valueField.Type, ValueIndex(array, encoding, start + i))));
+                    }
+                }
+                break;
+            case TypeId.String or TypeId.Binary:
+                for (int i = 0; i < count; i++)
+                {
+                    if (array.IsValid(start + i))
+                    {
+                        column.SetBytes(i, values.GetBytes(ValueIndex(array, encoding, start + i)));
+                    }
+                }
+                break;
+            default:
+            {
+                Span<long> target = column.GetData<long>();
+                for (int i = 0; i < count; i++)
+                {
+                    if (array.IsValid(start + i))
+                    {
+                        target[i] = ReadInt64Value(values, valueField, ValueIndex(array, encoding, start + i), type);
+                    }
+                }
+                break;
             }
         }
     }
+
+    /// <summary>The index into the values of element <paramref name="index"/>: itself, or its dictionary index.</summary>
+    private static int ValueIndex(ArrowArray array, ArrowDictionaryEncoding? encoding, int index) => encoding is null
+        ? index
+        : (int)ArrowIpcReader.ReadIndex(array.Buffers[1].Span, array.Offset + index, encoding.IndexType.BitWidth / 8, encoding.IndexType.IsSigned);
 
     /// <summary>The array, field and index that hold element <paramref name="index"/>, looking through a dictionary.</summary>
     private static (ArrowArray Values, ArrowField Field, int Index) Dereference(ArrowArray array, ArrowField field, int index)
@@ -207,8 +237,7 @@ public sealed class ArrowImport
         {
             return (array, field, index);
         }
-        long code = ArrowIpcReader.ReadIndex(array.Buffers[1].Span, array.Offset + index, encoding.IndexType.BitWidth / 8, encoding.IndexType.IsSigned);
-        return (array.Dictionary!, field with { Dictionary = null }, (int)code);
+        return (array.Dictionary!, field with { Dictionary = null }, ValueIndex(array, encoding, index));
     }
 
     /// <summary>Same-width copies (or a zero-copy takeover) for int64/uint64/float64 and 64-bit nanosecond temporal columns.</summary>
