@@ -52,4 +52,20 @@ public sealed class ZeroCopyTests
         Assert.Equal([null, 3L], TestBatches.Rows(destination).Select(r => r[0]));
         Assert.True(MemoryMarshal.TryGetMemoryManager(arrow.Columns[0].Buffers[1], out MemoryManager<byte>? _));
     }
+
+    [Fact]
+    public void Arrays_read_from_an_in_memory_stream_are_slices_of_its_buffer()
+    {
+        BatchSchema schema = new(new Field("i", LogicalType.Int), new Field("s", LogicalType.String));
+        Batch batch = TestBatches.Build(schema, [[1L, "a"], [2L, null], [3L, "ccc"]]);
+        ArrowSchema arrowSchema = ArrowExport.ToArrowSchema(schema);
+        byte[] bytes = TestBatches.Write(arrowSchema, [ArrowExport.ToArrow(batch, arrowSchema)]);
+        using ArrowIpcReader reader = ArrowIpcReader.Open(new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true));
+        ArrowRecordBatch read = reader.ReadNext()!;
+        Assert.True(MemoryMarshal.TryGetArray(read.Columns[0].Buffers[1], out ArraySegment<byte> values));
+        Assert.Same(bytes, values.Array);
+        Assert.Equal(3L, BitConverter.ToInt64(read.Columns[0].FixedValue(2, 8)));
+        Assert.Equal("ccc"u8.ToArray(), read.Columns[1].GetBytes(2).ToArray());
+        Assert.Null(reader.ReadNext());
+    }
 }

@@ -112,8 +112,12 @@ public static class ArrowExport
                 {
                     return VariantStruct(batch, column, validity, nulls);
                 }
-                return arrowType.Id == ArrowTypeId.Utf8View
-                    ? Views(batch, column, arrowType, validity, nulls)
+                if (arrowType.Id == ArrowTypeId.Utf8View)
+                {
+                    return Views(batch, column, arrowType, validity, nulls);
+                }
+                return dense
+                    ? DenseVarBytes(column, rows, arrowType, validity, nulls)
                     : VarBytes(batch, column, arrowType, validity, nulls);
         }
     }
@@ -191,6 +195,14 @@ public static class ArrowExport
             }
         }
         return bits;
+    }
+
+    /// <summary>A flat var-bytes vector already has Arrow's layout (int32 offsets from 0 over a heap): two block copies.</summary>
+    private static ArrowArray DenseVarBytes(ColumnVector column, int rows, ArrowType arrowType, ReadOnlyMemory<byte> validity, int nulls)
+    {
+        ReadOnlySpan<int> offsets = column.Offsets[..(rows + 1)];
+        byte[] data = column.Heap[..offsets[rows]].ToArray();
+        return new ArrowArray(arrowType, rows, nulls, 0, [validity, MemoryMarshal.AsBytes(offsets).ToArray(), data]);
     }
 
     private static ArrowArray VarBytes(Batch batch, ColumnVector column, ArrowType arrowType, ReadOnlyMemory<byte> validity, int nulls)

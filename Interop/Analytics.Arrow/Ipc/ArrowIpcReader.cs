@@ -266,6 +266,14 @@ public sealed class ArrowIpcReader : IDisposable
         {
             ArrowErrors.Corrupt($"truncated input: the message body needs {header.BodyLength} bytes but only {_length - _position} remain", _length);
         }
+        if (_input is MemoryStream memory && memory.TryGetBuffer(out ArraySegment<byte> whole) && memory.Position + header.BodyLength <= memory.Length)
+        {
+            // In-memory input: the arrays are slices of the caller's buffer, no copy.
+            body = whole.AsMemory().Slice((int)memory.Position, (int)header.BodyLength);
+            memory.Position += header.BodyLength;
+            _position += header.BodyLength;
+            return true;
+        }
         byte[] bodyBytes = GC.AllocateUninitializedArray<byte>((int)header.BodyLength);
         ReadExactly(bodyBytes, "the message body");
         body = bodyBytes;
