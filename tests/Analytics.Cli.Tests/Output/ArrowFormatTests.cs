@@ -64,4 +64,12 @@ public sealed class ArrowFormatTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("-o/--output applies only to --format arrow", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_shell_does_not_switch_to_arrow()
+    {
+        (int code, _, string error) = CliRun.Run(["-c", ".mode arrow"]);
+        Assert.Equal(1, code);
+        Assert.Equal("usage: .mode table|csv|json|ndjson\n", error);
+    }
 }
