@@ -3,20 +3,29 @@ using System.Diagnostics;
 
 namespace Analytics.Arrow.Tests.Interop;
 
+/// <summary>The arrow-js peer (<c>Interop/peer</c>, apache-arrow 21.2.0), run as <c>node arrow_peer.js …</c>.</summary>
+public sealed class ArrowJsPeer() : NodePeer("peer", "apache-arrow", "arrow_peer.js");
+
+/// <summary>The nodejs-polars peer (<c>Interop/polars-peer</c>, 0.26.1; Rust Arrow underneath), run as <c>node polars_read.js FILE</c>.</summary>
+public sealed class PolarsPeer() : NodePeer("polars-peer", "nodejs-polars", "polars_read.js");
+
 /// <summary>
-/// The arrow-js peer (<c>Interop/peer</c>): installed with <c>npm ci</c> from its pinned lock file when its
-/// node_modules are missing, then run as <c>node arrow_peer.js …</c>. When node or npm cannot run, the fixture
-/// throws, so every interop test fails with the reason rather than passing silently.
+/// A Node.js test peer under <c>tests/Analytics.Arrow.Tests/Interop/</c>: installed with <c>npm ci</c> from its pinned
+/// lock file when its node_modules are missing, then run as <c>node SCRIPT …</c>. When node or npm cannot run, the
+/// fixture throws, so every interop test fails with the reason rather than passing silently.
 /// </summary>
-public sealed class ArrowJsPeer
+public abstract class NodePeer
 {
     private static readonly TimeSpan s_installTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan s_runTimeout = TimeSpan.FromMinutes(1);
 
-    public ArrowJsPeer()
+    private readonly string _script;
+
+    protected NodePeer(string folder, string module, string script)
     {
-        Directory = FindPeerDirectory();
-        if (!File.Exists(Path.Combine(Directory, "node_modules", "apache-arrow", "package.json")))
+        _script = script;
+        Directory = FindPeerDirectory(folder);
+        if (!File.Exists(Path.Combine(Directory, "node_modules", module, "package.json")))
         {
             Run("npm", ["ci", "--no-audit", "--no-fund"], s_installTimeout);
         }
@@ -25,7 +34,7 @@ public sealed class ArrowJsPeer
     public string Directory { get; }
 
     /// <summary>Runs the peer script and returns its stdout; a non-zero exit fails with its stderr.</summary>
-    public string Node(params string[] arguments) => Run("node", ["arrow_peer.js", .. arguments], s_runTimeout);
+    public string Node(params string[] arguments) => Run("node", [_script, .. arguments], s_runTimeout);
 
     private string Run(string program, string[] arguments, TimeSpan timeout)
     {
@@ -66,16 +75,16 @@ public sealed class ArrowJsPeer
         }
     }
 
-    private static string FindPeerDirectory()
+    private static string FindPeerDirectory(string folder)
     {
         for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            string candidate = Path.Combine(directory.FullName, "tests", "Analytics.Arrow.Tests", "Interop", "peer");
+            string candidate = Path.Combine(directory.FullName, "tests", "Analytics.Arrow.Tests", "Interop", folder);
             if (File.Exists(Path.Combine(candidate, "package-lock.json")))
             {
                 return candidate;
             }
         }
-        throw new InvalidOperationException($"cannot find tests/Analytics.Arrow.Tests/Interop/peer above {AppContext.BaseDirectory}");
+        throw new InvalidOperationException($"cannot find tests/Analytics.Arrow.Tests/Interop/{folder} above {AppContext.BaseDirectory}");
     }
 }
