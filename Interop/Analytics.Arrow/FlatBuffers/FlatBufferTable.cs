@@ -77,8 +77,6 @@ internal readonly ref struct FlatBufferTable
         return _position + offset;
     }
 
-    public bool Has(int slot) => FieldPosition(slot, 1) >= 0;
-
     public bool GetBool(int slot, bool defaultValue)
     {
         int p = FieldPosition(slot, 1);

@@ -116,8 +116,6 @@ public sealed record ArrowType(ArrowTypeId Id)
     public static readonly ArrowType Date32 = new(ArrowTypeId.Date) { DateUnit = ArrowDateUnit.Day };
     public static readonly ArrowType Date64 = new(ArrowTypeId.Date) { DateUnit = ArrowDateUnit.Millisecond };
     public static readonly ArrowType Struct = new(ArrowTypeId.Struct);
-    public static readonly ArrowType List = new(ArrowTypeId.List);
-    public static readonly ArrowType LargeList = new(ArrowTypeId.LargeList);
 
     public static ArrowType Int(int bitWidth, bool signed) => new(ArrowTypeId.Int) { BitWidth = bitWidth, IsSigned = signed };
 
@@ -132,8 +130,6 @@ public sealed record ArrowType(ArrowTypeId Id)
         new(ArrowTypeId.Decimal) { DecimalPrecision = precision, DecimalScale = scale, BitWidth = 128 };
 
     public static ArrowType FixedSizeBinary(int byteWidth) => new(ArrowTypeId.FixedSizeBinary) { FixedSize = byteWidth };
-
-    public static ArrowType FixedSizeList(int listSize) => new(ArrowTypeId.FixedSizeList) { FixedSize = listSize };
 
     public static ArrowType Map(bool keysSorted) => new(ArrowTypeId.Map) { KeysSorted = keysSorted };
 

@@ -113,6 +113,7 @@ public sealed class SltRunner
                     _database = persistent ? Database.Open(Path.Combine(scratch, "db")) : Database.OpenInMemory();
                     _database.RegisterSourceFactory(new ReadJsonSourceFactory());
                     _database.RegisterSourceFactory(new ReadCsvSourceFactory());
+                    _database.RegisterSourceFactory(new Arrow.Sources.ReadArrowSourceFactory());
                     _session = _database.Connect();
                 }
                 return _session;
