@@ -2,7 +2,8 @@ namespace Analytics.Cli;
 
 /// <summary>
 /// The process streams and terminal facts the CLI depends on, injectable so tests run the whole CLI in-process.
-/// <c>HandleInterrupts</c>: hook Console.CancelKeyPress (only for the real process console).
+/// <c>HandleInterrupts</c>: hook Console.CancelKeyPress (only for the real process console). <c>BinaryOut</c>: stdout
+/// as bytes, for <c>--format arrow</c>.
 /// </summary>
 internal sealed record CliConsole(
     TextReader In,
@@ -11,7 +12,8 @@ internal sealed record CliConsole(
     bool InputIsTerminal,
     bool ErrorIsTerminal,
     bool PlainAscii,
-    bool HandleInterrupts = false)
+    bool HandleInterrupts = false,
+    Stream? BinaryOut = null)
 {
     public static CliConsole FromProcess()
     {
@@ -19,6 +21,7 @@ internal sealed record CliConsole(
         bool dumb = string.Equals(Environment.GetEnvironmentVariable("TERM"), "dumb", StringComparison.Ordinal);
         bool noColor = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
         return new CliConsole(Console.In, Console.Out, Console.Error, !Console.IsInputRedirected,
-            !Console.IsErrorRedirected, outputRedirected || dumb || noColor, HandleInterrupts: true);
+            !Console.IsErrorRedirected, outputRedirected || dumb || noColor, HandleInterrupts: true,
+            BinaryOut: Console.OpenStandardOutput());
     }
 }

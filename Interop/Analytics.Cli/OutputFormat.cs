@@ -7,4 +7,6 @@ internal enum OutputFormat
     Csv,
     Json,
     Ndjson,
+    /// <summary>Arrow IPC (binary): a stream on stdout, or with <c>-o FILE</c> a stream, or the file format for <c>.arrow</c>.</summary>
+    Arrow,
 }

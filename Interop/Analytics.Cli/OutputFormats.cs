@@ -10,6 +10,7 @@ internal static class OutputFormats
             case "csv": format = OutputFormat.Csv; return true;
             case "json": format = OutputFormat.Json; return true;
             case "ndjson": format = OutputFormat.Ndjson; return true;
+            case "arrow": format = OutputFormat.Arrow; return true;
             default: format = OutputFormat.Table; return false;
         }
     }

@@ -4,7 +4,7 @@ using Analytics.Cli.Shell;
 namespace Analytics.Cli;
 
 /// <summary>
-/// <c>analytics [DBDIR] [--ingest STATEMENT FILE… [--strict]] [-c STATEMENT]… [-f FILE] [--format table|csv|json|ndjson]</c>.
+/// <c>analytics [DBDIR] [--ingest STATEMENT FILE… [--strict]] [-c STATEMENT]… [-f FILE] [--format table|csv|json|ndjson|arrow [-o FILE]]</c>.
 /// Options only: the work is done by <see cref="ShellRunner"/>.
 /// </summary>
 public static class Program
@@ -28,8 +28,14 @@ public static class Program
         Option<OutputFormat?> format = new("--format")
         {
             Description = "Result format (default: table)",
-            HelpName = "table|csv|json|ndjson",
+            HelpName = "table|csv|json|ndjson|arrow",
             CustomParser = ParseFormat,
+        };
+
+        Option<FileInfo?> output = new("--output", "-o")
+        {
+            Description = "With --format arrow: write the result to FILE (a .arrow name gives the Arrow file format, anything else an IPC stream)",
+            HelpName = "FILE",
         };
 
         Option<string[]> ingest = new("--ingest")
@@ -46,7 +52,7 @@ public static class Program
 
         RootCommand root = new("Analytics: run ScopeQL against an embedded database")
         {
-            database, commands, file, format, ingest, strict,
+            database, commands, file, format, output, ingest, strict,
         };
         root.Validators.Add(result =>
         {
@@ -58,6 +64,10 @@ public static class Program
             if (ingestArguments is { Length: > 0 } && result.GetValue(database) is null)
             {
                 result.AddError("--ingest needs a database directory (DBDIR) to insert into");
+            }
+            if (result.GetValue(output) is not null && result.GetValue(format) != OutputFormat.Arrow)
+            {
+                result.AddError("-o/--output applies only to --format arrow");
             }
             if (result.GetValue(strict) && ingestArguments is not { Length: > 0 })
             {
@@ -72,7 +82,8 @@ public static class Program
                 parse.GetValue(file)?.FullName,
                 parse.GetValue(format) ?? OutputFormat.Table,
                 parse.GetValue(ingest) ?? [],
-                parse.GetValue(strict));
+                parse.GetValue(strict),
+                parse.GetValue(output)?.FullName);
             return new ShellRunner(options, console).Run();
         });
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error });
@@ -85,7 +96,7 @@ public static class Program
         {
             return value;
         }
-        result.AddError($"unknown format '{text}' (expected table, csv, json or ndjson)");
+        result.AddError($"unknown format '{text}' (expected table, csv, json, ndjson or arrow)");
         return null;
     }
 }

@@ -7,7 +7,8 @@ namespace Analytics.Architecture.Tests;
 /// The one-way dependency rules of architecture.md §12.2, checked on csproj text. Decision for Interop: projects
 /// there see the Engine facade and Vector only; the CLI (<c>Interop/Analytics.Cli</c>) may also reference Sql, for
 /// the shell's statement completeness check and splitting (<c>ScopeQlParser.IsComplete</c>/<c>SplitStatements</c>),
-/// and the scan sources it registers as the host (<c>read_json</c>, <c>read_csv</c>, <c>sstable</c>).
+/// the scan sources it registers as the host (<c>read_json</c>, <c>read_csv</c>, <c>sstable</c>), and the other Interop
+/// projects it fronts (<c>Analytics.Arrow</c>: <c>--format arrow</c>, <c>read_arrow</c>).
 /// </summary>
 public static class DependencyRules
 {
@@ -20,7 +21,7 @@ public static class DependencyRules
         [ProjectLayer.Source] = [ProjectLayer.EngineScan, ProjectLayer.Vector, ProjectLayer.Index],
         [ProjectLayer.Engine] = [ProjectLayer.EngineScan, ProjectLayer.Vector, ProjectLayer.Index, ProjectLayer.Sql],
         [ProjectLayer.Interop] = [ProjectLayer.Engine, ProjectLayer.Vector],
-        [ProjectLayer.Cli] = [ProjectLayer.Engine, ProjectLayer.Vector, ProjectLayer.Sql, ProjectLayer.Source],
+        [ProjectLayer.Cli] = [ProjectLayer.Engine, ProjectLayer.Vector, ProjectLayer.Sql, ProjectLayer.Source, ProjectLayer.Interop],
     }.ToFrozenDictionary();
 
     /// <summary>The layer of a project from its repository-relative path ('/'-separated).</summary>

@@ -14,4 +14,16 @@ internal static class CliRun
         int code = Program.Run(args, console);
         return (code, output.ToString(), error.ToString());
     }
+
+    /// <summary>Like <see cref="Run"/>, with stdout also available as bytes (what binary formats write).</summary>
+    public static (int Code, byte[] Binary, string Out, string Error) RunBinary(string[] args)
+    {
+        using StringReader input = new("");
+        using StringWriter output = new() { NewLine = "\n" };
+        using StringWriter error = new() { NewLine = "\n" };
+        using MemoryStream binary = new();
+        CliConsole console = new(input, output, error, InputIsTerminal: false, ErrorIsTerminal: false, PlainAscii: true, BinaryOut: binary);
+        int code = Program.Run(args, console);
+        return (code, binary.ToArray(), output.ToString(), error.ToString());
+    }
 }

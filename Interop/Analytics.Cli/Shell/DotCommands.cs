@@ -44,7 +44,8 @@ internal sealed class DotCommands(StatementExecutor executor, ShellSettings sett
             case ".timer" when argument is "on" or "off":
                 settings.Timer = argument == "on";
                 return DotCommandOutcome.Continue;
-            case ".mode" when OutputFormats.TryParse(argument, out OutputFormat format):
+            // Arrow is binary: only from the command line (--format arrow), never switched to inside a shell.
+            case ".mode" when OutputFormats.TryParse(argument, out OutputFormat format) && format != OutputFormat.Arrow:
                 settings.Format = format;
                 return DotCommandOutcome.Continue;
             case ".maxrows" when int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out int rows) && rows >= 2:

@@ -40,6 +40,7 @@ internal sealed class ShellRunner(ShellOptions options, CliConsole console)
         database.RegisterSourceFactory(new ReadJsonSourceFactory());
         database.RegisterSourceFactory(new ReadCsvSourceFactory());
         database.RegisterSourceFactory(new SSTableSourceFactory());
+        database.RegisterSourceFactory(new Arrow.Sources.ReadArrowSourceFactory());
         using (database)
         using (Session session = database.Connect())
         {
@@ -51,7 +52,7 @@ internal sealed class ShellRunner(ShellOptions options, CliConsole console)
                     return code;
                 }
             }
-            ShellSettings settings = new() { Format = options.Format };
+            ShellSettings settings = new() { Format = options.Format, OutputPath = options.OutputPath };
             StatementExecutor executor = new(session, settings, console);
             _executor = executor;
             DotCommands dotCommands = new(executor, settings, console);

@@ -8,4 +8,7 @@ internal sealed class ShellSettings
     public bool Timer { get; set; }
 
     public int MaxRows { get; set; } = 40;
+
+    /// <summary>With the arrow format: the file results go to instead of stdout (<c>-o</c>).</summary>
+    public string? OutputPath { get; set; }
 }

@@ -159,6 +159,7 @@ internal sealed class StatementExecutor(Session session, ShellSettings settings,
         OutputFormat.Csv => new CsvFormatter(console.Out),
         OutputFormat.Json => new JsonFormatter(console.Out, array: true),
         OutputFormat.Ndjson => new JsonFormatter(console.Out, array: false),
+        OutputFormat.Arrow => new ArrowFormatter(console, settings.OutputPath),
         _ => new TableFormatter(console.Out, settings.MaxRows, console.PlainAscii),
     };
 }

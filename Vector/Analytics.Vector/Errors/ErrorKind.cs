@@ -15,4 +15,6 @@ public enum ErrorKind
     Interrupted,
     OutOfMemory,
     Internal,
+    /// <summary>Malformed or unsupported Arrow IPC input (rendered <c>Arrow Error:</c>, with the byte offset).</summary>
+    Arrow,
 }

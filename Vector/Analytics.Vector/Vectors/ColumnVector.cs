@@ -131,6 +131,27 @@ public sealed class ColumnVector
         Validity.CopyFrom(other.Validity, Capacity);
     }
 
+    /// <summary>
+    /// Makes this a flat fixed-width vector whose values are <paramref name="data"/> (at least <see cref="Capacity"/>
+    /// × 8 bytes) without copying, e.g. an Arrow buffer; the buffer's owner must outlive this use, and validity is reset.
+    /// </summary>
+    public void ReferenceData(AlignedBuffer data)
+    {
+        if (Type.Physical != PhysicalKind.Fixed64 || data.CapacityBytes < Capacity * sizeof(long))
+        {
+            throw new ArgumentException($"a {Type} vector of {Capacity} rows cannot use a {data.CapacityBytes}-byte buffer as its values", nameof(data));
+        }
+        if (_ownsBuffers)
+        {
+            Release();
+        }
+        _ownsBuffers = false;
+        Encoding = VectorEncoding.Flat;
+        Dictionary = null;
+        _data = data;
+        Validity.Reset();
+    }
+
     // ---- var-bytes ------------------------------------------------------------------------------------------
 
     /// <summary>Writes the bytes of <paramref name="row"/>; rows must be written in ascending order.</summary>

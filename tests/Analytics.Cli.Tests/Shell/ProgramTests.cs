@@ -182,7 +182,7 @@ public sealed class ProgramTests
         (int code, _, string error) = CliRun.Run(["--format", "xml", "-c", "SELECT 1"]);
 
         Assert.NotEqual(0, code);
-        Assert.Contains("unknown format 'xml' (expected table, csv, json or ndjson)", error, StringComparison.Ordinal);
+        Assert.Contains("unknown format 'xml' (expected table, csv, json, ndjson or arrow)", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -48,6 +48,9 @@ public sealed class CompressionTestFiles : IDisposable
     /// <summary>The zstd CLI's output for <paramref name="data"/> (with its content checksum), or null without the CLI.</summary>
     public byte[]? ZstdCli(byte[] data, string arguments = "-q -c") => Cli("zstd", data, arguments);
 
+    /// <summary>The lz4 CLI's frame for <paramref name="data"/>, or null without the CLI.</summary>
+    public byte[]? Lz4Cli(byte[] data, string arguments = "-q -c") => Cli("lz4", data, arguments);
+
     /// <summary>The gzip CLI's output for <paramref name="data"/>, or null without the CLI.</summary>
     public byte[]? GzipCli(byte[] data, string arguments = "-c") => Cli("gzip", data, arguments);
 
