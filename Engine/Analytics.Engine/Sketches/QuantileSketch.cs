@@ -25,8 +25,13 @@ public sealed class QuantileSketch
 
     public long Count { get; private set; }
 
+    // Compaction may drop the extremes; they are kept apart so quantiles 0 and 1 stay exact.
+    private double _min;
+    private double _max;
+
     public void Add(double value)
     {
+        Extend(value, value);
         _levels[0].Add(value);
         Count++;
         if (_levels[0].Count >= Capacity(0))
@@ -45,8 +50,23 @@ public sealed class QuantileSketch
             }
             _levels[h].AddRange(other._levels[h]);
         }
+        if (other.Count > 0)
+        {
+            Extend(other._min, other._max);
+        }
         Count += other.Count;
         Compact();
+    }
+
+    private void Extend(double min, double max)
+    {
+        if (Count == 0)
+        {
+            (_min, _max) = (min, max);
+            return;
+        }
+        _min = CompareTotalOrder(min, _min) < 0 ? min : _min;
+        _max = CompareTotalOrder(max, _max) > 0 ? max : _max;
     }
 
     /// <summary>The q-quantile (0 ≤ q ≤ 1) of the inputs seen; NaN sorts last (the engine's total order).</summary>
@@ -57,6 +77,10 @@ public sealed class QuantileSketch
             double[] exact = [.. _levels[0]];
             SortTotalOrder(exact);
             return InterpolateSorted(exact, q);
+        }
+        if (q == 0 || q == 1)
+        {
+            return q == 0 ? _min : _max;
         }
         int total = 0;
         foreach (List<double> level in _levels)
