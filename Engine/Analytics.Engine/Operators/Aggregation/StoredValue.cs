@@ -52,6 +52,18 @@ internal readonly record struct StoredValue(long Bits, byte[]? Bytes, bool IsNul
         : type.Physical == PhysicalKind.VarBytes ? HashKernels.HashBytes(value.Bytes)
         : HashKernels.HashInt64(type.Id == TypeId.Float ? CanonicalFloatBits(value.Bits) : value.Bits);
 
+    /// <summary>The <see cref="Hash"/> of the non-NULL value at <paramref name="row"/>, read in place (no copy of its bytes).</summary>
+    public static ulong HashAt(ColumnVector vector, int row)
+    {
+        ValueReader.Locate(vector, row, out ColumnVector values, out int index);
+        return vector.Type.Physical switch
+        {
+            PhysicalKind.Bool8 => HashKernels.HashInt64(values.GetData<byte>()[index]),
+            PhysicalKind.VarBytes => HashKernels.HashBytes(values.GetBytes(index)),
+            _ => HashKernels.HashInt64(vector.Type.Id == TypeId.Float ? CanonicalFloatBits(values.GetData<long>()[index]) : values.GetData<long>()[index]),
+        };
+    }
+
     /// <summary>Writes the value as row <paramref name="row"/> of <paramref name="output"/> (var-bytes rows in ascending order).</summary>
     public void WriteTo(ColumnVector output, int row)
     {

@@ -26,7 +26,7 @@ internal static class AggregateAccumulators
         string name = aggregate.Function.Name;
         return kind switch
         {
-            AggregateKind.ApproxCountDistinct => new ApproxCountDistinctAccumulator(input),
+            AggregateKind.ApproxCountDistinct => new ApproxCountDistinctAccumulator(),
             AggregateKind.Quantile => new ExactQuantileAccumulator(Fraction(aggregate, 1)),
             AggregateKind.ApproxQuantile => new ApproxQuantileAccumulator(Fraction(aggregate, 1)),
             AggregateKind.MinN => new TopNAccumulator(input, Limit(aggregate, 1), isMin: true),
@@ -89,7 +89,7 @@ internal abstract class RowAccumulator : Accumulator
 }
 
 /// <summary>approx_count_distinct: one HyperLogLog per group (created on the group's first non-NULL value).</summary>
-internal sealed class ApproxCountDistinctAccumulator(LogicalType type) : RowAccumulator
+internal sealed class ApproxCountDistinctAccumulator : RowAccumulator
 {
     private const int Bits = 12;
     private HyperLogLog?[] _sketches = [];
@@ -111,7 +111,7 @@ internal sealed class ApproxCountDistinctAccumulator(LogicalType type) : RowAccu
             }
             ref HyperLogLog? sketch = ref _sketches[groupIds[k]];
             sketch ??= new HyperLogLog(Bits);
-            sketch.Add(StoredValue.Hash(StoredValue.Read(input, row), type));
+            sketch.Add(StoredValue.HashAt(input, row));
         }
     }
 
