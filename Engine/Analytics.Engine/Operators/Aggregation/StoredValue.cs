@@ -42,6 +42,21 @@ internal readonly record struct StoredValue(long Bits, byte[]? Bytes, bool IsNul
         _ => left.Bits.CompareTo(right.Bits),
     };
 
+    /// <summary>Compares the non-NULL value at <paramref name="row"/> with a stored one, reading it in place.</summary>
+    public static int CompareAt(ColumnVector vector, int row, in StoredValue stored, LogicalType type)
+    {
+        ValueReader.Locate(vector, row, out ColumnVector values, out int index);
+        return type.Id switch
+        {
+            TypeId.Float => ValueOrder.CompareFloat(values.GetData<double>()[index], BitConverter.Int64BitsToDouble(stored.Bits)),
+            TypeId.UInt => values.GetData<ulong>()[index].CompareTo((ulong)stored.Bits),
+            TypeId.Any or TypeId.Array or TypeId.Object => VariantComparer.Compare(VariantValue.Parse(values.GetBytes(index)), VariantValue.Parse(stored.Bytes)),
+            _ when type.Physical == PhysicalKind.VarBytes => values.GetBytes(index).SequenceCompareTo(stored.Bytes),
+            _ when type.Physical == PhysicalKind.Bool8 => ((long)values.GetData<byte>()[index]).CompareTo(stored.Bits),
+            _ => values.GetData<long>()[index].CompareTo(stored.Bits),
+        };
+    }
+
     /// <summary>Whether two values of one type are equal for grouping (floats: -0 = +0, NaN = NaN).</summary>
     public static bool Equal(in StoredValue left, in StoredValue right, LogicalType type) =>
         left.IsNull == right.IsNull && (left.IsNull || (type.Physical == PhysicalKind.VarBytes

@@ -363,26 +363,18 @@ internal sealed class ByKeyAccumulator(LogicalType returnType, LogicalType keyTy
             {
                 continue;
             }
-            StoredValue key = StoredValue.Read(keys, row);
-            Offer(groupIds[k], key, results, row);
+            int group = groupIds[k];
+            // Compared in place: only a new best key is copied out of the batch.
+            if (!_seen[group] || Better(StoredValue.CompareAt(keys, row, _keys[group], keyType)))
+            {
+                _seen[group] = true;
+                _keys[group] = StoredValue.Read(keys, row);
+                _results[group] = StoredValue.Read(results, row);
+            }
         }
     }
 
-    private void Offer(int group, in StoredValue key, ColumnVector results, int row)
-    {
-        if (!_seen[group] || Better(key, _keys[group]))
-        {
-            _seen[group] = true;
-            _keys[group] = key;
-            _results[group] = StoredValue.Read(results, row);
-        }
-    }
-
-    private bool Better(in StoredValue candidate, in StoredValue current)
-    {
-        int order = StoredValue.Compare(candidate, current, keyType);
-        return isMin ? order < 0 : order > 0;
-    }
+    private bool Better(int order) => isMin ? order < 0 : order > 0;
 
     public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
     {
@@ -390,7 +382,7 @@ internal sealed class ByKeyAccumulator(LogicalType returnType, LogicalType keyTy
         for (int g = 0; g < otherGroups; g++)
         {
             int target = groupMap[g];
-            if (from._seen[g] && (!_seen[target] || Better(from._keys[g], _keys[target])))
+            if (from._seen[g] && (!_seen[target] || Better(StoredValue.Compare(from._keys[g], _keys[target], keyType))))
             {
                 _seen[target] = true;
                 _keys[target] = from._keys[g];
