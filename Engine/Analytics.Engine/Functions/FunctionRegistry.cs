@@ -34,6 +34,9 @@ public sealed class FunctionRegistry : IFunctionCatalog
         TimeFunctions.Register(registry);
         SemiStructuredFunctions.Register(registry);
         WindowFunctions.Register(registry);
+        RegexpFunctions.Register(registry);
+        SearchFunctions.Register(registry);
+        SystemFunctions.Register(registry);
         return registry;
     }
 
@@ -89,6 +92,10 @@ public sealed class FunctionRegistry : IFunctionCatalog
         bool variadic = _variadic.Contains(key);
         (int index, ImmutableArray<BoundExpression> bound) = Resolve(key, overloads.Count, i => overloads[i].Parameters, arguments, variadic);
         ScalarFunction function = overloads[index];
+        if (function.Implementation is IConstantArgumentKernel specializing)
+        {
+            function = new ScalarFunction(function.Name, function.Parameters, function.ReturnType, function.Volatility, specializing.Specialize(bound));
+        }
         return new BoundFunctionExpression(function, bound, function.ReturnType);
     }
 

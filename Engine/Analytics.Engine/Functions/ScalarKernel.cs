@@ -51,3 +51,12 @@ public abstract class StatementConstantKernel
 {
     public abstract object? Value(Execution.EvaluationContext context);
 }
+
+/// <summary>
+/// A kernel that prepares per-call work from constant arguments once, when the call is bound (e.g. compiling a
+/// regular expression), instead of per batch or row. The registry replaces it by the kernel <see cref="Specialize"/> returns.
+/// </summary>
+public interface IConstantArgumentKernel
+{
+    ScalarKernel Specialize(System.Collections.Immutable.ImmutableArray<Expressions.BoundExpression> arguments);
+}

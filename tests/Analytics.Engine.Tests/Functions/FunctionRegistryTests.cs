@@ -83,4 +83,24 @@ public class FunctionRegistryTests
     [InlineData(TypeId.Binary, TypeId.String, false)]
     public void Explicit_casts_follow_section_2_3(TypeId from, TypeId to, bool allowed) =>
         Assert.Equal(allowed, s_functions.CanCast(new LogicalType(from), new LogicalType(to)));
+    [Fact]
+    public void A_constant_regex_is_compiled_once_when_the_call_is_bound()
+    {
+        BoundExpression pattern = new BoundConstant("a+b", LogicalType.String);
+        BoundFunctionExpression first = Assert.IsType<BoundFunctionExpression>(s_functions.BindScalar("regexp_like", Positional(s_string, pattern)));
+        BoundFunctionExpression second = Assert.IsType<BoundFunctionExpression>(s_functions.BindScalar("regexp_like", Positional(s_string, pattern)));
+        // Each call site gets its own kernel holding the compiled pattern; a per-row pattern keeps the shared kernel.
+        Assert.NotSame(first.Function.Implementation, second.Function.Implementation);
+        BoundFunctionExpression perRow = Assert.IsType<BoundFunctionExpression>(s_functions.BindScalar("regexp_like", Positional(s_string, s_string)));
+        BoundFunctionExpression perRowAgain = Assert.IsType<BoundFunctionExpression>(s_functions.BindScalar("regexp_like", Positional(s_string, s_string)));
+        Assert.Same(perRow.Function.Implementation, perRowAgain.Function.Implementation);
+    }
+
+    [Fact]
+    public void An_invalid_constant_regex_fails_at_bind_time()
+    {
+        QueryException error = Assert.Throws<QueryException>(() =>
+            s_functions.BindScalar("regexp_extract", new CallArguments([s_string], [("regex", new BoundConstant("(", LogicalType.String))])));
+        Assert.StartsWith("Invalid Input Error: invalid regular expression '('", error.Message);
+    }
 }

@@ -3,7 +3,7 @@ using Analytics.Vector.Types;
 
 namespace Analytics.Engine.Functions.Scalars;
 
-/// <summary>abs, round, floor, ceil (scopeql.md §3.5).</summary>
+/// <summary>abs, round, floor, ceil, trunc, ln, log (scopeql.md §3.5).</summary>
 internal static class MathFunctions
 {
     public static void Register(FunctionRegistry registry)
@@ -20,6 +20,8 @@ internal static class MathFunctions
         registry.Add(Unary("floor", LogicalType.Float, new FloorFloat()));
         registry.Add(Unary("ceil", LogicalType.Float, new CeilFloat()));
         registry.Add(Unary("trunc", LogicalType.Float, new TruncFloat()));
+        registry.Add(Unary("ln", LogicalType.Float, new NaturalLog()));
+        registry.Add(new ScalarFunction("log", [new("x", LogicalType.Float), new("base", LogicalType.Float, Optional: true)], LogicalType.Float, Volatility.Immutable, new Logarithm()));
     }
 
     private static ScalarFunction Unary(string name, LogicalType type, ScalarKernel kernel) =>
@@ -39,6 +41,19 @@ internal static class MathFunctions
                 ? ThrowHelper.Throw<object>(ErrorKind.OutOfRange, $"integer overflow: abs({value})")
                 : Math.Abs(value);
         }
+    }
+
+    /// <summary>IEEE semantics: ln(0) = -inf, ln of a negative number = NaN.</summary>
+    private sealed class NaturalLog : RowScalarKernel
+    {
+        protected override object? Compute(ReadOnlySpan<object?> arguments) => Math.Log((double)arguments[0]!);
+    }
+
+    /// <summary>log(x [, base]) with base 10 by default.</summary>
+    private sealed class Logarithm : RowScalarKernel
+    {
+        protected override object? Compute(ReadOnlySpan<object?> arguments) =>
+            arguments.Length > 1 ? Math.Log((double)arguments[0]!) / Math.Log((double)arguments[1]!) : Math.Log10((double)arguments[0]!);
     }
 
     private sealed class TruncFloat : RowScalarKernel

@@ -4,7 +4,7 @@ using Analytics.Vector.Types;
 
 namespace Analytics.Engine.Functions.Scalars;
 
-/// <summary>length, lower, upper, concat, substr, replace (scopeql.md §3.6).</summary>
+/// <summary>length, lower, upper, concat, substr, replace, contains, starts_with, ends_with, trim/ltrim/rtrim, lpad/rpad, md5, repeat, reverse, split (scopeql.md §3.6).</summary>
 internal static class StringFunctions
 {
     public static void Register(FunctionRegistry registry)
@@ -17,6 +17,164 @@ internal static class StringFunctions
         registry.Add(new ScalarFunction("replace", [new("s", LogicalType.String), new("from", LogicalType.String), new("to", LogicalType.String)],
             LogicalType.String, Volatility.Immutable, new Replace()));
         registry.Add(new ScalarFunction("concat", [new("s", LogicalType.String)], LogicalType.String, Volatility.Immutable, new Concat()), variadic: true);
+        registry.Add(new ScalarFunction("contains", [new("s", LogicalType.String), new("sub", LogicalType.String)], LogicalType.Boolean, Volatility.Immutable, new Affix(AffixTest.Contains)));
+        registry.Add(new ScalarFunction("starts_with", [new("s", LogicalType.String), new("prefix", LogicalType.String)], LogicalType.Boolean, Volatility.Immutable, new Affix(AffixTest.StartsWith)));
+        registry.Add(new ScalarFunction("ends_with", [new("s", LogicalType.String), new("suffix", LogicalType.String)], LogicalType.Boolean, Volatility.Immutable, new Affix(AffixTest.EndsWith)));
+        foreach ((string name, bool left, bool right) in (ReadOnlySpan<(string, bool, bool)>)[("trim", true, true), ("ltrim", true, false), ("rtrim", false, true)])
+        {
+            registry.Add(new ScalarFunction(name, [new("s", LogicalType.String), new("chars", LogicalType.String, Optional: true)], LogicalType.String, Volatility.Immutable, new Trim(left, right)));
+        }
+        foreach ((string name, bool left) in (ReadOnlySpan<(string, bool)>)[("lpad", true), ("rpad", false)])
+        {
+            registry.Add(new ScalarFunction(name, [new("s", LogicalType.String), new("width", LogicalType.Int), new("pad", LogicalType.String, Optional: true)],
+                LogicalType.String, Volatility.Immutable, new Pad(left)));
+        }
+        registry.Add(new ScalarFunction("md5", [new("s", LogicalType.String)], LogicalType.String, Volatility.Immutable, new Md5()));
+        registry.Add(new ScalarFunction("repeat", [new("s", LogicalType.String), new("n", LogicalType.Int)], LogicalType.String, Volatility.Immutable, new Repeat()));
+        registry.Add(new ScalarFunction("reverse", [new("s", LogicalType.String)], LogicalType.String, Volatility.Immutable, new Reverse()));
+        registry.Add(new ScalarFunction("split", [new("s", LogicalType.String), new("sep", LogicalType.String)], LogicalType.Array, Volatility.Immutable, new Split()));
+    }
+
+    private enum AffixTest
+    {
+        Contains,
+        StartsWith,
+        EndsWith,
+    }
+
+    private sealed class Affix(AffixTest test) : RowScalarKernel
+    {
+        protected override object? Compute(ReadOnlySpan<object?> arguments)
+        {
+            string text = (string)arguments[0]!;
+            string part = (string)arguments[1]!;
+            return test switch
+            {
+                AffixTest.Contains => text.Contains(part, StringComparison.Ordinal),
+                AffixTest.StartsWith => text.StartsWith(part, StringComparison.Ordinal),
+                _ => text.EndsWith(part, StringComparison.Ordinal),
+            };
+        }
+    }
+
+    /// <summary>Strips any of the given characters (default space, tab, newline, carriage return) from the chosen ends.</summary>
+    private sealed class Trim(bool left, bool right) : RowScalarKernel
+    {
+        protected override object? Compute(ReadOnlySpan<object?> arguments)
+        {
+            string text = (string)arguments[0]!;
+            ReadOnlySpan<char> chars = arguments.Length > 1 ? (string)arguments[1]! : " \t\n\r";
+            ReadOnlySpan<char> span = text;
+            if (left)
+            {
+                span = span.TrimStart(chars);
+            }
+            if (right)
+            {
+                span = span.TrimEnd(chars);
+            }
+            return span.Length == text.Length ? text : span.ToString();
+        }
+    }
+
+    /// <summary>Pads to <c>width</c> characters (code points) with the pad string repeated; longer input is cut to width.</summary>
+    private sealed class Pad(bool left) : RowScalarKernel
+    {
+        protected override object? Compute(ReadOnlySpan<object?> arguments)
+        {
+            string text = (string)arguments[0]!;
+            long width = (long)arguments[1]!;
+            string pad = arguments.Length > 2 ? (string)arguments[2]! : " ";
+            if (width < 0)
+            {
+                throw new QueryException(ErrorKind.InvalidInput, $"{(left ? "lpad" : "rpad")} width must not be negative, got {width}");
+            }
+            System.Text.Rune[] runes = [.. text.EnumerateRunes()];
+            if (runes.Length >= width)
+            {
+                return string.Concat(runes.AsSpan(0, (int)width).ToArray().Select(r => r.ToString()));
+            }
+            System.Text.Rune[] padRunes = [.. pad.EnumerateRunes()];
+            if (padRunes.Length == 0)
+            {
+                return text;
+            }
+            System.Text.StringBuilder filler = new();
+            for (int i = 0; i < width - runes.Length; i++)
+            {
+                filler.Append(padRunes[i % padRunes.Length].ToString());
+            }
+            return left ? filler + text : text + filler;
+        }
+    }
+
+    private sealed class Md5 : RowScalarKernel
+    {
+        protected override object? Compute(ReadOnlySpan<object?> arguments) =>
+            Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes((string)arguments[0]!)));
+    }
+
+    private sealed class Repeat : RowScalarKernel
+    {
+        /// <summary>A bound on the result so one call cannot exhaust memory.</summary>
+        private const long MaxResultChars = 1 << 28;
+
+        protected override object? Compute(ReadOnlySpan<object?> arguments)
+        {
+            string text = (string)arguments[0]!;
+            long times = (long)arguments[1]!;
+            if (times < 0)
+            {
+                throw new QueryException(ErrorKind.InvalidInput, $"repeat count must not be negative, got {times}");
+            }
+            if (times * text.Length > MaxResultChars)
+            {
+                throw new QueryException(ErrorKind.InvalidInput, $"repeat result would be {times * text.Length} characters, over the limit of {MaxResultChars}");
+            }
+            return new System.Text.StringBuilder(text.Length * (int)times).Insert(0, text, (int)times).ToString();
+        }
+    }
+
+    /// <summary>Reverses code points (a surrogate pair stays in order).</summary>
+    private sealed class Reverse : RowScalarKernel
+    {
+        protected override object? Compute(ReadOnlySpan<object?> arguments)
+        {
+            System.Text.Rune[] runes = [.. ((string)arguments[0]!).EnumerateRunes()];
+            Array.Reverse(runes);
+            System.Text.StringBuilder builder = new();
+            foreach (System.Text.Rune rune in runes)
+            {
+                builder.Append(rune.ToString());
+            }
+            return builder.ToString();
+        }
+    }
+
+    /// <summary>Edge separators give empty strings; an empty separator gives the whole string as the only element.</summary>
+    private sealed class Split : RowScalarKernel
+    {
+        protected override object? Compute(ReadOnlySpan<object?> arguments)
+        {
+            string text = (string)arguments[0]!;
+            string separator = (string)arguments[1]!;
+            Analytics.Vector.Variants.VariantBuilder builder = Execution.VariantValues.ScratchBuilder;
+            builder.Reset();
+            builder.StartArray();
+            if (separator.Length == 0)
+            {
+                builder.WriteString(text.AsSpan());
+            }
+            else
+            {
+                foreach (string part in text.Split(separator, StringSplitOptions.None))
+                {
+                    builder.WriteString(part.AsSpan());
+                }
+            }
+            builder.EndArray();
+            return builder.Finish().ToArray();
+        }
     }
 
     /// <summary>Length in characters (Unicode scalar values), not bytes.</summary>

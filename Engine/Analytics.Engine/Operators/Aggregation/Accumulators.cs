@@ -51,6 +51,13 @@ internal abstract class Accumulator
 
     public abstract void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection);
 
+    /// <summary>How many leading arguments are evaluated per batch (the rest are constant parameters read at creation).</summary>
+    public virtual int InputCount => 1;
+
+    /// <summary>The update of aggregates over several argument columns (min_by, object_agg); the rest see the first.</summary>
+    public virtual void Update(ReadOnlySpan<ColumnVector?> inputs, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection) =>
+        Update(inputs.IsEmpty ? null : inputs[0], groupIds, count, selection);
+
     public abstract void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups);
 
     public abstract void Write(int group, ColumnVector output, int row);

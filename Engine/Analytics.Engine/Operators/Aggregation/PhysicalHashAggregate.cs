@@ -33,9 +33,7 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
         Accumulator[] accumulators = new Accumulator[Aggregates.Length];
         for (int i = 0; i < accumulators.Length; i++)
         {
-            BoundAggregateExpression aggregate = Aggregates[i];
-            LogicalType input = aggregate.Arguments.IsEmpty ? LogicalType.Null : aggregate.Arguments[0].Type;
-            accumulators[i] = Accumulator.Create((AggregateKind)aggregate.Function.Implementation, input, aggregate.Type);
+            accumulators[i] = AggregateAccumulators.Create(Aggregates[i]);
         }
         return accumulators;
     }
@@ -53,7 +51,8 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
     internal sealed class LocalState : SinkLocalState
     {
         private readonly ExpressionEvaluator[] _keyEvaluators;
-        private readonly ExpressionEvaluator?[] _argumentEvaluators;
+        private readonly ExpressionEvaluator[][] _argumentEvaluators;
+        private readonly ColumnVector?[] _inputs = new ColumnVector?[2];
         private readonly ColumnVector[] _keys;
         private readonly int[] _groupIds = new int[Batch.Capacity];
 
@@ -65,14 +64,19 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
                 _keyEvaluators[i] = new ExpressionEvaluator(aggregate.Groups[i], context.Evaluation);
             }
             _keys = new ColumnVector[_keyEvaluators.Length];
-            _argumentEvaluators = new ExpressionEvaluator?[aggregate.Aggregates.Length];
+            Table = new GroupTable(aggregate.KeyTypes());
+            Accumulators = aggregate.CreateAccumulators();
+            _argumentEvaluators = new ExpressionEvaluator[aggregate.Aggregates.Length][];
             for (int i = 0; i < _argumentEvaluators.Length; i++)
             {
                 ImmutableArray<BoundExpression> arguments = aggregate.Aggregates[i].Arguments;
-                _argumentEvaluators[i] = arguments.IsEmpty ? null : new ExpressionEvaluator(arguments[0], context.Evaluation);
+                int inputs = Math.Min(arguments.Length, Accumulators[i].InputCount);
+                _argumentEvaluators[i] = new ExpressionEvaluator[inputs];
+                for (int a = 0; a < inputs; a++)
+                {
+                    _argumentEvaluators[i][a] = new ExpressionEvaluator(arguments[a], context.Evaluation);
+                }
             }
-            Table = new GroupTable(aggregate.KeyTypes());
-            Accumulators = aggregate.CreateAccumulators();
             if (_keys.Length == 0)
             {
                 Table.AddEmptyKeyGroup();
@@ -105,8 +109,12 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
             }
             for (int i = 0; i < Accumulators.Length; i++)
             {
-                ColumnVector? input = _argumentEvaluators[i]?.Evaluate(batch);
-                Accumulators[i].Update(input, _groupIds.AsSpan(0, count), count, selection);
+                ExpressionEvaluator[] evaluators = _argumentEvaluators[i];
+                for (int a = 0; a < evaluators.Length; a++)
+                {
+                    _inputs[a] = evaluators[a].Evaluate(batch);
+                }
+                Accumulators[i].Update(_inputs.AsSpan(0, evaluators.Length), _groupIds.AsSpan(0, count), count, selection);
             }
         }
 
@@ -116,9 +124,12 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
             {
                 evaluator.Dispose();
             }
-            foreach (ExpressionEvaluator? evaluator in _argumentEvaluators)
+            foreach (ExpressionEvaluator[] evaluators in _argumentEvaluators)
             {
-                evaluator?.Dispose();
+                foreach (ExpressionEvaluator evaluator in evaluators)
+                {
+                    evaluator.Dispose();
+                }
             }
         }
     }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
+using Analytics.Engine.Sketches;
 using Analytics.Vector.Compression;
 using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
@@ -394,9 +395,12 @@ internal sealed class SegmentWriter : IDisposable
             ? statistics with { Min = null, Max = null }
             : statistics;
 
+    /// <summary>2^10 registers (about 3% error) are enough for a chunk's distinct estimate.</summary>
+    private const int DistinctSketchBits = 10;
+
     private static int EstimateDistinct(ReadOnlySpan<long> values, ReadOnlySpan<bool> valid)
     {
-        DistinctSketch sketch = new();
+        HyperLogLog sketch = new(DistinctSketchBits);
         for (int i = 0; i < values.Length; i++)
         {
             if (valid[i])
@@ -404,12 +408,12 @@ internal sealed class SegmentWriter : IDisposable
                 sketch.Add(HashKernels.HashInt64(values[i]));
             }
         }
-        return sketch.Estimate();
+        return (int)sketch.Estimate();
     }
 
     private static int EstimateDistinct(ReadOnlySpan<int> offsets, ReadOnlySpan<byte> heap, ReadOnlySpan<bool> valid)
     {
-        DistinctSketch sketch = new();
+        HyperLogLog sketch = new(DistinctSketchBits);
         for (int i = 0; i < valid.Length; i++)
         {
             if (valid[i])
@@ -417,7 +421,7 @@ internal sealed class SegmentWriter : IDisposable
                 sketch.Add(HashKernels.HashBytes(heap[offsets[i]..offsets[i + 1]]));
             }
         }
-        return sketch.Estimate();
+        return (int)sketch.Estimate();
     }
 
     private static T[] Rent<T>(ref T[] array, int length)
@@ -430,39 +434,4 @@ internal sealed class SegmentWriter : IDisposable
     }
 
     public void Dispose() => _raw.Dispose();
-
-    /// <summary>A HyperLogLog sketch with 2^10 registers (about 3% error): the distinct estimate of a chunk.</summary>
-    private ref struct DistinctSketch()
-    {
-        private const int Bits = 10;
-        private readonly Span<byte> _registers = new byte[1 << Bits];
-
-        public readonly void Add(ulong hash)
-        {
-            int index = (int)(hash >> (64 - Bits));
-            byte rank = (byte)(System.Numerics.BitOperations.LeadingZeroCount((hash << Bits) | (1UL << (Bits - 1))) + 1);
-            if (rank > _registers[index])
-            {
-                _registers[index] = rank;
-            }
-        }
-
-        public readonly int Estimate()
-        {
-            const int m = 1 << Bits;
-            double sum = 0;
-            int zeros = 0;
-            foreach (byte register in _registers)
-            {
-                sum += 1.0 / (1UL << register);
-                zeros += register == 0 ? 1 : 0;
-            }
-            double estimate = 0.7213 / (1 + (1.079 / m)) * m * m / sum;
-            if (estimate <= 2.5 * m && zeros > 0)
-            {
-                estimate = m * Math.Log((double)m / zeros);
-            }
-            return (int)Math.Round(estimate);
-        }
-    }
 }

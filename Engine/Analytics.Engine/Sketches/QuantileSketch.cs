@@ -1,0 +1,184 @@
+namespace Analytics.Engine.Sketches;
+
+/// <summary>
+/// A KLL quantile sketch over doubles (Karnin, Lang, Liberty 2016): level h holds items that each stand for 2^h
+/// inputs; when a level outgrows its capacity it is sorted and every other item (from a random offset) moves up a
+/// level, so total weight always equals the input count. Capacities shrink by 2/3 per level below the top, giving a
+/// rank error of about 1.7/k with k items at the top. Sketches merge level by level, so partial states of parallel
+/// workers combine into a sketch with the same guarantee. While nothing has been compacted the sketch holds every
+/// input and answers exactly, with the same linear interpolation as the exact quantile.
+/// </summary>
+public sealed class QuantileSketch
+{
+    public const int DefaultK = 200;
+
+    private readonly int _k;
+    private readonly List<List<double>> _levels = [[]];
+    // A fixed seed keeps one worker's answer repeatable; only the compaction offsets are random.
+    private ulong _random = 0x9E3779B97F4A7C15UL;
+
+    public QuantileSketch(int k = DefaultK)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 8);
+        _k = k;
+    }
+
+    public long Count { get; private set; }
+
+    // Compaction may drop the extremes; they are kept apart so quantiles 0 and 1 stay exact.
+    private double _min;
+    private double _max;
+
+    public void Add(double value)
+    {
+        Extend(value, value);
+        _levels[0].Add(value);
+        Count++;
+        if (_levels[0].Count >= Capacity(0))
+        {
+            Compact();
+        }
+    }
+
+    public void Merge(QuantileSketch other)
+    {
+        for (int h = 0; h < other._levels.Count; h++)
+        {
+            if (h == _levels.Count)
+            {
+                _levels.Add([]);
+            }
+            _levels[h].AddRange(other._levels[h]);
+        }
+        if (other.Count > 0)
+        {
+            Extend(other._min, other._max);
+        }
+        Count += other.Count;
+        Compact();
+    }
+
+    private void Extend(double min, double max)
+    {
+        if (Count == 0)
+        {
+            (_min, _max) = (min, max);
+            return;
+        }
+        _min = CompareTotalOrder(min, _min) < 0 ? min : _min;
+        _max = CompareTotalOrder(max, _max) > 0 ? max : _max;
+    }
+
+    /// <summary>The q-quantile (0 ≤ q ≤ 1) of the inputs seen; NaN sorts last (the engine's total order).</summary>
+    public double Quantile(double q)
+    {
+        if (_levels.Count == 1)
+        {
+            double[] exact = [.. _levels[0]];
+            SortTotalOrder(exact);
+            return InterpolateSorted(exact, q);
+        }
+        if (q == 0 || q == 1)
+        {
+            return q == 0 ? _min : _max;
+        }
+        int total = 0;
+        foreach (List<double> level in _levels)
+        {
+            total += level.Count;
+        }
+        double[] values = new double[total];
+        long[] weights = new long[total];
+        int n = 0;
+        for (int h = 0; h < _levels.Count; h++)
+        {
+            foreach (double value in _levels[h])
+            {
+                values[n] = value;
+                weights[n++] = 1L << h;
+            }
+        }
+        Array.Sort(values, weights, Comparer<double>.Create(CompareTotalOrder));
+        // The item whose weight covers rank q·(count-1) (0-based), the same rank the exact form interpolates at.
+        double rank = q * (Count - 1);
+        long cumulative = 0;
+        for (int i = 0; i < n; i++)
+        {
+            cumulative += weights[i];
+            if (cumulative > rank)
+            {
+                return values[i];
+            }
+        }
+        return values[n - 1];
+    }
+
+    /// <summary>Linear interpolation at position q·(n-1) of sorted values (the quantile of scopeql.md §3.1's example).</summary>
+    public static double InterpolateSorted(ReadOnlySpan<double> sorted, double q)
+    {
+        double position = q * (sorted.Length - 1);
+        int lower = (int)Math.Floor(position);
+        int upper = Math.Min(lower + 1, sorted.Length - 1);
+        double fraction = position - lower;
+        return fraction == 0 ? sorted[lower] : sorted[lower] + ((sorted[upper] - sorted[lower]) * fraction);
+    }
+
+    /// <summary>Sorts ascending with NaN last (Array.Sort alone puts NaN first).</summary>
+    public static void SortTotalOrder(Span<double> values)
+    {
+        values.Sort();
+        int nans = 0;
+        while (nans < values.Length && double.IsNaN(values[nans]))
+        {
+            nans++;
+        }
+        if (nans > 0)
+        {
+            values[nans..].CopyTo(values);
+            values[^nans..].Fill(double.NaN);
+        }
+    }
+
+    private static int CompareTotalOrder(double left, double right) =>
+        double.IsNaN(left) ? (double.IsNaN(right) ? 0 : 1) : double.IsNaN(right) ? -1 : left.CompareTo(right);
+
+    private int Capacity(int level)
+    {
+        int depth = _levels.Count - 1 - level;
+        return Math.Max(2, (int)Math.Ceiling(_k * Math.Pow(2.0 / 3.0, depth)));
+    }
+
+    private void Compact()
+    {
+        for (int h = 0; h < _levels.Count; h++)
+        {
+            List<double> level = _levels[h];
+            if (level.Count < Capacity(h))
+            {
+                continue;
+            }
+            if (h + 1 == _levels.Count)
+            {
+                _levels.Add([]);
+            }
+            level.Sort(CompareTotalOrder);
+            // An odd item stays behind so the promoted pairs account for the level's weight exactly.
+            int keep = level.Count % 2;
+            int offset = NextBit();
+            List<double> next = _levels[h + 1];
+            for (int i = keep + offset; i < level.Count; i += 2)
+            {
+                next.Add(level[i]);
+            }
+            level.RemoveRange(keep, level.Count - keep);
+        }
+    }
+
+    private int NextBit()
+    {
+        _random ^= _random << 13;
+        _random ^= _random >> 7;
+        _random ^= _random << 17;
+        return (int)(_random & 1);
+    }
+}
