@@ -19,5 +19,28 @@ public static partial class BitPackingKernels
                 destination[i] = unchecked(value + addend);
             }
         }
+
+        /// <summary>Code by code: the narrowed codes and the largest.</summary>
+        public static ulong NarrowCodes(ReadOnlySpan<ulong> codes, Span<int> destination)
+        {
+            ulong max = 0;
+            for (int i = 0; i < codes.Length; i++)
+            {
+                destination[i] = (int)codes[i];
+                max = Math.Max(max, codes[i]);
+            }
+            return max;
+        }
+
+        /// <summary>Decimal decoding, value by value: (n + base) / scale.</summary>
+        public static void UnpackDecimal(ReadOnlySpan<byte> packed, int width, long @base, double scale, Span<double> destination)
+        {
+            ulong[] integers = new ulong[destination.Length];
+            Unpack(packed, width, (ulong)@base, integers);
+            for (int i = 0; i < destination.Length; i++)
+            {
+                destination[i] = (long)integers[i] / scale;
+            }
+        }
     }
 }

@@ -93,6 +93,116 @@ public static partial class BitPackingKernels
         UnpackScalar(packed, width, addend, destination, done, (long)(first + done) * width);
     }
 
+    /// <summary>
+    /// Decimal decoding: unpacks values <paramref name="first"/>… as integers n (plus <paramref name="base"/>) and
+    /// writes n / <paramref name="scale"/>. The division is IEEE-exact in every lane width, so the result is
+    /// bit-identical to the scalar <c>(double)n / scale</c> the segment writer checked.
+    /// </summary>
+    public static void UnpackDecimal(ReadOnlySpan<byte> packed, int width, int first, long @base, double scale, Span<double> destination)
+    {
+        Span<long> integers = MemoryMarshal.Cast<double, long>(destination);
+        Unpack(packed, width, first, (ulong)@base, MemoryMarshal.Cast<long, ulong>(integers));
+        ref long source = ref MemoryMarshal.GetReference(integers);
+        ref double target = ref MemoryMarshal.GetReference(destination);
+        int count = destination.Length;
+        int i = 0;
+        // Vector512 acceleration implies AVX-512DQ (vcvtqq2pd); narrower vectors convert in hardware only with DQ+VL.
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<double> divisor = Vector512.Create(scale);
+            for (; i <= count - Vector512<long>.Count; i += Vector512<long>.Count)
+            {
+                (Vector512.ConvertToDouble(Vector512.LoadUnsafe(ref source, (nuint)i)) / divisor).StoreUnsafe(ref target, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && Avx512DQ.VL.IsSupported)
+        {
+            Vector256<double> divisor = Vector256.Create(scale);
+            for (; i <= count - Vector256<long>.Count; i += Vector256<long>.Count)
+            {
+                (Avx512DQ.VL.ConvertToVector256Double(Vector256.LoadUnsafe(ref source, (nuint)i)) / divisor).StoreUnsafe(ref target, (nuint)i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated && Avx512DQ.VL.IsSupported)
+        {
+            Vector128<double> divisor = Vector128.Create(scale);
+            for (; i <= count - Vector128<long>.Count; i += Vector128<long>.Count)
+            {
+                (Avx512DQ.VL.ConvertToVector128Double(Vector128.LoadUnsafe(ref source, (nuint)i)) / divisor).StoreUnsafe(ref target, (nuint)i);
+            }
+        }
+        for (; i < count; i++)
+        {
+            Unsafe.Add(ref target, i) = Unsafe.Add(ref source, i) / scale;
+        }
+    }
+
+    /// <summary>
+    /// Narrows unpacked dictionary codes to <c>int</c> and returns the largest (the caller checks it against the
+    /// dictionary's size, so a corrupt code is an error, never an out-of-range read). Codes must be below 2^31.
+    /// </summary>
+    public static ulong NarrowCodes(ReadOnlySpan<ulong> codes, Span<int> destination)
+    {
+        if (destination.Length < codes.Length)
+        {
+            throw new ArgumentException("one destination per code", nameof(destination));
+        }
+        ref ulong source = ref MemoryMarshal.GetReference(codes);
+        ref int target = ref MemoryMarshal.GetReference(destination);
+        int count = codes.Length;
+        int i = 0;
+        ulong max = 0;
+        if (Vector512.IsHardwareAccelerated && count >= 2 * Vector512<ulong>.Count)
+        {
+            Vector512<ulong> largest = Vector512<ulong>.Zero;
+            for (; i <= count - (2 * Vector512<ulong>.Count); i += 2 * Vector512<ulong>.Count)
+            {
+                Vector512<ulong> low = Vector512.LoadUnsafe(ref source, (nuint)i);
+                Vector512<ulong> high = Vector512.LoadUnsafe(ref source, (nuint)(i + Vector512<ulong>.Count));
+                largest = Vector512.Max(largest, Vector512.Max(low, high));
+                Vector512.Narrow(low, high).AsInt32().StoreUnsafe(ref target, (nuint)i);
+            }
+            max = MaxLane(largest.GetLower(), largest.GetUpper());
+        }
+        else if (Vector256.IsHardwareAccelerated && count >= 2 * Vector256<ulong>.Count)
+        {
+            Vector256<ulong> largest = Vector256<ulong>.Zero;
+            for (; i <= count - (2 * Vector256<ulong>.Count); i += 2 * Vector256<ulong>.Count)
+            {
+                Vector256<ulong> low = Vector256.LoadUnsafe(ref source, (nuint)i);
+                Vector256<ulong> high = Vector256.LoadUnsafe(ref source, (nuint)(i + Vector256<ulong>.Count));
+                largest = Vector256.Max(largest, Vector256.Max(low, high));
+                Vector256.Narrow(low, high).AsInt32().StoreUnsafe(ref target, (nuint)i);
+            }
+            max = MaxLane(largest, Vector256<ulong>.Zero);
+        }
+        else if (Vector128.IsHardwareAccelerated && count >= 2 * Vector128<ulong>.Count)
+        {
+            Vector128<ulong> largest = Vector128<ulong>.Zero;
+            for (; i <= count - (2 * Vector128<ulong>.Count); i += 2 * Vector128<ulong>.Count)
+            {
+                Vector128<ulong> low = Vector128.LoadUnsafe(ref source, (nuint)i);
+                Vector128<ulong> high = Vector128.LoadUnsafe(ref source, (nuint)(i + Vector128<ulong>.Count));
+                largest = Vector128.Max(largest, Vector128.Max(low, high));
+                Vector128.Narrow(low, high).AsInt32().StoreUnsafe(ref target, (nuint)i);
+            }
+            max = Math.Max(largest.GetElement(0), largest.GetElement(1));
+        }
+        for (; i < count; i++)
+        {
+            ulong code = Unsafe.Add(ref source, i);
+            max = Math.Max(max, code);
+            Unsafe.Add(ref target, i) = (int)code;
+        }
+        return max;
+    }
+
+    private static ulong MaxLane(Vector256<ulong> left, Vector256<ulong> right)
+    {
+        Vector256<ulong> both = Vector256.Max(left, right);
+        return Math.Max(Math.Max(both.GetElement(0), both.GetElement(1)), Math.Max(both.GetElement(2), both.GetElement(3)));
+    }
+
     /// <summary>Value <paramref name="index"/> of a packed stream.</summary>
     public static ulong ReadOne(ReadOnlySpan<byte> packed, int width, int index)
     {

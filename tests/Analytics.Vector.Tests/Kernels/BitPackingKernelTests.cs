@@ -104,6 +104,34 @@ public sealed class BitPackingKernelTests
     }
 
     [Fact]
+    public void Decimal_decoding_is_bit_identical_to_the_scalar_division() =>
+        Prop.ForAll(Gen.Choose(0, 63).SelectMany(width => Gen.Choose(0, 300).SelectMany(count => Gen.Choose(0, 6)
+            .SelectMany(exponent => Gen.Choose(int.MinValue, int.MaxValue).Select(seed => (width, count, exponent, seed))))).ToArbitrary(), input =>
+        {
+            (int width, int count, int exponent, int seed) = input;
+            byte[] packed = new byte[BitPackingKernels.PackedLength(count, width)];
+            new Random(seed).NextBytes(packed);
+            long @base = (long)seed * 1_000_003;
+            double scale = Math.Pow(10, exponent);
+            double[] expected = new double[count];
+            BitPackingKernels.Reference.UnpackDecimal(packed, width, @base, scale, expected);
+            double[] actual = new double[count];
+            BitPackingKernels.UnpackDecimal(packed, width, 0, @base, scale, actual);
+            Assert.Equal(expected.Select(BitConverter.DoubleToInt64Bits), actual.Select(BitConverter.DoubleToInt64Bits));
+        }).QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void Narrowing_codes_matches_the_reference_and_finds_the_largest() =>
+        Prop.ForAll(Gen.Choose(0, int.MaxValue).ListOf().ToArbitrary(), values =>
+        {
+            ulong[] codes = [.. values.Select(v => (ulong)v)];
+            int[] expected = new int[codes.Length];
+            int[] actual = new int[codes.Length];
+            Assert.Equal(BitPackingKernels.Reference.NarrowCodes(codes, expected), BitPackingKernels.NarrowCodes(codes, actual));
+            Assert.Equal(expected, actual);
+        }).QuickCheckThrowOnFailure();
+
+    [Fact]
     public void Unpacking_more_values_than_the_data_holds_is_rejected()
     {
         ArgumentException error = Assert.Throws<ArgumentException>(() => BitPackingKernels.Unpack(new byte[8], 9, new ulong[8]));

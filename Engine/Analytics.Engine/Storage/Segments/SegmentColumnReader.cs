@@ -195,16 +195,9 @@ internal sealed class SegmentColumnReader : BlockColumnReader
                 break;
             }
             case ChunkEncoding.DecimalFloat:
-            {
-                BitPackingKernels.Unpack(Values, _width, start, (ulong)_base, bits);
-                Span<double> doubles = MemoryMarshal.Cast<long, double>(values);
-                for (int i = 0; i < values.Length; i++)
-                {
-                    // The writer checked exactly this division, so the decoded value is bit-identical.
-                    doubles[i] = values[i] / _scale;
-                }
+                // The writer checked exactly this division, so the decoded value is bit-identical.
+                BitPackingKernels.UnpackDecimal(Values, _width, start, _base, _scale, MemoryMarshal.Cast<long, double>(values));
                 break;
-            }
             case ChunkEncoding.RunLength:
             {
                 int row = start;
@@ -259,15 +252,11 @@ internal sealed class SegmentColumnReader : BlockColumnReader
             {
                 Span<ulong> codes = _codes.AsSpan(0, rows);
                 BitPackingKernels.Unpack(Values, _width, start, 0, codes);
-                Span<int> target = vector.Codes;
                 ulong count = (ulong)_dictionary!.Capacity;
-                for (int i = 0; i < codes.Length; i++)
+                if (BitPackingKernels.NarrowCodes(codes, vector.Codes) >= count)
                 {
-                    if (codes[i] >= count)
-                    {
-                        Fail($"row {start + i} has dictionary code {codes[i]} of {count}");
-                    }
-                    target[i] = (int)codes[i];
+                    int row = codes.IndexOfAnyInRange(count, ulong.MaxValue);
+                    Fail($"row {start + row} has dictionary code {codes[row]} of {count}");
                 }
                 vector.SetDictionary(_dictionary);
                 break;
