@@ -33,3 +33,12 @@ public enum FilterPushdown
     /// <summary>The source returns exactly the matching rows; the engine drops the filter.</summary>
     Exact,
 }
+
+/// <summary>
+/// Rows whose point (<paramref name="LonColumn"/>, <paramref name="LatColumn"/>, degrees, longitude first) lies in the
+/// closed box. Sources with per-block bounding boxes (geo logs) or zone maps on both columns prune with it.
+/// </summary>
+public sealed record BoundingBoxFilter(int LonColumn, int LatColumn, double MinLon, double MinLat, double MaxLon, double MaxLat) : ScanFilter
+{
+    public override string ToString() => $"#{LonColumn},#{LatColumn} in bbox({MinLon}, {MinLat}, {MaxLon}, {MaxLat})";
+}
