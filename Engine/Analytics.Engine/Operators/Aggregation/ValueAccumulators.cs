@@ -88,10 +88,13 @@ internal abstract class RowAccumulator : Accumulator
     }
 }
 
-/// <summary>approx_count_distinct: one HyperLogLog per group (created on the group's first non-NULL value).</summary>
+/// <summary>
+/// approx_count_distinct: one HyperLogLog per group (created on the group's first non-NULL value). 2^14 registers give a
+/// 0.8% standard error, so the 2% bound holds at 2.5 sigma; groups with few values stay in the exact sparse phase.
+/// </summary>
 internal sealed class ApproxCountDistinctAccumulator : RowAccumulator
 {
-    private const int Bits = 12;
+    private const int Bits = 14;
     private HyperLogLog?[] _sketches = [];
 
     protected override void Resize(int size) => Array.Resize(ref _sketches, size);
