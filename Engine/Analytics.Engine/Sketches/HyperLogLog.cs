@@ -8,7 +8,7 @@ namespace Analytics.Engine.Sketches;
 /// cardinalities are counted exactly and a group with few values costs bytes, not the 2^bits registers. Once the set
 /// would use as much memory as the registers it is folded into them. Two sketches of the same size merge by taking
 /// the larger register (or the union of the sets), so partial states from parallel workers combine exactly as if one
-/// sketch had seen every value. Used for segment statistics (10 bits) and approx_count_distinct (14 bits).
+/// sketch had seen every value. Used for segment statistics (10 bits) and approx_count_distinct (16 bits).
 /// </summary>
 public sealed class HyperLogLog
 {
