@@ -198,9 +198,81 @@ internal sealed class SortedRows
         {
             Encode(k, total);
         }
-        if (keys.Length > 0)
+        if (keys.Length is 1 or 2 && _encoded[0] is not null && (keys.Length == 1 || _encoded[1] is not null))
+        {
+            SortPacked(total);
+        }
+        else if (keys.Length > 0)
         {
             _order.AsSpan().Sort(new Comparer(this));
+        }
+    }
+
+    /// <summary>
+    /// The common case — one or two keys with prefixes — sorted as contiguous entries (ranks, prefixes, input index)
+    /// instead of indexes whose every comparison reads four arrays at random: the comparisons touch only the two
+    /// entries, and whole values are read only when inexact (string) prefixes tie.
+    /// </summary>
+    private void SortPacked(int total)
+    {
+        PackedEntry[] entries = new PackedEntry[total];
+        ulong[] first = _encoded[0]!;
+        ulong[]? second = _keys.Length == 2 ? _encoded[1] : null;
+        byte[] firstRanks = _ranks[0];
+        byte[]? secondRanks = _keys.Length == 2 ? _ranks[1] : null;
+        for (int i = 0; i < total; i++)
+        {
+            entries[i] = new PackedEntry(firstRanks[i], first[i], secondRanks is null ? (byte)0 : secondRanks[i], second is null ? 0 : second[i], i);
+        }
+        entries.AsSpan().Sort(new PackedComparer(this, !_exact[0], _keys.Length == 2 && !_exact[1]));
+        for (int i = 0; i < total; i++)
+        {
+            _order[i] = entries[i].Index;
+        }
+    }
+
+    private readonly record struct PackedEntry(byte Rank0, ulong Key0, byte Rank1, ulong Key1, int Index);
+
+    private readonly struct PackedComparer(SortedRows rows, bool inexact0, bool inexact1) : IComparer<PackedEntry>
+    {
+        public int Compare(PackedEntry x, PackedEntry y)
+        {
+            int order = x.Rank0.CompareTo(y.Rank0);
+            if (order != 0)
+            {
+                return order;
+            }
+            if (x.Rank0 == Value)
+            {
+                order = x.Key0.CompareTo(y.Key0);
+                if (order == 0 && inexact0)
+                {
+                    order = rows.CompareKey(0, x.Index, y.Index);
+                }
+                if (order != 0)
+                {
+                    return order;
+                }
+            }
+            order = x.Rank1.CompareTo(y.Rank1);
+            if (order != 0)
+            {
+                return order;
+            }
+            if (x.Rank1 == Value)
+            {
+                order = x.Key1.CompareTo(y.Key1);
+                if (order == 0 && inexact1)
+                {
+                    order = rows.CompareKey(1, x.Index, y.Index);
+                }
+                if (order != 0)
+                {
+                    return order;
+                }
+            }
+            // Ties keep input order: the sort is stable.
+            return x.Index.CompareTo(y.Index);
         }
     }
 
