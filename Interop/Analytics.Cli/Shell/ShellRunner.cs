@@ -40,6 +40,7 @@ internal sealed class ShellRunner(ShellOptions options, CliConsole console)
         database.RegisterSourceFactory(new ReadJsonSourceFactory());
         database.RegisterSourceFactory(new ReadCsvSourceFactory());
         database.RegisterSourceFactory(new SSTableSourceFactory());
+        database.RegisterTableFormat(new SSTableTableFormat());
         database.RegisterSourceFactory(new Arrow.Sources.ReadArrowSourceFactory());
         using (database)
         using (Session session = database.Connect())

@@ -115,6 +115,7 @@ public sealed class SltRunner
                     _database.RegisterSourceFactory(new ReadJsonSourceFactory());
                     _database.RegisterSourceFactory(new ReadCsvSourceFactory());
                     _database.RegisterSourceFactory(new SSTableSourceFactory());
+                    _database.RegisterTableFormat(new SSTableTableFormat());
                     _database.RegisterSourceFactory(new Arrow.Sources.ReadArrowSourceFactory());
                     _session = _database.Connect();
                 }
