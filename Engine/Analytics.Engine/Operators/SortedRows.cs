@@ -243,69 +243,41 @@ internal sealed class SortedRows
 
     private readonly record struct PackedEntry(byte Rank0, ulong Key0, byte Rank1, ulong Key1, int Index) : IComparable<PackedEntry>
     {
-        /// <summary>The order of exact keys: ranks, then prefixes (equal for two NULLs), then input order.</summary>
+        /// <summary>The order of exact keys: each key's rank then prefix, then input order (the sort is stable).</summary>
         public int CompareTo(PackedEntry other)
         {
-            if (Rank0 != other.Rank0)
+            int order = PartOrder(Rank0, Key0, other.Rank0, other.Key0);
+            if (order == 0)
             {
-                return Rank0 < other.Rank0 ? -1 : 1;
+                order = PartOrder(Rank1, Key1, other.Rank1, other.Key1);
             }
-            if (Key0 != other.Key0)
-            {
-                return Key0 < other.Key0 ? -1 : 1;
-            }
-            if (Rank1 != other.Rank1)
-            {
-                return Rank1 < other.Rank1 ? -1 : 1;
-            }
-            if (Key1 != other.Key1)
-            {
-                return Key1 < other.Key1 ? -1 : 1;
-            }
-            return Index.CompareTo(other.Index);
+            return order != 0 ? order : Index.CompareTo(other.Index);
         }
+
+        /// <summary>One key's order by NULL rank, then prefix (two NULLs share the NULL prefix, so they tie).</summary>
+        public static int PartOrder(byte rankX, ulong keyX, byte rankY, ulong keyY) =>
+            rankX != rankY ? (rankX < rankY ? -1 : 1) : keyX != keyY ? (keyX < keyY ? -1 : 1) : 0;
     }
 
+    /// <summary>The packed order, comparing whole values where an inexact (string) prefix ties.</summary>
     private readonly struct PackedComparer(SortedRows rows, bool inexact0, bool inexact1) : IComparer<PackedEntry>
     {
         public int Compare(PackedEntry x, PackedEntry y)
         {
-            int order = x.Rank0.CompareTo(y.Rank0);
-            if (order != 0)
+            int order = PackedEntry.PartOrder(x.Rank0, x.Key0, y.Rank0, y.Key0);
+            if (order == 0 && inexact0 && x.Rank0 == Value)
             {
-                return order;
+                order = rows.CompareKey(0, x.Index, y.Index);
             }
-            if (x.Rank0 == Value)
+            if (order == 0)
             {
-                order = x.Key0.CompareTo(y.Key0);
-                if (order == 0 && inexact0)
-                {
-                    order = rows.CompareKey(0, x.Index, y.Index);
-                }
-                if (order != 0)
-                {
-                    return order;
-                }
-            }
-            order = x.Rank1.CompareTo(y.Rank1);
-            if (order != 0)
-            {
-                return order;
-            }
-            if (x.Rank1 == Value)
-            {
-                order = x.Key1.CompareTo(y.Key1);
-                if (order == 0 && inexact1)
+                order = PackedEntry.PartOrder(x.Rank1, x.Key1, y.Rank1, y.Key1);
+                if (order == 0 && inexact1 && x.Rank1 == Value)
                 {
                     order = rows.CompareKey(1, x.Index, y.Index);
                 }
-                if (order != 0)
-                {
-                    return order;
-                }
             }
-            // Ties keep input order: the sort is stable.
-            return x.Index.CompareTo(y.Index);
+            return order != 0 ? order : x.Index.CompareTo(y.Index);
         }
     }
 

@@ -39,24 +39,8 @@ public class SSTableDecodeBenchmarks
         new SSTableSourceFactory().Create(new SourceOptions([directory], ImmutableDictionary<string, object?>.Empty));
 
     [Benchmark(Baseline = true)]
-    public long Uncompressed() => ReadAll(_iot, _iotBatch);
+    public long Uncompressed() => SSTableGeneratedDecodeBenchmarks.ReadAll(_iot, _iotBatch);
 
     [Benchmark]
-    public long Lz4() => ReadAll(_clust, _clustBatch);
-
-    private static long ReadAll(IScanSource source, Batch batch)
-    {
-        ScanRequest request = ScanRequest.All(source.Schema.Count);
-        ScanPlan plan = source.PlanScan(request);
-        long rows = 0;
-        foreach (ScanSplit split in plan.Splits)
-        {
-            using IScanReader reader = source.OpenReader(split, request, new ScanContext(plan.Metrics));
-            while (reader.Read(batch, CancellationToken.None))
-            {
-                rows += batch.Count;
-            }
-        }
-        return rows;
-    }
+    public long Lz4() => SSTableGeneratedDecodeBenchmarks.ReadAll(_clust, _clustBatch);
 }
