@@ -228,9 +228,15 @@ public sealed class ExternalTableTests : IDisposable
         }
         Assert.Equal(1, format.Disposed);
 
+        // A format's own files are never taken for the object store's abandoned temporaries.
+        string formatFile = Path.Combine(format.Opened[0].DataDirectory!, "rows.tmp-compaction");
+        File.WriteAllText(formatFile, "kept");
+        File.SetLastWriteTimeUtc(formatFile, DateTime.UtcNow.AddDays(-2));
+
         LinesFormat reopened = new();
         using (Database database = Database.Open(path))
         {
+            Assert.True(File.Exists(formatFile));
             using Session session = database.Connect();
             // Registered after opening: the table opens on first use.
             Assert.Equal(["people"], Rows(session, "SHOW TABLES"));

@@ -242,13 +242,15 @@ internal sealed partial class LocalObjectStore : IObjectStore
 
     /// <summary>
     /// Removes temporary files last written before <paramref name="cutoff"/>: left behind by a crashed writer, they
-    /// were never visible as objects (younger ones may belong to a write in progress in another process).
+    /// were never visible as objects (younger ones may belong to a write in progress in another process). Files under
+    /// <paramref name="excludedFolder"/> (a folder of the root that holds no objects) are left alone.
     /// </summary>
-    public void DeleteAbandonedTemporaries(DateTimeOffset cutoff)
+    public void DeleteAbandonedTemporaries(DateTimeOffset cutoff, string? excludedFolder = null)
     {
+        string? excluded = excludedFolder is null ? null : Path.Combine(_root, excludedFolder) + Path.DirectorySeparatorChar;
         foreach (string path in Directory.EnumerateFiles(_root, "*" + TempMarker + "*", SearchOption.AllDirectories))
         {
-            if (File.GetLastWriteTimeUtc(path) < cutoff.UtcDateTime)
+            if ((excluded is null || !path.StartsWith(excluded, StringComparison.Ordinal)) && File.GetLastWriteTimeUtc(path) < cutoff.UtcDateTime)
             {
                 TryDelete(path);
             }

@@ -315,7 +315,8 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
         }
         if (Store is LocalObjectStore local)
         {
-            local.DeleteAbandonedTemporaries(cutoff);
+            // External tables' data directories belong to their formats, whatever their files are called.
+            local.DeleteAbandonedTemporaries(cutoff, ExternalTableDefinition.DirectoryFolder);
         }
     }
 
