@@ -93,6 +93,10 @@ internal sealed class ColumnAccumulator(LogicalType type)
                     Count += rows;
                     break;
                 }
+                if (batch.Selection is null && Type.Physical == PhysicalKind.VarBytes && TryAppendDenseBytes(vector, rows))
+                {
+                    break;
+                }
                 for (int i = 0; i < rows; i++)
                 {
                     int physical = batch.RowAt(i);
@@ -100,6 +104,39 @@ internal sealed class ColumnAccumulator(LogicalType type)
                 }
                 break;
         }
+    }
+
+    /// <summary>
+    /// Dense var-bytes input: the values' bytes in one block copy, offsets rebased. False (nothing appended) when a NULL
+    /// row holds bytes, which must not be kept: then the rows go one by one.
+    /// </summary>
+    private bool TryAppendDenseBytes(ColumnVector vector, int rows)
+    {
+        ReadOnlySpan<int> offsets = vector.Offsets[..(rows + 1)];
+        for (int i = 0; i < rows; i++)
+        {
+            bool valid = vector.Validity.IsValid(i);
+            if (!valid && offsets[i + 1] != offsets[i])
+            {
+                return false;
+            }
+            _valid[Count + i] = valid;
+        }
+        int first = offsets[0];
+        int length = offsets[rows] - first;
+        if (_heapLength + length > _heap.Length)
+        {
+            WorkingArrayPool<byte>.Grow(ref _heap, _heapLength + length, _heapLength);
+        }
+        vector.Heap[first..offsets[rows]].CopyTo(_heap.AsSpan(_heapLength));
+        int shift = _heapLength - first;
+        for (int i = 1; i <= rows; i++)
+        {
+            _offsets[Count + i] = offsets[i] + shift;
+        }
+        _heapLength += length;
+        Count += rows;
+        return true;
     }
 
     private void AppendValue(ColumnVector values, int row, bool valid)

@@ -62,8 +62,14 @@ internal static class VariantEncoding
         _ => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void WriteUnsigned(Span<byte> destination, uint value, int width)
     {
+        if (width == 1)
+        {
+            destination[0] = (byte)value; // the usual width of ids and offsets in small documents
+            return;
+        }
         for (int i = 0; i < width; i++)
         {
             destination[i] = (byte)(value >> (8 * i));
