@@ -22,5 +22,13 @@ if (args.Length > 0 && args[0] == "sstable-check")
         args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10));
 }
 
+if (args.Length is 3 or 4 && args[0] == "ingest")
+{
+    // The ingest benchmark's workload without BenchmarkDotNet, for profiling: ROWS RUNS [memory] (perf/README.md).
+    Analytics.Benchmarks.Ingest.IngestRunner.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
+        persisted: args.Length == 3 || args[3] != "memory");
+    return;
+}
+
 // Every benchmark class in this assembly; pick with --filter, e.g. `--filter *Kernel* --job short`.
 BenchmarkSwitcher.FromAssembly(typeof(Analytics.Benchmarks.Kernels.KernelBenchmarks).Assembly).Run(args);

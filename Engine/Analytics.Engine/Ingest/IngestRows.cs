@@ -1,15 +1,18 @@
+using Analytics.Engine.Storage;
 using Analytics.Errors;
 
 namespace Analytics.Engine.Ingest;
 
 /// <summary>
 /// The raw JSON texts of one ingest batch, back to back in one buffer, plus which rows were rejected and why. Rows
-/// are numbered from 0 within the batch; <see cref="FirstRow"/> is the stream-wide number of row 0.
+/// are numbered from 0 within the batch; <see cref="FirstRow"/> is the stream-wide number of row 0. The buffers
+/// (tens of MB for a full batch) come from <see cref="WorkingArrayPool{T}"/> and go back with <see cref="Release"/>, so
+/// a new stream reuses the memory of closed ones instead of growing fresh arrays.
 /// </summary>
 internal sealed class IngestRows
 {
-    private byte[] _bytes = new byte[1 << 16];
-    private int[] _offsets = new int[1025];
+    private byte[] _bytes = WorkingArrayPool<byte>.Shared.Rent(1 << 16);
+    private int[] _offsets = RentOffsets(1025);
     private readonly Lock _rejectLock = new();
     private readonly SortedDictionary<int, IngestRowProblem> _rejected = [];
     private byte[] _rejectedFlags = [];
@@ -37,15 +40,35 @@ internal sealed class IngestRows
         }
         if (end + json.Length > _bytes.Length)
         {
-            Array.Resize(ref _bytes, (int)Math.Min(Array.MaxLength, Math.Max((long)_bytes.Length * 2, end + json.Length)));
+            WorkingArrayPool<byte>.Grow(ref _bytes, end + json.Length, end);
         }
         if (Count + 2 > _offsets.Length)
         {
-            Array.Resize(ref _offsets, _offsets.Length * 2);
+            WorkingArrayPool<int>.Grow(ref _offsets, Count + 2, Count + 1);
         }
         json.CopyTo(_bytes.AsSpan(end));
         _offsets[Count + 1] = end + json.Length;
         Count++;
+    }
+
+    private static int[] RentOffsets(int length)
+    {
+        int[] offsets = WorkingArrayPool<int>.Shared.Rent(length);
+        offsets[0] = 0;
+        return offsets;
+    }
+
+    /// <summary>Gives the buffers back to the pool (once the stream is done with the rows); the rows are unusable afterwards.</summary>
+    public void Release()
+    {
+        if (_bytes.Length > 0)
+        {
+            WorkingArrayPool<byte>.Shared.Return(_bytes);
+            WorkingArrayPool<int>.Shared.Return(_offsets);
+            _bytes = [];
+            _offsets = [0];
+            Count = 0;
+        }
     }
 
     public ReadOnlySpan<byte> Get(int row) => _bytes.AsSpan(_offsets[row], _offsets[row + 1] - _offsets[row]);

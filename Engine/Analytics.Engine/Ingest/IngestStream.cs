@@ -172,6 +172,7 @@ public sealed class IngestStream : IDisposable
     {
         IngestResult result = Flush();
         _closed = true;
+        ReleaseBuffers();
         return result;
     }
 
@@ -183,6 +184,17 @@ public sealed class IngestStream : IDisposable
         {
             ((IAsyncResult)lane.Running!).AsyncWaitHandle.WaitOne();
             lane.Running = null;
+        }
+        ReleaseBuffers();
+    }
+
+    /// <summary>Returns the batch buffers to their pool (no batch is in flight any more).</summary>
+    private void ReleaseBuffers()
+    {
+        _rows.Release();
+        foreach (Lane lane in _lanes)
+        {
+            lane.Rows.Release();
         }
     }
 

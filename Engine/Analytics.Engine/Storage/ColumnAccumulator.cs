@@ -9,28 +9,21 @@ namespace Analytics.Engine.Storage;
 /// <summary>
 /// Collects the appended values of one column (any input encoding) in flat arrays, then cuts them into immutable
 /// <see cref="ColumnChunk"/>s at commit: statistics for pruning, and dictionary encoding for low-cardinality strings.
-/// The working arrays are rented from pools and given back by <see cref="Release"/>, so a stream of inserts (ingest
-/// flushes) reuses warm memory instead of faulting in fresh pages every time. The pools are our own rather than
-/// <c>ArrayPool.Shared</c>: inserts run on short-lived query threads, and the shared pool would park returned arrays
-/// in those threads' local slots, where they die with the thread.
+/// The working arrays are rented from <see cref="WorkingArrayPool{T}"/> and given back by <see cref="Release"/>, so a
+/// stream of inserts (ingest flushes) reuses warm memory instead of faulting in fresh pages every time.
 /// </summary>
 internal sealed class ColumnAccumulator(LogicalType type)
 {
-    private static class Pool<T>
-    {
-        public static readonly ArrayPool<T> Instance = ArrayPool<T>.Create(1 << 30, 16);
-    }
-
-    private bool[] _valid = Pool<bool>.Instance.Rent(256);
-    private long[] _fixed = type.Physical == PhysicalKind.Fixed64 ? Pool<long>.Instance.Rent(256) : [];
-    private byte[] _bools = type.Physical == PhysicalKind.Bool8 ? Pool<byte>.Instance.Rent(256) : [];
+    private bool[] _valid = WorkingArrayPool<bool>.Shared.Rent(256);
+    private long[] _fixed = type.Physical == PhysicalKind.Fixed64 ? WorkingArrayPool<long>.Shared.Rent(256) : [];
+    private byte[] _bools = type.Physical == PhysicalKind.Bool8 ? WorkingArrayPool<byte>.Shared.Rent(256) : [];
     private int[] _offsets = type.Physical == PhysicalKind.VarBytes ? RentOffsets(257) : [];
-    private byte[] _heap = type.Physical == PhysicalKind.VarBytes ? Pool<byte>.Instance.Rent(1024) : [];
+    private byte[] _heap = type.Physical == PhysicalKind.VarBytes ? WorkingArrayPool<byte>.Shared.Rent(1024) : [];
     private int _heapLength;
 
     private static int[] RentOffsets(int length)
     {
-        int[] offsets = Pool<int>.Instance.Rent(length);
+        int[] offsets = WorkingArrayPool<int>.Shared.Rent(length);
         offsets[0] = 0;
         return offsets;
     }
@@ -51,18 +44,9 @@ internal sealed class ColumnAccumulator(LogicalType type)
     {
         if (array.Length > 0)
         {
-            Pool<T>.Instance.Return(array);
+            WorkingArrayPool<T>.Shared.Return(array);
         }
         array = [];
-    }
-
-    /// <summary>Replaces a pooled array by a larger one holding the first <paramref name="used"/> elements.</summary>
-    private static void Grow<T>(ref T[] array, int minimum, int used)
-    {
-        T[] larger = Pool<T>.Instance.Rent(Math.Max(minimum, array.Length * 2));
-        array.AsSpan(0, used).CopyTo(larger);
-        Return(ref array);
-        array = larger;
     }
 
     public LogicalType Type { get; } = type;
@@ -109,6 +93,10 @@ internal sealed class ColumnAccumulator(LogicalType type)
                     Count += rows;
                     break;
                 }
+                if (batch.Selection is null && Type.Physical == PhysicalKind.VarBytes && TryAppendDenseBytes(vector, rows))
+                {
+                    break;
+                }
                 for (int i = 0; i < rows; i++)
                 {
                     int physical = batch.RowAt(i);
@@ -116,6 +104,39 @@ internal sealed class ColumnAccumulator(LogicalType type)
                 }
                 break;
         }
+    }
+
+    /// <summary>
+    /// Dense var-bytes input: the values' bytes in one block copy, offsets rebased. False (nothing appended) when a NULL
+    /// row holds bytes, which must not be kept: then the rows go one by one.
+    /// </summary>
+    private bool TryAppendDenseBytes(ColumnVector vector, int rows)
+    {
+        ReadOnlySpan<int> offsets = vector.Offsets[..(rows + 1)];
+        for (int i = 0; i < rows; i++)
+        {
+            bool valid = vector.Validity.IsValid(i);
+            if (!valid && offsets[i + 1] != offsets[i])
+            {
+                return false;
+            }
+            _valid[Count + i] = valid;
+        }
+        int first = offsets[0];
+        int length = offsets[rows] - first;
+        if (_heapLength + length > _heap.Length)
+        {
+            WorkingArrayPool<byte>.Grow(ref _heap, _heapLength + length, _heapLength);
+        }
+        vector.Heap[first..offsets[rows]].CopyTo(_heap.AsSpan(_heapLength));
+        int shift = _heapLength - first;
+        for (int i = 1; i <= rows; i++)
+        {
+            _offsets[Count + i] = offsets[i] + shift;
+        }
+        _heapLength += length;
+        Count += rows;
+        return true;
     }
 
     private void AppendValue(ColumnVector values, int row, bool valid)
@@ -134,7 +155,7 @@ internal sealed class ColumnAccumulator(LogicalType type)
                 ReadOnlySpan<byte> bytes = valid ? values.GetBytes(row) : default;
                 if (_heapLength + bytes.Length > _heap.Length)
                 {
-                    Grow(ref _heap, _heapLength + bytes.Length, _heapLength);
+                    WorkingArrayPool<byte>.Grow(ref _heap, _heapLength + bytes.Length, _heapLength);
                 }
                 bytes.CopyTo(_heap.AsSpan(_heapLength));
                 _heapLength += bytes.Length;
@@ -163,19 +184,19 @@ internal sealed class ColumnAccumulator(LogicalType type)
         int size = Math.Max(rows, RowCapacity * 2);
         if (_valid.Length < size)
         {
-            Grow(ref _valid, size, Count);
+            WorkingArrayPool<bool>.Grow(ref _valid, size, Count);
         }
         if (Type.Physical == PhysicalKind.Fixed64 && _fixed.Length < size)
         {
-            Grow(ref _fixed, size, Count);
+            WorkingArrayPool<long>.Grow(ref _fixed, size, Count);
         }
         else if (Type.Physical == PhysicalKind.Bool8 && _bools.Length < size)
         {
-            Grow(ref _bools, size, Count);
+            WorkingArrayPool<byte>.Grow(ref _bools, size, Count);
         }
         else if (Type.Physical == PhysicalKind.VarBytes && _offsets.Length < size + 1)
         {
-            Grow(ref _offsets, size + 1, Count + 1);
+            WorkingArrayPool<int>.Grow(ref _offsets, size + 1, Count + 1);
         }
     }
 

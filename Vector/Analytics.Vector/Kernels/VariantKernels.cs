@@ -37,6 +37,13 @@ public sealed class VariantPathExtractor
     private readonly VariantBuilder _mappedA = new();
     private readonly VariantBuilder _mappedB = new();
 
+    // Rows of one stream mostly share their metadata (the same keys): the key steps are resolved to dictionary ids
+    // once per distinct metadata, and each step remembers the field position where it last found its key.
+    private byte[] _idsMetadata = [];
+    private int _idsMetadataLength = -1;
+    private readonly int[] _keyIds;
+    private readonly int[] _fieldHints;
+
     public VariantPathExtractor(ImmutableArray<VariantPathSegment> path, LogicalType target)
     {
         if (target.Id is TypeId.Null or TypeId.Binary)
@@ -44,6 +51,8 @@ public sealed class VariantPathExtractor
             ThrowHelper.Throw<object>(ErrorKind.NotImplemented, $"variant path extraction into {target} is not supported yet");
         }
         _path = path.ToArray();
+        _keyIds = new int[_path.Length];
+        _fieldHints = new int[_path.Length];
         Target = target;
     }
 
@@ -186,6 +195,7 @@ public sealed class VariantPathExtractor
     private bool TryResolve(ReadOnlySpan<byte> rowBytes, out VariantValue value)
     {
         value = VariantValue.Parse(rowBytes);
+        bool byId = _path.Length > 0 && LoadKeyIds(value);
         VariantBuilder mapped = _mappedA;
         for (int i = 0; i < _path.Length; i++)
         {
@@ -195,7 +205,9 @@ public sealed class VariantPathExtractor
                 VariantKind kind = value.Kind;
                 if (kind == VariantKind.Object)
                 {
-                    if (!value.TryGetField(step.Utf8Key.AsSpan(), out value))
+                    if (byId
+                        ? _keyIds[i] < 0 || !value.TryGetFieldById(_keyIds[i], ref _fieldHints[i], out value)
+                        : !value.TryGetField(step.Utf8Key.AsSpan(), out value))
                     {
                         return false;
                     }
@@ -209,6 +221,7 @@ public sealed class VariantPathExtractor
                     }
                     value = VariantValue.Parse(mapped.Finish());
                     mapped = ReferenceEquals(mapped, _mappedA) ? _mappedB : _mappedA;
+                    byId = false; // the mapped array has metadata of its own
                 }
                 else
                 {
@@ -225,6 +238,35 @@ public sealed class VariantPathExtractor
             }
         }
         return !value.IsNull;
+    }
+
+    /// <summary>
+    /// Makes <see cref="_keyIds"/> the ids of the path's keys in the metadata of <paramref name="row"/> (recomputed only
+    /// when the metadata differs from the previous row's); false when the dictionary is not sorted, so keys are
+    /// compared as bytes instead.
+    /// </summary>
+    private bool LoadKeyIds(VariantValue row)
+    {
+        ReadOnlySpan<byte> metadata = row.Metadata;
+        if (metadata.Length == _idsMetadataLength && metadata.SequenceEqual(_idsMetadata.AsSpan(0, _idsMetadataLength)))
+        {
+            return true;
+        }
+        if (!row.HasSortedKeys)
+        {
+            return false;
+        }
+        for (int i = 0; i < _path.Length; i++)
+        {
+            _keyIds[i] = _path[i].IsKey ? row.FindKeyId(_path[i].Utf8Key.AsSpan()) : -1;
+        }
+        if (_idsMetadata.Length < metadata.Length)
+        {
+            _idsMetadata = new byte[Math.Max(metadata.Length, 2 * _idsMetadata.Length)];
+        }
+        metadata.CopyTo(_idsMetadata);
+        _idsMetadataLength = metadata.Length;
+        return true;
     }
 }
 

@@ -52,6 +52,14 @@ public sealed class VariantBuilder
     private int _outputLength;
     private byte[] _utf8Scratch = new byte[256];
 
+    // The keys the current key ids were assigned for: rows of one stream usually repeat their keys in the same order,
+    // and then the sort of the previous Finish still holds.
+    private byte[] _assignedKeyHeap = [];
+    private int[] _assignedKeyLength = [];
+    private int _assignedKeyCount = -1;
+    private int _assignedKeyHeapLength;
+    private int _assignedDictionarySize;
+
     /// <summary>Nesting depth of the containers currently open.</summary>
     public int Depth => _depth;
 
@@ -253,6 +261,11 @@ public sealed class VariantBuilder
     /// </summary>
     private int AssignKeyIds(bool liveOnly)
     {
+        if (!liveOnly && SameKeysAsAssigned())
+        {
+            _sortedCount = _keyCount;
+            return _assignedDictionarySize;
+        }
         if (_sortedKeys.Length < _keyCount)
         {
             _sortedKeys = new int[_keyStart.Length];
@@ -276,7 +289,41 @@ public sealed class VariantBuilder
             }
             _keyId[order[i]] = unique;
         }
-        return order.Length == 0 ? 0 : unique + 1;
+        int dictionarySize = order.Length == 0 ? 0 : unique + 1;
+        RememberAssignedKeys(liveOnly, dictionarySize);
+        return dictionarySize;
+    }
+
+    /// <summary>Whether the keys written since <see cref="Reset"/> are, in order, the ones the current ids were assigned for.</summary>
+    private bool SameKeysAsAssigned() =>
+        _keyCount == _assignedKeyCount && _keyHeapLength == _assignedKeyHeapLength
+        && _keyLength.AsSpan(0, _keyCount).SequenceEqual(_assignedKeyLength.AsSpan(0, _keyCount))
+        && _keyHeap.AsSpan(0, _keyHeapLength).SequenceEqual(_assignedKeyHeap.AsSpan(0, _keyHeapLength));
+
+    /// <summary>
+    /// Records the keys the ids were just assigned for (keys are stored back to back, so their lengths and bytes
+    /// identify them); an assignment over the live keys only is not reusable.
+    /// </summary>
+    private void RememberAssignedKeys(bool liveOnly, int dictionarySize)
+    {
+        if (liveOnly)
+        {
+            _assignedKeyCount = -1;
+            return;
+        }
+        if (_assignedKeyLength.Length < _keyCount)
+        {
+            _assignedKeyLength = new int[_keyLength.Length];
+        }
+        if (_assignedKeyHeap.Length < _keyHeapLength)
+        {
+            _assignedKeyHeap = new byte[_keyHeap.Length];
+        }
+        _keyLength.AsSpan(0, _keyCount).CopyTo(_assignedKeyLength);
+        _keyHeap.AsSpan(0, _keyHeapLength).CopyTo(_assignedKeyHeap);
+        _assignedKeyCount = _keyCount;
+        _assignedKeyHeapLength = _keyHeapLength;
+        _assignedDictionarySize = dictionarySize;
     }
 
     /// <summary>Marks the key occurrences of every field still reachable from the root after duplicate removal.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Analytics.Vector.Variants;
 
@@ -52,6 +53,7 @@ internal static class VariantEncoding
     /// <summary>Smallest of 1–4 bytes that holds <paramref name="value"/>.</summary>
     public static int ByteWidth(uint value) => value <= byte.MaxValue ? 1 : value <= ushort.MaxValue ? 2 : value <= 0xFFFFFF ? 3 : 4;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint ReadUnsigned(ReadOnlySpan<byte> bytes, int width) => width switch
     {
         1 => bytes[0],
@@ -60,8 +62,14 @@ internal static class VariantEncoding
         _ => BinaryPrimitives.ReadUInt32LittleEndian(bytes),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void WriteUnsigned(Span<byte> destination, uint value, int width)
     {
+        if (width == 1)
+        {
+            destination[0] = (byte)value; // the usual width of ids and offsets in small documents
+            return;
+        }
         for (int i = 0; i < width; i++)
         {
             destination[i] = (byte)(value >> (8 * i));

@@ -283,6 +283,89 @@ public readonly ref struct VariantValue
         return false;
     }
 
+    /// <summary>
+    /// Whether the metadata dictionary is flagged sorted (every dictionary the engine writes is): its keys are unique and
+    /// in byte order, so a key's id is found by binary search and object field ids ascend with the keys.
+    /// </summary>
+    public bool HasSortedKeys => (_metadata[0] & VariantEncoding.MetadataSortedStrings) != 0;
+
+    /// <summary>
+    /// The id of <paramref name="utf8Key"/> in a sorted metadata dictionary (<see cref="HasSortedKeys"/>), or -1 when it
+    /// holds no such key (then no object of this row has a field of that name).
+    /// </summary>
+    public int FindKeyId(ReadOnlySpan<byte> utf8Key)
+    {
+        if (!HasSortedKeys)
+        {
+            ThrowHelper.ThrowInternal("key ids can only be searched in a sorted variant dictionary");
+        }
+        int low = 0;
+        int high = _dictionarySize - 1;
+        while (low <= high)
+        {
+            int middle = (int)((uint)(low + high) >> 1);
+            int order = Key((uint)middle, 1).SequenceCompareTo(utf8Key);
+            if (order == 0)
+            {
+                return middle;
+            }
+            if (order < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// <see cref="TryGetField"/> by the key's id in a sorted dictionary (<see cref="FindKeyId"/>), for callers that
+    /// resolve a key once for many rows with the same metadata: the field is looked for first at position
+    /// <paramref name="hint"/> (where the previous lookup found it, as rows of one shape have their fields at the same
+    /// positions), then by binary search over the ascending ids; <paramref name="hint"/> is updated.
+    /// </summary>
+    public bool TryGetFieldById(int keyId, ref int hint, out VariantValue value)
+    {
+        if (Kind != VariantKind.Object)
+        {
+            value = default;
+            return false;
+        }
+        ReadContainer(isObject: true, out int count, out int idSize, out int offsetSize, out int offsetsStart, out int valuesStart);
+        int idsStart = offsetsStart - count * idSize;
+        if ((uint)hint < (uint)count && VariantEncoding.ReadUnsigned(_value[(idsStart + hint * idSize)..], idSize) == (uint)keyId)
+        {
+            value = Child(hint, count, offsetSize, offsetsStart, valuesStart);
+            return true;
+        }
+        int low = 0;
+        int high = count - 1;
+        while (low <= high)
+        {
+            int middle = (int)((uint)(low + high) >> 1);
+            uint id = VariantEncoding.ReadUnsigned(_value[(idsStart + middle * idSize)..], idSize);
+            if (id == (uint)keyId)
+            {
+                hint = middle;
+                value = Child(middle, count, offsetSize, offsetsStart, valuesStart);
+                return true;
+            }
+            if (id < (uint)keyId)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        value = default;
+        return false;
+    }
+
     /// <summary>Array element by index; a negative index counts from the end. False when out of range or not an array.</summary>
     public bool TryGetIndex(long index, out VariantValue value)
     {

@@ -5,17 +5,15 @@ using System.Text;
 namespace Analytics.Engine.Storage.Segments;
 
 /// <summary>
-/// A growable little-endian byte buffer on a private pool: a segment is assembled here before one store write, and
-/// chunk encoders use it as scratch. Ingest writes a segment per batch, so the buffers stay warm instead of faulting
-/// in fresh pages every time (the same reason <see cref="ColumnAccumulator"/> pools its arrays).
+/// A growable little-endian byte buffer on <see cref="WorkingArrayPool{T}"/>: a segment is assembled here before one
+/// store write, and chunk encoders use it as scratch. Ingest writes a segment per batch, so the buffers stay warm
+/// instead of faulting in fresh pages every time.
 /// </summary>
 internal sealed class SegmentBuffer : IDisposable
 {
-    private static readonly ArrayPool<byte> s_pool = ArrayPool<byte>.Create(1 << 30, 16);
-
     private byte[] _buffer;
 
-    public SegmentBuffer(int capacity = 1 << 16) => _buffer = s_pool.Rent(capacity);
+    public SegmentBuffer(int capacity = 1 << 16) => _buffer = WorkingArrayPool<byte>.Shared.Rent(capacity);
 
     public int Length { get; private set; }
 
@@ -28,10 +26,7 @@ internal sealed class SegmentBuffer : IDisposable
     {
         if (Length + size > _buffer.Length)
         {
-            byte[] larger = s_pool.Rent(Math.Max(checked(Length + size), _buffer.Length * 2));
-            _buffer.AsSpan(0, Length).CopyTo(larger);
-            s_pool.Return(_buffer);
-            _buffer = larger;
+            WorkingArrayPool<byte>.Grow(ref _buffer, checked(Length + size), Length);
         }
         return _buffer.AsSpan(Length, size);
     }
@@ -86,7 +81,7 @@ internal sealed class SegmentBuffer : IDisposable
     {
         if (_buffer.Length > 0)
         {
-            s_pool.Return(_buffer);
+            WorkingArrayPool<byte>.Shared.Return(_buffer);
             _buffer = [];
         }
     }

@@ -66,17 +66,24 @@ internal sealed class SegmentWriter : IDisposable
         {
             return []; // bytes that are not a valid variant (never written by the engine): store the column as-is only
         }
-        ImmutableArray<ShreddedPath>.Builder shredded = ImmutableArray.CreateBuilder<ShreddedPath>(paths.Count);
-        foreach ((ImmutableArray<string> keys, LogicalType type) in paths)
+        if (paths.Count == 0)
         {
-            ColumnAccumulator values = VariantShredder.Extract(column, start, count, keys, type);
-            try
+            return [];
+        }
+        ImmutableArray<ShreddedPath>.Builder shredded = ImmutableArray.CreateBuilder<ShreddedPath>(paths.Count);
+        ColumnAccumulator[] values = VariantShredder.Extract(column, start, count, paths);
+        try
+        {
+            for (int p = 0; p < paths.Count; p++)
             {
-                shredded.Add(new ShreddedPath(keys, type, WriteChunk(values, 0, count, output)));
+                shredded.Add(new ShreddedPath(paths[p].Keys, paths[p].Type, WriteChunk(values[p], 0, count, output)));
             }
-            finally
+        }
+        finally
+        {
+            foreach (ColumnAccumulator accumulator in values)
             {
-                values.Release();
+                accumulator.Release();
             }
         }
         return shredded.MoveToImmutable();

@@ -106,22 +106,32 @@ internal sealed class VariantShredder
     };
 
     /// <summary>
-    /// The path's values for rows <c>[start, start + count)</c> as a column of <paramref name="type"/> (NULL where the
-    /// variant is NULL, the path missing, or the value does not cast); the caller releases it.
+    /// Each path's values for rows <c>[start, start + count)</c> as a column of its type (NULL where the variant is NULL,
+    /// the path missing, or the value does not cast); the caller releases them. One pass over the rows for all paths,
+    /// so each document is read from memory once rather than once per path.
     /// </summary>
-    public static ColumnAccumulator Extract(ColumnAccumulator column, int start, int count, ImmutableArray<string> keys, LogicalType type)
+    public static ColumnAccumulator[] Extract(ColumnAccumulator column, int start, int count, List<(ImmutableArray<string> Keys, LogicalType Type)> paths)
     {
-        ImmutableArray<VariantPathSegment>.Builder segments = ImmutableArray.CreateBuilder<VariantPathSegment>(keys.Length);
-        foreach (string key in keys)
+        VariantPathExtractor[] extractors = new VariantPathExtractor[paths.Count];
+        Field[] fields = new Field[paths.Count];
+        for (int p = 0; p < paths.Count; p++)
         {
-            segments.Add(VariantPathSegment.Key(key));
+            ImmutableArray<VariantPathSegment>.Builder segments = ImmutableArray.CreateBuilder<VariantPathSegment>(paths[p].Keys.Length);
+            foreach (string key in paths[p].Keys)
+            {
+                segments.Add(VariantPathSegment.Key(key));
+            }
+            extractors[p] = new VariantPathExtractor(segments.MoveToImmutable(), paths[p].Type);
+            fields[p] = new Field($"path{p}", paths[p].Type);
         }
-        VariantPathExtractor extractor = new(segments.MoveToImmutable(), type);
-        ColumnAccumulator values = new(type);
-        Batch batch = new(new BatchSchema(new Field("path", type)));
+        ColumnAccumulator[] values = new ColumnAccumulator[paths.Count];
+        Batch batch = new(new BatchSchema(fields));
         try
         {
-            ColumnVector output = batch.Columns[0];
+            for (int p = 0; p < values.Length; p++)
+            {
+                values[p] = new ColumnAccumulator(paths[p].Type);
+            }
             ReadOnlySpan<bool> valid = column.Valid;
             for (int first = start; first < start + count; first += Batch.Capacity)
             {
@@ -131,25 +141,41 @@ internal sealed class VariantShredder
                 {
                     if (valid[first + r])
                     {
-                        extractor.ExtractRow(column.GetBytes(first + r), output, r);
+                        ReadOnlySpan<byte> document = column.GetBytes(first + r);
+                        for (int p = 0; p < extractors.Length; p++)
+                        {
+                            extractors[p].ExtractRow(document, batch.Columns[p], r);
+                        }
                     }
                     else
                     {
-                        output.Validity.SetNull(r, output.Capacity);
+                        for (int p = 0; p < extractors.Length; p++)
+                        {
+                            batch.Columns[p].Validity.SetNull(r, batch.Columns[p].Capacity);
+                        }
                     }
                 }
-                if (type.Physical == PhysicalKind.VarBytes)
+                for (int p = 0; p < values.Length; p++)
                 {
-                    output.FinishBytes(rows);
+                    if (paths[p].Type.Physical == PhysicalKind.VarBytes)
+                    {
+                        batch.Columns[p].FinishBytes(rows);
+                    }
                 }
                 batch.SetCount(rows);
-                values.Append(batch, output);
+                for (int p = 0; p < values.Length; p++)
+                {
+                    values[p].Append(batch, batch.Columns[p]);
+                }
             }
             return values;
         }
         catch
         {
-            values.Release();
+            foreach (ColumnAccumulator? accumulator in values)
+            {
+                accumulator?.Release();
+            }
             throw;
         }
         finally
