@@ -101,7 +101,7 @@ public sealed class Session : IDisposable
                 {
                     Database.Catalog.AlterTable(alter.Table, alter.Alteration!);
                 }
-                return ExecutionBridge.Completed(StatementKind.Ddl, 0);
+                return ExecutionBridge.Completed(StatementKind.Ddl, 0, alter.Warning);
             case BoundQueryStatement query:
                 return ExecutionBridge.Execute(Optimize(query.Plan), query.Kind, Database, cancellationToken);
             case BoundRewriteStatement rewrite:

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Analytics.Engine.Catalog;
 using Analytics.Errors;
+using Analytics.Sql.Syntax;
 using Analytics.Vector.Types;
 
 namespace Analytics.Engine.Storage.Segments;
@@ -154,6 +155,29 @@ internal sealed record Manifest(
         {
             json.WriteNumber("dataRetentionDays", retention);
         }
+        if (!table.Properties.Indexes.IsEmpty)
+        {
+            json.WriteStartArray("indexes");
+            foreach (IndexDefinition index in table.Properties.Indexes)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", index.Name);
+                json.WriteString("type", index.KindName);
+                json.WriteString("expression", index.Expression);
+                if (index.Comment is not null)
+                {
+                    json.WriteString("comment", index.Comment);
+                }
+                json.WriteStartObject("properties");
+                foreach (KeyValuePair<string, string> property in index.Properties)
+                {
+                    json.WriteString(property.Key, property.Value);
+                }
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
         json.WriteStartArray("segments");
         foreach (SegmentReference segment in table.Segments)
         {
@@ -247,6 +271,7 @@ internal sealed record Manifest(
             comments.ToImmutable())
         {
             DataRetentionDays = table.TryGetProperty("dataRetentionDays", out JsonElement retention) ? retention.GetInt32() : null,
+            Indexes = table.TryGetProperty("indexes", out JsonElement indexes) ? [.. indexes.EnumerateArray().Select(ReadIndex)] : [],
         };
         ImmutableList<SegmentReference> segments = [.. table.GetProperty("segments").EnumerateArray().Select(s =>
             new SegmentReference(s.GetProperty("key").GetString()!, s.GetProperty("rows").GetInt64(), s.GetProperty("bytes").GetInt64(),
@@ -260,6 +285,15 @@ internal sealed record Manifest(
             table.GetProperty("schema").GetString()!, table.GetProperty("name").GetString()!, new BatchSchema(fields.ToImmutable()),
             properties, segments);
     }
+
+    private static IndexDefinition ReadIndex(JsonElement index) =>
+        new(index.GetProperty("name").GetString()!,
+            IndexDefinition.TryParseKind(index.GetProperty("type").GetString()!, out IndexKind kind)
+                ? kind
+                : throw new FormatException($"unknown index type \"{index.GetProperty("type").GetString()}\""),
+            index.GetProperty("expression").GetString()!,
+            index.TryGetProperty("comment", out JsonElement comment) ? comment.GetString() : null,
+            index.GetProperty("properties").EnumerateObject().ToImmutableSortedDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal));
 
     private static IEnumerable<string> Strings(JsonElement element, string name) =>
         element.TryGetProperty(name, out JsonElement array) ? array.EnumerateArray().Select(v => v.GetString()!) : [];
