@@ -100,6 +100,12 @@ public sealed class Session : IDisposable
                 if (alter.Table is not null)
                 {
                     Database.Catalog.AlterTable(alter.Table, alter.Alteration!);
+                    if (alter.ChangesIndexes && Database.Catalog.TryGetTable(new Catalog.QualifiedName(alter.Table.Database, alter.Table.SchemaName, alter.Table.Name), out TableEntry? indexed))
+                    {
+                        // Back-fill: the rows already stored get the new index now, not at their next rewrite.
+                        binder.AttachIndexes(indexed);
+                        indexed.Storage.BuildIndexes(cancellationToken);
+                    }
                 }
                 return ExecutionBridge.Completed(StatementKind.Ddl, 0, alter.Warning);
             case BoundQueryStatement query:

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Analytics.Engine.Catalog;
 using Analytics.Engine.Expressions;
+using Analytics.Engine.Storage;
 using Analytics.Errors;
 using Analytics.Sql.Syntax;
 using Analytics.Vector.Types;
@@ -84,7 +85,10 @@ public sealed partial class Binder
 
     private static BoundAlterTableStatement AlterIndexes(TableEntry table, ImmutableArray<IndexDefinition> indexes) =>
         new(table, new TableAlteration(table.Database, table.SchemaName, table.Name, table.Schema,
-            table.Properties with { Indexes = indexes }, [.. Enumerable.Range(0, table.Schema.Count)], null, ResetPartitions: false));
+            table.Properties with { Indexes = indexes }, [.. Enumerable.Range(0, table.Schema.Count)], null, ResetPartitions: false))
+        {
+            ChangesIndexes = true,
+        };
 
     /// <summary><c>{table}_{type}_{n}</c> with the smallest n not taken, e.g. <c>logs_point_1</c>.</summary>
     private static string GeneratedIndexName(string table, IndexKind kind, ImmutableArray<IndexDefinition> indexes)
@@ -125,6 +129,27 @@ public sealed partial class Binder
             bound["analyzer"] = s_searchAnalyzers[0];
         }
         return bound.ToImmutable();
+    }
+
+    /// <summary>
+    /// Gives <paramref name="table"/>'s storage its indexes bound (when they changed since it last got them): the scan
+    /// pushes filters on their expressions, and a segmented table builds their files for the segments it writes.
+    /// </summary>
+    internal void AttachIndexes(TableEntry table)
+    {
+        ImmutableArray<IndexDefinition> definitions = table.Properties.Indexes;
+        ImmutableArray<BoundIndex> attached = table.Storage.Indexes;
+        bool same = definitions.Length == attached.Length;
+        for (int i = 0; same && i < definitions.Length; i++)
+        {
+            IndexDefinition a = definitions[i];
+            IndexDefinition b = attached[i].Definition;
+            same = a.Name == b.Name && a.Kind == b.Kind && a.Expression == b.Expression && a.PropertiesText == b.PropertiesText;
+        }
+        if (!same)
+        {
+            table.Storage.UseIndexes([.. definitions.Select(d => new BoundIndex(d, BindIndexExpression(table.Schema, table.Name, d)))]);
+        }
     }
 
     /// <summary>

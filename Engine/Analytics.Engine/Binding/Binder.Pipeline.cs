@@ -72,8 +72,9 @@ public sealed partial class Binder
     }
 
     /// <summary>A scan of every column of <paramref name="table"/>, and its columns in scope (qualified by <paramref name="qualifier"/>, or the table name).</summary>
-    private static (LogicalScan, BindScope) ScanTable(TableEntry table, string? qualifier)
+    private (LogicalScan, BindScope) ScanTable(TableEntry table, string? qualifier)
     {
+        AttachIndexes(table);
         LogicalScan scan = new(table.Name, table.Storage, [.. Enumerable.Range(0, table.Schema.Count)], [], [], null);
         return (scan, new BindScope([.. table.Schema.Fields.Select(f => new ScopeColumn(f.Name, qualifier ?? table.Name, f.Type))]));
     }

@@ -53,4 +53,7 @@ public sealed record BoundAlterTableStatement(TableEntry? Table, TableAlteration
 {
     /// <summary>What the statement warns about (CREATE EQUALITY|OBJECT|SMART INDEX: the type is now called POINT).</summary>
     public string? Warning { get; init; }
+
+    /// <summary>CREATE or DROP INDEX: the table's storage gets the new index list, and existing rows are indexed.</summary>
+    public bool ChangesIndexes { get; init; }
 }
