@@ -167,6 +167,11 @@ public sealed partial class Binder
             IndexKind.Range => type is TypeId.Int or TypeId.UInt or TypeId.Float or TypeId.String or TypeId.Timestamp or TypeId.Interval or TypeId.Boolean or TypeId.Binary,
             _ => true,
         };
+        if (index.Kind == IndexKind.Materialized && BoundIndex.MaterializedPath(expression) is null)
+        {
+            throw new QueryException(ErrorKind.NotImplemented,
+                $"{clause} expression \"{index.Expression}\": MATERIALIZED indexes store a key path of a variant column cast to string, int, float, boolean or timestamp (e.g. var['a']['b']::string) so far");
+        }
         if (!usable)
         {
             throw new QueryException(ErrorKind.Binder, index.Kind == IndexKind.Range

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Analytics.Engine.Scan;
 using Analytics.Engine.Storage.ObjectStore;
 using Analytics.Errors;
+using Analytics.Sql.Syntax;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Types;
 
@@ -183,6 +184,10 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
     {
         foreach (BoundIndex index in indexes)
         {
+            if (index.Definition.Kind == IndexKind.Materialized)
+            {
+                continue; // stored in the segment itself, as a shredded path
+            }
             string key = SegmentIndexFile.KeyOf(segment.Reference.Key, index);
             if (_provider.Store.Head(key) is not null)
             {
@@ -256,6 +261,19 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
         List<SegmentReference> written = [];
         List<string> indexFiles = [];
         ImmutableArray<BoundIndex> indexes = Indexes;
+        Dictionary<int, List<(ImmutableArray<string> Keys, LogicalType Type)>>? materialized = null;
+        foreach (BoundIndex index in indexes)
+        {
+            if (index.Definition.Kind == IndexKind.Materialized && BoundIndex.MaterializedPath(index.Expression) is var (column, keys, type))
+            {
+                materialized ??= [];
+                if (!materialized.TryGetValue(column, out List<(ImmutableArray<string> Keys, LogicalType Type)>? paths))
+                {
+                    materialized[column] = paths = [];
+                }
+                paths.Add((keys, type));
+            }
+        }
         try
         {
             int segmentRows = MaxBlocksPerSegment * SegmentFormat.BlockRows;
@@ -267,7 +285,7 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
                 for (int start = rangeStart; start < range.End; start += segmentRows)
                 {
                     int count = Math.Min(segmentRows, range.End - start);
-                    writer.Write(Schema.Fields, columns, start, count, buffer);
+                    writer.Write(Schema.Fields, columns, start, count, buffer, materialized);
                     string key = _provider.NewSegmentKey(Id);
                     _provider.Store.Put(key, buffer.WrittenSpan);
                     SegmentReference reference = new(key, count, buffer.Length, range.Partition);
