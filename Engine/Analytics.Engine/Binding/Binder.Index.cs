@@ -76,6 +76,7 @@ public sealed partial class Binder
         QualifiedName name = ToQualifiedName(syntax);
         if (catalog.TryGetTable(name, out TableEntry? table))
         {
+            AttachIndexes(table);
             return table;
         }
         throw catalog.TryGetView(name, out _) || IsSystemRelation(name)

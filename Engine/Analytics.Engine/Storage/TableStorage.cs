@@ -45,6 +45,11 @@ public abstract class TableStorage : IScanSource
     {
     }
 
+    /// <summary>Deletes what <paramref name="dropped"/> (indexes no longer on the table) kept for the stored rows.</summary>
+    internal virtual void DeleteIndexFiles(ImmutableArray<BoundIndex> dropped)
+    {
+    }
+
     /// <summary>
     /// Set by DROP TABLE. A writer opened before the drop (a long INSERT, an ingest stream) must then fail its commit
     /// rather than acknowledge rows into storage no query can reach.

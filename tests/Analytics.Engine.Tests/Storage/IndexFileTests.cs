@@ -109,6 +109,22 @@ public sealed class IndexFileTests : IDisposable
     }
 
     [Fact]
+    public void Drop_index_deletes_its_files_and_a_re_created_index_indexes_the_current_column()
+    {
+        CreateIndexedTable();
+        using Database database = Database.Open(_path);
+        using Session session = database.Connect();
+        TableRows.Execute(session, "DROP INDEX user_point ON logs");
+        Assert.Empty(IndexFiles());
+        // The same expression over a column that now reads NULL in the old segments: its files are built afresh.
+        TableRows.Execute(session, "ALTER TABLE logs DROP COLUMN user_id");
+        TableRows.Execute(session, "ALTER TABLE logs ADD COLUMN user_id string");
+        TableRows.Execute(session, "CREATE RANGE INDEX user_range ON logs (user_id)");
+        Assert.Equal(2, IndexFiles().Length);
+        Assert.Equal(["6"], TableRows.Lines(session, "FROM logs WHERE user_id IS NULL AGGREGATE count(*)"));
+    }
+
+    [Fact]
     public void Legacy_index_type_names_create_point_indexes_with_a_deprecation_warning()
     {
         using Database database = Database.OpenInMemory();

@@ -179,6 +179,23 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
         }
     }
 
+    internal override void DeleteIndexFiles(ImmutableArray<BoundIndex> dropped)
+    {
+        if (dropped.IsEmpty)
+        {
+            return;
+        }
+        List<string> keys = [];
+        foreach (SegmentHandle segment in Segments)
+        {
+            foreach (BoundIndex index in dropped)
+            {
+                keys.Add(SegmentIndexFile.KeyOf(segment.Reference.Key, index));
+            }
+        }
+        _provider.DeleteQuietly(keys);
+    }
+
     /// <summary>Builds and stores the files of <paramref name="indexes"/> that <paramref name="segment"/> lacks.</summary>
     private void BuildIndexes(SegmentHandle segment, ImmutableArray<BoundIndex> indexes, List<string>? written, CancellationToken cancellationToken)
     {
