@@ -42,3 +42,33 @@ public sealed record BoundingBoxFilter(int LonColumn, int LatColumn, double MinL
 {
     public override string ToString() => $"#{LonColumn},#{LatColumn} in bbox({MinLon}, {MinLat}, {MaxLon}, {MaxLat})";
 }
+
+/// <summary>
+/// A predicate on the value of an indexed expression rather than a column: <paramref name="Expression"/> is the
+/// index's expression as canonical text (e.g. <c>var['meta']['http_url']::string</c>, or a column name), and column 0 of
+/// <paramref name="Predicate"/> stands for its value. Sources with an index on that expression (issue 6: zone maps,
+/// Bloom filters, n-gram and token filters) skip data with it; the engine always re-checks the rows.
+/// </summary>
+public sealed record ExpressionFilter(string Expression, ScanFilter Predicate) : ScanFilter
+{
+    public override string ToString() => $"{Expression}: {Predicate}";
+}
+
+/// <summary>How a <see cref="TextFilter"/> matches text.</summary>
+public enum TextMatch
+{
+    /// <summary><c>contains(s, text)</c>.</summary>
+    Contains,
+    /// <summary><c>starts_with(s, text)</c>.</summary>
+    StartsWith,
+    /// <summary><c>ends_with(s, text)</c>.</summary>
+    EndsWith,
+    /// <summary><c>search(s, text)</c> with the <c>log</c> analyzer: some token of the text is a token of s.</summary>
+    Search,
+}
+
+/// <summary>Rows whose string <paramref name="Column"/> matches <paramref name="Text"/> as <paramref name="Match"/> says.</summary>
+public sealed record TextFilter(int Column, TextMatch Match, string Text) : ScanFilter
+{
+    public override string ToString() => $"#{Column} {Match} '{Text}'";
+}

@@ -22,6 +22,45 @@ public sealed class ScanMetrics
 
     public long SplitsConsidered { get; set; }
     public long SplitsScanned { get; set; }
+
+    /// <summary>Segments (files) of a segmented source planned against and kept; 0 for sources without segments.</summary>
+    public long SegmentsConsidered { get; set; }
+    public long SegmentsScanned { get; set; }
+
+    private readonly SortedDictionary<string, long> _prunedBy = new(StringComparer.Ordinal);
+
+    /// <summary>Counts <paramref name="splits"/> skipped thanks to <paramref name="pruner"/> (an index name, or "zone_maps").</summary>
+    public void CountPruned(string pruner, long splits)
+    {
+        lock (_prunedBy)
+        {
+            _prunedBy[pruner] = _prunedBy.GetValueOrDefault(pruner) + splits;
+        }
+    }
+
+    /// <summary>Splits skipped per pruner, ordered by name.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> PrunedBy
+    {
+        get
+        {
+            lock (_prunedBy)
+            {
+                return [.. _prunedBy];
+            }
+        }
+    }
+
+    /// <summary>Keeps a warning that is not about a skipped row (e.g. a corrupt index ignored); thread-safe.</summary>
+    public void Warn(string warning)
+    {
+        lock (_warnings)
+        {
+            if (_warnings.Count < MaxWarnings)
+            {
+                _warnings.Add(warning);
+            }
+        }
+    }
     public long RowsScanned;
     public long BytesRead;
 

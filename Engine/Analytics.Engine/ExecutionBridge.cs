@@ -34,5 +34,5 @@ internal static class ExecutionBridge
         return [$"Total time: {profile.TotalTime}", .. physical.Describe(profile).Split('\n')];
     }
 
-    public static QueryResult Completed(StatementKind kind, long rowsAffected) => QueryResult.Completed(kind, rowsAffected);
+    public static QueryResult Completed(StatementKind kind, long rowsAffected, string? warning = null) => QueryResult.Completed(kind, rowsAffected, warning);
 }

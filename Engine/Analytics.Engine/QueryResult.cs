@@ -37,8 +37,8 @@ public sealed class QueryResult : IDisposable
     }
 
     /// <summary>A finished statement (DDL): no rows, <paramref name="rowsAffected"/> as the count.</summary>
-    public static QueryResult Completed(StatementKind kind, long rowsAffected) =>
-        new(kind, BatchSchema.Empty) { RowsAffected = rowsAffected };
+    public static QueryResult Completed(StatementKind kind, long rowsAffected, string? warning = null) =>
+        new(kind, BatchSchema.Empty) { RowsAffected = rowsAffected, StatementWarnings = warning is null ? [] : [warning] };
 
     public StatementKind Kind { get; }
 
@@ -53,8 +53,13 @@ public sealed class QueryResult : IDisposable
     /// </summary>
     public long RowsSkipped => _context?.SkippedInput().RowsSkipped ?? 0;
 
-    /// <summary>What the sources skipped and why (file, line, byte offset, problem); at most 100 per scan.</summary>
-    public IReadOnlyList<string> Warnings => _context?.SkippedInput().Warnings ?? [];
+    /// <summary>
+    /// What the statement itself warns about (such as a deprecated index type name), then what the sources skipped
+    /// and why (file, line, byte offset, problem; at most 100 per scan).
+    /// </summary>
+    public IReadOnlyList<string> Warnings => _context is null ? StatementWarnings : [.. StatementWarnings, .. _context.SkippedInput().Warnings];
+
+    internal IReadOnlyList<string> StatementWarnings { get; init; } = [];
 
     /// <summary>Rows read by the sources so far against the total the splits announced.</summary>
     public QueryProgress Progress

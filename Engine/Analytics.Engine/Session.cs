@@ -3,6 +3,7 @@ using Analytics.Engine.Binding;
 using Analytics.Engine.Expressions;
 using Analytics.Engine.Optimization;
 using Analytics.Engine.Planning;
+using Analytics.Engine.Storage;
 using Analytics.Errors;
 using Analytics.Sql;
 using Analytics.Sql.Syntax;
@@ -99,9 +100,18 @@ public sealed class Session : IDisposable
             case BoundAlterTableStatement alter:
                 if (alter.Table is not null)
                 {
+                    ImmutableArray<BoundIndex> before = alter.Table.Storage.Indexes;
                     Database.Catalog.AlterTable(alter.Table, alter.Alteration!);
+                    if (alter.ChangesIndexes && Database.Catalog.TryGetTable(new Catalog.QualifiedName(alter.Table.Database, alter.Table.SchemaName, alter.Table.Name), out TableEntry? indexed))
+                    {
+                        // A dropped index's files go; the rows already stored get a new index now (back-fill).
+                        binder.AttachIndexes(indexed);
+                        ImmutableArray<BoundIndex> after = indexed.Storage.Indexes;
+                        indexed.Storage.DeleteIndexFiles([.. before.Where(b => !after.Any(a => a.Id == b.Id))]);
+                        indexed.Storage.BuildIndexes(cancellationToken);
+                    }
                 }
-                return ExecutionBridge.Completed(StatementKind.Ddl, 0);
+                return ExecutionBridge.Completed(StatementKind.Ddl, 0, alter.Warning);
             case BoundQueryStatement query:
                 return ExecutionBridge.Execute(Optimize(query.Plan), query.Kind, Database, cancellationToken);
             case BoundRewriteStatement rewrite:

@@ -8,6 +8,13 @@ if (args.Length > 0 && args[0] == "storage-report")
     return;
 }
 
+if (args.Length > 0 && args[0] == "index-report")
+{
+    // Issue 6's needle queries with and without their index (perf/README.md).
+    Analytics.Benchmarks.Storage.IndexReport.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000_000);
+    return;
+}
+
 if (args.Length == 5 && args[0] == "compare")
 {
     // The Analytics side of perf/compare/run.sh: DATA_DIR SUITE_JSON RUNS OUTPUT_JSON.

@@ -189,6 +189,20 @@ public sealed partial class Binder
             default:
                 throw NotSupported($"ALTER TABLE action {alter.Action.GetType().Name}");
         }
+        if (dropped is not null)
+        {
+            foreach (IndexDefinition index in properties.Indexes)
+            {
+                try
+                {
+                    _ = BindIndexExpression(columns, tableName, index);
+                }
+                catch (QueryException e)
+                {
+                    throw new QueryException(e.Kind, $"cannot drop column \"{dropped}\": index \"{index.Name}\" uses it (DROP INDEX {index.Name} ON {table.Name} first)", e);
+                }
+            }
+        }
         try
         {
             ValidateTableLayout(columns, tableName, properties);
@@ -217,6 +231,10 @@ public sealed partial class Binder
         if (properties.DataRetentionDays is not null)
         {
             RequireTimePartition(partitionKeys);
+        }
+        foreach (IndexDefinition index in properties.Indexes)
+        {
+            _ = BindIndexExpression(schema, table, index);
         }
     }
 

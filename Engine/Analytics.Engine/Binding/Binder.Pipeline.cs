@@ -74,8 +74,9 @@ public sealed partial class Binder
     }
 
     /// <summary>A scan of every column of <paramref name="table"/>, and its columns in scope (qualified by <paramref name="qualifier"/>, or the table name).</summary>
-    private static (LogicalScan, BindScope) ScanTable(TableEntry table, string? qualifier)
+    private (LogicalScan, BindScope) ScanTable(TableEntry table, string? qualifier)
     {
+        AttachIndexes(table);
         // An external table is scanned through its format's source, exactly like a table function's source.
         IScanSource source = table.Storage is ExternalTableStorage external ? external.Source : table.Storage;
         LogicalScan scan = new(table.Name, source, [.. Enumerable.Range(0, table.Schema.Count)], [], [], null);

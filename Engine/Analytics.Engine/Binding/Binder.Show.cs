@@ -112,11 +112,13 @@ public sealed partial class Binder
             return Rows(["column_name", "data_type", "comment"], [.. relation.Columns.Select(c => new string?[] { c.Name, c.Type.Name, null })]);
         }
         TableEntry table = LookupTable(describe.Name);
+        // The table's indexes follow its columns, one row each: the index name, "<TYPE> INDEX (expr)", its comment.
         return Rows(["column_name", "data_type", "comment"],
             [.. table.Schema.Fields.Select(f => new string?[]
             {
                 f.Name, f.Type.Name, table.Properties.ColumnComments.TryGetValue(f.Name, out string? comment) ? comment : null,
-            })]);
+            }),
+             .. table.Properties.Indexes.Select(i => new string?[] { i.Name, $"{i.KindName} INDEX ({i.Expression})", i.Comment })]);
     }
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);

@@ -7,14 +7,14 @@ using Analytics.Vector.Types;
 namespace Analytics.Engine.Binding;
 
 /// <summary>
-/// The system relations (scopeql.md §1.8): <c>[scopedb.]system.databases|schemas|tables|columns|views</c>, the
+/// The system relations (scopeql.md §1.8): <c>[scopedb.]system.databases|schemas|tables|columns|views|indexes</c>, the
 /// catalog as rows read at bind time, queryable with any pipeline clause like a table.
 /// </summary>
 public sealed partial class Binder
 {
     private const string SystemSchema = "system";
 
-    private static readonly string[] s_systemRelations = ["databases", "schemas", "tables", "columns", "views"];
+    private static readonly string[] s_systemRelations = ["databases", "schemas", "tables", "columns", "views", "indexes"];
 
     private static bool IsSystemRelation(QualifiedName name) =>
         string.Equals(name.SchemaOrDefault, SystemSchema, StringComparison.OrdinalIgnoreCase)
@@ -50,6 +50,13 @@ public sealed partial class Binder
                 [.. catalog.Tables.SelectMany(t => t.Schema.Fields.Select((f, i) => new object?[]
                 {
                     t.Database, t.SchemaName, t.Name, f.Name, (long)i, f.Type.Name, t.Properties.ColumnComments.GetValueOrDefault(f.Name),
+                }))]),
+            "indexes" => Values(
+                [Text("database_name"), Text("schema_name"), Text("table_name"), Text("index_name"), Text("index_type"), Text("expression"),
+                 Text("properties"), Text("comment")],
+                [.. catalog.Tables.SelectMany(t => t.Properties.Indexes.Select(i => new object?[]
+                {
+                    t.Database, t.SchemaName, t.Name, i.Name, i.KindName, i.Expression, i.PropertiesText, i.Comment,
                 }))]),
             _ => Values([Text("database_name"), Text("schema_name"), Text("view_name"), Text("query"), Text("comment")],
                 [.. catalog.Views.Select(v => new object?[] { v.Database, v.SchemaName, v.Name, v.Query, v.Comment })]),

@@ -51,6 +51,7 @@ public sealed partial class Binder
     /// </summary>
     private LogicalInsert LayoutInsert(TableEntry table, LogicalOperator rows, bool preserveOrder)
     {
+        AttachIndexes(table);
         int columns = table.Schema.Count;
         ImmutableArray<int> targets = [.. Enumerable.Range(0, columns)];
         ImmutableArray<BoundExpression> partitionKeys = BindTableKeys(table.Schema, table.Name, table.Properties.PartitionBy, "PARTITION BY");

@@ -36,6 +36,8 @@ public sealed partial class Binder(ICatalog catalog)
         CreateViewStatementSyntax create => BindCreateView(create),
         DropViewStatementSyntax drop => new BoundDropViewStatement(ToQualifiedName(drop.Name), drop.IfExists),
         AlterTableStatementSyntax alter => BindAlterTable(alter),
+        CreateIndexStatementSyntax create => BindCreateIndex(create),
+        DropIndexStatementSyntax drop => BindDropIndex(drop),
         _ => throw new QueryException(ErrorKind.NotImplemented, $"statement {statement.GetType().Name.Replace("StatementSyntax", "", StringComparison.Ordinal)} is not supported yet"),
     };
 

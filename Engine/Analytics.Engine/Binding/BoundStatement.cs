@@ -49,4 +49,11 @@ public sealed record BoundCreateViewStatement(QualifiedName Name, string Query, 
 public sealed record BoundDropViewStatement(QualifiedName Name, bool IfExists) : BoundStatement(StatementKind.Ddl);
 
 /// <summary>ALTER TABLE: <see cref="Table"/> as it was bound and what it becomes; both null for IF EXISTS of a missing table.</summary>
-public sealed record BoundAlterTableStatement(TableEntry? Table, TableAlteration? Alteration) : BoundStatement(StatementKind.Ddl);
+public sealed record BoundAlterTableStatement(TableEntry? Table, TableAlteration? Alteration) : BoundStatement(StatementKind.Ddl)
+{
+    /// <summary>What the statement warns about (CREATE EQUALITY|OBJECT|SMART INDEX: the type is now called POINT).</summary>
+    public string? Warning { get; init; }
+
+    /// <summary>CREATE or DROP INDEX: the table's storage gets the new index list, and existing rows are indexed.</summary>
+    public bool ChangesIndexes { get; init; }
+}

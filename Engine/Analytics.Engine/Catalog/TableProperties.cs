@@ -4,7 +4,7 @@ namespace Analytics.Engine.Catalog;
 
 /// <summary>
 /// Table DDL options: PARTITION BY / CLUSTER BY / DISTINCT ON … BY expressions as canonical text (bound over the
-/// table's columns where rows are written), the table comment, column comments and the data retention.
+/// table's columns where rows are written), the table comment, column comments, the data retention and the indexes.
 /// </summary>
 public sealed record TableProperties(
     ImmutableArray<string> PartitionBy,
@@ -24,4 +24,7 @@ public sealed record TableProperties(
 
     /// <summary>Set for an external table (<c>WITH ('format' = …)</c>): its format and properties; null for a native table.</summary>
     public ExternalTableDefinition? External { get; init; }
+
+    /// <summary>The table's indexes (CREATE … INDEX), in creation order; names are unique within the table.</summary>
+    public ImmutableArray<IndexDefinition> Indexes { get; init; } = [];
 }

@@ -59,8 +59,22 @@ public sealed class QueryProfile
         }
         if (metrics is not null)
         {
-            text.Append(CultureInfo.InvariantCulture,
-                $", splits={metrics.SplitsScanned}/{metrics.SplitsConsidered}, rows_scanned={Interlocked.Read(ref metrics.RowsScanned)}, bytes_read={Interlocked.Read(ref metrics.BytesRead)}");
+            // A segmented table's splits are its segments' blocks: both levels are shown, and what skipped the blocks
+            // that were not read (zone maps of the columns, or an index by name).
+            if (metrics.SegmentsConsidered > 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $", segments={metrics.SegmentsScanned}/{metrics.SegmentsConsidered}, blocks={metrics.SplitsScanned}/{metrics.SplitsConsidered}");
+            }
+            else
+            {
+                text.Append(CultureInfo.InvariantCulture, $", splits={metrics.SplitsScanned}/{metrics.SplitsConsidered}");
+            }
+            IReadOnlyList<KeyValuePair<string, long>> prunedBy = metrics.PrunedBy;
+            if (prunedBy.Count > 0)
+            {
+                text.Append(", pruned_by=[").AppendJoin(", ", prunedBy.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}: {p.Value}"))).Append(']');
+            }
+            text.Append(CultureInfo.InvariantCulture, $", rows_scanned={Interlocked.Read(ref metrics.RowsScanned)}, bytes_read={Interlocked.Read(ref metrics.BytesRead)}");
         }
         return text.Append(')').ToString();
     }

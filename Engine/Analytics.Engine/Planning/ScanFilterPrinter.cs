@@ -14,7 +14,35 @@ internal static class ScanFilterPrinter
         IsNullFilter isNull => $"{Name(source, isNull.Column)} {(isNull.Negated ? "IS NOT NULL" : "IS NULL")}",
         AndFilter and => $"({string.Join(" AND ", and.Children.Select(c => Print(c, source)))})",
         OrFilter or => $"({string.Join(" OR ", or.Children.Select(c => Print(c, source)))})",
+        ExpressionFilter expression => Print(expression.Predicate, new BatchSchema(new Field(expression.Expression, ExpressionType(expression.Predicate)))),
+        TextFilter text => $"{TextFunction(text.Match)}({Name(source, text.Column)}, {BoundExpressionPrinter.PrintConstant(text.Text, LogicalType.String)})",
         _ => filter.ToString(),
+    };
+
+    /// <summary>The type constants of an expression filter print as (its value's type, as far as the constants show).</summary>
+    private static LogicalType ExpressionType(ScanFilter predicate) => predicate switch
+    {
+        CompareFilter compare => TypeOf(compare.Value),
+        InFilter { Values: [var first, ..] } => TypeOf(first),
+        _ => LogicalType.String,
+    };
+
+    private static LogicalType TypeOf(object value) => value switch
+    {
+        long => LogicalType.Int,
+        ulong => LogicalType.UInt,
+        double => LogicalType.Float,
+        bool => LogicalType.Boolean,
+        byte[] => LogicalType.Binary,
+        _ => LogicalType.String,
+    };
+
+    private static string TextFunction(TextMatch match) => match switch
+    {
+        TextMatch.Contains => "contains",
+        TextMatch.StartsWith => "starts_with",
+        TextMatch.EndsWith => "ends_with",
+        _ => "search",
     };
 
     private static string Name(BatchSchema source, int column) => column >= 0 && column < source.Count ? source[column].Name : $"#{column}";

@@ -30,6 +30,26 @@ public abstract class TableStorage : IScanSource
     /// <summary>The table's committed parts (segments, row groups) as of now: what DELETE, UPDATE and compaction rewrite.</summary>
     public abstract TableSnapshot Snapshot();
 
+    private ImmutableArray<BoundIndex> _indexes = [];
+
+    /// <summary>
+    /// The table's indexes, bound (set by the binder wherever it reads or writes the table, and after CREATE/DROP
+    /// INDEX). Filters on their expressions are pushed to the scan; a segmented table builds and prunes with them.
+    /// </summary>
+    public virtual ImmutableArray<BoundIndex> Indexes => ImmutableInterlocked.InterlockedCompareExchange(ref _indexes, default, default);
+
+    internal void UseIndexes(ImmutableArray<BoundIndex> indexes) => ImmutableInterlocked.InterlockedExchange(ref _indexes, indexes);
+
+    /// <summary>Builds what the indexes keep for the rows already stored (after CREATE INDEX); in memory there is nothing to build.</summary>
+    internal virtual void BuildIndexes(CancellationToken cancellationToken)
+    {
+    }
+
+    /// <summary>Deletes what <paramref name="dropped"/> (indexes no longer on the table) kept for the stored rows.</summary>
+    internal virtual void DeleteIndexFiles(ImmutableArray<BoundIndex> dropped)
+    {
+    }
+
     /// <summary>
     /// Set by DROP TABLE. A writer opened before the drop (a long INSERT, an ingest stream) must then fail its commit
     /// rather than acknowledge rows into storage no query can reach.

@@ -311,6 +311,7 @@ public sealed class ExternalTableTests : IDisposable
             Error(session, "DELETE FROM ro WHERE id = 1"));
         Assert.Contains("UPDATE is not supported on \"scopedb.public.ro\"", Error(session, "UPDATE ro SET name = 'y'"), StringComparison.Ordinal);
         Assert.Contains("ALTER TABLE is not supported on \"scopedb.public.ro\"", Error(session, "ALTER TABLE ro ADD COLUMN x int"), StringComparison.Ordinal);
+        Assert.Contains("CREATE INDEX is not supported on \"scopedb.public.ro\"", Error(session, "CREATE POINT INDEX ON ro (name)"), StringComparison.Ordinal);
         Execute(session, "CREATE TABLE IF NOT EXISTS ro WITH ('format' = 'lines')");
         Assert.Single(format.Opened);
         Assert.Equal(0, database.Compact());

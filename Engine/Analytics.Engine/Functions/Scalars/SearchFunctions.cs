@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
 using Analytics.Engine.Execution;
 using Analytics.Engine.Expressions;
@@ -30,22 +32,37 @@ internal static partial class SearchFunctions
             LogicalType.Boolean, Volatility.Immutable, new SearchIp(null)));
     }
 
-    /// <summary>Adds the log analyzer's tokens of <paramref name="text"/> to <paramref name="tokens"/>.</summary>
+    /// <summary>
+    /// Adds the log analyzer's tokens of <paramref name="text"/> to <paramref name="tokens"/>: maximal runs of letter or
+    /// digit runes (not UTF-16 chars, so letters outside the BMP belong to tokens), each rune lower-cased — exactly the
+    /// tokens a SEARCH index keeps (<c>Analytics.Index.Text.TextKeys.Tokens</c>), so its pruning never drops a match.
+    /// </summary>
     public static void AddTokens(ReadOnlySpan<char> text, ICollection<string> tokens)
     {
-        int start = -1;
-        for (int i = 0; i <= text.Length; i++)
+        StringBuilder token = new();
+        Span<char> lowered = stackalloc char[2];
+        while (true)
         {
-            bool inToken = i < text.Length && char.IsLetterOrDigit(text[i]);
-            if (inToken && start < 0)
+            bool letter = false;
+            int width = 1;
+            if (!text.IsEmpty)
             {
-                start = i;
+                letter = Rune.DecodeFromUtf16(text, out Rune rune, out width) == OperationStatus.Done && Rune.IsLetterOrDigit(rune);
+                if (letter)
+                {
+                    token.Append(lowered[..Rune.ToLowerInvariant(rune).EncodeToUtf16(lowered)]);
+                }
             }
-            else if (!inToken && start >= 0)
+            if (!letter && token.Length > 0)
             {
-                tokens.Add(text[start..i].ToString().ToLowerInvariant());
-                start = -1;
+                tokens.Add(token.ToString());
+                token.Clear();
             }
+            if (text.IsEmpty)
+            {
+                return;
+            }
+            text = text[width..];
         }
     }
 

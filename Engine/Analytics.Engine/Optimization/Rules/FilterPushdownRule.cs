@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
+using Analytics.Engine.Binding;
 using Analytics.Engine.Expressions;
 using Analytics.Engine.Planning;
 using Analytics.Engine.Scan;
+using Analytics.Engine.Storage;
 using Analytics.Vector.Types;
 
 namespace Analytics.Engine.Optimization.Rules;
@@ -174,6 +176,7 @@ public sealed class FilterPushdownRule : IOptimizerRule
     {
         ImmutableArray<ScanFilter>.Builder pushed = scan.PushedFilters.ToBuilder();
         ImmutableArray<BoundExpression>.Builder residual = scan.ResidualFilters.ToBuilder();
+        ImmutableArray<BoundIndex> indexes = scan.Source is TableStorage storage ? storage.Indexes : [];
         foreach (BoundExpression conjunct in conjuncts)
         {
             ScanFilter? filter = ToScanFilter(conjunct, scan.Columns);
@@ -182,7 +185,15 @@ public sealed class FilterPushdownRule : IOptimizerRule
             {
                 pushed.Add(filter!);
             }
-            if (support != FilterPushdown.Exact)
+            // A conjunct on an indexed expression is also offered as an index filter; indexes only prune, so the
+            // conjunct stays a residual filter.
+            ScanFilter? indexFilter = indexes.IsEmpty ? null : ToIndexFilter(BoundExpressionRewriter.RemapColumns(conjunct, scan.Columns), indexes);
+            bool indexed = indexFilter is not null && scan.Source.CanPushDown(indexFilter) != FilterPushdown.Unsupported;
+            if (indexed)
+            {
+                pushed.Add(indexFilter!);
+            }
+            if (support != FilterPushdown.Exact || indexed)
             {
                 residual.Add(conjunct);
             }
@@ -213,6 +224,60 @@ public sealed class FilterPushdownRule : IOptimizerRule
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// The index filter of a conjunct (over the source's columns) that compares an indexed expression with constants
+    /// (<c>e ⟨op⟩ c</c>, <c>e IN (…)</c>, <c>e IS [NOT] NULL</c>) or matches it as text (<c>contains</c>,
+    /// <c>starts_with</c>, <c>ends_with</c>, <c>search</c> with the log analyzer); null when it has none.
+    /// </summary>
+    internal static ScanFilter? ToIndexFilter(BoundExpression conjunct, ImmutableArray<BoundIndex> indexes)
+    {
+        switch (conjunct)
+        {
+            case BoundBinaryExpression { IsComparison: true } binary when ToCompareOp(binary.Operator) is CompareOp op:
+                if (IsFilterValue(binary.Right, binary.Left.Type) && IndexOn(binary.Left, indexes) is { } left)
+                {
+                    return new ExpressionFilter(left, new CompareFilter(0, op, ((BoundConstant)binary.Right).Value!));
+                }
+                if (IsFilterValue(binary.Left, binary.Right.Type) && IndexOn(binary.Right, indexes) is { } right)
+                {
+                    return new ExpressionFilter(right, new CompareFilter(0, Flip(op), ((BoundConstant)binary.Left).Value!));
+                }
+                return null;
+            case BoundInExpression { Negated: false } inExpression
+                when inExpression.List.All(item => IsFilterValue(item, inExpression.Input.Type)) && IndexOn(inExpression.Input, indexes) is { } expression:
+                return new ExpressionFilter(expression, new InFilter(0, [.. inExpression.List.Select(item => ((BoundConstant)item).Value!)]));
+            case BoundIsNullExpression isNull when IndexOn(isNull.Operand, indexes) is { } expression:
+                return new ExpressionFilter(expression, new IsNullFilter(0, isNull.Negated));
+            case BoundFunctionExpression { Arguments: [var text, BoundConstant { Value: string literal }, ..] } function
+                when text.Type.Id == TypeId.String && TextMatchOf(function) is TextMatch match && IndexOn(text, indexes) is { } expression:
+                return new ExpressionFilter(expression, new TextFilter(0, match, literal));
+            default:
+                return null;
+        }
+    }
+
+    private static TextMatch? TextMatchOf(BoundFunctionExpression function) => function.Function.Name switch
+    {
+        "contains" when function.Arguments.Length == 2 => TextMatch.Contains,
+        "starts_with" => TextMatch.StartsWith,
+        "ends_with" => TextMatch.EndsWith,
+        "search" when function.Arguments.Length == 2 || function.Arguments[2] is BoundConstant { Value: "log" } => TextMatch.Search,
+        _ => null,
+    };
+
+    /// <summary>The expression text of the first index on <paramref name="expression"/>, or null.</summary>
+    private static string? IndexOn(BoundExpression expression, ImmutableArray<BoundIndex> indexes)
+    {
+        foreach (BoundIndex index in indexes)
+        {
+            if (BoundExpressionEquality.Same(index.Expression, expression))
+            {
+                return index.Definition.Expression;
+            }
+        }
+        return null;
     }
 
     /// <summary>A non-NULL constant of exactly the column's (non-variant) type.</summary>

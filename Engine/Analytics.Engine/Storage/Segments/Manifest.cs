@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Analytics.Engine.Catalog;
 using Analytics.Errors;
+using Analytics.Sql.Syntax;
 using Analytics.Vector.Types;
 
 namespace Analytics.Engine.Storage.Segments;
@@ -159,13 +160,26 @@ internal sealed record Manifest(
             json.WriteStartObject("external");
             json.WriteString("format", external.Format);
             json.WriteString("directory", external.Directory);
-            json.WriteStartObject("properties");
-            foreach (KeyValuePair<string, string> property in external.Properties.OrderBy(p => p.Key, StringComparer.Ordinal))
+            WriteProperties(json, external.Properties.OrderBy(p => p.Key, StringComparer.Ordinal));
+            json.WriteEndObject();
+        }
+        if (!table.Properties.Indexes.IsEmpty)
+        {
+            json.WriteStartArray("indexes");
+            foreach (IndexDefinition index in table.Properties.Indexes)
             {
-                json.WriteString(property.Key, property.Value);
+                json.WriteStartObject();
+                json.WriteString("name", index.Name);
+                json.WriteString("type", index.KindName);
+                json.WriteString("expression", index.Expression);
+                if (index.Comment is not null)
+                {
+                    json.WriteString("comment", index.Comment);
+                }
+                WriteProperties(json, index.Properties);
+                json.WriteEndObject();
             }
-            json.WriteEndObject();
-            json.WriteEndObject();
+            json.WriteEndArray();
         }
         json.WriteStartArray("segments");
         foreach (SegmentReference segment in table.Segments)
@@ -261,6 +275,7 @@ internal sealed record Manifest(
         {
             DataRetentionDays = table.TryGetProperty("dataRetentionDays", out JsonElement retention) ? retention.GetInt32() : null,
             External = table.TryGetProperty("external", out JsonElement external) ? ReadExternal(external) : null,
+            Indexes = table.TryGetProperty("indexes", out JsonElement indexes) ? [.. indexes.EnumerateArray().Select(ReadIndex)] : [],
         };
         ImmutableList<SegmentReference> segments = [.. table.GetProperty("segments").EnumerateArray().Select(s =>
             new SegmentReference(s.GetProperty("key").GetString()!, s.GetProperty("rows").GetInt64(), s.GetProperty("bytes").GetInt64(),
@@ -275,16 +290,32 @@ internal sealed record Manifest(
             properties, segments);
     }
 
-    private static ExternalTableDefinition ReadExternal(JsonElement external)
+    /// <summary>An external table's or an index's <c>WITH (…)</c> options, as a "properties" object of strings.</summary>
+    private static void WriteProperties(Utf8JsonWriter json, IEnumerable<KeyValuePair<string, string>> properties)
     {
-        ImmutableDictionary<string, string>.Builder properties = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        foreach (JsonProperty property in external.GetProperty("properties").EnumerateObject())
+        json.WriteStartObject("properties");
+        foreach (KeyValuePair<string, string> property in properties)
         {
-            properties[property.Name] = property.Value.GetString()!;
+            json.WriteString(property.Key, property.Value);
         }
-        return new ExternalTableDefinition(external.GetProperty("format").GetString()!, properties.ToImmutable(),
-            external.GetProperty("directory").GetString()!);
+        json.WriteEndObject();
     }
+
+    private static IEnumerable<JsonProperty> ReadProperties(JsonElement owner) => owner.GetProperty("properties").EnumerateObject();
+
+    private static ExternalTableDefinition ReadExternal(JsonElement external) =>
+        new(external.GetProperty("format").GetString()!,
+            ReadProperties(external).ToImmutableDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal),
+            external.GetProperty("directory").GetString()!);
+
+    private static IndexDefinition ReadIndex(JsonElement index) =>
+        new(index.GetProperty("name").GetString()!,
+            IndexDefinition.TryParseKind(index.GetProperty("type").GetString()!, out IndexKind kind)
+                ? kind
+                : throw new FormatException($"unknown index type \"{index.GetProperty("type").GetString()}\""),
+            index.GetProperty("expression").GetString()!,
+            index.TryGetProperty("comment", out JsonElement comment) ? comment.GetString() : null,
+            ReadProperties(index).ToImmutableSortedDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal));
 
     private static IEnumerable<string> Strings(JsonElement element, string name) =>
         element.TryGetProperty(name, out JsonElement array) ? array.EnumerateArray().Select(v => v.GetString()!) : [];

@@ -278,13 +278,15 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
     }
 
     /// <summary>Deletes segments a failed commit wrote; what cannot be deleted now is garbage-collected later.</summary>
-    public void DeleteQuietly(IEnumerable<SegmentReference> segments)
+    public void DeleteQuietly(IEnumerable<SegmentReference> segments) => DeleteQuietly(segments.Select(s => s.Key));
+
+    public void DeleteQuietly(IEnumerable<string> keys)
     {
-        foreach (SegmentReference segment in segments)
+        foreach (string key in keys)
         {
             try
             {
-                Store.Delete(segment.Key);
+                Store.Delete(key);
             }
             catch (QueryException)
             {
@@ -308,7 +310,8 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
         DateTimeOffset cutoff = DateTimeOffset.UtcNow - _gracePeriod;
         foreach (ObjectInfo info in Store.List(DataFolder))
         {
-            if (!live.Contains(info.Key) && info.LastModified < cutoff)
+            // An index file lives as long as its segment.
+            if (!live.Contains(SegmentIndexFile.SegmentKeyOf(info.Key) ?? info.Key) && info.LastModified < cutoff)
             {
                 Store.Delete(info.Key);
             }

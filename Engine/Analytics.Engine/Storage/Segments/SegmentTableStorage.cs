@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Analytics.Engine.Scan;
 using Analytics.Engine.Storage.ObjectStore;
 using Analytics.Errors;
+using Analytics.Sql.Syntax;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Types;
 
@@ -57,8 +59,24 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
     /// </summary>
     public bool CanExtract(ScanVariantPath path) => path.TargetType.Id is not (TypeId.Null or TypeId.Binary);
 
-    public override FilterPushdown CanPushDown(ScanFilter filter) =>
-        ColumnChunkStatistics.CanPrune(filter, Schema) ? FilterPushdown.Inexact : FilterPushdown.Unsupported;
+    public override FilterPushdown CanPushDown(ScanFilter filter) => filter is ExpressionFilter expression
+        ? IndexesAnswering(expression).Count > 0 ? FilterPushdown.Inexact : FilterPushdown.Unsupported
+        : ColumnChunkStatistics.CanPrune(filter, Schema) ? FilterPushdown.Inexact : FilterPushdown.Unsupported;
+
+    /// <summary>The table's indexes on the filter's expression whose kind can prune with its predicate.</summary>
+    private List<BoundIndex> IndexesAnswering(ExpressionFilter filter)
+    {
+        List<BoundIndex> answering = [];
+        foreach (BoundIndex index in Indexes)
+        {
+            if (string.Equals(index.Definition.Expression, filter.Expression, StringComparison.Ordinal)
+                && SegmentIndexFile.CanAnswer(index.Definition.Kind, filter.Predicate))
+            {
+                answering.Add(index);
+            }
+        }
+        return answering;
+    }
 
     public override ScanPlan PlanScan(ScanRequest request)
     {
@@ -75,24 +93,59 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
         ScanMetrics metrics = new();
         ImmutableArray<ScanSplit>.Builder splits = ImmutableArray.CreateBuilder<ScanSplit>();
         long rowsPlanned = 0;
+        // Column filters prune with the blocks' zone maps; expression filters with the indexes on their expression.
+        List<ScanFilter> columnFilters = [];
+        List<(BoundIndex Index, ScanFilter Predicate)> indexFilters = [];
+        foreach (ScanFilter filter in request.Filters)
+        {
+            if (filter is ExpressionFilter expression)
+            {
+                foreach (BoundIndex index in IndexesAnswering(expression))
+                {
+                    indexFilters.Add((index, expression.Predicate));
+                }
+            }
+            else
+            {
+                columnFilters.Add(filter);
+            }
+        }
+        SegmentIndexFile?[] files = new SegmentIndexFile?[indexFilters.Count];
         foreach (SegmentHandle segment in segments)
         {
             if (request.Limit is long limit && request.Filters.IsEmpty && rowsPlanned >= limit)
             {
                 break;
             }
+            metrics.SegmentsConsidered++;
             SegmentFooter footer = segment.Footer;
             int[] columnMap = segment.ColumnMap(Schema);
+            for (int k = 0; k < files.Length; k++)
+            {
+                files[k] = segment.IndexFile(indexFilters[k].Index, metrics);
+            }
+            bool kept = false;
             for (int b = 0; b < footer.Blocks.Length; b++)
             {
                 metrics.SplitsConsidered++;
                 SegmentBlock block = footer.Blocks[b];
-                if (!request.Filters.IsEmpty && Excluded(request.Filters, BlockStatistics(block, columnMap)))
+                if (columnFilters.Count > 0 && Excluded(columnFilters, BlockStatistics(block, columnMap)))
                 {
+                    metrics.CountPruned("zone_maps", 1);
+                    continue;
+                }
+                if (ExcludingIndex(files, indexFilters, b) is { } pruner)
+                {
+                    metrics.CountPruned(pruner, 1);
                     continue;
                 }
                 splits.Add(new SegmentBlockSplit(segment, b, columnMap));
                 rowsPlanned += block.RowCount;
+                kept = true;
+            }
+            if (kept)
+            {
+                metrics.SegmentsScanned++;
             }
         }
         metrics.SplitsScanned = splits.Count;
@@ -101,7 +154,70 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
         return new ScanPlan(planned, metrics);
     }
 
-    private static bool Excluded(ImmutableArray<ScanFilter> filters, IReadOnlyList<ColumnStatistics> statistics)
+    /// <summary>The name of the first index that rules block <paramref name="block"/> out, or null.</summary>
+    private static string? ExcludingIndex(SegmentIndexFile?[] files, List<(BoundIndex Index, ScanFilter Predicate)> filters, int block)
+    {
+        for (int k = 0; k < files.Length; k++)
+        {
+            if (files[k] is { } file && file.Excludes(block, filters[k].Predicate))
+            {
+                return filters[k].Index.Definition.Name;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Back-fill (CREATE INDEX): builds each index's file for every committed segment that lacks one.
+    /// </summary>
+    internal override void BuildIndexes(CancellationToken cancellationToken)
+    {
+        ImmutableArray<BoundIndex> indexes = Indexes;
+        foreach (SegmentHandle segment in Segments)
+        {
+            BuildIndexes(segment, indexes, null, cancellationToken);
+        }
+    }
+
+    internal override void DeleteIndexFiles(ImmutableArray<BoundIndex> dropped)
+    {
+        if (dropped.IsEmpty)
+        {
+            return;
+        }
+        List<string> keys = [];
+        foreach (SegmentHandle segment in Segments)
+        {
+            foreach (BoundIndex index in dropped)
+            {
+                keys.Add(SegmentIndexFile.KeyOf(segment.Reference.Key, index));
+            }
+        }
+        _provider.DeleteQuietly(keys);
+    }
+
+    /// <summary>Builds and stores the files of <paramref name="indexes"/> that <paramref name="segment"/> lacks.</summary>
+    private void BuildIndexes(SegmentHandle segment, ImmutableArray<BoundIndex> indexes, List<string>? written, CancellationToken cancellationToken)
+    {
+        foreach (BoundIndex index in indexes)
+        {
+            if (index.Definition.Kind == IndexKind.Materialized)
+            {
+                continue; // stored in the segment itself, as a shredded path
+            }
+            string key = SegmentIndexFile.KeyOf(segment.Reference.Key, index);
+            if (_provider.Store.Head(key) is not null)
+            {
+                continue;
+            }
+            SegmentIndexFile file = SegmentIndexFile.Build(index, segment, Schema, cancellationToken);
+            _provider.Store.Put(key, file.Serialize());
+            written?.Add(key);
+            segment.CacheIndexFile(index, file);
+        }
+    }
+
+    private static bool Excluded(List<ScanFilter> filters, IReadOnlyList<ColumnStatistics> statistics)
     {
         foreach (ScanFilter filter in filters)
         {
@@ -160,6 +276,21 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
             throw blocked;
         }
         List<SegmentReference> written = [];
+        List<string> indexFiles = [];
+        ImmutableArray<BoundIndex> indexes = Indexes;
+        Dictionary<int, List<(ImmutableArray<string> Keys, LogicalType Type)>>? materialized = null;
+        foreach (BoundIndex index in indexes)
+        {
+            if (index.Definition.Kind == IndexKind.Materialized && BoundIndex.MaterializedPath(index.Expression) is var (column, keys, type))
+            {
+                materialized ??= [];
+                if (!materialized.TryGetValue(column, out List<(ImmutableArray<string> Keys, LogicalType Type)>? paths))
+                {
+                    materialized[column] = paths = [];
+                }
+                paths.Add((keys, type));
+            }
+        }
         try
         {
             int segmentRows = MaxBlocksPerSegment * SegmentFormat.BlockRows;
@@ -171,10 +302,16 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
                 for (int start = rangeStart; start < range.End; start += segmentRows)
                 {
                     int count = Math.Min(segmentRows, range.End - start);
-                    writer.Write(Schema.Fields, columns, start, count, buffer);
+                    writer.Write(Schema.Fields, columns, start, count, buffer, materialized);
                     string key = _provider.NewSegmentKey(Id);
                     _provider.Store.Put(key, buffer.WrittenSpan);
-                    written.Add(new SegmentReference(key, count, buffer.Length, range.Partition));
+                    SegmentReference reference = new(key, count, buffer.Length, range.Partition);
+                    written.Add(reference);
+                    if (!indexes.IsEmpty)
+                    {
+                        // The table's indexes are built at ingest, before the segment is committed.
+                        BuildIndexes(new SegmentHandle(_provider.Store, reference), indexes, indexFiles, CancellationToken.None);
+                    }
                 }
                 rangeStart = range.End;
             }
@@ -183,6 +320,7 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
         catch
         {
             _provider.DeleteQuietly(written);
+            _provider.DeleteQuietly(indexFiles);
             throw;
         }
     }
@@ -204,6 +342,8 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
         public override long RowCount => RowsIn(segments);
 
         public override FilterPushdown CanPushDown(ScanFilter filter) => table.CanPushDown(filter);
+
+        public override ImmutableArray<BoundIndex> Indexes => table.Indexes;
 
         public override ScanPlan PlanScan(ScanRequest request) => table.PlanScan(segments, request);
 
@@ -249,6 +389,39 @@ internal sealed class SegmentHandle(IObjectStore store, SegmentReference referen
     public string Name => Store.Describe(Reference.Key);
 
     public SegmentFooter Footer => Volatile.Read(ref _footer) ?? LoadFooter();
+
+    /// <summary>Per index id: its loaded file, or why there is none (null: the segment has no file for it).</summary>
+    private readonly ConcurrentDictionary<string, (SegmentIndexFile? File, string? Problem)> _indexFiles = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The segment's file of <paramref name="index"/>, or null when it has none or it is corrupt (then the scan is
+    /// warned and reads the segment without it: a bad index never changes a result).
+    /// </summary>
+    public SegmentIndexFile? IndexFile(BoundIndex index, ScanMetrics metrics)
+    {
+        (SegmentIndexFile? file, string? problem) = _indexFiles.GetOrAdd(index.Id, static (_, state) => state.Handle.LoadIndexFile(state.Index), (Handle: this, Index: index));
+        if (problem is not null)
+        {
+            metrics.Warn($"{problem}; index \"{index.Definition.Name}\" is ignored for this segment, which is scanned instead");
+        }
+        return file;
+    }
+
+    public void CacheIndexFile(BoundIndex index, SegmentIndexFile file) => _indexFiles[index.Id] = (file, null);
+
+    private (SegmentIndexFile?, string?) LoadIndexFile(BoundIndex index)
+    {
+        string key = SegmentIndexFile.KeyOf(Reference.Key, index);
+        try
+        {
+            byte[]? bytes = Store.TryGet(key);
+            return bytes is null ? (null, null) : (SegmentIndexFile.Parse(bytes, index.Definition.Kind, Footer.Blocks.Length, Store.Describe(key)), null);
+        }
+        catch (QueryException e) when (e.Kind == ErrorKind.Io)
+        {
+            return (null, e.Text);
+        }
+    }
 
     private SegmentFooter LoadFooter()
     {

@@ -29,7 +29,13 @@ internal sealed class SegmentWriter : IDisposable
     /// Writes rows <c>[firstRow, firstRow + rows)</c> of <paramref name="accumulators"/> (one per column) into
     /// <paramref name="output"/> as one segment.
     /// </summary>
-    public SegmentFooter Write(ImmutableArray<Field> columns, ReadOnlySpan<ColumnAccumulator> accumulators, int firstRow, int rows, SegmentBuffer output)
+    /// <remarks>
+    /// <paramref name="materialized"/> (may be null) lists per column the paths (keys and cast type) of the table's
+    /// MATERIALIZED indexes: they are shredded in every block whatever <see cref="VariantShredder"/> chooses, so every
+    /// query reading such a path reads the typed chunk instead of decoding the variant.
+    /// </remarks>
+    public SegmentFooter Write(ImmutableArray<Field> columns, ReadOnlySpan<ColumnAccumulator> accumulators, int firstRow, int rows, SegmentBuffer output,
+        IReadOnlyDictionary<int, List<(ImmutableArray<string> Keys, LogicalType Type)>>? materialized = null)
     {
         output.Clear();
         output.WriteUInt32(SegmentFormat.Magic);
@@ -43,7 +49,7 @@ internal sealed class SegmentWriter : IDisposable
                 SegmentChunk chunk = WriteChunk(accumulators[c], firstRow + start, count, output);
                 if (columns[c].Type.IsVariant && chunk.Encoding != ChunkEncoding.AllNull)
                 {
-                    chunk = chunk with { Shredded = WriteShredded(accumulators[c], firstRow + start, count, output) };
+                    chunk = chunk with { Shredded = WriteShredded(accumulators[c], firstRow + start, count, output, materialized?.GetValueOrDefault(c)) };
                 }
                 chunks.Add(chunk);
             }
@@ -55,7 +61,8 @@ internal sealed class SegmentWriter : IDisposable
     }
 
     /// <summary>The typed chunks of the paths <see cref="VariantShredder"/> chooses for a variant block.</summary>
-    private ImmutableArray<ShreddedPath> WriteShredded(ColumnAccumulator column, int start, int count, SegmentBuffer output)
+    private ImmutableArray<ShreddedPath> WriteShredded(ColumnAccumulator column, int start, int count, SegmentBuffer output,
+        List<(ImmutableArray<string> Keys, LogicalType Type)>? materialized)
     {
         List<(ImmutableArray<string> Keys, LogicalType Type)> paths;
         try
@@ -65,6 +72,13 @@ internal sealed class SegmentWriter : IDisposable
         catch (Analytics.Errors.QueryException)
         {
             return []; // bytes that are not a valid variant (never written by the engine): store the column as-is only
+        }
+        foreach ((ImmutableArray<string> keys, LogicalType type) in materialized ?? [])
+        {
+            if (!paths.Exists(p => p.Type == type && p.Keys.SequenceEqual(keys, StringComparer.Ordinal)))
+            {
+                paths.Add((keys, type));
+            }
         }
         if (paths.Count == 0)
         {

@@ -1,0 +1,476 @@
+using System.Buffers.Binary;
+using System.Collections.Immutable;
+using System.Text;
+using Analytics.Engine.Execution;
+using Analytics.Engine.Expressions;
+using Analytics.Engine.Scan;
+using Analytics.Errors;
+using Analytics.Index.Bloom;
+using Analytics.Index.Text;
+using Analytics.Sql.Syntax;
+using Analytics.Vector.Batches;
+using Analytics.Vector.Compression;
+using Analytics.Vector.Kernels;
+using Analytics.Vector.Types;
+using Analytics.Vector.Values;
+using Analytics.Vector.Vectors;
+
+namespace Analytics.Engine.Storage.Segments;
+
+/// <summary>
+/// One index over one segment (issue 6), stored next to it as <c>&lt;segment&gt;.idx-&lt;index id&gt;</c>: per block of
+/// the segment, RANGE keeps the min/max (and NULL facts) of the indexed expression; POINT a split-block Bloom filter
+/// of its values' hashes; PATTERN one of its byte trigrams; SEARCH one of its <c>log</c>-analyzer tokens.
+/// Layout (little-endian): magic "AIDX", version, kind, block count, then per block a length-prefixed payload, then
+/// the CRC-32C of everything before it. A file whose checksum or layout is wrong is rejected as a whole.
+/// </summary>
+internal sealed class SegmentIndexFile
+{
+    private const uint Magic = 0x58444941; // "AIDX"
+    private const byte Version = 1;
+    private const double FalsePositiveRate = 0.01;
+
+    private readonly ColumnStatistics[]? _ranges;
+    private readonly SplitBlockBloomFilter[]? _filters;
+
+    private SegmentIndexFile(IndexKind kind, ColumnStatistics[]? ranges, SplitBlockBloomFilter[]? filters)
+    {
+        Kind = kind;
+        _ranges = ranges;
+        _filters = filters;
+    }
+
+    public IndexKind Kind { get; }
+
+    public int BlockCount => _ranges?.Length ?? _filters!.Length;
+
+    /// <summary>The object key of <paramref name="index"/>'s file for the segment stored at <paramref name="segmentKey"/>.</summary>
+    public static string KeyOf(string segmentKey, BoundIndex index) => $"{segmentKey}.idx-{index.Id}";
+
+    /// <summary>The segment key an index file belongs to, or null when <paramref name="key"/> is not an index file.</summary>
+    public static string? SegmentKeyOf(string key)
+    {
+        int at = key.LastIndexOf(".idx-", StringComparison.Ordinal);
+        return at < 0 ? null : key[..at];
+    }
+
+    /// <summary>Whether this kind of index can answer <paramref name="predicate"/> (column 0: the indexed value).</summary>
+    public static bool CanAnswer(IndexKind kind, ScanFilter predicate) => (kind, predicate) switch
+    {
+        (IndexKind.Range, CompareFilter { Op: not CompareOp.NotEqual }) => true,
+        (IndexKind.Range, InFilter or IsNullFilter) => true,
+        (IndexKind.Point, CompareFilter { Op: CompareOp.Equal } or InFilter) => true,
+        (IndexKind.Pattern, TextFilter { Match: not TextMatch.Search } text) => Encoding.UTF8.GetByteCount(text.Text) >= TextKeys.GramLength,
+        (IndexKind.Search, TextFilter { Match: TextMatch.Search }) => true,
+        _ => false,
+    };
+
+    // ---- building ----------------------------------------------------------------------------------------------
+
+    /// <summary>Evaluates <paramref name="index"/>'s expression over every block of <paramref name="segment"/>.</summary>
+    public static SegmentIndexFile Build(BoundIndex index, SegmentHandle segment, BatchSchema schema, CancellationToken cancellationToken)
+    {
+        SortedSet<int> used = [];
+        BoundExpressionRewriter.CollectColumns(index.Expression, used);
+        int[] map = new int[schema.Count];
+        Array.Fill(map, -1);
+        ImmutableArray<int>.Builder columns = ImmutableArray.CreateBuilder<int>(used.Count);
+        foreach (int column in used)
+        {
+            map[column] = columns.Count;
+            columns.Add(column);
+        }
+        ScanRequest request = new(columns.ToImmutable(), [], null);
+        BatchSchema readSchema = new(request.Columns.Select(c => schema[c]).ToImmutableArray());
+        int[] columnMap = segment.ColumnMap(schema);
+        int blocks = segment.Footer.Blocks.Length;
+        IndexKind kind = index.Definition.Kind;
+        ColumnStatistics[]? ranges = kind == IndexKind.Range ? new ColumnStatistics[blocks] : null;
+        SplitBlockBloomFilter[]? filters = kind == IndexKind.Range ? null : new SplitBlockBloomFilter[blocks];
+        using ExpressionEvaluator evaluator = new(BoundExpressionRewriter.RemapColumns(index.Expression, map), EvaluationContext.ForNow());
+        Batch batch = new(readSchema);
+        HashSet<ulong> keys = [];
+        try
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                RangeAccumulator range = new();
+                keys.Clear();
+                using SegmentBlockReader reader = new(new SegmentBlockSplit(segment, b, columnMap), schema, request, new ScanContext(new ScanMetrics()));
+                while (true)
+                {
+                    batch.Reset();
+                    if (!reader.Read(batch, cancellationToken))
+                    {
+                        break;
+                    }
+                    ColumnVector values = evaluator.Evaluate(batch);
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        int row = batch.RowAt(i);
+                        if (values.IsNullAt(row))
+                        {
+                            range.AddNull();
+                            continue;
+                        }
+                        ValueReader.Locate(values, row, out ColumnVector data, out int at);
+                        switch (kind)
+                        {
+                            case IndexKind.Range:
+                                range.Add(data, at);
+                                break;
+                            case IndexKind.Pattern:
+                            {
+                                KeySetSink sink = new(keys);
+                                TextKeys.Trigrams(data.GetBytes(at), ref sink);
+                                break;
+                            }
+                            case IndexKind.Search:
+                            {
+                                KeySetSink sink = new(keys);
+                                TextKeys.Tokens(data.GetBytes(at), ref sink);
+                                break;
+                            }
+                            default:
+                                keys.Add(HashOf(data, at));
+                                break;
+                        }
+                    }
+                }
+                if (ranges is not null)
+                {
+                    ranges[b] = range.ToStatistics();
+                }
+                else
+                {
+                    SplitBlockBloomFilter filter = SplitBlockBloomFilter.ForDistinctValues(Math.Max(1, keys.Count), FalsePositiveRate);
+                    foreach (ulong key in keys)
+                    {
+                        filter.Insert(key);
+                    }
+                    filters![b] = filter;
+                }
+            }
+        }
+        finally
+        {
+            batch.Release();
+        }
+        return new SegmentIndexFile(kind, ranges, filters);
+    }
+
+    /// <summary>The hash a POINT index keeps for a value (the probe hashes the constant the same way).</summary>
+    private static ulong HashOf(ColumnVector data, int at) => data.Type.Id switch
+    {
+        TypeId.Int or TypeId.Timestamp or TypeId.Interval => HashKernels.HashInt64(data.GetData<long>()[at]),
+        TypeId.UInt => HashKernels.HashUInt64(data.GetData<ulong>()[at]),
+        TypeId.Float => HashKernels.HashFloat(data.GetData<double>()[at]),
+        TypeId.Boolean => HashKernels.HashBoolean(data.GetData<byte>()[at] != 0),
+        _ => HashKernels.HashBytes(data.GetBytes(at)),
+    };
+
+    /// <summary>The POINT hash of a filter constant (CLR conventions of <see cref="ScanFilter"/>).</summary>
+    private static ulong HashOf(object value) => value switch
+    {
+        long signed => HashKernels.HashInt64(signed),
+        ulong unsigned => HashKernels.HashUInt64(unsigned),
+        double real => HashKernels.HashFloat(real),
+        bool flag => HashKernels.HashBoolean(flag),
+        string text => HashKernels.HashBytes(Encoding.UTF8.GetBytes(text)),
+        byte[] bytes => HashKernels.HashBytes(bytes),
+        _ => throw new QueryException(ErrorKind.Internal, $"no index hash for a {value.GetType().Name} constant (this is a bug)"),
+    };
+
+    /// <summary>Collects text keys (trigram or token hashes) of a block, so its filter can be sized to them.</summary>
+    private readonly struct KeySetSink(HashSet<ulong> keys) : ITextKeySink
+    {
+        public void Add(ulong hash) => keys.Add(hash);
+    }
+
+    /// <summary>Min/max of a block's values of one type, in the CLR conventions of <see cref="ColumnStatistics"/>.</summary>
+    private struct RangeAccumulator
+    {
+        private object? _min;
+        private object? _max;
+        private bool _hasNulls;
+        private bool _hasValues;
+
+        public void AddNull() => _hasNulls = true;
+
+        public void Add(ColumnVector data, int at)
+        {
+            _hasValues = true;
+            switch (data.Type.Id)
+            {
+                case TypeId.Int or TypeId.Timestamp or TypeId.Interval:
+                {
+                    long value = data.GetData<long>()[at];
+                    if (_min is not long min || value < min)
+                    {
+                        _min = value;
+                    }
+                    if (_max is not long max || value > max)
+                    {
+                        _max = value;
+                    }
+                    break;
+                }
+                case TypeId.UInt:
+                {
+                    ulong value = data.GetData<ulong>()[at];
+                    if (_min is not ulong min || value < min)
+                    {
+                        _min = value;
+                    }
+                    if (_max is not ulong max || value > max)
+                    {
+                        _max = value;
+                    }
+                    break;
+                }
+                case TypeId.Float:
+                {
+                    double value = data.GetData<double>()[at];
+                    if (_min is not double min || ColumnChunkStatistics.Compare(value, min) < 0)
+                    {
+                        _min = value;
+                    }
+                    if (_max is not double max || ColumnChunkStatistics.Compare(value, max) > 0)
+                    {
+                        _max = value;
+                    }
+                    break;
+                }
+                case TypeId.Boolean:
+                {
+                    bool value = data.GetData<byte>()[at] != 0;
+                    if (_min is not bool min || (!value && min))
+                    {
+                        _min = value;
+                    }
+                    if (_max is not bool max || (value && !max))
+                    {
+                        _max = value;
+                    }
+                    break;
+                }
+                default:
+                {
+                    ReadOnlySpan<byte> value = data.GetBytes(at);
+                    if (_min is not byte[] min || value.SequenceCompareTo(min) < 0)
+                    {
+                        _min = value.ToArray();
+                    }
+                    if (_max is not byte[] max || value.SequenceCompareTo(max) > 0)
+                    {
+                        _max = value.ToArray();
+                    }
+                    break;
+                }
+            }
+        }
+
+        public readonly ColumnStatistics ToStatistics() =>
+            _hasValues ? new ColumnStatistics(_min, _max, _hasNulls, false) : ColumnStatistics.NullsOnly(_hasNulls, true);
+    }
+
+    // ---- pruning -----------------------------------------------------------------------------------------------
+
+    /// <summary>True when no row of block <paramref name="block"/> can satisfy <paramref name="predicate"/>.</summary>
+    public bool Excludes(int block, ScanFilter predicate)
+    {
+        if (_ranges is not null)
+        {
+            return CanAnswer(IndexKind.Range, predicate) && ColumnChunkStatistics.Excludes(predicate, [_ranges[block]]);
+        }
+        SplitBlockBloomFilter filter = _filters![block];
+        switch (Kind, predicate)
+        {
+            case (IndexKind.Point, CompareFilter { Op: CompareOp.Equal } compare):
+                return !filter.MayContain(HashOf(compare.Value));
+            case (IndexKind.Point, InFilter inFilter):
+                foreach (object value in inFilter.Values)
+                {
+                    if (filter.MayContain(HashOf(value)))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            case (IndexKind.Pattern, TextFilter text) when CanAnswer(IndexKind.Pattern, text):
+            {
+                BloomProbeSink probe = new(filter);
+                TextKeys.Trigrams(Encoding.UTF8.GetBytes(text.Text), ref probe);
+                return !probe.AllPresent;
+            }
+            case (IndexKind.Search, TextFilter { Match: TextMatch.Search } text):
+            {
+                // search() is true when any query token is a token of the value: the block is out when none is.
+                HashSet<ulong> tokens = [];
+                KeySetSink sink = new(tokens);
+                TextKeys.Tokens(Encoding.UTF8.GetBytes(text.Text), ref sink);
+                if (tokens.Count == 0)
+                {
+                    return false;
+                }
+                foreach (ulong token in tokens)
+                {
+                    if (filter.MayContain(token))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            default:
+                return false;
+        }
+    }
+
+    // ---- storage -----------------------------------------------------------------------------------------------
+
+    public byte[] Serialize()
+    {
+        using MemoryStream stream = new();
+        using (BinaryWriter writer = new(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            writer.Write(Version);
+            writer.Write((byte)Kind);
+            writer.Write(BlockCount);
+            for (int b = 0; b < BlockCount; b++)
+            {
+                byte[] payload = _ranges is not null ? SerializeRange(_ranges[b]) : SerializeFilter(_filters![b]);
+                writer.Write(payload.Length);
+                writer.Write(payload);
+            }
+        }
+        uint checksum = Crc32C.Compute(stream.GetBuffer().AsSpan(0, (int)stream.Length));
+        stream.Write(BitConverter.GetBytes(checksum));
+        return stream.ToArray();
+    }
+
+    private static byte[] SerializeFilter(SplitBlockBloomFilter filter)
+    {
+        byte[] bytes = new byte[filter.ByteCount];
+        filter.WriteTo(bytes);
+        return bytes;
+    }
+
+    private static byte[] SerializeRange(ColumnStatistics range)
+    {
+        using MemoryStream stream = new();
+        using BinaryWriter writer = new(stream);
+        writer.Write((byte)((range.HasNulls ? 1 : 0) | (range.AllNull ? 2 : 0)));
+        WriteValue(writer, range.Min);
+        WriteValue(writer, range.Max);
+        writer.Flush();
+        return stream.ToArray();
+    }
+
+    private static void WriteValue(BinaryWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case long signed:
+                writer.Write((byte)1);
+                writer.Write(signed);
+                break;
+            case ulong unsigned:
+                writer.Write((byte)2);
+                writer.Write(unsigned);
+                break;
+            case double real:
+                writer.Write((byte)3);
+                writer.Write(real);
+                break;
+            case bool flag:
+                writer.Write((byte)4);
+                writer.Write(flag);
+                break;
+            case byte[] bytes:
+                writer.Write((byte)5);
+                writer.Write(bytes.Length);
+                writer.Write(bytes);
+                break;
+            default:
+                writer.Write((byte)0);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Reads an index file of <paramref name="kind"/> for a segment of <paramref name="blocks"/> blocks; anything
+    /// wrong (checksum, layout, kind, block count) is an IO error naming <paramref name="name"/> and the offset.
+    /// </summary>
+    public static SegmentIndexFile Parse(byte[] bytes, IndexKind kind, int blocks, string name)
+    {
+        if (bytes.Length < 14)
+        {
+            throw Corrupt(name, 0, $"{bytes.Length} bytes is too small for an index file");
+        }
+        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
+        uint computed = Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 4));
+        if (stored != computed)
+        {
+            throw Corrupt(name, bytes.Length - 4, $"checksum mismatch (stored 0x{stored:x8}, computed 0x{computed:x8})");
+        }
+        using MemoryStream stream = new(bytes, 0, bytes.Length - 4, writable: false);
+        using BinaryReader reader = new(stream);
+        try
+        {
+            if (reader.ReadUInt32() != Magic || reader.ReadByte() != Version || reader.ReadByte() != (byte)kind || reader.ReadInt32() != blocks)
+            {
+                throw Corrupt(name, 0, $"the header is not that of a version {Version} {kind} index over {blocks} blocks");
+            }
+            ColumnStatistics[]? ranges = kind == IndexKind.Range ? new ColumnStatistics[blocks] : null;
+            SplitBlockBloomFilter[]? filters = kind == IndexKind.Range ? null : new SplitBlockBloomFilter[blocks];
+            for (int b = 0; b < blocks; b++)
+            {
+                long offset = stream.Position;
+                int length = reader.ReadInt32();
+                byte[] payload = length >= 0 && length <= stream.Length - stream.Position
+                    ? reader.ReadBytes(length)
+                    : throw Corrupt(name, offset, $"block {b} claims {length} bytes");
+                if (ranges is not null)
+                {
+                    ranges[b] = ParseRange(payload);
+                }
+                else
+                {
+                    filters![b] = SplitBlockBloomFilter.FromBytes(payload) ?? throw Corrupt(name, offset, $"block {b} is not a Bloom filter");
+                }
+            }
+            return stream.Position == stream.Length
+                ? new SegmentIndexFile(kind, ranges, filters)
+                : throw Corrupt(name, stream.Position, "unexpected bytes after the last block");
+        }
+        catch (EndOfStreamException)
+        {
+            throw Corrupt(name, stream.Position, "truncated");
+        }
+    }
+
+    private static ColumnStatistics ParseRange(byte[] payload)
+    {
+        using BinaryReader reader = new(new MemoryStream(payload, writable: false));
+        byte flags = reader.ReadByte();
+        object? min = ReadValue(reader);
+        object? max = ReadValue(reader);
+        return new ColumnStatistics(min, max, (flags & 1) != 0, (flags & 2) != 0);
+    }
+
+    private static object? ReadValue(BinaryReader reader) => reader.ReadByte() switch
+    {
+        0 => null,
+        1 => reader.ReadInt64(),
+        2 => reader.ReadUInt64(),
+        3 => reader.ReadDouble(),
+        4 => reader.ReadBoolean(),
+        5 => reader.ReadBytes(reader.ReadInt32()),
+        byte tag => throw new EndOfStreamException($"unknown value tag {tag}"),
+    };
+
+    private static QueryException Corrupt(string name, long offset, string problem) =>
+        new(ErrorKind.Io, $"index file {name} is corrupt at offset {offset}: {problem}");
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Analytics.Engine;
+using Analytics.Vector.Batches;
+
+namespace Analytics.Benchmarks.Storage;
+
+/// <summary>
+/// Issue 6's needle figures (`-- index-report [rows]`): the clustered-key events table (<see cref="WideEvents"/>)
+/// persisted, then per needle query — one URL among 5,000 (POINT), one user among ~1M (POINT), a 5-minute window of a
+/// day (RANGE on ts, where the column's zone maps already prune) — the segments and blocks EXPLAIN ANALYZE says were
+/// scanned, the median time with the index and again after DROP INDEX, and each index's files against the segments.
+/// </summary>
+internal static partial class IndexReport
+{
+    private const int Runs = 5;
+
+    /// <summary>The needles of the middle event: its URL, its user, and the five minutes from its timestamp.</summary>
+    private static (string Index, string Query)[] Needles(int rows)
+    {
+        int middle = rows / 2;
+        long url = WideEvents.Permute((uint)(middle / 2000)) % 5000;
+        long user = WideEvents.Permute((uint)(middle / 10)) % 1_000_000;
+        DateTime from = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc).AddMilliseconds(middle * 3.0);
+        string window = Invariant($"'{from:yyyy-MM-ddTHH:mm:ss}Z'::timestamp AND '{from.AddMinutes(5):yyyy-MM-ddTHH:mm:ss}Z'::timestamp");
+        return
+        [
+            ("CREATE POINT INDEX url_point ON events (url)", Invariant($"FROM events WHERE url = '/products/{url}' AGGREGATE count(*) AS n")),
+            ("CREATE POINT INDEX user_point ON events (user_id)", Invariant($"FROM events WHERE user_id = {user} AGGREGATE count(*) AS n")),
+            ("CREATE RANGE INDEX ts_range ON events (ts)", $"FROM events WHERE ts BETWEEN {window} AGGREGATE count(*) AS n"),
+        ];
+    }
+
+    public static void Run(int rows)
+    {
+        string directory = Directory.CreateTempSubdirectory("analytics-index-report-").FullName;
+        try
+        {
+            Stopwatch load = Stopwatch.StartNew();
+            using Database database = Database.Open(directory, new EngineOptions { CompactionInterval = null });
+            WideEvents.Load(database, rows, clusteredKeys: true);
+            long segmentBytes = FileBytes(directory, "*.seg");
+            Console.WriteLine(Invariant($"{rows:N0} events loaded in {load.Elapsed.TotalSeconds:F1} s: {segmentBytes / 1e6:F1} MB of segments"));
+            using Session session = database.Connect();
+            foreach ((string create, string query) in Needles(rows))
+            {
+                string name = create.Split(' ')[3];
+                long before = FileBytes(directory, "*.idx-*");
+                Stopwatch build = Stopwatch.StartNew();
+                Execute(session, create);
+                double buildSeconds = build.Elapsed.TotalSeconds;
+                long indexBytes = FileBytes(directory, "*.idx-*") - before;
+                (string counters, string result) = Explain(session, query);
+                double indexed = MedianMilliseconds(session, query, result);
+                Execute(session, $"DROP INDEX {name} ON events");
+                (string unindexedCounters, _) = Explain(session, query);
+                double scanned = MedianMilliseconds(session, query, result);
+                Console.WriteLine(Invariant(
+                    $"{name}: {query}\n  rows matched {result}; with the index {counters}, median {indexed:F1} ms; dropped: {unindexedCounters}, median {scanned:F1} ms; speed-up {scanned / indexed:F1}x; index files {indexBytes / 1e3:F1} kB = {100.0 * indexBytes / segmentBytes:F2}% of the segments, built in {buildSeconds:F1} s"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static long FileBytes(string directory, string pattern) =>
+        Directory.EnumerateFiles(directory, pattern, SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
+    private static void Execute(Session session, string statement)
+    {
+        using QueryResult result = session.Execute(statement);
+        while (result.ReadNext(CancellationToken.None, out _))
+        {
+        }
+    }
+
+    /// <summary>The scan's counters (segments, blocks, pruned_by) from EXPLAIN ANALYZE, and the query's single value.</summary>
+    private static (string Counters, string Result) Explain(Session session, string query)
+    {
+        string plan = string.Join('\n', Rows(session, "EXPLAIN ANALYZE " + query));
+        Match counters = CountersPattern().Match(plan);
+        return (counters.Success ? counters.Value : plan, Rows(session, query)[0]);
+    }
+
+    private static double MedianMilliseconds(Session session, string query, string expected)
+    {
+        double[] times = new double[Runs];
+        for (int run = 0; run < Runs; run++)
+        {
+            Stopwatch watch = Stopwatch.StartNew();
+            string result = Rows(session, query)[0];
+            times[run] = watch.Elapsed.TotalMilliseconds;
+            if (result != expected)
+            {
+                throw new InvalidOperationException($"{query} gave {result}, before {expected}");
+            }
+        }
+        Array.Sort(times);
+        return times[Runs / 2];
+    }
+
+    private static List<string> Rows(Session session, string query)
+    {
+        List<string> rows = [];
+        using QueryResult result = session.Execute(query);
+        while (result.ReadNext(CancellationToken.None, out Batch? batch))
+        {
+            for (int i = 0; i < batch!.Count; i++)
+            {
+                rows.Add(Analytics.Engine.Execution.RowValues.Get(batch.Columns[0], batch.RowAt(i))?.ToString() ?? "NULL");
+            }
+        }
+        return rows;
+    }
+
+    [GeneratedRegex(@"segments=\d+/\d+, blocks=\d+/\d+(, pruned_by=\[[^\]]*\])?")]
+    private static partial Regex CountersPattern();
+}
