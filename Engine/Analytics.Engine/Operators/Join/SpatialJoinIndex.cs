@@ -3,7 +3,6 @@ using Analytics.Engine.Functions.Scalars.Geo;
 using Analytics.Vector.Types;
 using Analytics.Vector.Vectors;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.Index;
 using NetTopologySuite.Index.Strtree;
 
@@ -38,7 +37,7 @@ internal sealed class SpatialJoinIndex
     private readonly SpatialJoinCondition _condition;
     private readonly STRtree<int> _tree = new();
     private readonly Geometry?[] _geometries;
-    private readonly IPreparedGeometry?[] _prepared;
+    private readonly PreparedArea?[] _prepared;
     private readonly double[] _lon;
     private readonly double[] _lat;
     private readonly bool[] _isPoint;
@@ -48,7 +47,7 @@ internal sealed class SpatialJoinIndex
     {
         _condition = condition;
         _geometries = new Geometry?[rows];
-        _prepared = new IPreparedGeometry?[rows];
+        _prepared = new PreparedArea?[rows];
         _lon = new double[rows];
         _lat = new double[rows];
         _isPoint = new bool[rows];
@@ -73,7 +72,7 @@ internal sealed class SpatialJoinIndex
             }
             if (prepare)
             {
-                _prepared[row] = PreparedGeometryCache.Prepare(geometry);
+                _prepared[row] = new PreparedArea(geometry);
             }
             Envelope envelope = geometry.EnvelopeInternal;
             _tree.Insert(condition.Predicate == GeoPredicate.DWithin ? GeoValues.ExpandByMetres(envelope, condition.Metres) : envelope, row);
@@ -102,12 +101,12 @@ internal sealed class SpatialJoinIndex
                 return distance <= _condition.Metres;
             case GeoPredicate.Contains when !_condition.BuildIsFirstArgument:
                 // The probe row is the area: prepared once per distinct area.
-                IPreparedGeometry area = probe.Prepared(name);
+                PreparedArea area = probe.Prepared(name);
                 return _isPoint[buildRow]
                     ? GeoPredicates.MatchesPoint(GeoPredicate.Contains, area, name, _lon[buildRow], _lat[buildRow])
                     : GeoPredicates.Matches(GeoPredicate.Contains, area, _geometries[buildRow]!);
             default:
-                IPreparedGeometry prepared = _prepared[buildRow]!;
+                PreparedArea prepared = _prepared[buildRow]!;
                 return probe.IsPoint
                     ? GeoPredicates.MatchesPoint(_condition.Predicate, prepared, name, probe.Lon, probe.Lat)
                     : GeoPredicates.Matches(_condition.Predicate, prepared, probe.Geometry(name));
@@ -161,7 +160,7 @@ internal sealed class SpatialJoinIndex
 
         public Geometry Geometry(string function) => _geometry ??= GeoValues.GeometryAt(function, _vector!, _row);
 
-        public IPreparedGeometry Prepared(string function) =>
+        public PreparedArea Prepared(string function) =>
             PreparedGeometryCache.Current.Get(function, _vector!.Type, GeoValues.BytesAt(_vector, _row));
     }
 }

@@ -5,7 +5,6 @@ using Analytics.Errors;
 using Analytics.Vector.Types;
 using Analytics.Vector.Vectors;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Geometries.Prepared;
 using NetTopologySuite.IO;
 
 namespace Analytics.Engine.Functions.Scalars.Geo;
@@ -187,12 +186,12 @@ internal static class GeoFunctions
     }
 
     /// <summary>st_contains(area, geometry) and st_intersects(a, b) on prepared geometries (planar, in degrees).</summary>
-    private sealed class PredicateKernel(GeoPredicate predicate, IPreparedGeometry? constantFirst) : ScalarKernel, IConstantArgumentKernel
+    private sealed class PredicateKernel(GeoPredicate predicate, PreparedArea? constantFirst) : ScalarKernel, IConstantArgumentKernel
     {
         private string Name => predicate == GeoPredicate.Contains ? "st_contains" : "st_intersects";
 
         public ScalarKernel Specialize(ImmutableArray<BoundExpression> arguments) =>
-            ConstantGeometry(Name, arguments[0]) is { } area ? new PredicateKernel(predicate, PreparedGeometryCache.Prepare(area)) : this;
+            ConstantGeometry(Name, arguments[0]) is { } area ? new PredicateKernel(predicate, new PreparedArea(area)) : this;
 
         public override void Evaluate(ReadOnlySpan<ColumnVector> arguments, int count, ReadOnlySpan<int> selection, ColumnVector result)
         {
@@ -209,7 +208,7 @@ internal static class GeoFunctions
                     result.Validity.SetNull(row, result.Capacity);
                     continue;
                 }
-                IPreparedGeometry area = constantFirst ?? cache.Get(Name, first.Type, GeoValues.BytesAt(first, row));
+                PreparedArea area = constantFirst ?? cache.Get(Name, first.Type, GeoValues.BytesAt(first, row));
                 bool matches = second.Type.Id == TypeId.Binary && GeoValues.TryReadPoint(GeoValues.BytesAt(second, row), out double lon, out double lat)
                     ? GeoPredicates.MatchesPoint(predicate, area, Name, lon, lat)
                     : GeoPredicates.Matches(predicate, area, GeoValues.GeometryAt(Name, second, row));

@@ -1,6 +1,4 @@
 using Analytics.Vector.Types;
-using NetTopologySuite.Geometries;
-using NetTopologySuite.Geometries.Prepared;
 
 namespace Analytics.Engine.Functions.Scalars.Geo;
 
@@ -16,19 +14,19 @@ internal sealed class PreparedGeometryCache
     [ThreadStatic]
     private static PreparedGeometryCache? t_current;
 
-    private readonly Dictionary<int, List<(byte[] Bytes, TypeId Type, IPreparedGeometry Prepared)>> _byHash = [];
+    private readonly Dictionary<int, List<(byte[] Bytes, TypeId Type, PreparedArea Prepared)>> _byHash = [];
     private int _entries;
 
     public static PreparedGeometryCache Current => t_current ??= new PreparedGeometryCache();
 
-    public IPreparedGeometry Get(string function, LogicalType type, ReadOnlySpan<byte> bytes)
+    public PreparedArea Get(string function, LogicalType type, ReadOnlySpan<byte> bytes)
     {
         HashCode hash = default;
         hash.AddBytes(bytes);
         int key = hash.ToHashCode();
-        if (_byHash.TryGetValue(key, out List<(byte[] Bytes, TypeId Type, IPreparedGeometry Prepared)>? entries))
+        if (_byHash.TryGetValue(key, out List<(byte[] Bytes, TypeId Type, PreparedArea Prepared)>? entries))
         {
-            foreach ((byte[] Bytes, TypeId Type, IPreparedGeometry Prepared) entry in entries)
+            foreach ((byte[] Bytes, TypeId Type, PreparedArea Prepared) entry in entries)
             {
                 if (entry.Type == type.Id && bytes.SequenceEqual(entry.Bytes))
                 {
@@ -45,11 +43,9 @@ internal sealed class PreparedGeometryCache
             }
             _byHash[key] = entries = [];
         }
-        IPreparedGeometry prepared = Prepare(GeoValues.Parse(function, type, bytes));
+        PreparedArea prepared = new(GeoValues.Parse(function, type, bytes));
         entries.Add((bytes.ToArray(), type.Id, prepared));
         _entries++;
         return prepared;
     }
-
-    public static IPreparedGeometry Prepare(Geometry geometry) => PreparedGeometryFactory.Prepare(geometry);
 }
