@@ -150,8 +150,8 @@ internal static class GeoFunctions
             ColumnVector b = arguments[1];
             bool constantPointA = constantA is Point;
             bool constantPointB = constantB is Point;
-            double lonA = constantA is Point pa ? pa.X : 0, latA = constantA is Point ? constantA.Coordinate.Y : 0;
-            double lonB = constantB is Point pb ? pb.X : 0, latB = constantB is Point ? constantB.Coordinate.Y : 0;
+            double lonA = constantA is Point pa ? pa.X : 0, latA = constantA is Point qa ? qa.Y : 0;
+            double lonB = constantB is Point pb ? pb.X : 0, latB = constantB is Point qb ? qb.Y : 0;
             Span<double> distances = within ? default : result.GetData<double>();
             Span<byte> flags = within ? result.GetData<byte>() : default;
             bool dense = selection.IsEmpty;
@@ -164,8 +164,9 @@ internal static class GeoFunctions
                     continue;
                 }
                 double distance;
-                if ((constantPointA || GeoValues.TryPointAt(Name, a, row, out lonA, out latA))
-                    && (constantPointB || GeoValues.TryPointAt(Name, b, row, out lonB, out latB)))
+                // A constant that is not a point is never re-read per row.
+                if ((constantA is null ? GeoValues.TryPointAt(Name, a, row, out lonA, out latA) : constantPointA)
+                    && (constantB is null ? GeoValues.TryPointAt(Name, b, row, out lonB, out latB) : constantPointB))
                 {
                     distance = GeoValues.Haversine(lonA, latA, lonB, latB);
                 }
