@@ -29,4 +29,6 @@ public enum AggregateKind
     StddevSamp,
     VariancePop,
     VarianceSamp,
+    /// <summary>st_makeline(point, order_by): a line through a group's points in key order.</summary>
+    Track,
 }

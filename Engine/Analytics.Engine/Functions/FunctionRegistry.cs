@@ -37,6 +37,7 @@ public sealed class FunctionRegistry : IFunctionCatalog
         RegexpFunctions.Register(registry);
         SearchFunctions.Register(registry);
         SystemFunctions.Register(registry);
+        Scalars.Geo.GeoFunctions.Register(registry);
         return registry;
     }
 

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using Analytics.Engine.Expressions;
+using Analytics.Engine.Functions.Scalars.Geo;
+using Analytics.Engine.Optimization.Rules;
 using Analytics.Engine.Operators;
 using Analytics.Engine.Operators.Join;
 using Analytics.Engine.Planning;
@@ -13,7 +15,8 @@ public static partial class PhysicalPlanner
     /// A join builds on its smaller input (by the known or estimated row counts; the right one when either is
     /// unknown) in a pipeline of its own, and probes in the other input's pipeline. Conjuncts <c>a = b</c> whose sides
     /// each read one input become hash keys; the other conjuncts are a residual over the joined row. Without any key
-    /// it is a nested-loop join over the whole condition.
+    /// it is a spatial join when a conjunct is st_contains/st_intersects/st_dwithin between one geometry of each input
+    /// (an STR-tree over the build side's geometries, probed per row), else a nested-loop join over the whole condition.
     /// </summary>
     private static (PhysicalSource, List<PhysicalStreamOperator>) BuildJoin(LogicalJoin join, List<Pipeline> pipelines)
     {
@@ -45,6 +48,22 @@ public static partial class PhysicalPlanner
             }
             residual.Add(conjunct);
         }
+        SpatialJoinCondition? spatial = null;
+        BoundExpression? leftGeometry = null;
+        BoundExpression? rightGeometry = null;
+        if (leftKeys.Count == 0)
+        {
+            for (int i = 0; i < residual.Count && spatial is null; i++)
+            {
+                if (TrySpatialConjunct(join, residual[i], out leftGeometry, out rightGeometry, out GeoPredicate predicate, out bool leftIsFirst, out double metres))
+                {
+                    spatial = new SpatialJoinCondition(predicate, leftIsFirst, metres, residual[i]);
+                    residual.RemoveAt(i);
+                    leftKeys.Add(leftGeometry!);
+                    rightKeys.Add(rightGeometry!);
+                }
+            }
+        }
         ImmutableArray<BoundExpression> leftInputKeys = [.. leftKeys];
         ImmutableArray<BoundExpression> rightInputKeys = [.. rightKeys.Select(join.ToRightInput)];
 
@@ -54,13 +73,63 @@ public static partial class PhysicalPlanner
         bool buildIsOuter = join.JoinType == JoinType.Full || join.JoinType == (buildIsLeft ? JoinType.Left : JoinType.Right);
         LogicalOperator buildInput = buildIsLeft ? join.Left : join.Right;
         LogicalOperator probeInput = buildIsLeft ? join.Right : join.Left;
-        PhysicalJoinBuild build = new(buildInput.Schema, buildIsLeft ? leftInputKeys : rightInputKeys, buildIsOuter);
+        if (spatial is not null && !buildIsLeft)
+        {
+            spatial = spatial with { BuildIsFirstArgument = !spatial.BuildIsFirstArgument };
+        }
+        PhysicalJoinBuild build = new(buildInput.Schema, buildIsLeft ? leftInputKeys : rightInputKeys, buildIsOuter, spatial);
         (PhysicalSource buildSource, List<PhysicalStreamOperator> buildOperators) = Build(buildInput, pipelines);
         pipelines.Add(new Pipeline(buildSource, buildOperators, build));
         (PhysicalSource source, List<PhysicalStreamOperator> operators) = Build(probeInput, pipelines);
         operators.Add(new PhysicalJoinProbe(build, join.JoinType, buildIsLeft, buildIsLeft ? rightInputKeys : leftInputKeys,
             residual.Count == 0 ? null : BoundExpressionRewriter.CombineConjuncts(residual), join.Schema));
         return (source, operators);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="conjunct"/> is st_contains(a, b), st_intersects(a, b) or st_dwithin(a, b, constant) with
+    /// one geometry argument reading only the left input and the other only the right one; <paramref name="leftIsFirst"/>
+    /// says whether the left input's geometry is the first argument.
+    /// </summary>
+    private static bool TrySpatialConjunct(LogicalJoin join, BoundExpression conjunct, out BoundExpression? leftGeometry,
+        out BoundExpression? rightGeometry, out GeoPredicate predicate, out bool leftIsFirst, out double metres)
+    {
+        leftGeometry = rightGeometry = null;
+        predicate = default;
+        leftIsFirst = false;
+        metres = 0;
+        if (conjunct is not BoundFunctionExpression { Arguments.Length: >= 2 } call)
+        {
+            return false;
+        }
+        switch (call.Function.Name)
+        {
+            case "st_contains":
+                predicate = GeoPredicate.Contains;
+                break;
+            case "st_intersects":
+                predicate = GeoPredicate.Intersects;
+                break;
+            case "st_dwithin" when ConstantFoldingRule.Fold(call.Arguments[2]) is BoundConstant distance:
+                predicate = GeoPredicate.DWithin;
+                metres = distance.Value is double d ? d : double.NaN;
+                break;
+            default:
+                return false;
+        }
+        JoinSide first = join.SideOf(call.Arguments[0]);
+        JoinSide second = join.SideOf(call.Arguments[1]);
+        if (first == JoinSide.Left && second == JoinSide.Right)
+        {
+            (leftGeometry, rightGeometry, leftIsFirst) = (call.Arguments[0], call.Arguments[1], true);
+            return true;
+        }
+        if (first == JoinSide.Right && second == JoinSide.Left)
+        {
+            (leftGeometry, rightGeometry, leftIsFirst) = (call.Arguments[1], call.Arguments[0], false);
+            return true;
+        }
+        return false;
     }
 
     /// <summary>An upper bound of the rows an operator produces when the sources know their sizes, else null.</summary>

@@ -12,6 +12,7 @@ internal static class ScanFilterPrinter
         CompareFilter compare => $"{Name(source, compare.Column)} {CompareText(compare.Op)} {Value(compare.Value, source, compare.Column)}",
         InFilter inFilter => $"{Name(source, inFilter.Column)} IN ({string.Join(", ", inFilter.Values.Select(v => Value(v, source, inFilter.Column)))})",
         IsNullFilter isNull => $"{Name(source, isNull.Column)} {(isNull.Negated ? "IS NOT NULL" : "IS NULL")}",
+        BoundingBoxFilter box => $"({Name(source, box.LonColumn)}, {Name(source, box.LatColumn)}) IN BOX({Number(box.MinLon)}, {Number(box.MinLat)}, {Number(box.MaxLon)}, {Number(box.MaxLat)})",
         AndFilter and => $"({string.Join(" AND ", and.Children.Select(c => Print(c, source)))})",
         OrFilter or => $"({string.Join(" OR ", or.Children.Select(c => Print(c, source)))})",
         ExpressionFilter expression => Print(expression.Predicate, new BatchSchema(new Field(expression.Expression, ExpressionType(expression.Predicate)))),
@@ -44,6 +45,8 @@ internal static class ScanFilterPrinter
         TextMatch.EndsWith => "ends_with",
         _ => "search",
     };
+
+    private static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Name(BatchSchema source, int column) => column >= 0 && column < source.Count ? source[column].Name : $"#{column}";
 

@@ -106,10 +106,13 @@ internal static class ColumnChunkStatistics
         CompareFilter compare => IsOrdered(schema, compare.Column),
         InFilter inFilter => IsOrdered(schema, inFilter.Column),
         IsNullFilter isNull => isNull.Column >= 0 && isNull.Column < schema.Count,
+        BoundingBoxFilter box => IsFloat(schema, box.LonColumn) && IsFloat(schema, box.LatColumn),
         AndFilter and => and.Children.All(c => CanPrune(c, schema)),
         OrFilter or => or.Children.All(c => CanPrune(c, schema)),
         _ => false,
     };
+
+    private static bool IsFloat(BatchSchema schema, int column) => column >= 0 && column < schema.Count && schema[column].Type.Id == TypeId.Float;
 
     private static bool IsOrdered(BatchSchema schema, int column) =>
         column >= 0 && column < schema.Count && schema[column].Type.Id is TypeId.Int or TypeId.UInt or TypeId.Float
@@ -124,6 +127,11 @@ internal static class ColumnChunkStatistics
         CompareFilter compare => ExcludesCompare(columns[compare.Column], compare.Op, compare.Value),
         InFilter inFilter => ExcludesIn(columns[inFilter.Column], inFilter),
         IsNullFilter isNull => isNull.Negated ? columns[isNull.Column].AllNull : !columns[isNull.Column].HasNulls,
+        // The box as min/max pruning on its two columns: no row can be inside when either column's range misses it.
+        BoundingBoxFilter box => ExcludesCompare(columns[box.LonColumn], CompareOp.GreaterOrEqual, box.MinLon)
+            || ExcludesCompare(columns[box.LonColumn], CompareOp.LessOrEqual, box.MaxLon)
+            || ExcludesCompare(columns[box.LatColumn], CompareOp.GreaterOrEqual, box.MinLat)
+            || ExcludesCompare(columns[box.LatColumn], CompareOp.LessOrEqual, box.MaxLat),
         AndFilter and => and.Children.Any(c => Excludes(c, columns)),
         OrFilter or => or.Children.All(c => Excludes(c, columns)),
         _ => false,

@@ -97,6 +97,23 @@ public class FunctionRegistryTests
     }
 
     [Fact]
+    public void A_constant_area_is_prepared_once_when_the_call_is_bound()
+    {
+        BoundExpression area = new BoundConstant("POLYGON((0 0, 1 0, 1 1, 0 1, 0 0))", LogicalType.String);
+        BoundExpression point = new BoundColumnReference(0, "p", LogicalType.Binary);
+        BoundFunctionExpression first = Assert.IsType<BoundFunctionExpression>(s_functions.BindScalar("st_contains", Positional(area, point)));
+        BoundFunctionExpression second = Assert.IsType<BoundFunctionExpression>(s_functions.BindScalar("st_contains", Positional(area, point)));
+        // Each call site holds its own prepared area; a per-row area keeps the shared kernel (and the per-thread cache).
+        Assert.NotSame(first.Function.Implementation, second.Function.Implementation);
+        BoundFunctionExpression perRow = Assert.IsType<BoundFunctionExpression>(s_functions.BindScalar("st_contains", Positional(s_string, point)));
+        BoundFunctionExpression perRowAgain = Assert.IsType<BoundFunctionExpression>(s_functions.BindScalar("st_contains", Positional(s_string, point)));
+        Assert.Same(perRow.Function.Implementation, perRowAgain.Function.Implementation);
+        QueryException error = Assert.Throws<QueryException>(() =>
+            s_functions.BindScalar("st_contains", Positional(new BoundConstant("POLYGON((0 0, 1 0))", LogicalType.String), point)));
+        Assert.StartsWith("Invalid Input Error: st_contains(): invalid WKT geometry", error.Message);
+    }
+
+    [Fact]
     public void An_invalid_constant_regex_fails_at_bind_time()
     {
         QueryException error = Assert.Throws<QueryException>(() =>

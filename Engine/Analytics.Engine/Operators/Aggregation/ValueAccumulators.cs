@@ -41,6 +41,7 @@ internal static class AggregateAccumulators
             AggregateKind.ArrayAgg => new ArrayAggAccumulator(input),
             AggregateKind.ObjectAgg => new ObjectAggAccumulator(aggregate.Arguments[1].Type),
             AggregateKind.Schema => new SchemaAccumulator(),
+            AggregateKind.Track => new TrackAccumulator(input, aggregate.Arguments[1].Type),
             AggregateKind.VariancePop or AggregateKind.VarianceSamp or AggregateKind.StddevPop or AggregateKind.StddevSamp =>
                 new MomentsAccumulator(kind),
             _ => Accumulator.Create(kind, input, aggregate.Type),

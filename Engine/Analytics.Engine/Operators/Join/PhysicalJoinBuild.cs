@@ -15,19 +15,26 @@ namespace Analytics.Engine.Operators.Join;
 /// the evaluated key columns; <c>Finish</c> concatenates them into one column vector per column (build row ids are
 /// dense, so a probe gathers build columns with one index list) and, for an equi-join, builds a chained hash table
 /// over the keys. Rows with a NULL key are left out of the table (NULL never equals anything) but stay available for
-/// an outer join's unmatched rows.
+/// an outer join's unmatched rows. A spatial join (<see cref="Spatial"/>) stores its one geometry key and builds a
+/// <see cref="SpatialJoinIndex"/> (an STR-tree) over it instead of a hash table.
 /// </summary>
-public sealed class PhysicalJoinBuild(BatchSchema schema, ImmutableArray<BoundExpression> keys, bool tracksMatches) : PhysicalSink
+public sealed class PhysicalJoinBuild(BatchSchema schema, ImmutableArray<BoundExpression> keys, bool tracksMatches,
+    SpatialJoinCondition? spatial = null) : PhysicalSink
 {
     public override BatchSchema Schema { get; } = schema;
 
-    /// <summary>Key expressions over the build side's columns; empty for a nested-loop join.</summary>
+    /// <summary>Key expressions over the build side's columns; empty for a nested-loop join; the geometry for a spatial join.</summary>
     public ImmutableArray<BoundExpression> Keys { get; } = keys;
+
+    /// <summary>The spatial predicate the build side is indexed for, or null for a hash or nested-loop join.</summary>
+    public SpatialJoinCondition? Spatial { get; } = spatial;
 
     /// <summary>True when the build side is an outer side: probes record which build rows matched.</summary>
     public bool TracksMatches { get; } = tracksMatches;
 
-    public override string Describe() => Keys.IsEmpty
+    public override string Describe() => Spatial is not null
+        ? $"JoinBuild STR-tree on {BoundExpressionPrinter.Print(Keys[0])}"
+        : Keys.IsEmpty
         ? "JoinBuild (nested loop)"
         : $"JoinBuild hash keys {string.Join(", ", Keys.Select(BoundExpressionPrinter.Print))}";
 
@@ -129,6 +136,9 @@ public sealed class JoinBuildState : SinkState
     /// <summary>For an outer build side: 1 for every build row some probe row matched (written by every probe worker).</summary>
     internal byte[]? Matched { get; private set; }
 
+    /// <summary>For a spatial join: the STR-tree over the build rows' geometries.</summary>
+    internal SpatialJoinIndex? SpatialIndex { get; private set; }
+
     public override void Combine(SinkLocalState local) => _input.AddRange(((PhysicalJoinBuild.LocalState)local).Batches);
 
     public override void Finish()
@@ -163,7 +173,11 @@ public sealed class JoinBuildState : SinkState
         {
             Matched = new byte[total];
         }
-        if (!_build.Keys.IsEmpty)
+        if (_build.Spatial is not null)
+        {
+            SpatialIndex = new SpatialJoinIndex(_build.Spatial, Columns[_build.Schema.Count], total);
+        }
+        else if (!_build.Keys.IsEmpty)
         {
             BuildTable(total);
         }

@@ -55,6 +55,10 @@ public sealed class PhysicalJoinProbe(
         string kind = JoinType.ToString().ToUpperInvariant();
         string side = BuildIsLeft ? "build left" : "build right";
         string residual = Residual is null ? "" : BoundExpressionPrinter.Print(Residual);
+        if (Build.Spatial is { } spatial)
+        {
+            return $"SpatialJoin {kind} ON {BoundExpressionPrinter.Print(spatial.Conjunct)}{(Residual is null ? "" : $" residual {residual}")} ({side}, STR-tree)";
+        }
         if (ProbeKeys.IsEmpty)
         {
             return $"NestedLoopJoin {kind} ON {(Residual is null ? "true" : residual)} ({side})";
@@ -96,6 +100,9 @@ public sealed class PhysicalJoinProbe(
         private readonly int[] _buildRowOfProbeRow = new int[Batch.Capacity];
         private readonly bool[] _probeMatched = new bool[Batch.Capacity];
         private readonly int _probeColumns;
+        private readonly SpatialJoinIndex.CandidateCollector _candidates = new();
+        private readonly SpatialJoinIndex.ProbeGeometry _probeGeometry = new();
+        private int _candidate;
 
         private Batch? _input;
         private int _activeRow;
@@ -144,7 +151,13 @@ public sealed class PhysicalJoinProbe(
             }
             int count = input.Count;
             ReadOnlySpan<int> selection = input.Selection is null ? default : input.Selection.AsSpan(count);
-            if (_keys.Length > 0)
+            if (_table.SpatialIndex is not null)
+            {
+                _keyVectors[0] = _keys[0].Evaluate(input);
+                _candidates.Rows.Clear();
+                _candidate = 0;
+            }
+            else if (_keys.Length > 0)
             {
                 FindChainHeads(input, count, selection);
             }
@@ -206,7 +219,8 @@ public sealed class PhysicalJoinProbe(
                 {
                     case Phase.Pairs:
                     {
-                        int pairs = _keys.Length == 0 ? CollectAllPairs()
+                        int pairs = _table.SpatialIndex is not null ? CollectSpatialPairs()
+                            : _keys.Length == 0 ? CollectAllPairs()
                             : IsSingleIntegerKey() ? CollectSingleIntegerKeyPairs()
                             : CollectHashPairs();
                         if (_activeRow >= _input!.Count)
@@ -322,6 +336,50 @@ public sealed class PhysicalJoinProbe(
             }
             _activeRow = activeRow;
             _buildRow = buildRow;
+            return pairs;
+        }
+
+        /// <summary>
+        /// Spatial join: for each probe row, the build rows whose (widened) envelope meets its envelope in the STR-tree,
+        /// kept when the exact predicate holds; resumes mid-row when a batch of pairs is full.
+        /// </summary>
+        private int CollectSpatialPairs()
+        {
+            Batch input = _input!;
+            int count = input.Count;
+            SpatialJoinIndex index = _table.SpatialIndex!;
+            ColumnVector geometries = _keyVectors[0];
+            string function = _join.Build.Spatial!.FunctionName;
+            List<int> candidates = _candidates.Rows;
+            int pairs = 0;
+            while (pairs < Batch.Capacity)
+            {
+                if (_candidate >= candidates.Count)
+                {
+                    if (++_activeRow >= count)
+                    {
+                        _activeRow = count;
+                        break;
+                    }
+                    candidates.Clear();
+                    _candidate = 0;
+                    int row = input.RowAt(_activeRow);
+                    if (geometries.Type.Id == TypeId.Null || geometries.IsNullAt(row))
+                    {
+                        continue;
+                    }
+                    _probeGeometry.Set(function, geometries, row);
+                    index.FindCandidates(_probeGeometry.Envelope, _candidates);
+                    continue;
+                }
+                int buildRow = candidates[_candidate++];
+                if (index.Matches(buildRow, _probeGeometry))
+                {
+                    _probeRows[pairs] = input.RowAt(_activeRow);
+                    _buildRows[pairs] = buildRow;
+                    pairs++;
+                }
+            }
             return pairs;
         }
 

@@ -12,7 +12,7 @@ namespace Analytics.Engine.Optimization.Rules;
 /// Moves filters towards the scan: merges stacked filters, passes conjuncts through projections when they read only
 /// pass-through columns, through ORDER, into the inputs of joins (WHERE and ON conjuncts that read one input, where
 /// outer joins allow), and into scans. In a scan, conjuncts of the form column ⟨op⟩ constant,
-/// column IN (constants) and column IS [NOT] NULL are offered to the source: Exact ones are left to the source alone,
+/// column IN (constants), column IS [NOT] NULL and the geo box tests of <see cref="GeoScanFilters"/> are offered to the source: Exact ones are left to the source alone,
 /// Inexact ones are pushed and also kept as residual filters, the rest become residual filters. Filters on partition keys move below a
 /// window. Filters never move below LIMIT, TopN or an aggregate (that would change results).
 /// </summary>
@@ -180,6 +180,10 @@ public sealed class FilterPushdownRule : IOptimizerRule
         foreach (BoundExpression conjunct in conjuncts)
         {
             ScanFilter? filter = ToScanFilter(conjunct, scan.Columns);
+            bool exactBox = true;
+            filter ??= GeoScanFilters.ToBoundingBox(conjunct, scan.Columns, out exactBox);
+            // st_dwithin's box is wider than its circle: the conjunct stays even when the source is exact on the box.
+            bool keepResidual = !exactBox;
             FilterPushdown support = filter is null ? FilterPushdown.Unsupported : scan.Source.CanPushDown(filter);
             if (support != FilterPushdown.Unsupported)
             {
@@ -193,7 +197,7 @@ public sealed class FilterPushdownRule : IOptimizerRule
             {
                 pushed.Add(indexFilter!);
             }
-            if (support != FilterPushdown.Exact || indexed)
+            if (support != FilterPushdown.Exact || keepResidual || indexed)
             {
                 residual.Add(conjunct);
             }
