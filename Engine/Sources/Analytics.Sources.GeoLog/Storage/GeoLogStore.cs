@@ -130,10 +130,7 @@ internal sealed class GeoLogStore
     {
         objects = LatestObjects(out long highWater);
         Memtable memtable = new(checkpointIntervalMs);
-        if (objects.Count > 0)
-        {
-            memtable.AddCheckpoint(highWater, objects.States);
-        }
+        memtable.AddCheckpoint(objects.States);
         WalFile.Replay(path, bytes, validLength, objects, memtable);
         using MemoryStream output = new();
         memtable.WriteSegment(output, objects.Names);

@@ -96,13 +96,7 @@ public sealed class GeoLogWriter : IDisposable
         lock (_sync)
         {
             ThrowIfUnusable();
-            if (update.UnixMilliseconds < _highWater - _latenessMs)
-            {
-                throw new GeoLogRejectedException(string.Create(CultureInfo.InvariantCulture,
-                    $"update of '{update.ObjectId}' at {update.UnixMilliseconds} ms is more than {_latenessMs} ms older than the newest accepted update ({_highWater} ms)"));
-            }
-            int index;
-            if (_objects.TryGet(update.Kind, update.ObjectId, out index))
+            if (_objects.TryGet(update.Kind, update.ObjectId, out int index))
             {
                 long previous = _objects.State(index).Ts;
                 if (update.UnixMilliseconds < previous)
@@ -112,6 +106,15 @@ public sealed class GeoLogWriter : IDisposable
                 }
             }
             else
+            {
+                index = -1;
+            }
+            if (_highWater != long.MinValue && update.UnixMilliseconds < _highWater - _latenessMs)
+            {
+                throw new GeoLogRejectedException(string.Create(CultureInfo.InvariantCulture,
+                    $"update of '{update.ObjectId}' at {update.UnixMilliseconds} ms is more than {_latenessMs} ms older than the newest accepted update ({_highWater} ms)"));
+            }
+            if (index < 0)
             {
                 index = _objects.GetOrAdd(update.Kind, update.ObjectId, out _);
                 if (index >= _definedInWal.Length)
@@ -141,17 +144,17 @@ public sealed class GeoLogWriter : IDisposable
             long highWater = _highWater;
             foreach (ref readonly GeoUpdate update in updates)
             {
-                if (update.UnixMilliseconds < highWater - _latenessMs)
-                {
-                    throw new GeoLogRejectedException(string.Create(CultureInfo.InvariantCulture,
-                        $"update of '{update.ObjectId}' at {update.UnixMilliseconds} ms is more than {_latenessMs} ms older than the newest accepted update ({highWater} ms)"));
-                }
                 long previous = latest.TryGetValue((update.Kind, update.ObjectId), out long inBatch) ? inBatch
                     : _objects.TryGet(update.Kind, update.ObjectId, out int known) ? _objects.State(known).Ts : long.MinValue;
                 if (update.UnixMilliseconds < previous)
                 {
                     throw new GeoLogRejectedException(string.Create(CultureInfo.InvariantCulture,
                         $"update of '{update.ObjectId}' at {update.UnixMilliseconds} ms is older than its previous update ({previous} ms)"));
+                }
+                if (highWater != long.MinValue && update.UnixMilliseconds < highWater - _latenessMs)
+                {
+                    throw new GeoLogRejectedException(string.Create(CultureInfo.InvariantCulture,
+                        $"update of '{update.ObjectId}' at {update.UnixMilliseconds} ms is more than {_latenessMs} ms older than the newest accepted update ({highWater} ms)"));
                 }
                 latest[(update.Kind, update.ObjectId)] = update.UnixMilliseconds;
                 highWater = Math.Max(highWater, update.UnixMilliseconds);
@@ -188,7 +191,7 @@ public sealed class GeoLogWriter : IDisposable
         GeoRecordCodec.Encode(_records, ref state, in update, keyframe);
         if (_memtable.Add(index, _records.Span[recordStart..], in state, keyframe))
         {
-            _memtable.AddCheckpoint(_memtable.HighWater, _objects.States);
+            _memtable.AddCheckpoint(_objects.States);
         }
         _highWater = Math.Max(_highWater, update.Ts);
         _appended++;
@@ -342,10 +345,7 @@ public sealed class GeoLogWriter : IDisposable
     private Memtable NewMemtable()
     {
         Memtable memtable = new(_checkpointMs);
-        if (_objects.Count > 0)
-        {
-            memtable.AddCheckpoint(_highWater, _objects.States);
-        }
+        memtable.AddCheckpoint(_objects.States);
         return memtable;
     }
 

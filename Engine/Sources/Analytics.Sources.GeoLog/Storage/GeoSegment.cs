@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.MemoryMappedFiles;
 using Analytics.Sources.GeoLog.Format;
 using Analytics.Vector.Compression;
 
@@ -23,27 +22,20 @@ internal readonly record struct SegmentBlock(int Object, long Offset, int Length
 internal readonly record struct SegmentCheckpoint(long HighWater, long Offset, int Length, uint Crc);
 
 /// <summary>
-/// A sealed segment (a memory-mapped file, or bytes built in memory from a write-ahead log) with its footer parsed:
-/// the object dictionary, per object its run of blocks, every block's time range, bounding box and checksum, and the
-/// checkpoint directory. Immutable; shared by concurrent queries.
+/// A sealed segment (a file read into memory once, or bytes built in memory from a write-ahead log) with its footer
+/// parsed: the object dictionary, per object its run of blocks, every block's time range, bounding box and checksum,
+/// and the checkpoint directory. Immutable; shared by concurrent queries. Held as a managed array rather than a
+/// mapping, so a segment dropped by every query is simply collected (no unmapping while a reader still uses it).
 /// </summary>
-internal sealed unsafe class GeoSegment : IDisposable
+internal sealed class GeoSegment
 {
-    private readonly MemoryMappedFile? _map;
-    private readonly MemoryMappedViewAccessor? _view;
-    private readonly byte* _pointer;
-    private readonly byte[]? _bytes;
-    private readonly long _length;
+    private readonly byte[] _bytes;
 
-    private GeoSegment(string path, long sequence, MemoryMappedFile? map, MemoryMappedViewAccessor? view, byte* pointer, byte[]? bytes, long length)
+    private GeoSegment(string path, long sequence, byte[] bytes)
     {
         Path = path;
         Sequence = sequence;
-        _map = map;
-        _view = view;
-        _pointer = pointer;
         _bytes = bytes;
-        _length = length;
     }
 
     public string Path { get; }
@@ -59,7 +51,7 @@ internal sealed unsafe class GeoSegment : IDisposable
 
     public byte[][] IdsUtf8 { get; private set; } = [];
 
-    /// <summary>Per object: index of its first block and number of blocks.</summary>
+    /// <summary>Per object: index of its first block, number of blocks, and the file offset of its run.</summary>
     public (int FirstBlock, int BlockCount, long RunStart)[] Objects { get; private set; } = [];
 
     public SegmentBlock[] Blocks { get; private set; } = [];
@@ -70,42 +62,35 @@ internal sealed unsafe class GeoSegment : IDisposable
 
     public long MaxTs { get; private set; } = long.MinValue;
 
-    public long Length => _length;
+    public long Length => _bytes.Length;
 
     /// <summary>The whole file.</summary>
-    public ReadOnlySpan<byte> Data => _bytes is not null ? _bytes : new ReadOnlySpan<byte>(_pointer, (int)_length);
+    public ReadOnlySpan<byte> Data => _bytes;
 
-    /// <summary>Maps the segment file and parses its footer.</summary>
+    /// <summary>Reads the segment file and parses its footer.</summary>
     public static GeoSegment Open(string path, long sequence)
     {
-        FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
-        long length = stream.Length;
-        if (length < SegmentLayout.HeaderLength + SegmentLayout.TrailerLength || length > int.MaxValue)
+        byte[] bytes;
+        using (FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete))
         {
-            stream.Dispose();
-            throw GeoLogError.Of(path, $"is {length} bytes, not a geolog segment");
+            if (stream.Length < SegmentLayout.HeaderLength + SegmentLayout.TrailerLength || stream.Length > Array.MaxLength)
+            {
+                throw GeoLogError.Of(path, $"is {stream.Length} bytes, not a geolog segment");
+            }
+            bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
         }
-        MemoryMappedFile map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
-        MemoryMappedViewAccessor view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
-        byte* pointer = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        GeoSegment segment = new(path, sequence, map, view, pointer + view.PointerOffset, null, length);
-        try
-        {
-            segment.ParseFooter();
-        }
-        catch
-        {
-            segment.Dispose();
-            throw;
-        }
-        return segment;
+        return FromBytes(path, sequence, bytes);
     }
 
-    /// <summary>A segment held in memory (a replayed write-ahead log); <paramref name="path"/> names it in errors.</summary>
+    /// <summary>A segment held in memory; <paramref name="path"/> names it in errors.</summary>
     public static GeoSegment FromBytes(string path, long sequence, byte[] bytes)
     {
-        GeoSegment segment = new(path, sequence, null, null, null, bytes, bytes.Length);
+        if (bytes.Length < SegmentLayout.HeaderLength + SegmentLayout.TrailerLength)
+        {
+            throw GeoLogError.Of(path, $"is {bytes.Length} bytes, not a geolog segment");
+        }
+        GeoSegment segment = new(path, sequence, bytes);
         segment.ParseFooter();
         return segment;
     }
@@ -117,7 +102,7 @@ internal sealed unsafe class GeoSegment : IDisposable
         {
             throw GeoLogError.At(Path, 0, "not a geolog segment (bad magic)");
         }
-        long trailerAt = _length - SegmentLayout.TrailerLength;
+        long trailerAt = _bytes.Length - SegmentLayout.TrailerLength;
         ReadOnlySpan<byte> trailer = data[(int)trailerAt..];
         if (BinaryPrimitives.ReadUInt32LittleEndian(trailer[16..]) != SegmentLayout.Magic)
         {
@@ -262,15 +247,5 @@ internal sealed unsafe class GeoSegment : IDisposable
         }
         SegmentBlock last = Blocks[first + count - 1];
         return last.Offset + last.Length;
-    }
-
-    public void Dispose()
-    {
-        if (_view is not null)
-        {
-            _view.SafeMemoryMappedViewHandle.ReleasePointer();
-            _view.Dispose();
-        }
-        _map?.Dispose();
     }
 }

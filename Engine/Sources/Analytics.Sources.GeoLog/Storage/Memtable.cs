@@ -83,16 +83,25 @@ internal sealed class Memtable
 
     /// <summary>
     /// Records the full state of every object that has one (indexed like the runs), with each object's position in its
-    /// run, so "state at T" replays at most one checkpoint interval. <paramref name="highWater"/> is the largest timestamp
-    /// the states include (a segment's opening checkpoint uses the previous segment's).
+    /// run, so "state at T" replays at most one checkpoint interval. The checkpoint's high-water mark is the largest
+    /// timestamp among the states: a query for T at or after it may start here, since no state in it is later than T.
     /// </summary>
-    public void AddCheckpoint(long highWater, ReadOnlySpan<GeoState> states)
+    public void AddCheckpoint(ReadOnlySpan<GeoState> states)
     {
         ByteBuffer entries = new(states.Length * 24);
         int count = 0;
+        long highWater = long.MinValue;
         for (int i = 0; i < states.Length; i++)
         {
-            count += states[i].HasUpdate ? 1 : 0;
+            if (states[i].HasUpdate)
+            {
+                count++;
+                highWater = Math.Max(highWater, states[i].Ts);
+            }
+        }
+        if (count == 0)
+        {
+            return;
         }
         entries.WriteVarint((ulong)count);
         for (int i = 0; i < states.Length; i++)

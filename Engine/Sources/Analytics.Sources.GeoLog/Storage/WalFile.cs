@@ -129,7 +129,7 @@ internal static class WalFile
                 }
                 if (memtable.Add(objectIndex, payload[recordStart..p], in state, record.Keyframe))
                 {
-                    memtable.AddCheckpoint(memtable.HighWater, objects.States);
+                    memtable.AddCheckpoint(objects.States);
                 }
             }
             position += FrameHeaderLength + length;
