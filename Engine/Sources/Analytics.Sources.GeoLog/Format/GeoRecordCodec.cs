@@ -180,6 +180,26 @@ internal static class GeoRecordCodec
         return true;
     }
 
+    /// <summary>
+    /// The timestamp of the record at <paramref name="position"/> without decoding the rest (state queries stop at the
+    /// first record later than T without paying for it). False on bytes that cannot be a record.
+    /// </summary>
+    public static bool TryPeekTs(ReadOnlySpan<byte> source, int position, in GeoState state, out long ts)
+    {
+        ts = 0;
+        if (!Varint.TryRead(source, ref position, out ulong header) || !Varint.TryRead(source, ref position, out ulong value))
+        {
+            return false;
+        }
+        if ((header & GeoFields.KeyframeBit) != 0)
+        {
+            ts = (long)value;
+            return value <= long.MaxValue;
+        }
+        ts = state.Ts + state.Interval + Varint.UnZigZag(value);
+        return state.HasUpdate;
+    }
+
     /// <summary>Reads a state written by <see cref="WriteState"/>.</summary>
     public static bool TryReadState(ReadOnlySpan<byte> source, ref int position, ref GeoState state, bool trackData)
     {

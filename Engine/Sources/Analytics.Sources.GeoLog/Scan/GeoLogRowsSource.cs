@@ -148,7 +148,20 @@ public sealed class GeoLogHistorySourceFactory(GeoLogTables tables) : ISourceFac
         (string kindName, string idName) = store.Names[global];
         byte[] kind = System.Text.Encoding.UTF8.GetBytes(kindName);
         byte[] id = System.Text.Encoding.UTF8.GetBytes(idName);
-        List<StateRow> rows = [];
+        int capacity = 0;
+        for (int s = 0; s < store.Segments.Count; s++)
+        {
+            int local = store.LocalIndex(s, global);
+            if (local >= 0)
+            {
+                (int first, int count, _) = store.Segments[s].Objects[local];
+                for (int b = first; b < first + count; b++)
+                {
+                    capacity += store.Segments[s].Blocks[b].Count;
+                }
+            }
+        }
+        List<StateRow> rows = new(capacity);
         for (int s = 0; s < store.Segments.Count; s++)
         {
             int local = store.LocalIndex(s, global);

@@ -245,17 +245,19 @@ internal sealed class GeoLogStore
         int position = (int)start;
         while (position < data.Length)
         {
-            GeoState next = state;
             int recordAt = position;
-            if (!GeoRecordCodec.TryDecode(data, ref position, ref next, trackData: true, out _))
+            if (!GeoRecordCodec.TryPeekTs(data, position, in state, out long ts))
             {
                 throw GeoLogError.At(segment.Path, recordAt, "malformed record");
             }
-            if (next.Ts > at)
+            if (ts > at)
             {
                 return true;
             }
-            state = next;
+            if (!GeoRecordCodec.TryDecode(data, ref position, ref state, trackData: true, out _))
+            {
+                throw GeoLogError.At(segment.Path, recordAt, "malformed record");
+            }
         }
         return false;
     }
