@@ -78,7 +78,7 @@ public sealed class TimeTravelTests
             }
         }
         List<object?[]> rows = GeoLogTestKit.Read(new GeoLogHistorySourceFactory(new GeoLogTables()).Create(
-            Options(directory.Path, ("object_id", "o4"), ("from", from), ("to", to))));
+            Options(directory.Path, ("object_id", "o4"), ("since", from), ("until", to))));
         Assert.Equal(expected, rows.Select(GeoLogTestKit.Text));
     }
 

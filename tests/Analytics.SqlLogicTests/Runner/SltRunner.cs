@@ -115,6 +115,10 @@ public sealed class SltRunner
                     _database.RegisterSourceFactory(new ReadJsonSourceFactory());
                     _database.RegisterSourceFactory(new ReadCsvSourceFactory());
                     _database.RegisterSourceFactory(new SSTableSourceFactory());
+                    Analytics.Sources.GeoLog.Scan.GeoLogTables geoLogTables = new();
+                    _database.RegisterSourceFactory(new Analytics.Sources.GeoLog.Scan.GeoLogSourceFactory(geoLogTables));
+                    _database.RegisterSourceFactory(new Analytics.Sources.GeoLog.Scan.GeoLogStateSourceFactory(geoLogTables));
+                    _database.RegisterSourceFactory(new Analytics.Sources.GeoLog.Scan.GeoLogHistorySourceFactory(geoLogTables));
                     _database.RegisterSourceFactory(new Arrow.Sources.ReadArrowSourceFactory());
                     _session = _database.Connect();
                 }

@@ -101,8 +101,9 @@ public sealed class GeoLogStateSourceFactory(GeoLogTables tables) : ISourceFacto
 }
 
 /// <summary>
-/// <c>geolog_history('dir' or table, object_id => 'x', kind => 'car', from => …, to => …, cold => 'dir')</c>: the
-/// object's full state after each of its updates in [from, to], oldest first. An id no object has is an error; an id
+/// <c>geolog_history('dir' or table, object_id => 'x', kind => 'car', since => …, until => …, cold => 'dir')</c>: the
+/// object's full state after each of its updates in [since, until] (both optional; <c>from</c> and <c>to</c> are
+/// keywords), oldest first. An id no object has is an error; an id
 /// used by several kinds needs <c>kind</c>.
 /// </summary>
 public sealed class GeoLogHistorySourceFactory(GeoLogTables tables) : ISourceFactory
@@ -114,12 +115,12 @@ public sealed class GeoLogHistorySourceFactory(GeoLogTables tables) : ISourceFac
     public IScanSource Create(SourceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.CheckNames(FunctionName, 1, "object_id", "kind", "from", "to", "cold");
+        options.CheckNames(FunctionName, 1, "object_id", "kind", "since", "until", "cold");
         string id = options.GetString(FunctionName, "object_id", null)
             ?? throw new Analytics.Errors.QueryException(Analytics.Errors.ErrorKind.Binder, $"{FunctionName}() needs object_id => '<id>'");
         string? kind = options.GetString(FunctionName, "kind", null);
-        long from = GeoLogTables.GetTimestampMs(FunctionName, options, "from") ?? long.MinValue;
-        long to = GeoLogTables.GetTimestampMs(FunctionName, options, "to") ?? long.MaxValue;
+        long from = GeoLogTables.GetTimestampMs(FunctionName, options, "since") ?? long.MinValue;
+        long to = GeoLogTables.GetTimestampMs(FunctionName, options, "until") ?? long.MaxValue;
         GeoLogStoreProvider provider = tables.Resolve(FunctionName, options);
         Resolve(provider.Open(), id, kind, provider.Directory);
         return new GeoLogRowsSource(provider, store => History(store, Resolve(store, id, kind, provider.Directory), from, to));
