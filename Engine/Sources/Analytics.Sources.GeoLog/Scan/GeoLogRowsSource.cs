@@ -7,54 +7,46 @@ using Analytics.Vector.Types;
 
 namespace Analytics.Sources.GeoLog.Scan;
 
-/// <summary>One reconstructed row: an object's full state (fields it has ever had, data carried forward).</summary>
-internal readonly record struct StateRow(byte[] Kind, byte[] Id, GeoState State);
+/// <summary>Produces reconstructed rows (full states) into batches, one batch per call.</summary>
+internal abstract class GeoRowCursor
+{
+    /// <summary>Writes up to <paramref name="max"/> rows into <paramref name="destination"/> from row 0; returns how many.</summary>
+    public abstract int Fill(Batch destination, GeoRowWriter writer, int max);
+}
 
 /// <summary>
-/// A source over rows computed from a store when the scan is planned (the state of every object at T, or one object's
-/// history): one split, the rows in the order computed.
+/// A source over rows reconstructed from a store when the scan is planned (the state of every object at T, or one
+/// object's history): one split.
 /// </summary>
-internal sealed class GeoLogRowsSource(GeoLogStoreProvider provider, Func<GeoLogStore, List<StateRow>> compute) : IScanSource
+internal sealed class GeoLogRowsSource(GeoLogStoreProvider provider, Func<GeoLogStore, GeoRowCursor> open) : IScanSource
 {
     public BatchSchema Schema => GeoLogColumns.Schema;
 
     public FilterPushdown CanPushDown(ScanFilter filter) => FilterPushdown.Unsupported;
 
-    public ScanPlan PlanScan(ScanRequest request)
-    {
-        List<StateRow> rows = compute(provider.Open());
-        return new ScanPlan([new RowsSplit(rows)], new ScanMetrics { SplitsConsidered = 1, SplitsScanned = 1 });
-    }
+    public ScanPlan PlanScan(ScanRequest request) =>
+        new([new CursorSplit(open(provider.Open()))], new ScanMetrics { SplitsConsidered = 1, SplitsScanned = 1 });
 
     public IScanReader OpenReader(ScanSplit split, ScanRequest request, ScanContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        return new RowsReader(((RowsSplit)split).Rows, request, context.Metrics);
+        return new CursorReader(((CursorSplit)split).Cursor, request, context.Metrics);
     }
 
-    private sealed record RowsSplit(List<StateRow> Rows) : ScanSplit
-    {
-        public override long EstimatedRows => Rows.Count;
-    }
+    private sealed record CursorSplit(GeoRowCursor Cursor) : ScanSplit;
 
-    private sealed class RowsReader(List<StateRow> rows, ScanRequest request, ScanMetrics metrics) : IScanReader
+    private sealed class CursorReader(GeoRowCursor cursor, ScanRequest request, ScanMetrics metrics) : IScanReader
     {
         private readonly GeoRowWriter _writer = new([.. request.Columns]);
-        private readonly long _limit = request.Limit ?? long.MaxValue;
-        private int _next;
+        private long _remaining = request.Limit ?? long.MaxValue;
 
         public bool Read(Batch destination, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             destination.Reset();
-            int count = 0;
-            while (count < Batch.Capacity && _next < rows.Count && _next < _limit)
-            {
-                StateRow row = rows[_next++];
-                GeoState state = row.State;
-                _writer.Write(destination, count++, row.Kind, row.Id, in state, state.Known, default, state.Data);
-            }
+            int count = _remaining <= 0 ? 0 : cursor.Fill(destination, _writer, (int)Math.Min(Batch.Capacity, _remaining));
+            _remaining -= count;
             destination.SetCount(count);
             Interlocked.Add(ref metrics.RowsScanned, count);
             return count > 0;
@@ -63,6 +55,42 @@ internal sealed class GeoLogRowsSource(GeoLogStoreProvider provider, Func<GeoLog
         public void Dispose()
         {
         }
+    }
+}
+
+/// <summary>Every object's state at a time: rows for the objects with an update at or before it, in dictionary order.</summary>
+internal sealed class StateAtCursor : GeoRowCursor
+{
+    private readonly GeoState[] _states;
+    private readonly byte[][] _kinds;
+    private readonly byte[][] _ids;
+    private int _next;
+
+    public StateAtCursor(GeoLogStore store, long at)
+    {
+        _states = store.StateAt(at);
+        _kinds = new byte[_states.Length][];
+        _ids = new byte[_states.Length][];
+        for (int g = 0; g < _states.Length; g++)
+        {
+            _kinds[g] = System.Text.Encoding.UTF8.GetBytes(store.Names[g].Kind);
+            _ids[g] = System.Text.Encoding.UTF8.GetBytes(store.Names[g].Id);
+        }
+    }
+
+    public override int Fill(Batch destination, GeoRowWriter writer, int max)
+    {
+        int count = 0;
+        while (count < max && _next < _states.Length)
+        {
+            ref GeoState state = ref _states[_next];
+            if (state.HasUpdate)
+            {
+                writer.Write(destination, count++, _kinds[_next], _ids[_next], in state, state.Known, default, state.Data);
+            }
+            _next++;
+        }
+        return count;
     }
 }
 
@@ -81,22 +109,7 @@ public sealed class GeoLogStateSourceFactory(GeoLogTables tables) : ISourceFacto
         ArgumentNullException.ThrowIfNull(options);
         options.CheckNames(FunctionName, 1, "at", "cold");
         long at = GeoLogTables.GetTimestampMs(FunctionName, options, "at") ?? long.MaxValue;
-        return new GeoLogRowsSource(tables.Resolve(FunctionName, options), store => StateRows(store, at));
-    }
-
-    internal static List<StateRow> StateRows(GeoLogStore store, long at)
-    {
-        GeoState[] states = store.StateAt(at);
-        List<StateRow> rows = new(states.Length);
-        for (int g = 0; g < states.Length; g++)
-        {
-            if (states[g].HasUpdate)
-            {
-                (string kind, string id) = store.Names[g];
-                rows.Add(new StateRow(System.Text.Encoding.UTF8.GetBytes(kind), System.Text.Encoding.UTF8.GetBytes(id), states[g]));
-            }
-        }
-        return rows;
+        return new GeoLogRowsSource(tables.Resolve(FunctionName, options), store => new StateAtCursor(store, at));
     }
 }
 
@@ -123,7 +136,7 @@ public sealed class GeoLogHistorySourceFactory(GeoLogTables tables) : ISourceFac
         long to = GeoLogTables.GetTimestampMs(FunctionName, options, "until") ?? long.MaxValue;
         GeoLogStoreProvider provider = tables.Resolve(FunctionName, options);
         Resolve(provider.Open(), id, kind, provider.Directory);
-        return new GeoLogRowsSource(provider, store => History(store, Resolve(store, id, kind, provider.Directory), from, to));
+        return new GeoLogRowsSource(provider, store => new HistoryCursor(store, Resolve(store, id, kind, provider.Directory), from, to));
     }
 
     private static int Resolve(GeoLogStore store, string id, string? kind, string directory)
@@ -142,60 +155,115 @@ public sealed class GeoLogHistorySourceFactory(GeoLogTables tables) : ISourceFac
             _ => throw new Analytics.Errors.QueryException(Analytics.Errors.ErrorKind.InvalidInput, $"{FunctionName}(): object id '{id}' is used by {found.Count} kinds; add kind => '…'"),
         };
     }
+}
 
-    /// <summary>The object's states after each update in [from, to]: only its blocks overlapping the range are decoded.</summary>
-    internal static List<StateRow> History(GeoLogStore store, int global, long from, long to)
+/// <summary>
+/// One object's states after each of its updates in [from, to], oldest first: only its blocks whose time range
+/// overlaps the range are decoded (each from its keyframe, after its checksum), and rows stream into batches.
+/// </summary>
+internal sealed class HistoryCursor : GeoRowCursor
+{
+    private readonly GeoLogStore _store;
+    private readonly int _global;
+    private readonly long _from;
+    private readonly long _to;
+    private readonly byte[] _kind;
+    private readonly byte[] _id;
+    private int _segment;
+    private int _block = -1;
+    private int _blockEnd;
+    private int _position;
+    private int _end;
+    private GeoState _state;
+
+    public HistoryCursor(GeoLogStore store, int global, long from, long to)
     {
-        (string kindName, string idName) = store.Names[global];
-        byte[] kind = System.Text.Encoding.UTF8.GetBytes(kindName);
-        byte[] id = System.Text.Encoding.UTF8.GetBytes(idName);
-        int capacity = 0;
-        for (int s = 0; s < store.Segments.Count; s++)
+        _store = store;
+        _global = global;
+        _from = from;
+        _to = to;
+        _kind = System.Text.Encoding.UTF8.GetBytes(store.Names[global].Kind);
+        _id = System.Text.Encoding.UTF8.GetBytes(store.Names[global].Id);
+    }
+
+    public override int Fill(Batch destination, GeoRowWriter writer, int max)
+    {
+        int count = 0;
+        while (count < max && Next())
         {
-            int local = store.LocalIndex(s, global);
-            if (local >= 0)
+            writer.Write(destination, count++, _kind, _id, in _state, _state.Known, default, _state.Data);
+        }
+        return count;
+    }
+
+    /// <summary>Advances to the next state in the range; false at the end.</summary>
+    public bool Next()
+    {
+        while (true)
+        {
+            while (_position < _end)
             {
-                (int first, int count, _) = store.Segments[s].Objects[local];
-                for (int b = first; b < first + count; b++)
+                GeoSegment segment = _store.Segments[_segment];
+                int recordAt = _position;
+                ReadOnlySpan<byte> data = segment.Data[.._end];
+                if (!GeoRecordCodec.TryDecode(data, ref _position, ref _state, trackData: true, out _))
                 {
-                    capacity += store.Segments[s].Blocks[b].Count;
+                    throw GeoLogError.At(segment.Path, recordAt, "malformed record");
+                }
+                if (_state.Ts > _to)
+                {
+                    _position = _end;
+                    break;
+                }
+                if (_state.Ts >= _from)
+                {
+                    return true;
                 }
             }
-        }
-        List<StateRow> rows = new(capacity);
-        for (int s = 0; s < store.Segments.Count; s++)
-        {
-            int local = store.LocalIndex(s, global);
-            GeoSegment segment = store.Segments[s];
-            if (local < 0 || segment.MaxTs < from || segment.MinTs > to)
+            if (!NextBlock())
             {
-                continue;
+                return false;
             }
-            (int first, int count, _) = segment.Objects[local];
-            for (int b = first; b < first + count; b++)
+        }
+    }
+
+    /// <summary>The current state (valid after <see cref="Next"/> returned true).</summary>
+    public ref readonly GeoState State => ref _state;
+
+    private bool NextBlock()
+    {
+        while (_segment < _store.Segments.Count)
+        {
+            GeoSegment segment = _store.Segments[_segment];
+            if (_block < 0)
             {
+                int local = _store.LocalIndex(_segment, _global);
+                if (local < 0 || segment.MaxTs < _from || segment.MinTs > _to)
+                {
+                    _segment++;
+                    continue;
+                }
+                (int first, int count, _) = segment.Objects[local];
+                _block = first;
+                _blockEnd = first + count;
+            }
+            while (_block < _blockEnd)
+            {
+                int b = _block++;
                 SegmentBlock block = segment.Blocks[b];
-                if (block.MaxTs < from || block.MinTs > to)
+                if (block.MaxTs < _from || block.MinTs > _to)
                 {
                     continue;
                 }
-                ReadOnlySpan<byte> bytes = segment.VerifiedBlock(b);
-                GeoState state = GeoState.Empty;
-                int position = 0;
-                while (position < bytes.Length)
-                {
-                    int recordAt = position;
-                    if (!GeoRecordCodec.TryDecode(bytes, ref position, ref state, trackData: true, out _))
-                    {
-                        throw GeoLogError.At(segment.Path, block.Offset + recordAt, "malformed record");
-                    }
-                    if (state.Ts >= from && state.Ts <= to)
-                    {
-                        rows.Add(new StateRow(kind, id, state));
-                    }
-                }
+                segment.VerifiedBlock(b);
+                _position = (int)block.Offset;
+                _end = (int)(block.Offset + block.Length);
+                _state = GeoState.Empty;
+                return true;
             }
+            _block = -1;
+            _segment++;
         }
-        return rows;
+        return false;
     }
 }

@@ -18,9 +18,20 @@ public sealed class GeoLogTables
     private readonly ConcurrentDictionary<string, GeoLogStoreProvider> _tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string, string?), GeoLogStoreProvider> _directories = new();
 
-    internal void Register(string tableName, GeoLogStoreProvider provider) => _tables[tableName] = provider;
+    /// <summary>Registers a table under its qualified name and its last part (<c>main.fleet</c> and <c>fleet</c>).</summary>
+    internal void Register(string tableName, GeoLogStoreProvider provider)
+    {
+        _tables[tableName] = provider;
+        _tables[ShortName(tableName)] = provider;
+    }
 
-    internal void Unregister(string tableName) => _tables.TryRemove(tableName, out _);
+    internal void Unregister(string tableName)
+    {
+        _tables.TryRemove(tableName, out _);
+        _tables.TryRemove(ShortName(tableName), out _);
+    }
+
+    private static string ShortName(string tableName) => tableName[(tableName.LastIndexOf('.') + 1)..];
 
     /// <summary>The log a table function names: a registered table, else a directory (with an optional cold tier).</summary>
     internal GeoLogStoreProvider Resolve(string function, SourceOptions options)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Analytics.Sources.GeoLog.Format;
 
 namespace Analytics.Sources.GeoLog.Storage;
@@ -161,39 +162,56 @@ internal sealed class GeoLogStore
     public GeoState[] StateAt(long at)
     {
         GeoState[] states = new GeoState[_names.Count];
-        states.AsSpan().Fill(GeoState.Empty);
-        bool[] done = new bool[_names.Count];
-        int first = 0;
-        int checkpointAt = LatestCheckpoint(at);
-        if (checkpointAt >= 0)
+        StateAt(at, states);
+        return states;
+    }
+
+    /// <summary>
+    /// <see cref="StateAt(long)"/> into <paramref name="states"/> (at least <see cref="Names"/>.Count long), so a caller
+    /// that asks repeatedly reuses one array instead of allocating a large-object-heap array per query.
+    /// </summary>
+    public void StateAt(long at, GeoState[] states)
+    {
+        states.AsSpan(0, _names.Count).Fill(GeoState.Empty);
+        bool[] done = ArrayPool<bool>.Shared.Rent(_names.Count);
+        Array.Clear(done, 0, _names.Count);
+        try
         {
-            (_, int s, int c) = _checkpoints[checkpointAt];
-            first = s + 1;
-            ReplayFromCheckpoint(s, c, at, states, done);
-        }
-        for (int s = first; s < _segments.Count; s++)
-        {
-            GeoSegment segment = _segments[s];
-            if (segment.MinTs > at)
+            int first = 0;
+            int checkpointAt = LatestCheckpoint(at);
+            if (checkpointAt >= 0)
             {
-                continue;
+                (_, int s, int c) = _checkpoints[checkpointAt];
+                first = s + 1;
+                ReplayFromCheckpoint(s, c, at, states, done);
             }
-            int[] map = _localToGlobal[s];
-            for (int local = 0; local < map.Length; local++)
+            for (int s = first; s < _segments.Count; s++)
             {
-                int g = map[local];
-                if (!done[g] && segment.Objects[local].BlockCount > 0)
+                GeoSegment segment = _segments[s];
+                if (segment.MinTs > at)
                 {
-                    GeoState state = GeoState.Empty;
-                    done[g] = Replay(segment, segment.Objects[local].RunStart, segment.RunEnd(local), at, ref state);
-                    if (state.HasUpdate)
+                    continue;
+                }
+                int[] map = _localToGlobal[s];
+                for (int local = 0; local < map.Length; local++)
+                {
+                    int g = map[local];
+                    if (!done[g] && segment.Objects[local].BlockCount > 0)
                     {
-                        states[g] = state;
+                        GeoState state = GeoState.Empty;
+                        done[g] = Replay(segment, segment.Objects[local].RunStart, segment.RunEnd(local), at, ref state);
+                        if (state.HasUpdate)
+                        {
+                            states[g] = state;
+                        }
                     }
                 }
             }
         }
-        return states;
+        finally
+        {
+            ArrayPool<bool>.Shared.Return(done);
+        }
     }
 
     private void ReplayFromCheckpoint(int s, int c, long at, GeoState[] states, bool[] done)
@@ -202,7 +220,7 @@ internal sealed class GeoLogStore
         int[] map = _localToGlobal[s];
         ReadOnlySpan<byte> entries = segment.VerifiedCheckpoint(c);
         long entriesAt = segment.Checkpoints[c].Offset;
-        long[] starts = new long[map.Length];
+        long[] starts = ArrayPool<long>.Shared.Rent(map.Length);
         for (int local = 0; local < map.Length; local++)
         {
             starts[local] = segment.Objects[local].RunStart;
@@ -232,10 +250,9 @@ internal sealed class GeoLogStore
         for (int local = 0; local < map.Length; local++)
         {
             int g = map[local];
-            GeoState state = states[g];
-            done[g] = Replay(segment, starts[local], segment.RunEnd(local), at, ref state);
-            states[g] = state;
+            done[g] = Replay(segment, starts[local], segment.RunEnd(local), at, ref states[g]);
         }
+        ArrayPool<long>.Shared.Return(starts);
     }
 
     /// <summary>Applies the records in [start, end) while their timestamp is ≤ <paramref name="at"/>; true when one was later.</summary>
