@@ -48,8 +48,9 @@ public interface IExternalTable : IDisposable
 }
 
 /// <summary>
-/// One INSERT's rows into an external table. Batches arrive in the table's schema (already cast by the engine);
-/// <see cref="Commit"/> makes them durable and visible together. Disposing without committing discards them.
+/// One INSERT's rows into an external table. Batches arrive in the table's schema (already cast by the engine), one
+/// call at a time; a batch may carry a selection (<see cref="Batch.RowAt"/>) and is reused after the call, so copy what
+/// you keep. <see cref="Commit"/> makes them durable and visible together. Disposing without committing discards them.
 /// </summary>
 public interface ITableAppender : IDisposable
 {

@@ -132,6 +132,17 @@ public sealed class Database : IDisposable
         Catalog.RegisterSourceFactory(factory);
     }
 
+    /// <summary>
+    /// Registers an external table format, so <c>CREATE TABLE t [(…)] WITH ('format' = '&lt;name&gt;', …)</c> can create
+    /// tables whose data the format owns, and tables of that format already in this database open on first use.
+    /// Formats are plug-ins like sources: register them right after opening the database.
+    /// </summary>
+    public void RegisterTableFormat(Scan.ITableFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        Catalog.RegisterTableFormat(format);
+    }
+
     public void Dispose()
     {
         _closing.Cancel();

@@ -31,6 +31,10 @@ internal static class TableCompactor
         foreach (TableEntry table in database.Catalog.Tables)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (table.Properties.External is not null)
+            {
+                continue; // its format owns (and compacts, if it does) its data
+            }
             merged += Compact(session, table, minSmallParts, cancellationToken);
         }
         return merged;

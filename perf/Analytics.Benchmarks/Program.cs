@@ -22,5 +22,12 @@ if (args.Length == 5 && args[0] == "compare")
     return;
 }
 
+if (args.Length > 0 && args[0] == "sstable-check")
+{
+    // Writes a generated sstable table (LZ4 and uncompressed) and checks it decodes to what was written.
+    Environment.Exit(Analytics.Benchmarks.Sources.SSTableWriterCheck.Run(
+        args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10));
+}
+
 // Every benchmark class in this assembly; pick with --filter, e.g. `--filter *Kernel* --job short`.
 BenchmarkSwitcher.FromAssembly(typeof(Analytics.Benchmarks.Kernels.KernelBenchmarks).Assembly).Run(args);

@@ -145,17 +145,4 @@ public class BadInputTests
         Assert.Equal("IO Error: f: partitioner org.apache.cassandra.dht.LocalPartitioner is not supported (supported: Murmur3Partitioner, RandomPartitioner, ByteOrderedPartitioner)",
             Assert.Throws<QueryException>(() => Data.PartitionOrder.For("org.apache.cassandra.dht.LocalPartitioner", "f")).Message);
     }
-
-    [Fact]
-    public void Counters_of_one_key_in_two_sstables_are_refused_rather_than_mis_merged()
-    {
-        using TempCopy copy = new("scylla-tools-java/me/legacy_me_simple_counter");
-        foreach (string file in Directory.EnumerateFiles(copy.Directory, "me-1-big-*"))
-        {
-            File.Copy(file, Path.Combine(copy.Directory, "me-2-big-" + Path.GetFileName(file)["me-1-big-".Length..]));
-        }
-        QueryException error = Error(copy.Directory, "CREATE TABLE t (pk text PRIMARY KEY, val counter)");
-        Assert.StartsWith($"IO Error: {copy.PathOf("me-1-big-Data.db")} at offset ", error.Message, StringComparison.Ordinal);
-        Assert.EndsWith("counter column val has values in several sstables; merging counter shards is not supported", error.Message, StringComparison.Ordinal);
-    }
 }

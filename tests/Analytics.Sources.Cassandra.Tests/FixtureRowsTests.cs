@@ -54,6 +54,19 @@ public class FixtureRowsTests
     }
 
     [Fact]
+    public void Counter_cells_of_one_key_in_two_sstables_merge_by_shard()
+    {
+        // A second generation holding the same global shards (clock 1, count 1) merges to the same counts, not their sum.
+        using TempCopy copy = new("scylla-tools-java/me/legacy_me_simple_counter");
+        foreach (string file in Directory.EnumerateFiles(copy.Directory, "me-1-big-*"))
+        {
+            File.Copy(file, Path.Combine(copy.Directory, "me-2-big-" + Path.GetFileName(file)["me-1-big-".Length..]));
+        }
+        Assert.Equal(["0 | 1", "1 | 1", "2 | 1", "3 | 1", "4 | 1"],
+            Fixtures.Rows(Fixtures.Open(copy.Directory, "CREATE TABLE t (pk text PRIMARY KEY, val counter)")));
+    }
+
+    [Fact]
     public void Me_clust_reads_rows_straddling_lz4_chunks_in_text_clustering_order()
     {
         List<string> rows = Rows("scylla-tools-java/me/legacy_me_clust");

@@ -9,6 +9,20 @@ public class DdlAndDmlParsingTests
     private static T Parse<T>(string text) where T : StatementSyntax => Assert.IsType<T>(ScopeQlParser.ParseStatement(text));
 
     [Fact]
+    public void Create_table_without_columns_before_with_is_an_external_table_definition()
+    {
+        var create = Parse<CreateTableStatementSyntax>("CREATE TABLE IF NOT EXISTS msgs WITH ('format' = 'sstable', 'path' = '/d');");
+        Assert.Equal(("msgs", true, 0), (create.Name.Name.Name, create.IfNotExists, create.Columns.Length));
+        Assert.Equal(["format 'sstable'", "path '/d'"], create.Properties.Select(p => $"{p.Key} {Dump(p.Value)}"));
+
+        var declared = Parse<CreateTableStatementSyntax>("CREATE TABLE m (a int) WITH ('format' = 'x')");
+        Assert.Equal(("a", "format"), (declared.Columns.Single().Name.Name, declared.Properties.Single().Key));
+
+        // Without WITH the column list is still required.
+        Assert.Throws<ParseException>(() => ScopeQlParser.ParseStatement("CREATE TABLE m COMMENT = 'x'"));
+    }
+
+    [Fact]
     public void Example_15_delete_and_update()
     {
         var delete = Parse<DeleteStatementSyntax>("DELETE FROM t WHERE a > 1;");

@@ -115,6 +115,7 @@ public sealed partial class Binder
                 ? throw new QueryException(ErrorKind.Binder, $"cannot ALTER TABLE \"{name}\": it is a view (use CREATE OR REPLACE VIEW)")
                 : alter.IfExists ? new BoundAlterTableStatement(null, null) : throw DatabaseCatalog.TableDoesNotExist(name);
         }
+        RequireNativeTable(table, "ALTER TABLE");
         BatchSchema columns = table.Schema;
         TableProperties properties = table.Properties;
         int[] sources = [.. Enumerable.Range(0, columns.Count)];

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using Analytics.Engine.Expressions;
 using Analytics.Engine.Planning;
+using Analytics.Engine.Scan;
+using Analytics.Engine.Storage;
 using Analytics.Errors;
 using Analytics.Sql.Syntax;
 using Analytics.Vector.Types;
@@ -74,7 +76,9 @@ public sealed partial class Binder
     /// <summary>A scan of every column of <paramref name="table"/>, and its columns in scope (qualified by <paramref name="qualifier"/>, or the table name).</summary>
     private static (LogicalScan, BindScope) ScanTable(TableEntry table, string? qualifier)
     {
-        LogicalScan scan = new(table.Name, table.Storage, [.. Enumerable.Range(0, table.Schema.Count)], [], [], null);
+        // An external table is scanned through its format's source, exactly like a table function's source.
+        IScanSource source = table.Storage is ExternalTableStorage external ? external.Source : table.Storage;
+        LogicalScan scan = new(table.Name, source, [.. Enumerable.Range(0, table.Schema.Count)], [], [], null);
         return (scan, new BindScope([.. table.Schema.Fields.Select(f => new ScopeColumn(f.Name, qualifier ?? table.Name, f.Type))]));
     }
 

@@ -35,11 +35,14 @@ public sealed partial class Binder
                 [.. catalog.Schemas.Select(s => new object?[] { s.Database, s.Schema, catalog.CommentOf(s.Database, s.Schema) })]),
             "tables" => Values(
                 [Text("database_name"), Text("schema_name"), Text("table_name"), Text("comment"), Text("partition_by"), Text("cluster_by"),
-                 Text("distinct_on"), Text("distinct_by"), new Field("data_retention_days", LogicalType.Int), new Field("row_count", LogicalType.Int)],
+                 Text("distinct_on"), Text("distinct_by"), new Field("data_retention_days", LogicalType.Int), new Field("row_count", LogicalType.Int),
+                 Text("format")],
                 [.. catalog.Tables.Select(t => new object?[]
                 {
                     t.Database, t.SchemaName, t.Name, t.Properties.Comment, Keys(t.Properties.PartitionBy), Keys(t.Properties.ClusterBy),
-                    Keys(t.Properties.DistinctOn), Keys(t.Properties.DistinctBy), (long?)t.Properties.DataRetentionDays, t.Storage.RowCount,
+                    Keys(t.Properties.DistinctOn), Keys(t.Properties.DistinctBy), (long?)t.Properties.DataRetentionDays,
+                    // An external table's row count is the format's to know: NULL (reading it could mean scanning the data).
+                    t.Properties.External is null ? t.Storage.RowCount : null, t.Properties.External?.Format,
                 })]),
             "columns" => Values(
                 [Text("database_name"), Text("schema_name"), Text("table_name"), Text("column_name"), new Field("ordinal_position", LogicalType.Int),

@@ -4,6 +4,7 @@ using Analytics.Engine.Expressions;
 using Analytics.Engine.Functions;
 using Analytics.Engine.Planning;
 using Analytics.Engine.Scan;
+using Analytics.Engine.Storage;
 using Analytics.Errors;
 using Analytics.Sql.Syntax;
 using Analytics.Vector.Types;
@@ -86,17 +87,63 @@ public sealed partial class Binder(ICatalog catalog)
             comments.ToImmutable());
         BatchSchema schema = new(fields.ToImmutable());
         RequireUserSchema(ToQualifiedName(create.Name).SchemaOrDefault, "a table");
+        string? format = null;
+        ImmutableDictionary<string, string>.Builder external = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        HashSet<string> keys = new(StringComparer.Ordinal);
         foreach (TablePropertySyntax property in create.Properties)
         {
-            properties = property.Key switch
+            string key = property.Key.ToLowerInvariant();
+            if (!keys.Add(key))
             {
-                "data_retention_days" => properties with { DataRetentionDays = BindRetention(property) },
-                _ => throw new QueryException(ErrorKind.Binder, $"unknown table option '{property.Key}' (supported: 'data_retention_days')"),
-            };
+                throw new QueryException(ErrorKind.Binder, $"table option '{key}' is given more than once");
+            }
+            switch (key)
+            {
+                case "data_retention_days":
+                    properties = properties with { DataRetentionDays = BindRetention(property) };
+                    break;
+                case "format":
+                    format = PropertyText(property).ToLowerInvariant();
+                    break;
+                default:
+                    external[key] = PropertyText(property);
+                    break;
+            }
         }
-        ValidateTableLayout(schema, create.Name.Name.Name, properties);
+        if (format is null)
+        {
+            if (external.Count > 0)
+            {
+                throw new QueryException(ErrorKind.Binder,
+                    $"unknown table option '{external.Keys.First()}' (supported: 'data_retention_days'); an external table takes 'format' = '…' and its format's options");
+            }
+            if (fields.Count == 0)
+            {
+                throw new QueryException(ErrorKind.Binder, "CREATE TABLE needs a column list (only an external table, WITH ('format' = …), may leave its columns to the format)");
+            }
+            ValidateTableLayout(schema, create.Name.Name.Name, properties);
+        }
+        else
+        {
+            if (!properties.PartitionBy.IsEmpty || !properties.ClusterBy.IsEmpty || !properties.DistinctOn.IsEmpty || properties.DataRetentionDays is not null)
+            {
+                throw new QueryException(ErrorKind.Binder,
+                    $"an external table (format '{format}') keeps its data in its format: PARTITION BY, CLUSTER BY, DISTINCT ON and 'data_retention_days' do not apply");
+            }
+            properties = properties with { External = new ExternalTableDefinition(format, external.ToImmutable(), Guid.NewGuid().ToString("N")) };
+        }
         return new BoundCreateTableStatement(ToQualifiedName(create.Name), schema, properties, create.IfNotExists);
     }
+
+    /// <summary>A table option's value as text: options are literals (strings, numbers, booleans).</summary>
+    private static string PropertyText(TablePropertySyntax property) => property.Value switch
+    {
+        StringLiteralSyntax text => text.Value,
+        IntegerLiteralSyntax integer => integer.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        FloatLiteralSyntax real => real.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        BooleanLiteralSyntax boolean => boolean.Value ? "true" : "false",
+        _ => throw new QueryException(ErrorKind.Binder, $"table option '{property.Key}' must be a string, number or boolean literal"),
+    };
 
     private static int BindRetention(TablePropertySyntax property) =>
         property.Value is IntegerLiteralSyntax { Value: > 0 and <= 36_500 } days
@@ -251,6 +298,7 @@ public sealed partial class Binder(ICatalog catalog)
     private BoundRewriteStatement BindDelete(DeleteStatementSyntax delete)
     {
         TableEntry table = LookupTargetTable(delete.Table, "DELETE FROM");
+        RequireNativeTable(table, "DELETE");
         (LogicalScan scan, BindScope scope) = ScanTable(table, null);
         BoundExpression? predicate = delete.Where is null ? null : BindPredicate(delete.Where, scope, "WHERE");
         // Survivors are the rows the predicate is not true for (false or NULL).
@@ -263,6 +311,7 @@ public sealed partial class Binder(ICatalog catalog)
     private BoundRewriteStatement BindUpdate(UpdateStatementSyntax update)
     {
         TableEntry table = LookupTargetTable(update.Table, "UPDATE");
+        RequireNativeTable(table, "UPDATE");
         (LogicalScan scan, BindScope scope) = ScanTable(table, null);
         BoundExpression? predicate = update.Where is null ? null : BindPredicate(update.Where, scope, "WHERE");
         BoundExpression[] columns = new BoundExpression[table.Schema.Count];
@@ -297,6 +346,15 @@ public sealed partial class Binder(ICatalog catalog)
         }
         LogicalProjection updated = new(scan, [.. columns], table.Schema);
         return new BoundRewriteStatement(StatementKind.Update, table, Matching(scan, predicate), LayoutInsert(table, updated, preserveOrder: false));
+    }
+
+    /// <summary>DELETE, UPDATE and ALTER TABLE rewrite a native table's parts; an external table's data belongs to its format.</summary>
+    private static void RequireNativeTable(TableEntry table, string statement)
+    {
+        if (table.Properties.External is { } external)
+        {
+            throw ExternalTableStorage.RewriteNotSupported(table.QualifiedName, external.Format, statement);
+        }
     }
 
     /// <summary>The count of rows <paramref name="predicate"/> is true for; null when every row matches.</summary>

@@ -64,6 +64,9 @@ internal sealed class DatabaseCatalog : ICatalog
         }
     }
 
+    /// <summary>Makes an external table format available (<see cref="TableFormatRegistry.Register"/>).</summary>
+    public void RegisterTableFormat(ITableFormat format) => _storage.Formats.Register(format);
+
     private static string SchemaKey(string database, string schema) => $"{database}\0{schema}";
 
     private static string TableKey(string database, string schema, string name) => $"{database}\0{schema}\0{name}";

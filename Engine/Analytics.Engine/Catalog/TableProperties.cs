@@ -21,4 +21,7 @@ public sealed record TableProperties(
     /// are dropped by compaction. Requires a PARTITION BY whose first key is a timestamp.
     /// </summary>
     public int? DataRetentionDays { get; init; }
+
+    /// <summary>Set for an external table (<c>WITH ('format' = …)</c>): its format and properties; null for a native table.</summary>
+    public ExternalTableDefinition? External { get; init; }
 }

@@ -198,9 +198,114 @@ internal sealed class SortedRows
         {
             Encode(k, total);
         }
-        if (keys.Length > 0)
+        if (keys.Length is 1 or 2 && _encoded[0] is not null && (keys.Length == 1 || _encoded[1] is not null))
+        {
+            SortPacked(total);
+        }
+        else if (keys.Length > 0)
         {
             _order.AsSpan().Sort(new Comparer(this));
+        }
+    }
+
+    /// <summary>
+    /// The common case — one or two keys with prefixes — sorted as contiguous entries (ranks, prefixes, input index)
+    /// instead of indexes whose every comparison reads four arrays at random: the comparisons touch only the two
+    /// entries, and whole values are read only when inexact (string) prefixes tie.
+    /// </summary>
+    private void SortPacked(int total)
+    {
+        PackedEntry[] entries = new PackedEntry[total];
+        ulong[] first = _encoded[0]!;
+        ulong[]? second = _keys.Length == 2 ? _encoded[1] : null;
+        byte[] firstRanks = _ranks[0];
+        byte[]? secondRanks = _keys.Length == 2 ? _ranks[1] : null;
+        for (int i = 0; i < total; i++)
+        {
+            entries[i] = new PackedEntry(firstRanks[i], first[i], secondRanks is null ? (byte)0 : secondRanks[i], second is null ? 0 : second[i], i);
+        }
+        bool inexact0 = !_exact[0];
+        bool inexact1 = _keys.Length == 2 && !_exact[1];
+        if (inexact0 || inexact1)
+        {
+            entries.AsSpan().Sort(new PackedComparer(this, inexact0, inexact1));
+        }
+        else
+        {
+            // Without a comparer the runtime's sort calls CompareTo directly (no delegate per comparison).
+            entries.AsSpan().Sort();
+        }
+        for (int i = 0; i < total; i++)
+        {
+            _order[i] = entries[i].Index;
+        }
+    }
+
+    private readonly record struct PackedEntry(byte Rank0, ulong Key0, byte Rank1, ulong Key1, int Index) : IComparable<PackedEntry>
+    {
+        /// <summary>The order of exact keys: ranks, then prefixes (equal for two NULLs), then input order.</summary>
+        public int CompareTo(PackedEntry other)
+        {
+            if (Rank0 != other.Rank0)
+            {
+                return Rank0 < other.Rank0 ? -1 : 1;
+            }
+            if (Key0 != other.Key0)
+            {
+                return Key0 < other.Key0 ? -1 : 1;
+            }
+            if (Rank1 != other.Rank1)
+            {
+                return Rank1 < other.Rank1 ? -1 : 1;
+            }
+            if (Key1 != other.Key1)
+            {
+                return Key1 < other.Key1 ? -1 : 1;
+            }
+            return Index.CompareTo(other.Index);
+        }
+    }
+
+    private readonly struct PackedComparer(SortedRows rows, bool inexact0, bool inexact1) : IComparer<PackedEntry>
+    {
+        public int Compare(PackedEntry x, PackedEntry y)
+        {
+            int order = x.Rank0.CompareTo(y.Rank0);
+            if (order != 0)
+            {
+                return order;
+            }
+            if (x.Rank0 == Value)
+            {
+                order = x.Key0.CompareTo(y.Key0);
+                if (order == 0 && inexact0)
+                {
+                    order = rows.CompareKey(0, x.Index, y.Index);
+                }
+                if (order != 0)
+                {
+                    return order;
+                }
+            }
+            order = x.Rank1.CompareTo(y.Rank1);
+            if (order != 0)
+            {
+                return order;
+            }
+            if (x.Rank1 == Value)
+            {
+                order = x.Key1.CompareTo(y.Key1);
+                if (order == 0 && inexact1)
+                {
+                    order = rows.CompareKey(1, x.Index, y.Index);
+                }
+                if (order != 0)
+                {
+                    return order;
+                }
+            }
+            // Ties keep input order: the sort is stable.
+            return x.Index.CompareTo(y.Index);
         }
     }
 
@@ -213,6 +318,26 @@ internal sealed class SortedRows
             sorted[i] = _references[_order[i]];
         }
         return sorted;
+    }
+
+    /// <summary>The references, in sorted order, of the first row of each run of rows equal in the first <paramref name="keyCount"/> keys.</summary>
+    public long[] FirstOfKeyRuns(int keyCount)
+    {
+        int runs = 0;
+        for (int i = 0; i < _order.Length; i++)
+        {
+            runs += i == 0 || !SameKeys(i - 1, i, 0, keyCount) ? 1 : 0;
+        }
+        long[] first = new long[runs];
+        int n = 0;
+        for (int i = 0; i < _order.Length; i++)
+        {
+            if (i == 0 || !SameKeys(i - 1, i, 0, keyCount))
+            {
+                first[n++] = _references[_order[i]];
+            }
+        }
+        return first;
     }
 
     /// <summary>Whether the rows at two sorted positions are equal (NULLs equal) in keys <c>[firstKey, firstKey + keyCount)</c>.</summary>

@@ -79,9 +79,7 @@ public static partial class PhysicalPlanner
             {
                 // Sorted by key (then BY), the first row of each run of equal keys is the one to keep.
                 ImmutableArray<BoundOrderItem> items = [.. distinct.Keys.Select(k => new BoundOrderItem(k, Descending: false, NullsFirst: false)), .. distinct.By];
-                (PhysicalSource source, List<PhysicalStreamOperator> operators) = Break(distinct.Input, new PhysicalSort(items, null, distinct.Schema), pipelines);
-                operators.Add(new PhysicalFirstOfKeyRun(distinct.Keys, distinct.Schema));
-                return (source, operators);
+                return Break(distinct.Input, new PhysicalSort(items, null, distinct.Schema, distinct.Keys.Length), pipelines);
             }
             case LogicalTopN topN:
             {

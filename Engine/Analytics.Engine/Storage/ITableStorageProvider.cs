@@ -9,14 +9,22 @@ namespace Analytics.Engine.Storage;
 /// </summary>
 internal interface ITableStorageProvider : IDisposable
 {
+    /// <summary>The external table formats the host registered; external tables of this provider open through them.</summary>
+    TableFormatRegistry Formats { get; }
+
     /// <summary>Catalog contents found when the database was opened.</summary>
     CatalogSnapshot Load();
 
     /// <summary>Records the new namespace set (database and schema names).</summary>
     void SaveNamespaces(CatalogSnapshot namespaces);
 
+    /// <summary>
+    /// A native table, or with <see cref="TableProperties.External"/> an external one (its format is opened, with
+    /// <c>Create</c> set, before anything is recorded).
+    /// </summary>
     TableEntry CreateTable(string database, string schema, string name, BatchSchema columns, TableProperties properties);
 
+    /// <summary>Removes the table; an external table's format is disposed and its data directory deleted.</summary>
     void DropTable(TableEntry table);
 
     /// <summary>
@@ -45,19 +53,42 @@ internal sealed record CatalogSnapshot(IReadOnlyList<(string Database, string Sc
 }
 
 /// <summary>Tables that live only as long as the process.</summary>
-internal sealed class InMemoryStorageProvider : ITableStorageProvider
+internal sealed class InMemoryStorageProvider(TableFormatRegistry? formats = null) : ITableStorageProvider
 {
+    private readonly List<ExternalTableStorage> _external = [];
+
+    public TableFormatRegistry Formats { get; } = formats ?? new TableFormatRegistry();
+
     public CatalogSnapshot Load() => new([(QualifiedName.DefaultDatabase, QualifiedName.DefaultSchema)], []);
 
     public void SaveNamespaces(CatalogSnapshot namespaces)
     {
     }
 
-    public TableEntry CreateTable(string database, string schema, string name, BatchSchema columns, TableProperties properties) =>
-        new(database, schema, name, new InMemoryTableStorage(columns)) { Properties = properties };
+    public TableEntry CreateTable(string database, string schema, string name, BatchSchema columns, TableProperties properties)
+    {
+        if (properties.External is not { } external)
+        {
+            return new(database, schema, name, new InMemoryTableStorage(columns)) { Properties = properties };
+        }
+        ExternalTableStorage storage = ExternalTableStorage.Create("", $"{database}.{schema}.{name}", external, columns, null, Formats);
+        lock (_external)
+        {
+            _external.Add(storage);
+        }
+        return new(database, schema, name, storage) { Properties = properties };
+    }
 
     public void DropTable(TableEntry table)
     {
+        if (table.Storage is ExternalTableStorage external)
+        {
+            lock (_external)
+            {
+                _external.Remove(external);
+            }
+            external.Close(deleteData: true);
+        }
     }
 
     public TableEntry AlterTable(TableEntry table, TableAlteration alteration)
@@ -78,5 +109,13 @@ internal sealed class InMemoryStorageProvider : ITableStorageProvider
 
     public void Dispose()
     {
+        lock (_external)
+        {
+            foreach (ExternalTableStorage external in _external)
+            {
+                external.Close(deleteData: false);
+            }
+            _external.Clear();
+        }
     }
 }

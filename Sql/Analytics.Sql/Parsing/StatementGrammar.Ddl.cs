@@ -45,7 +45,10 @@ internal static partial class StatementGrammar
             return Fail<StatementSyntax, QualifiedNameSyntax>(name);
         }
 
-        var columns = s_columnDefinitions(name.Remainder);
+        // An external table (WITH ('format' = …)) may leave its columns to the format: the column list is then omitted.
+        var columns = In(name.Remainder).Token.IsWord("with")
+            ? Success(ImmutableArray<ColumnDefinitionSyntax>.Empty, name.Remainder)
+            : s_columnDefinitions(name.Remainder);
         if (!columns.WasSuccessful)
         {
             return Fail<StatementSyntax, ImmutableArray<ColumnDefinitionSyntax>>(columns);

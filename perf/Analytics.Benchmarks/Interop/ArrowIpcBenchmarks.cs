@@ -17,7 +17,8 @@ namespace Analytics.Benchmarks.Interop;
 /// Arrow IPC throughput. Fixed-width: one record batch of four 1M-row 64-bit columns (32 MiB of values) written
 /// to a discarding stream and read back from memory (with full validation); GB/s = <see cref="FixedWidthBytes"/> /
 /// mean; reading from a publicly visible MemoryStream slices the arrays out of its buffer. Result streaming: the 10M-row benchmark table <c>t(i int, f float, s string)</c> scanned and written as an
-/// Arrow stream (2048-row batches); MB/s = the stream's bytes (printed by the setup) / mean.
+/// Arrow stream (2048-row batches), and the 10M-row events result of <see cref="EventsResultTable"/> with its variant column;
+/// MB/s = the stream's bytes (printed by the setup) / mean.
 /// </summary>
 [MemoryDiagnoser]
 public class ArrowIpcBenchmarks
@@ -29,6 +30,7 @@ public class ArrowIpcBenchmarks
     private ArrowRecordBatch _batch = null!;
     private byte[] _stream = null!;
     private PhysicalPlan _scan = null!;
+    private PhysicalPlan _eventsScan = null!;
     private MemoryStream _sink = null!;
     private readonly EngineOptions _options = new();
 
@@ -61,6 +63,9 @@ public class ArrowIpcBenchmarks
         InMemoryTableStorage table = BenchmarkTables.Create(InMemoryQueryBenchmarks.Rows);
         _scan = PhysicalPlanner.Plan(new LogicalScan("t", table, [0, 1, 2], [], [], null), _options);
         Console.WriteLine($"// 10M-row result as an Arrow stream: {StreamResult()} bytes");
+        InMemoryTableStorage events = EventsResultTable.Create(InMemoryQueryBenchmarks.Rows);
+        _eventsScan = PhysicalPlanner.Plan(new LogicalScan("events", events, [0, 1, 2, 3, 4, 5, 6], [], [], null), _options);
+        Console.WriteLine($"// 10M-row events result (with the variant column) as an Arrow stream: {StreamEventsResult()} bytes");
     }
 
     [Benchmark]
@@ -116,6 +121,16 @@ public class ArrowIpcBenchmarks
     public long StreamResult()
     {
         using QueryResult result = QueryExecutor.Execute(_scan, StatementKind.Query, _options, CancellationToken.None);
+        using var counter = new CountingStream();
+        ArrowResultWriter.Write(result, counter);
+        return counter.Length;
+    }
+
+    /// <summary>The events result of issue 8's target: seven columns including the <c>var</c> object (variant extension type).</summary>
+    [Benchmark]
+    public long StreamEventsResult()
+    {
+        using QueryResult result = QueryExecutor.Execute(_eventsScan, StatementKind.Query, _options, CancellationToken.None);
         using var counter = new CountingStream();
         ArrowResultWriter.Write(result, counter);
         return counter.Length;

@@ -15,13 +15,14 @@ public sealed class SketchAccuracyTests
     [InlineData(1_000, 1)]
     [InlineData(50_000, 1)]
     [InlineData(200_000, 7)]
-    public void HyperLogLog_estimates_within_three_standard_errors(int distinct, int parts)
+    [InlineData(1_000_000, 2, 16)]
+    public void HyperLogLog_estimates_within_three_standard_errors(int distinct, int parts, int bits = 12)
     {
         Random random = new(distinct + parts);
         HyperLogLog[] sketches = new HyperLogLog[parts];
         for (int p = 0; p < parts; p++)
         {
-            sketches[p] = new HyperLogLog(12);
+            sketches[p] = new HyperLogLog(bits);
         }
         long offset = random.NextInt64();
         for (int i = 0; i < distinct; i++)
@@ -35,8 +36,56 @@ public sealed class SketchAccuracyTests
         {
             sketches[0].Merge(sketches[p]);
         }
-        double standardError = 1.04 / Math.Sqrt(1 << 12);
+        double standardError = 1.04 / Math.Sqrt(1 << bits);
         Assert.InRange(sketches[0].Estimate(), distinct * (1 - (3 * standardError)), distinct * (1 + (3 * standardError)));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(100)]
+    [InlineData(255)] // + the zero hash: 256 hashes, the most 2^12 registers' worth of set slots (512, half full) keeps
+    public void HyperLogLog_counts_exactly_while_sparse(int distinct)
+    {
+        HyperLogLog sketch = new(12);
+        for (int i = 0; i < distinct; i++)
+        {
+            sketch.Add(HashKernels.HashInt64(i));
+            sketch.Add(HashKernels.HashInt64(i));
+        }
+        sketch.Add(0); // the zero hash is a value like any other, not an empty slot
+        Assert.True(sketch.IsSparse);
+        Assert.Equal(distinct + 1, sketch.Estimate());
+    }
+
+    [Fact]
+    public void HyperLogLog_sparse_and_dense_states_merge_both_ways()
+    {
+        // 2^12 registers: the sparse phase ends past 256 hashes (the set's 512 slots half full).
+        HyperLogLog dense = new(12);
+        HyperLogLog sparse = new(12);
+        for (int i = 0; i < 100_000; i++)
+        {
+            dense.Add(HashKernels.HashInt64(i));
+        }
+        for (int i = 99_950; i < 100_050; i++)
+        {
+            sparse.Add(HashKernels.HashInt64(i));
+        }
+        Assert.False(dense.IsSparse);
+        Assert.True(sparse.IsSparse);
+        HyperLogLog reference = new(12);
+        for (int i = 0; i < 100_050; i++)
+        {
+            reference.Add(HashKernels.HashInt64(i));
+        }
+        HyperLogLog intoSparse = new(12);
+        intoSparse.Merge(sparse);
+        intoSparse.Merge(dense);
+        dense.Merge(sparse);
+        // Registers are a pure function of the set of hashes, so every merge order gives the reference's estimate.
+        Assert.Equal(reference.Estimate(), dense.Estimate());
+        Assert.Equal(reference.Estimate(), intoSparse.Estimate());
     }
 
     [Fact]

@@ -88,10 +88,14 @@ internal abstract class RowAccumulator : Accumulator
     }
 }
 
-/// <summary>approx_count_distinct: one HyperLogLog per group (created on the group's first non-NULL value).</summary>
+/// <summary>
+/// approx_count_distinct: one HyperLogLog per group (created on the group's first non-NULL value). 2^16 registers give a
+/// 0.41% standard error (a 2% error is a 5-sigma event); they cost 64 KB only for groups past 4,096 distinct values,
+/// since smaller groups stay in the sketch's exact sparse phase (at most 16 bytes per distinct value).
+/// </summary>
 internal sealed class ApproxCountDistinctAccumulator : RowAccumulator
 {
-    private const int Bits = 12;
+    private const int Bits = 16;
     private HyperLogLog?[] _sketches = [];
 
     protected override void Resize(int size) => Array.Resize(ref _sketches, size);

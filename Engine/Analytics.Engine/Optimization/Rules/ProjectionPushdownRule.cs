@@ -73,6 +73,24 @@ public sealed class ProjectionPushdownRule : IOptimizerRule
                 Pruned child = Prune(limit.Input, required, keepAll);
                 return new Pruned(new LogicalLimit(child.Operator, limit.Limit, limit.Offset), child.Map);
             }
+            case LogicalSample sample:
+            {
+                Pruned child = Prune(sample.Input, required, keepAll);
+                return new Pruned(new LogicalSample(child.Operator, sample.Percent), child.Map);
+            }
+            case LogicalDistinctOn distinct:
+            {
+                // Passes its input's columns through: keep those required above plus the keys and the BY items.
+                HashSet<int> childRequired = [.. required];
+                foreach (BoundExpression key in distinct.Keys)
+                {
+                    BoundExpressionRewriter.CollectColumns(key, childRequired);
+                }
+                Pruned child = PruneWithOrderItems(distinct.Input, childRequired, distinct.By, keepAll);
+                LogicalDistinctOn rebuilt = new(child.Operator,
+                    [.. distinct.Keys.Select(k => BoundExpressionRewriter.RemapColumns(k, child.Map))], RemapItems(distinct.By, child.Map));
+                return new Pruned(rebuilt, child.Map);
+            }
             case LogicalAggregate aggregate:
             {
                 HashSet<int> childRequired = [];

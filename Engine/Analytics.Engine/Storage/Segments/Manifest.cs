@@ -154,6 +154,19 @@ internal sealed record Manifest(
         {
             json.WriteNumber("dataRetentionDays", retention);
         }
+        if (table.Properties.External is { } external)
+        {
+            json.WriteStartObject("external");
+            json.WriteString("format", external.Format);
+            json.WriteString("directory", external.Directory);
+            json.WriteStartObject("properties");
+            foreach (KeyValuePair<string, string> property in external.Properties.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                json.WriteString(property.Key, property.Value);
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
         json.WriteStartArray("segments");
         foreach (SegmentReference segment in table.Segments)
         {
@@ -247,6 +260,7 @@ internal sealed record Manifest(
             comments.ToImmutable())
         {
             DataRetentionDays = table.TryGetProperty("dataRetentionDays", out JsonElement retention) ? retention.GetInt32() : null,
+            External = table.TryGetProperty("external", out JsonElement external) ? ReadExternal(external) : null,
         };
         ImmutableList<SegmentReference> segments = [.. table.GetProperty("segments").EnumerateArray().Select(s =>
             new SegmentReference(s.GetProperty("key").GetString()!, s.GetProperty("rows").GetInt64(), s.GetProperty("bytes").GetInt64(),
@@ -259,6 +273,17 @@ internal sealed record Manifest(
         return new ManifestTable(table.GetProperty("id").GetString()!, table.GetProperty("database").GetString()!,
             table.GetProperty("schema").GetString()!, table.GetProperty("name").GetString()!, new BatchSchema(fields.ToImmutable()),
             properties, segments);
+    }
+
+    private static ExternalTableDefinition ReadExternal(JsonElement external)
+    {
+        ImmutableDictionary<string, string>.Builder properties = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in external.GetProperty("properties").EnumerateObject())
+        {
+            properties[property.Name] = property.Value.GetString()!;
+        }
+        return new ExternalTableDefinition(external.GetProperty("format").GetString()!, properties.ToImmutable(),
+            external.GetProperty("directory").GetString()!);
     }
 
     private static IEnumerable<string> Strings(JsonElement element, string name) =>

@@ -24,11 +24,13 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
     private readonly ManifestLog _log;
     private readonly TimeSpan _gracePeriod;
     private readonly Dictionary<string, SegmentTableStorage> _tables = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ExternalTableStorage> _external = new(StringComparer.Ordinal);
     private long _publishedVersion;
 
-    public SegmentStorageProvider(IObjectStore store, TimeSpan? gracePeriod = null)
+    public SegmentStorageProvider(IObjectStore store, TimeSpan? gracePeriod = null, TableFormatRegistry? formats = null)
     {
         Store = store;
+        Formats = formats ?? new TableFormatRegistry();
         _gracePeriod = gracePeriod ?? DefaultGracePeriod;
         if (store.Head("manifest.json") is not null && store.List(ManifestLog.Folder).Count == 0)
         {
@@ -40,6 +42,11 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
     }
 
     public IObjectStore Store { get; }
+
+    public TableFormatRegistry Formats { get; }
+
+    /// <summary>The database directory external tables keep their data directories in; null in an object store (S3).</summary>
+    private string? LocalDirectory => Store is LocalObjectStore local ? local.Location : null;
 
     public CatalogSnapshot Load()
     {
@@ -59,6 +66,13 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
 
     private TableEntry CreateEntry(ManifestTable table)
     {
+        if (table.Properties.External is { } external)
+        {
+            ExternalTableStorage reopened = ExternalTableStorage.Reopen(table.Id, $"{table.Database}.{table.Schema}.{table.Name}", external,
+                table.Columns, LocalDirectory, Formats);
+            _external[table.Id] = reopened;
+            return new TableEntry(table.Database, table.Schema, table.Name, reopened) { Properties = table.Properties };
+        }
         SegmentTableStorage storage = new(this, table.Id, table.Columns, table.Segments);
         _tables[table.Id] = storage;
         return new TableEntry(table.Database, table.Schema, table.Name, storage) { Properties = table.Properties };
@@ -72,6 +86,34 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
     }
 
     public TableEntry CreateTable(string database, string schema, string name, BatchSchema columns, TableProperties properties)
+    {
+        if (properties.External is not { } external)
+        {
+            return CommitNewTable(database, schema, name, columns, properties);
+        }
+        // The format validates its properties (and may create files) before anything is recorded.
+        ExternalTableStorage storage = ExternalTableStorage.Create("", $"{database}.{schema}.{name}", external, columns, LocalDirectory, Formats);
+        TableEntry entry;
+        try
+        {
+            entry = CommitNewTable(database, schema, name, columns, properties);
+        }
+        catch
+        {
+            storage.Close(deleteData: true);
+            throw;
+        }
+        ExternalTableStorage reopened = (ExternalTableStorage)entry.Storage;
+        // The entry the commit made would open the format again: it takes over the table opened above instead.
+        storage.Id = reopened.Id;
+        lock (_tables)
+        {
+            _external[storage.Id] = storage;
+        }
+        return new TableEntry(entry.Database, entry.SchemaName, entry.Name, storage) { Properties = entry.Properties };
+    }
+
+    private TableEntry CommitNewTable(string database, string schema, string name, BatchSchema columns, TableProperties properties)
     {
         string id = "";
         Manifest committed = _log.Commit(manifest =>
@@ -98,13 +140,16 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
 
     public void DropTable(TableEntry table)
     {
-        string id = ((SegmentTableStorage)table.Storage).Id;
+        ExternalTableStorage? external = table.Storage as ExternalTableStorage;
+        string id = external?.Id ?? ((SegmentTableStorage)table.Storage).Id;
         Manifest committed = _log.Commit(manifest =>
             manifest.FindTable(id) is { } existing ? manifest with { Tables = manifest.Tables.Remove(existing) } : manifest);
         lock (_tables)
         {
             _tables.Remove(id);
+            _external.Remove(id);
         }
+        external?.Close(deleteData: true);
         CollectGarbage(committed);
     }
 
@@ -274,5 +319,16 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
         }
     }
 
-    public void Dispose() => Store.Dispose();
+    public void Dispose()
+    {
+        lock (_tables)
+        {
+            foreach (ExternalTableStorage external in _external.Values)
+            {
+                external.Close(deleteData: false);
+            }
+            _external.Clear();
+        }
+        Store.Dispose();
+    }
 }

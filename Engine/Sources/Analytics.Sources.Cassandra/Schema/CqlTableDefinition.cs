@@ -29,6 +29,9 @@ internal sealed class CqlTableDefinition
 
     public bool CompactStorage { get; }
 
+    /// <summary>A definition from columns already in order (partition key, clustering, then the others): Scylla.db's schema.</summary>
+    public static CqlTableDefinition FromColumns(ImmutableArray<CqlColumn> columns) => new(columns, compactStorage: false);
+
     /// <summary>Parses <paramref name="text"/>; <paramref name="origin"/> names it in errors (the option or schema.cql).</summary>
     public static CqlTableDefinition Parse(string text, string origin)
     {

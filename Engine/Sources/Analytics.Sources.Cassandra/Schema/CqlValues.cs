@@ -332,7 +332,7 @@ internal static class CqlValues
         switch (type.Kind)
         {
             case CassandraTypeKind.Counter:
-                return CounterValue(value);
+                return Data.CounterContext.Total(value);
             case CassandraTypeKind.Varint:
                 if (value.Length > 8)
                 {
@@ -364,27 +364,6 @@ internal static class CqlValues
             result = (result << 8) | value[i];
         }
         return result;
-    }
-
-    /// <summary>A counter context: int16 header count N, N int16 header entries, then 32-byte shards whose counts add up.</summary>
-    private static long CounterValue(ReadOnlySpan<byte> value)
-    {
-        if (value.Length < 2)
-        {
-            throw new FormatException("a counter context is shorter than its header");
-        }
-        int headers = BinaryPrimitives.ReadInt16BigEndian(value);
-        int shardsStart = 2 + (Math.Abs(headers) * 2);
-        if (shardsStart > value.Length || (value.Length - shardsStart) % 32 != 0)
-        {
-            throw new FormatException($"a counter context of {value.Length} bytes does not hold {Math.Abs(headers)} header entries and whole 32-byte shards");
-        }
-        long total = 0;
-        for (int offset = shardsStart; offset < value.Length; offset += 32)
-        {
-            total += BinaryPrimitives.ReadInt64BigEndian(value[(offset + 24)..]);
-        }
-        return total;
     }
 
     private static double ReadFloat(CassandraType type, ReadOnlySpan<byte> value)

@@ -380,6 +380,34 @@ internal sealed class SSTableScanReader : IScanReader
         return merged;
     }
 
+    /// <summary>
+    /// Cassandra's Cells.reconcileCounter: a dead counter cell wins over a live one whatever the timestamps (a deleted
+    /// counter stays deleted), two dead ones reconcile as usual, and two live ones merge their contexts shard by shard
+    /// (<see cref="CounterContext.Merge"/>) under the later timestamp.
+    /// </summary>
+    private void MergeCounter(ref Cell target, in Cell source)
+    {
+        bool targetLive = target.IsLive(_now);
+        bool sourceLive = source.IsLive(_now);
+        if (!targetLive || !sourceLive)
+        {
+            if (targetLive || (!sourceLive && Cell.Supersedes(source, target, _now)))
+            {
+                target = source;
+            }
+            return;
+        }
+        try
+        {
+            target.Value = CounterContext.Merge(target.Value.Span, source.Value.Span);
+        }
+        catch (FormatException e)
+        {
+            throw SSTableError.At(_currentFile, _group[0].Partition.Position, $"counter column: {e.Message}");
+        }
+        target.Timestamp = Math.Max(target.Timestamp, source.Timestamp);
+    }
+
     /// <summary>Reconciles <paramref name="source"/> into <paramref name="target"/>: later writes win cell by cell.</summary>
     private void MergeRow(Row target, Row source)
     {
@@ -401,12 +429,10 @@ internal sealed class SSTableScanReader : IScanReader
             }
             if (!_complexSlot[slot])
             {
-                if (_counterSlot[slot] && target.HasCell[slot] && !source.Cells[slot].IsTombstone && !target.Cells[slot].IsTombstone)
+                if (_counterSlot[slot] && target.HasCell[slot])
                 {
-                    // Counter values from several sstables add up per counter shard (CounterContext.merge); rather than
-                    // return a last-write-wins count that may be wrong, refuse.
-                    throw SSTableError.At(_currentFile, _group[0].Partition.Position,
-                        $"counter column {_source.Table.Slots[slot].Name} has values in several sstables; merging counter shards is not supported");
+                    MergeCounter(ref target.Cells[slot], source.Cells[slot]);
+                    continue;
                 }
                 if (!target.HasCell[slot] || Cell.Supersedes(source.Cells[slot], target.Cells[slot], _now))
                 {

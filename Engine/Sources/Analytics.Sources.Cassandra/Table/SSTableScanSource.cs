@@ -67,6 +67,14 @@ public sealed class SSTableScanSource : IScanSource
             string path = Path.Combine(directory, "schema.cql");
             definition = CqlTableDefinition.Parse(File.ReadAllText(path), $"'{path}'");
         }
+        else
+        {
+            // Scylla records the table's schema in each sstable's Scylla.db; the newest generation's is the current one.
+            for (int i = descriptors.Length - 1; i >= 0 && definition is null; i--)
+            {
+                definition = ScyllaMetadata.ReadSchema(descriptors[i]);
+            }
+        }
         TableSchema table = TableSchema.Build([.. sstables.Select(s => (s.Descriptor.PathOf("Statistics.db"), s.Statistics))], definition, writeTimeColumns);
         foreach (SSTable sstable in sstables)
         {
