@@ -15,6 +15,13 @@ if (args.Length > 0 && args[0] == "index-report")
     return;
 }
 
+if (args.Length > 0 && args[0] == "geolog")
+{
+    // Geo log append rate, bytes per update, state at T and history (perf/README.md, issue 11).
+    Analytics.Benchmarks.Sources.GeoLogReport.Run(args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 20_000_000);
+    return;
+}
+
 if (args.Length == 5 && args[0] == "compare")
 {
     // The Analytics side of perf/compare/run.sh: DATA_DIR SUITE_JSON RUNS OUTPUT_JSON.

@@ -41,6 +41,11 @@ internal sealed class ShellRunner(ShellOptions options, CliConsole console)
         database.RegisterSourceFactory(new ReadCsvSourceFactory());
         database.RegisterSourceFactory(new SSTableSourceFactory());
         database.RegisterTableFormat(new SSTableTableFormat());
+        Analytics.Sources.GeoLog.Scan.GeoLogTables geoLogTables = new();
+        database.RegisterSourceFactory(new Analytics.Sources.GeoLog.Scan.GeoLogSourceFactory(geoLogTables));
+        database.RegisterSourceFactory(new Analytics.Sources.GeoLog.Scan.GeoLogStateSourceFactory(geoLogTables));
+        database.RegisterSourceFactory(new Analytics.Sources.GeoLog.Scan.GeoLogHistorySourceFactory(geoLogTables));
+        database.RegisterTableFormat(new Analytics.Sources.GeoLog.Table.GeoLogTableFormat(geoLogTables));
         database.RegisterSourceFactory(new Arrow.Sources.ReadArrowSourceFactory());
         using (database)
         using (Session session = database.Connect())

@@ -116,6 +116,11 @@ public sealed class SltRunner
                     _database.RegisterSourceFactory(new ReadCsvSourceFactory());
                     _database.RegisterSourceFactory(new SSTableSourceFactory());
                     _database.RegisterTableFormat(new SSTableTableFormat());
+                    Analytics.Sources.GeoLog.Scan.GeoLogTables geoLogTables = new();
+                    _database.RegisterSourceFactory(new Analytics.Sources.GeoLog.Scan.GeoLogSourceFactory(geoLogTables));
+                    _database.RegisterSourceFactory(new Analytics.Sources.GeoLog.Scan.GeoLogStateSourceFactory(geoLogTables));
+                    _database.RegisterSourceFactory(new Analytics.Sources.GeoLog.Scan.GeoLogHistorySourceFactory(geoLogTables));
+                    _database.RegisterTableFormat(new Analytics.Sources.GeoLog.Table.GeoLogTableFormat(geoLogTables));
                     _database.RegisterSourceFactory(new Arrow.Sources.ReadArrowSourceFactory());
                     _session = _database.Connect();
                 }

@@ -1,0 +1,213 @@
+using Analytics.Sources.GeoLog.Format;
+using Analytics.Vector.Compression;
+
+namespace Analytics.Sources.GeoLog.Storage;
+
+/// <summary>
+/// The updates of the segment being filled, regrouped by object: per object its records in arrival order (a block
+/// starts at each keyframe) with each block's time range and bounding box, plus the checkpoints taken so far. The
+/// writer fills it as it appends; recovery and readers fill it by replaying a write-ahead log. <see cref="WriteSegment"/>
+/// lays it out as a segment file (see the README).
+/// </summary>
+internal sealed class Memtable
+{
+    private readonly List<ObjectRun?> _runs = [];
+    private readonly List<ByteBuffer> _checkpoints = [];
+    private readonly List<long> _checkpointHighWater = [];
+    private long _nextCheckpoint;
+    private readonly long _checkpointInterval;
+
+    /// <param name="checkpointIntervalMs">Data time between checkpoints.</param>
+    public Memtable(long checkpointIntervalMs) => _checkpointInterval = checkpointIntervalMs;
+
+    /// <summary>Bytes of encoded records held.</summary>
+    public long RecordBytes { get; private set; }
+
+    public long Records { get; private set; }
+
+    /// <summary>The largest timestamp added (long.MinValue when none).</summary>
+    public long HighWater { get; private set; } = long.MinValue;
+
+    /// <summary>The smallest timestamp added.</summary>
+    public long LowWater { get; private set; } = long.MaxValue;
+
+    /// <summary>
+    /// Adds one record of object <paramref name="objectIndex"/>; <paramref name="after"/> is its state after the record.
+    /// Returns true when the high-water mark crossed a checkpoint boundary (the caller then calls <see cref="AddCheckpoint"/>).
+    /// </summary>
+    public bool Add(int objectIndex, ReadOnlySpan<byte> record, in GeoState after, bool keyframe)
+    {
+        while (_runs.Count <= objectIndex)
+        {
+            _runs.Add(null);
+        }
+        ObjectRun run = _runs[objectIndex] ??= new ObjectRun();
+        if (keyframe || run.Blocks.Count == 0)
+        {
+            run.Blocks.Add(new BlockMeta { Start = run.Bytes.Length, MinTs = after.Ts, MaxTs = after.Ts, MinLon = int.MaxValue, MinLat = int.MaxValue, MaxLon = int.MinValue, MaxLat = int.MinValue });
+        }
+        run.Bytes.Write(record);
+        ref BlockMeta block = ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(run.Blocks)[^1];
+        block.Count++;
+        block.MinTs = Math.Min(block.MinTs, after.Ts);
+        block.MaxTs = Math.Max(block.MaxTs, after.Ts);
+        if ((after.Known & 3) == 3)
+        {
+            int lon = (int)after.Values[GeoFields.Longitude];
+            int lat = (int)after.Values[GeoFields.Latitude];
+            block.MinLon = Math.Min(block.MinLon, lon);
+            block.MaxLon = Math.Max(block.MaxLon, lon);
+            block.MinLat = Math.Min(block.MinLat, lat);
+            block.MaxLat = Math.Max(block.MaxLat, lat);
+        }
+        RecordBytes += record.Length;
+        Records++;
+        LowWater = Math.Min(LowWater, after.Ts);
+        if (after.Ts > HighWater)
+        {
+            HighWater = after.Ts;
+            if (_nextCheckpoint == 0)
+            {
+                _nextCheckpoint = NextBoundary(after.Ts);
+            }
+            else if (after.Ts >= _nextCheckpoint)
+            {
+                _nextCheckpoint = NextBoundary(after.Ts);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private long NextBoundary(long ts) => ((ts / _checkpointInterval) + 1) * _checkpointInterval;
+
+    /// <summary>
+    /// Records the full state of every object that has one (indexed like the runs), with each object's position in its
+    /// run, so "state at T" replays at most one checkpoint interval. The checkpoint's high-water mark is the largest
+    /// timestamp among the states: a query for T at or after it may start here, since no state in it is later than T.
+    /// </summary>
+    public void AddCheckpoint(ReadOnlySpan<GeoState> states)
+    {
+        ByteBuffer entries = new(states.Length * 24);
+        int count = 0;
+        long highWater = long.MinValue;
+        for (int i = 0; i < states.Length; i++)
+        {
+            if (states[i].HasUpdate)
+            {
+                count++;
+                highWater = Math.Max(highWater, states[i].Ts);
+            }
+        }
+        if (count == 0)
+        {
+            return;
+        }
+        entries.WriteVarint((ulong)count);
+        for (int i = 0; i < states.Length; i++)
+        {
+            if (!states[i].HasUpdate)
+            {
+                continue;
+            }
+            entries.WriteVarint((ulong)i);
+            entries.WriteVarint((ulong)(i < _runs.Count && _runs[i] is { } run ? run.Bytes.Length : 0));
+            GeoRecordCodec.WriteState(entries, in states[i]);
+        }
+        _checkpoints.Add(entries);
+        _checkpointHighWater.Add(highWater);
+    }
+
+    /// <summary>
+    /// Writes the segment: header, every object's run (blocks back to back), the checkpoints, the footer (dictionary,
+    /// block directory, checkpoint directory) and the trailer. <paramref name="names"/> names objects 0…n−1.
+    /// </summary>
+    public void WriteSegment(Stream output, IReadOnlyList<(string Kind, string Id)> names)
+    {
+        ByteBuffer header = new(SegmentLayout.HeaderLength);
+        header.WriteUInt32(SegmentLayout.Magic);
+        header.WriteUInt32(SegmentLayout.Version);
+        output.Write(header.Span);
+        long offset = SegmentLayout.HeaderLength;
+        ByteBuffer footer = new(names.Count * 48);
+        int objectCount = Math.Max(names.Count, _runs.Count);
+        footer.WriteVarint((ulong)objectCount);
+        long[] runStarts = new long[objectCount];
+        for (int i = 0; i < objectCount; i++)
+        {
+            runStarts[i] = offset;
+            if (i < _runs.Count && _runs[i] is { } run)
+            {
+                output.Write(run.Bytes.Span);
+                offset += run.Bytes.Length;
+            }
+        }
+        for (int i = 0; i < objectCount; i++)
+        {
+            footer.WriteString(names[i].Kind);
+            footer.WriteString(names[i].Id);
+            footer.WriteVarint((ulong)runStarts[i]);
+            ObjectRun? run = i < _runs.Count ? _runs[i] : null;
+            footer.WriteVarint((ulong)(run?.Blocks.Count ?? 0));
+            if (run is null)
+            {
+                continue;
+            }
+            for (int b = 0; b < run.Blocks.Count; b++)
+            {
+                BlockMeta block = run.Blocks[b];
+                int end = b + 1 < run.Blocks.Count ? run.Blocks[b + 1].Start : run.Bytes.Length;
+                footer.WriteVarint((ulong)(end - block.Start));
+                footer.WriteVarint((ulong)block.Count);
+                footer.WriteVarint((ulong)block.MinTs);
+                footer.WriteVarint((ulong)(block.MaxTs - block.MinTs));
+                bool hasBox = block.MinLon <= block.MaxLon;
+                footer.WriteByte(hasBox ? (byte)1 : (byte)0);
+                if (hasBox)
+                {
+                    footer.WriteSigned(block.MinLon);
+                    footer.WriteSigned(block.MinLat);
+                    footer.WriteSigned(block.MaxLon);
+                    footer.WriteSigned(block.MaxLat);
+                }
+                footer.WriteUInt32(Crc32C.Compute(run.Bytes.Span[block.Start..end]));
+            }
+        }
+        footer.WriteVarint((ulong)_checkpoints.Count);
+        for (int c = 0; c < _checkpoints.Count; c++)
+        {
+            ByteBuffer entries = _checkpoints[c];
+            output.Write(entries.Span);
+            footer.WriteVarint((ulong)_checkpointHighWater[c]);
+            footer.WriteVarint((ulong)offset);
+            footer.WriteVarint((ulong)entries.Length);
+            footer.WriteUInt32(Crc32C.Compute(entries.Span));
+            offset += entries.Length;
+        }
+        output.Write(footer.Span);
+        ByteBuffer trailer = new(SegmentLayout.TrailerLength);
+        trailer.WriteUInt64((ulong)offset);
+        trailer.WriteUInt32((uint)footer.Length);
+        trailer.WriteUInt32(Crc32C.Compute(footer.Span));
+        trailer.WriteUInt32(SegmentLayout.Magic);
+        output.Write(trailer.Span);
+    }
+
+    private sealed class ObjectRun
+    {
+        public readonly ByteBuffer Bytes = new(256);
+        public readonly List<BlockMeta> Blocks = [];
+    }
+
+    private struct BlockMeta
+    {
+        public int Start;
+        public int Count;
+        public long MinTs;
+        public long MaxTs;
+        public int MinLon;
+        public int MinLat;
+        public int MaxLon;
+        public int MaxLat;
+    }
+}

@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Globalization;
+using Analytics.Sources.GeoLog.Format;
+using Analytics.Sources.GeoLog.Scan;
+using Analytics.Sources.GeoLog.Storage;
+
+namespace Analytics.Benchmarks.Sources;
+
+/// <summary>
+/// The geo log figures of issue 11 (`-- geolog [UPDATES]`): append rate on one thread, bytes per update on disk, the
+/// state of every object at random past times, and one object's history over a day. The fleet: 13,000 objects updating
+/// about once a second (most exactly 1 s apart, some jittered), moving a few metres per update with speed and heading,
+/// accuracy now and then and a key-value change every ~300 updates.
+/// </summary>
+internal static class GeoLogReport
+{
+    private const int FleetSize = 13_000;
+    private const long Start = 1_764_547_200_000; // 2025-12-01T00:00:00Z
+
+    public static void Run(long updates)
+    {
+        string root = Directory.CreateTempSubdirectory("analytics-geolog-report-").FullName;
+        try
+        {
+            Fleet(Path.Combine(root, "fleet"), updates);
+            DayOfHistory(Path.Combine(root, "day"));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>A deterministic fleet; <see cref="Fill"/> produces the next updates in arrival order (round-robin by second).</summary>
+    private sealed class FleetGenerator
+    {
+        private readonly Random _random = new(42);
+        private readonly string[] _ids;
+        private readonly long[] _ts;
+        private readonly double[] _lon;
+        private readonly double[] _lat;
+        private readonly double[] _heading;
+        private readonly double[] _speed;
+        private int _next;
+
+        public FleetGenerator(int objects)
+        {
+            _ids = new string[objects];
+            _ts = new long[objects];
+            _lon = new double[objects];
+            _lat = new double[objects];
+            _heading = new double[objects];
+            _speed = new double[objects];
+            for (int o = 0; o < objects; o++)
+            {
+                _ids[o] = "vehicle-" + o.ToString("D5", CultureInfo.InvariantCulture);
+                _ts[o] = Start + _random.Next(0, 1000);
+                _lon[o] = 13.2 + _random.NextDouble() * 0.4;
+                _lat[o] = 52.4 + _random.NextDouble() * 0.2;
+                _heading[o] = _random.NextDouble() * 360;
+                _speed[o] = _random.NextDouble() * 15;
+            }
+        }
+
+        public void Fill(GeoUpdate[] buffer, int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                int o = _next;
+                _next = (_next + 1) % _ids.Length;
+                _ts[o] += _random.Next(5) == 0 ? 1000 + _random.Next(-200, 200) : 1000;
+                _heading[o] = (_heading[o] + _random.Next(-5, 6) + 360) % 360;
+                _speed[o] = Math.Clamp(_speed[o] + (_random.NextDouble() - 0.5), 0, 30);
+                double metres = _speed[o];
+                _lat[o] += metres * Math.Cos(_heading[o] * Math.PI / 180) / 111_320;
+                _lon[o] += metres * Math.Sin(_heading[o] * Math.PI / 180) / (111_320 * Math.Cos(_lat[o] * Math.PI / 180));
+                buffer[i] = new GeoUpdate(_ids[o], "car", _ts[o])
+                {
+                    Longitude = _lon[o],
+                    Latitude = _lat[o],
+                    Speed = _speed[o],
+                    Heading = _heading[o],
+                    Accuracy = _random.Next(20) == 0 ? _random.Next(300, 1500) / 100.0 : null,
+                    Data = _random.Next(300) == 0 ? [new("fuel", GeoValue.Int(_random.Next(0, 100)))] : null,
+                };
+            }
+        }
+    }
+
+    /// <summary>Reconstructs one object's states in [from, to] (what geolog_history streams into batches); returns how many.</summary>
+    private static int History(GeoLogStore store, int global, long from, long to)
+    {
+        HistoryCursor cursor = new(store, global, from, to);
+        int rows = 0;
+        while (cursor.Next())
+        {
+            rows++;
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// CPU time of the calling thread (Linux /proc/thread-self/stat, 10 ms ticks), or null elsewhere. On a machine shared
+    /// with other jobs the wall time mostly measures waiting for a core; this is the work itself.
+    /// </summary>
+    private static double? ThreadCpuMs()
+    {
+        const string path = "/proc/thread-self/stat";
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        string stat = File.ReadAllText(path);
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After "pid (comm) ", field 0 is the state; utime and stime are fields 11 and 12 (stat(5) fields 14 and 15).
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
+    }
+
+    private static string Cpu(double? before, double? after, int count) =>
+        before is double b && after is double a ? string.Create(CultureInfo.InvariantCulture, $"{(a - b) / count:F2} ms") : "n/a";
+
+    private static string Load() => (File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a");
+
+    private static void Fleet(string directory, long updates)
+    {
+        FleetGenerator generator = new(FleetSize);
+        GeoUpdate[] buffer = new GeoUpdate[1 << 20];
+        Stopwatch appendTime = new();
+        GeoLogOptions options = new() { Log = _ => { } };
+        GeoLogWriter writer = GeoLogWriter.Open(directory, options);
+        long written = 0;
+        double appendCpu = 0;
+        while (written < updates)
+        {
+            int count = (int)Math.Min(buffer.Length, updates - written);
+            generator.Fill(buffer, count);
+            double? before = ThreadCpuMs();
+            appendTime.Start();
+            for (int i = 0; i < count; i++)
+            {
+                writer.Append(buffer[i]);
+            }
+            appendTime.Stop();
+            appendCpu += (ThreadCpuMs() ?? 0) - (before ?? 0);
+            written += count;
+        }
+        Stopwatch close = Stopwatch.StartNew();
+        writer.Dispose();
+        close.Stop();
+        long bytes = Directory.GetFiles(directory).Sum(f => new FileInfo(f).Length);
+        Console.WriteLine($"load average before queries: {Load()}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"append: {written:N0} updates of {FleetSize:N0} objects in {appendTime.Elapsed.TotalSeconds:F2} s wall on one thread = {written / appendTime.Elapsed.TotalSeconds:N0} updates/s; that thread's CPU {appendCpu / 1000:F2} s = {written / (appendCpu / 1000):N0} updates per CPU-second (final flush + seal {close.Elapsed.TotalMilliseconds:F0} ms)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"disk: {bytes:N0} bytes in {Directory.GetFiles(directory).Length} segments = {(double)bytes / written:F2} bytes per update"));
+
+        GeoLogStoreProvider provider = new(directory, null, GeoLogTables.DefaultCheckpointMs);
+        Stopwatch open = Stopwatch.StartNew();
+        GeoLogStore store = provider.Open();
+        open.Stop();
+        long first = store.Segments.Min(s => s.MinTs);
+        long last = store.Segments.Max(s => s.MaxTs);
+        Random random = new(7);
+        GeoState[] states = new GeoState[store.Names.Count];
+        for (int i = 0; i < 30; i++)
+        {
+            store.StateAt(first + (last - first) * i / 30, states); // warm-up: steady-state (tier-1) code, as in a long-running server
+        }
+        List<double> times = [];
+        int objects = 0;
+        double? stateCpu = ThreadCpuMs();
+        for (int i = 0; i < 50; i++)
+        {
+            long at = first + (long)(random.NextDouble() * (last - first));
+            Stopwatch once = Stopwatch.StartNew();
+            store.StateAt(at, states);
+            once.Stop();
+            times.Add(once.Elapsed.TotalMilliseconds);
+            objects = states.Count(s => s.HasUpdate);
+        }
+        string stateCpuText = Cpu(stateCpu, ThreadCpuMs(), 50);
+        times.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"state at T: {objects:N0} objects, 50 random T over {(last - first) / 60000.0:F1} min: wall median {times[25]:F2} ms, p90 {times[45]:F2} ms, max {times[^1]:F2} ms; thread CPU {stateCpuText} per query (store open, once: {open.Elapsed.TotalMilliseconds:F0} ms)"));
+        List<double> history = [];
+        int rows = 0;
+        for (int i = 0; i < 20; i++)
+        {
+            store.TryGetObject("car", "vehicle-" + random.Next(FleetSize).ToString("D5", CultureInfo.InvariantCulture), out int global);
+            Stopwatch once = Stopwatch.StartNew();
+            rows = History(store, global, long.MinValue, long.MaxValue);
+            once.Stop();
+            history.Add(once.Elapsed.TotalMilliseconds);
+        }
+        history.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"history of one object over the whole log ({rows:N0} updates): median {history[10]:F2} ms, max {history[^1]:F2} ms"));
+    }
+
+    /// <summary>One object's 24 hours at 1 Hz (86,400 updates) among 100 objects: the history query over a day.</summary>
+    private static void DayOfHistory(string directory)
+    {
+        const int Objects = 100;
+        const long Updates = Objects * 86_400L;
+        FleetGenerator generator = new(Objects);
+        GeoUpdate[] buffer = new GeoUpdate[1 << 20];
+        using (GeoLogWriter writer = GeoLogWriter.Open(directory, new GeoLogOptions { Log = _ => { } }))
+        {
+            long written = 0;
+            while (written < Updates)
+            {
+                int count = (int)Math.Min(buffer.Length, Updates - written);
+                generator.Fill(buffer, count);
+                for (int i = 0; i < count; i++)
+                {
+                    writer.Append(buffer[i]);
+                }
+                written += count;
+            }
+        }
+        GeoLogStore store = new GeoLogStoreProvider(directory, null, GeoLogTables.DefaultCheckpointMs).Open();
+        store.TryGetObject("car", "vehicle-00042", out int global);
+        long from = Start;
+        long to = Start + 86_400_000;
+        for (int i = 0; i < 10; i++)
+        {
+            History(store, global, from, to); // warm-up
+        }
+        List<double> times = [];
+        int rows = 0;
+        double? cpu = ThreadCpuMs();
+        for (int i = 0; i < 20; i++)
+        {
+            Stopwatch once = Stopwatch.StartNew();
+            rows = History(store, global, from, to);
+            once.Stop();
+            times.Add(once.Elapsed.TotalMilliseconds);
+        }
+        string cpuText = Cpu(cpu, ThreadCpuMs(), 20);
+        times.Sort();
+        Console.WriteLine($"load average: {Load()}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"history of one object over a day: {rows:N0} updates from {store.Segments.Count} segments ({Objects} objects x 24 h at 1 Hz): wall median {times[10]:F2} ms, max {times[^1]:F2} ms; thread CPU {cpuText} per query"));
+    }
+}

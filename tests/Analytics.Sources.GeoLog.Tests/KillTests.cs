@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using Analytics.Engine.Scan;
+using Analytics.Sources.GeoLog.Format;
+using Analytics.Sources.GeoLog.Scan;
+using Xunit;
+
+namespace Analytics.Sources.GeoLog.Tests;
+
+/// <summary>
+/// Kills a process appending to a geo log at random points (while appending, flushing, sealing segments and recovering
+/// at start-up), then checks from outside that every acknowledged batch is present with exactly its values, that no
+/// update is corrupted or invented, and that at most the batch in flight is missing.
+/// </summary>
+public sealed class KillTests : IDisposable
+{
+    private const int Iterations = 50;
+    private readonly TempDirectory _directory = new();
+
+    /// <summary>One resolver for all checks, so segments mapped once are reused (segments never change).</summary>
+    private readonly GeoLogTables _tables = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    private static string WorkerPath()
+    {
+        DirectoryInfo output = new(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string framework = output.Name;
+        string configuration = output.Parent!.Name;
+        string tests = output.Parent.Parent!.Parent!.Parent!.FullName;
+        string worker = Path.Combine(tests, "Analytics.Sources.GeoLog.CrashWorker", "bin", configuration, framework, "Analytics.Sources.GeoLog.CrashWorker.dll");
+        Assert.True(File.Exists(worker), $"crash worker not built at {worker}");
+        return worker;
+    }
+
+    [Fact]
+    public void Killing_an_appending_process_at_random_points_loses_and_corrupts_nothing_flushed()
+    {
+        int seed = Environment.TickCount;
+        Random random = new(seed);
+        string worker = WorkerPath();
+        HashSet<long> acknowledged = [];
+        Dictionary<long, int> mustHave = [];
+        long nextBatch = 0;
+        int recoveries = 0;
+        for (int iteration = 0; iteration < Iterations; iteration++)
+        {
+            string context = $"iteration {iteration} (seed {seed})";
+            (List<string> lines, string errors, bool killed) = RunAndKill(worker, nextBatch, random, iteration % 5 == 4);
+            Assert.True(killed, $"{context}: the worker exited by itself: {errors}");
+            long? inFlight = null;
+            foreach (string line in lines)
+            {
+                if (line.StartsWith("start ", StringComparison.Ordinal))
+                {
+                    inFlight = long.Parse(line.AsSpan(6), CultureInfo.InvariantCulture);
+                    nextBatch = inFlight.Value + 1;
+                }
+                else if (line.StartsWith("ack ", StringComparison.Ordinal))
+                {
+                    acknowledged.Add(long.Parse(line.AsSpan(4), CultureInfo.InvariantCulture));
+                    inFlight = null;
+                }
+                else if (line.StartsWith("log ", StringComparison.Ordinal))
+                {
+                    recoveries++;
+                }
+            }
+            Dictionary<long, int> present = CheckedBatches(context);
+            foreach ((long batch, int rows) in mustHave)
+            {
+                Assert.True(present.TryGetValue(batch, out int found) && found == rows,
+                    $"{context}: batch {batch} had {rows} updates flushed but now has {(present.TryGetValue(batch, out int n) ? n : 0)}");
+            }
+            foreach (long batch in acknowledged)
+            {
+                Assert.True(present.TryGetValue(batch, out int rows) && rows == CrashBatch.Rows,
+                    $"{context}: acknowledged batch {batch} has {(present.TryGetValue(batch, out int n) ? n : 0)} of {CrashBatch.Rows} updates");
+                mustHave[batch] = CrashBatch.Rows;
+            }
+            foreach ((long batch, int rows) in present)
+            {
+                // Only the batch in flight may be partial: a seal in the background flushes what is buffered.
+                Assert.True(rows == CrashBatch.Rows || batch == inFlight || mustHave.GetValueOrDefault(batch) == rows,
+                    $"{context}: batch {batch} is partly present ({rows} of {CrashBatch.Rows}) but was not in flight");
+                Assert.True(acknowledged.Contains(batch) || batch == inFlight || mustHave.ContainsKey(batch), $"{context}: batch {batch} was never sent");
+                mustHave.TryAdd(batch, rows); // flushed just before the kill: from now on it must stay as it is
+            }
+        }
+        Assert.True(acknowledged.Count > Iterations, $"only {acknowledged.Count} batches were acknowledged in {Iterations} runs (seed {seed})");
+        Assert.True(recoveries > 0, $"no run had anything to recover (seed {seed})");
+    }
+
+    /// <summary>Reads the log (as a concurrent reader would) and checks every update against its batch's formula.</summary>
+    private Dictionary<long, int> CheckedBatches(string context)
+    {
+        Dictionary<long, int> counts = [];
+        Dictionary<long, int> ends = [];
+        if (!Directory.Exists(_directory.Path))
+        {
+            return counts;
+        }
+        IScanSource source = new GeoLogSourceFactory(_tables).Create(new SourceOptions([_directory.Path], ImmutableDictionary<string, object?>.Empty));
+        foreach (object?[] row in GeoLogTestKit.Read(source))
+        {
+            long ts = (long)row[2]!;
+            long batch = ts / 1000;
+            int index = (int)(ts % 1000);
+            GeoUpdate expected = CrashBatch.Update(batch, index);
+            Assert.True(index < CrashBatch.Rows, $"{context}: update at {ts} belongs to no batch");
+            Assert.Equal(GeoLogTestKit.Text(GeoLogTestKit.ExpectedUpdateRow(expected)), GeoLogTestKit.Text(row));
+            counts[batch] = counts.GetValueOrDefault(batch) + 1;
+            ends[batch] = Math.Max(ends.GetValueOrDefault(batch), index + 1);
+        }
+        foreach ((long batch, int count) in counts)
+        {
+            Assert.True(ends[batch] == count, $"{context}: batch {batch} has {count} updates but not its first {count} (a hole)");
+        }
+        return counts;
+    }
+
+    private (List<string> Lines, string Errors, bool Killed) RunAndKill(string worker, long firstBatch, Random random, bool duringStartup)
+    {
+        ProcessStartInfo start = new("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in (string[])["exec", worker, _directory.Path, firstBatch.ToString(CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        ConcurrentQueue<string> lines = new();
+        using ManualResetEventSlim ready = new();
+        using Process process = new() { StartInfo = start };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                lines.Enqueue(line);
+                if (line == "ready")
+                {
+                    ready.Set();
+                }
+            }
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        Task<string> errors = process.StandardError.ReadToEndAsync();
+        if (duringStartup)
+        {
+            Thread.Sleep(random.Next(50, 400));
+        }
+        else
+        {
+            ready.Wait(TimeSpan.FromSeconds(60));
+            Thread.Sleep(random.Next(0, 500));
+        }
+        bool killed = !process.HasExited;
+        if (killed)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        process.WaitForExit();
+        return ([.. lines], errors.Result, killed);
+    }
+}
