@@ -22,7 +22,7 @@ namespace Analytics.Flight.Server;
 /// <summary>
 /// DoPut: Arrow batches appended to a table (PATH descriptor), atomically per call: everything uploaded is inserted
 /// in one commit after the client has finished, or nothing when anything fails (bad IPC, a column that does not fit
-/// the table, a size limit, the client going away). Each data message is acknowledged with a PutResult carrying its
+/// the table, a size limit, the client going away). Each IPC message (schema, batches) is acknowledged with a PutResult carrying its
 /// app_metadata back; the last PutResult carries <c>DoPutUpdateResult{record_count}</c>. Flight SQL updates and
 /// parameter binding also arrive through DoPut.
 /// </summary>
