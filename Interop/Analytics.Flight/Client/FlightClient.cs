@@ -121,6 +121,21 @@ public sealed class FlightClient : IDisposable
         return results;
     }
 
+    /// <summary>
+    /// Runs a writing statement (INSERT, DELETE, UPDATE, DDL) through Flight SQL: DoPut of an Any-packed
+    /// CommandStatementUpdate; returns the record count the server reports.
+    /// </summary>
+    public async Task<long> ExecuteUpdateAsync(string statement, CancellationToken cancellationToken = default)
+    {
+        FlightDescriptor descriptor = new()
+        {
+            Type = FlightDescriptor.Types.DescriptorType.Cmd,
+            Cmd = Google.Protobuf.WellKnownTypes.Any.Pack(new Protocol.Sql.CommandStatementUpdate { Query = statement }).ToByteString(),
+        };
+        List<PutResult> results = await DoPutAsync([new FlightData { FlightDescriptor = descriptor }], cancellationToken).ConfigureAwait(false);
+        return results.Count == 0 ? -1 : Protocol.Sql.DoPutUpdateResult.Parser.ParseFrom(results[^1].AppMetadata).RecordCount;
+    }
+
     /// <summary>The FlightData messages of an Arrow IPC stream (schema, dictionaries, batches), the first carrying <paramref name="descriptor"/>.</summary>
     public static IEnumerable<FlightData> ToFlightData(FlightDescriptor descriptor, ReadOnlyMemory<byte> ipcStream)
     {
