@@ -22,6 +22,7 @@ namespace Analytics.Flight.Server;
 internal sealed partial class FlightService
 {
     private const int MaxPreparedStatements = 10_000;
+    private const int MaxPositionalParameters = 256;
 
     private readonly ConcurrentDictionary<string, PreparedStatement> _prepared = new(StringComparer.Ordinal);
 
@@ -221,12 +222,34 @@ internal sealed partial class FlightService
         }
         catch (QueryException e) when (e.Kind == ErrorKind.Binder && e.Text.Contains("has no value", StringComparison.Ordinal))
         {
-            // Placeholders: the schema is known once DoPut has bound the parameters.
+            // Placeholders: the schema is known once DoPut has bound the parameters. Whether the statement writes is
+            // learned by binding NULLs to its ? placeholders (the read-only check comes after binding).
+            result.IsUpdate = WritesWithNullParameters(statement, cancellationToken);
         }
         string handle = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         _prepared[handle] = new PreparedStatement(statement);
         result.PreparedStatementHandle = ByteString.CopyFromUtf8(handle);
         return result;
+    }
+
+    private bool WritesWithNullParameters(string statement, CancellationToken cancellationToken)
+    {
+        StatementParameter[] nulls = new StatementParameter[MaxPositionalParameters];
+        Array.Fill(nulls, StatementParameter.Null(null));
+        try
+        {
+            DescribeStatement(new StatementRequest(statement, nulls), cancellationToken);
+            return false;
+        }
+        catch (QueryException e) when (e.Kind == ErrorKind.InvalidInput && e.Text.StartsWith("the session is read-only", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        catch (QueryException)
+        {
+            // Named placeholders or a statement that does not bind with NULLs: treated as a query until parameters come.
+            return false;
+        }
     }
 
     private PreparedStatement Prepared(ByteString handle) =>
