@@ -8,9 +8,9 @@ namespace Analytics.Architecture.Tests;
 /// there see the Engine facade and Vector only; the CLI (<c>Interop/Analytics.Cli</c>) may also reference Sql, for
 /// the shell's statement completeness check and splitting (<c>ScopeQlParser.IsComplete</c>/<c>SplitStatements</c>),
 /// the scan sources it registers as the host (<c>read_json</c>, <c>read_csv</c>, <c>sstable</c>), and the other Interop
-/// projects it fronts (<c>Analytics.Arrow</c>: <c>--format arrow</c>, <c>read_arrow</c>). Two more Interop → Interop
-/// references are allowed by name: <c>Analytics.Flight</c> → <c>Analytics.Arrow</c> (Flight carries Arrow IPC and reuses
-/// that codec) and <c>Analytics.Data</c> → <c>Analytics.Flight</c> (its <c>flight://</c> data source uses the Flight client).
+/// projects it fronts (<c>Analytics.Arrow</c>: <c>--format arrow</c>, <c>read_arrow</c>; <c>Analytics.Flight</c>: <c>serve</c>,
+/// <c>flight://</c>). One more Interop → Interop reference is allowed by name: <c>Analytics.Flight</c> →
+/// <c>Analytics.Arrow</c> (Flight carries Arrow IPC and reuses that codec).
 /// </summary>
 public static class DependencyRules
 {
@@ -29,7 +29,6 @@ public static class DependencyRules
     private static readonly FrozenSet<(string From, string To)> s_interopReferences = new HashSet<(string, string)>
     {
         ("Interop/Analytics.Flight/Analytics.Flight.csproj", "Interop/Analytics.Arrow/Analytics.Arrow.csproj"),
-        ("Interop/Analytics.Data/Analytics.Data.csproj", "Interop/Analytics.Flight/Analytics.Flight.csproj"),
     }.ToFrozenSet();
 
     /// <summary>The layer of a project from its repository-relative path ('/'-separated).</summary>
