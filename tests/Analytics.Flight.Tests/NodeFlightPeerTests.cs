@@ -49,6 +49,24 @@ public sealed class NodeFlightPeerTests(NodeFlightPeer peer) : IClassFixture<Nod
     }
 
     [Fact]
+    public async Task Flight_SQL_GetSqlInfo_dense_union_read_by_apache_arrow()
+    {
+        await using TestServer server = await TestServer.StartAsync();
+        JsonElement all = peer.Call("sqlinfo", server.Server.Port, null);
+        Assert.Equal(["info_name", "value"], Strings(all.GetProperty("columns")));
+        Assert.StartsWith("Union<Utf8 | Bool | Int64 | Int32 | List<", all.GetProperty("types")[1].GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, all.GetProperty("modes")[1].GetInt32());
+        Dictionary<string, string> values = all.GetProperty("rows").EnumerateArray().ToDictionary(r => r[0].ToString(), r => r[1].ToString());
+        Assert.Equal("Analytics", values["0"]);
+        Assert.Equal("False", values["4"], ignoreCase: true);
+        Assert.Equal("0", values["8"]);
+        Assert.Equal("True", values["9"], ignoreCase: true);
+        Assert.Equal("`", values["504"]);
+        JsonElement some = peer.Call("sqlinfo", server.Server.Port, null, "9", "0", "12345");
+        Assert.Equal(["0|Analytics", "9|true"], some.GetProperty("rows").EnumerateArray().Select(r => string.Join('|', Strings(r))).Select(v => v.Replace("True", "true", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task More_than_100_MB_stream_through_grpc_js_with_flow_control()
     {
         await using TestServer server = await TestServer.StartAsync();

@@ -53,6 +53,13 @@ internal sealed partial class FlightService
         {
             return TablesStatement(tables);
         }
+        if (command.TryUnpack(out CommandGetSqlInfo info))
+        {
+            return new StatementRequest("-- Flight SQL GetSqlInfo " + string.Join(',', info.Info), [])
+            {
+                FixedResult = SqlInfoResult.Build([.. info.Info]),
+            };
+        }
         if (command.Is(CommandGetTableTypes.Descriptor))
         {
             return new StatementRequest("VALUES ('TABLE'), ('VIEW') SELECT $0 AS table_type", []);

@@ -275,6 +275,10 @@ internal sealed partial class FlightService
     /// <summary>Runs the statement in a read-only session just long enough to learn its result schema (and its errors).</summary>
     private ArrowSchema DescribeStatement(StatementRequest request, CancellationToken cancellationToken)
     {
+        if (request.FixedResult is { } fixedResult)
+        {
+            return fixedResult.Schema;
+        }
         using Session session = _database.Connect();
         session.ReadOnly = true;
         using QueryResult result = session.Execute(request.Statement, request.Parameters, cancellationToken);

@@ -1,3 +1,4 @@
+using Analytics.Arrow;
 using Analytics.Arrow.Results;
 using Analytics.Engine;
 using Analytics.Flight.Arrow;
@@ -63,11 +64,19 @@ internal sealed class SharedQuery
         Exception? error = null;
         try
         {
-            using Session session = _database.Connect();
-            session.ReadOnly = true;
-            using QueryResult result = session.Execute(Request.Statement, Request.Parameters, _cancellation.Token);
             using FlightDataFramer framer = new(Append);
-            ArrowResultWriter.Write(result, framer, ArrowWriteOptions.Default, _cancellation.Token);
+            if (Request.FixedResult is { } fixedResult)
+            {
+                using ArrowIpcWriter writer = new(framer, fixedResult.Schema);
+                writer.WriteBatch(fixedResult);
+            }
+            else
+            {
+                using Session session = _database.Connect();
+                session.ReadOnly = true;
+                using QueryResult result = session.Execute(Request.Statement, Request.Parameters, _cancellation.Token);
+                ArrowResultWriter.Write(result, framer, ArrowWriteOptions.Default, _cancellation.Token);
+            }
         }
         catch (Exception e)
         {

@@ -4,9 +4,15 @@ using Analytics.Engine;
 
 namespace Analytics.Flight.Server;
 
-/// <summary>A read-only statement a ticket stands for, with the parameter values bound to it (prepared statements).</summary>
+/// <summary>
+/// A read-only statement a ticket stands for, with the parameter values bound to it (prepared statements); or, for
+/// results no statement produces (Flight SQL GetSqlInfo), a <see cref="FixedResult"/> with a descriptive
+/// <see cref="Statement"/> that is never executed.
+/// </summary>
 internal sealed record StatementRequest(string Statement, IReadOnlyList<StatementParameter> Parameters)
 {
+    public Analytics.Arrow.Arrays.ArrowRecordBatch? FixedResult { get; init; }
+
     /// <summary>
     /// Identity for coalescing: the exact statement text plus each parameter's type and value. Statements that differ
     /// in whitespace or case are different keys (deliberately conservative: no normalisation can merge two queries

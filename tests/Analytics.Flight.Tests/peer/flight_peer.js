@@ -64,7 +64,9 @@ function tableJson(table) {
   const names = table.schema.fields.map((f) => f.name);
   const rows = [];
   for (const row of table) rows.push(names.map((n) => plain(row[n])));
-  return { columns: names, types: table.schema.fields.map((f) => String(f.type)), rows };
+  // modes: the union mode of union columns (0 sparse, 1 dense), null for others.
+  const modes = table.schema.fields.map((f) => (f.type.mode === undefined ? null : f.type.mode));
+  return { columns: names, types: table.schema.fields.map((f) => String(f.type)), modes, rows };
 }
 
 async function doGetTable(ticket) {
@@ -148,6 +150,12 @@ async function sql(statement) {
   return { ticketType: ticketAny.type_url, ...tableJson(await doGetTable(info.endpoint[0].ticket)) };
 }
 
+async function sqlinfo(...ids) {
+  const cmd = packAny('CommandGetSqlInfo', { info: ids.map(Number) });
+  const info = await unary('GetFlightInfo', { type: 'CMD', cmd });
+  return tableJson(await doGetTable(info.endpoint[0].ticket));
+}
+
 async function handshake() {
   const call = client.Handshake(new grpc.Metadata());
   const bearer = await new Promise((resolve, reject) => {
@@ -170,7 +178,7 @@ async function concurrent(statement, count) {
   return { counts: results.map((r) => r.rows.length) };
 }
 
-const commands = { query, stream, put, sql, handshake, concurrent };
+const commands = { query, stream, put, sql, sqlinfo, handshake, concurrent };
 
 (async () => {
   try {
