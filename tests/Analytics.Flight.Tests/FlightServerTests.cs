@@ -147,6 +147,27 @@ public sealed class FlightServerTests
         Assert.Equal(["5"], TestServer.Rows(count));
     }
 
+    [Fact]
+    public async Task DoPut_over_the_upload_limit_is_RESOURCE_EXHAUSTED_and_writes_nothing()
+    {
+        await using TestServer server = await TestServer.StartAsync(configure: o => o with { MaxPutBytes = 64 << 10 });
+        server.CreateNumbers("numbers", 50_000);
+        server.Run("CREATE TABLE copy (id int, value int)");
+        using FlightClient client = server.Client();
+        byte[] ipc = IpcOf("FROM numbers", server);
+        FlightRpcException error = await Assert.ThrowsAsync<FlightRpcException>(() => client.DoPutAsync(FlightClient.ToFlightData(Path("copy"), ipc)));
+        Assert.Equal(GrpcStatusCode.ResourceExhausted, error.Status);
+        Assert.Contains("nothing was written", error.Detail, StringComparison.Ordinal);
+        using FlightQueryReader count = await client.QueryAsync("FROM copy AGGREGATE count() AS n");
+        Assert.Equal(["0"], TestServer.Rows(count));
+        // Within the limit the same upload goes through.
+        await using TestServer roomy = await TestServer.StartAsync();
+        roomy.Run("CREATE TABLE copy (id int, value int)");
+        using FlightClient other = roomy.Client();
+        List<PutResult> acks = await other.DoPutAsync(FlightClient.ToFlightData(Path("copy"), ipc));
+        Assert.Equal(50_000, DoPutUpdateResult.Parser.ParseFrom(acks[^1].AppMetadata).RecordCount);
+    }
+
     /// <summary>The Arrow IPC stream of a statement's result, written by Analytics.Arrow.</summary>
     internal static byte[] IpcOf(string statement, TestServer server)
     {
