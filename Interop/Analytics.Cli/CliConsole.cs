@@ -3,7 +3,8 @@ namespace Analytics.Cli;
 /// <summary>
 /// The process streams and terminal facts the CLI depends on, injectable so tests run the whole CLI in-process.
 /// <c>HandleInterrupts</c>: hook Console.CancelKeyPress (only for the real process console). <c>BinaryOut</c>: stdout
-/// as bytes, for <c>--format arrow</c>.
+/// as bytes, for <c>--format arrow</c>. <c>StopServing</c>: ends <c>analytics serve</c> (tests; the real process stops on
+/// SIGINT/SIGTERM).
 /// </summary>
 internal sealed record CliConsole(
     TextReader In,
@@ -13,7 +14,8 @@ internal sealed record CliConsole(
     bool ErrorIsTerminal,
     bool PlainAscii,
     bool HandleInterrupts = false,
-    Stream? BinaryOut = null)
+    Stream? BinaryOut = null,
+    CancellationToken? StopServing = null)
 {
     public static CliConsole FromProcess()
     {

@@ -50,10 +50,17 @@ public static class Program
             Description = "With --ingest: a malformed or failing row fails its batch and stops the load (default: reject the row, go on)",
         };
 
-        RootCommand root = new("Analytics: run ScopeQL against an embedded database")
+        Option<FileInfo?> tokenFile = new("--token-file")
         {
-            database, commands, file, format, output, ingest, strict,
+            Description = "With a flight://host:port DBDIR: the file holding the server's bearer token",
+            HelpName = "FILE",
         };
+
+        RootCommand root = new("Analytics: run ScopeQL against an embedded database, or a Flight server (DBDIR flight://host:port)")
+        {
+            database, commands, file, format, output, ingest, strict, tokenFile,
+        };
+        root.Subcommands.Add(ServeCommandLine(console));
         root.Validators.Add(result =>
         {
             string[]? ingestArguments = result.GetValue(ingest);
@@ -83,10 +90,43 @@ public static class Program
                 parse.GetValue(format) ?? OutputFormat.Table,
                 parse.GetValue(ingest) ?? [],
                 parse.GetValue(strict),
-                parse.GetValue(output)?.FullName);
+                parse.GetValue(output)?.FullName,
+                parse.GetValue(tokenFile)?.FullName);
             return new ShellRunner(options, console).Run();
         });
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error });
+    }
+
+    /// <summary><c>analytics serve DBDIR [--port N] [--token-file F] [--listen ADDR] [--tls-cert F [--tls-key F]]</c>.</summary>
+    private static Command ServeCommandLine(CliConsole console)
+    {
+        Argument<string> database = new("DBDIR") { Description = "Database directory to serve (created when missing)" };
+        Option<int> port = new("--port") { Description = "TCP port (default 8815; 0 picks a free one)", DefaultValueFactory = _ => 8815 };
+        Option<FileInfo?> tokenFile = new("--token-file") { Description = "Require the bearer token in FILE on every call", HelpName = "FILE" };
+        Option<string?> listen = new("--listen") { Description = "IP address to listen on (default 127.0.0.1)", HelpName = "ADDR" };
+        Option<FileInfo?> tlsCert = new("--tls-cert") { Description = "Serve TLS with this certificate (PEM with its key, or PFX)", HelpName = "FILE" };
+        Option<FileInfo?> tlsKey = new("--tls-key") { Description = "The PEM private key, when not in the certificate file", HelpName = "FILE" };
+        Command serve = new("serve", "Serve DBDIR over Arrow Flight and Flight SQL until Ctrl-C") { database, port, tokenFile, listen, tlsCert, tlsKey };
+        serve.SetAction(parse =>
+        {
+            using CancellationTokenSource stop = new();
+            using System.Runtime.InteropServices.PosixSignalRegistration? interrupt = console.HandleInterrupts
+                ? System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop)
+                : null;
+            using System.Runtime.InteropServices.PosixSignalRegistration? terminate = console.HandleInterrupts
+                ? System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop)
+                : null;
+            ServeOptions options = new(parse.GetValue(database)!, parse.GetValue(port), parse.GetValue(tokenFile)?.FullName,
+                parse.GetValue(listen), parse.GetValue(tlsCert)?.FullName, parse.GetValue(tlsKey)?.FullName);
+            return ServeCommand.Run(options, console, console.StopServing ?? stop.Token);
+
+            void Stop(System.Runtime.InteropServices.PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+        });
+        return serve;
     }
 
     private static OutputFormat? ParseFormat(System.CommandLine.Parsing.ArgumentResult result)

@@ -144,6 +144,16 @@ internal sealed class FlatBufferBuilder
         return EndVector();
     }
 
+    public int CreateInt32Vector(ReadOnlySpan<int> values)
+    {
+        StartVector(4, values.Length, 4);
+        for (int i = values.Length - 1; i >= 0; i--)
+        {
+            PutInt32(values[i]);
+        }
+        return EndVector();
+    }
+
     public int CreateInt64Vector(ReadOnlySpan<long> values)
     {
         StartVector(8, values.Length, 8);

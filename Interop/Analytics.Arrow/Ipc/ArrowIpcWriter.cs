@@ -183,6 +183,11 @@ public sealed class ArrowIpcWriter : IDisposable
         {
             return;
         }
+        if (type.Id == ArrowTypeId.Union)
+        {
+            AddUnion(field, array);
+            return;
+        }
         AddBuffer(array.NullCount == 0 ? ReadOnlyMemory<byte>.Empty : SliceBits(array.Buffers[0], array.Offset, array.Length));
         if (field.Dictionary is not null)
         {
@@ -250,6 +255,24 @@ public sealed class ArrowIpcWriter : IDisposable
             default:
                 ArrowErrors.Unsupported($"writing Arrow type {type} (column '{field.Name}') is not supported");
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A union (metadata V5: no validity bitmap): the int8 type ids, for a dense union the int32 offsets and the
+    /// children whole (the offsets index into them), for a sparse one the children sliced like the union.
+    /// </summary>
+    private void AddUnion(ArrowField field, ArrowArray array)
+    {
+        AddBuffer(array.Buffers[1].Slice(array.Offset, array.Length));
+        bool dense = array.Type.UnionMode == 1;
+        if (dense)
+        {
+            AddBuffer(array.Buffers[2].Slice(array.Offset * 4, array.Length * 4));
+        }
+        for (int c = 0; c < array.Children.Length; c++)
+        {
+            AddArray(field.Children[c], dense ? array.Children[c] : array.Children[c].Slice(array.Offset, array.Length));
         }
     }
 

@@ -39,7 +39,7 @@ internal static class ArrowMetadata
         }
         int childVector = builder.CreateOffsetVector(children);
         int name = builder.CreateString(field.Name);
-        int type = WriteType(builder, field.Type);
+        int type = WriteType(builder, field.Type, field.Children.Count);
         int dictionary = 0;
         if (field.Dictionary is { } encoding)
         {
@@ -62,9 +62,20 @@ internal static class ArrowMetadata
         return builder.EndTable();
     }
 
-    private static int WriteType(FlatBufferBuilder builder, ArrowType type)
+    /// <param name="childCount">For a union: its children, whose type ids are written as 0…n-1 (arrow-js needs them listed).</param>
+    private static int WriteType(FlatBufferBuilder builder, ArrowType type, int childCount = 0)
     {
         int timeZone = type.Id == ArrowTypeId.Timestamp && type.TimeZone is not null ? builder.CreateString(type.TimeZone) : 0;
+        int typeIds = 0;
+        if (type.Id == ArrowTypeId.Union)
+        {
+            int[] ids = new int[childCount];
+            for (int i = 0; i < ids.Length; i++)
+            {
+                ids[i] = i;
+            }
+            typeIds = builder.CreateInt32Vector(ids);
+        }
         builder.StartTable(3);
         switch (type.Id)
         {
@@ -99,6 +110,7 @@ internal static class ArrowMetadata
                 break;
             case ArrowTypeId.Union:
                 builder.AddField(0, type.UnionMode, (short)0);
+                builder.AddOffsetField(1, typeIds);
                 break;
             case ArrowTypeId.FixedSizeBinary or ArrowTypeId.FixedSizeList:
                 builder.AddField(0, type.FixedSize, 0);

@@ -1,6 +1,7 @@
 using Analytics.Cli.Ingest;
 using Analytics.Engine;
 using Analytics.Errors;
+using Analytics.Flight.Client;
 using Analytics.Sources.Cassandra;
 using Analytics.Sources.Files.Csv;
 using Analytics.Sources.Files.Json;
@@ -22,9 +23,11 @@ internal sealed class ShellRunner(ShellOptions options, CliConsole console)
     public int Run()
     {
         Database database;
+        FlightClient? remote;
         try
         {
-            database = options.DatabasePath is null ? Database.OpenInMemory() : Database.Open(options.DatabasePath);
+            remote = options.IsRemote ? OpenRemote() : null;
+            database = options.DatabasePath is null || remote is not null ? Database.OpenInMemory() : Database.Open(options.DatabasePath);
         }
         catch (QueryException e)
         {
@@ -34,6 +37,11 @@ internal sealed class ShellRunner(ShellOptions options, CliConsole console)
         catch (IOException e)
         {
             console.Error.WriteLine($"IO Error: cannot open database {options.DatabasePath}: {e.Message}");
+            return 1;
+        }
+        catch (UriFormatException e)
+        {
+            console.Error.WriteLine($"Invalid Input Error: {options.DatabasePath} is not a Flight location: {e.Message}");
             return 1;
         }
 
@@ -47,6 +55,7 @@ internal sealed class ShellRunner(ShellOptions options, CliConsole console)
         database.RegisterSourceFactory(new Analytics.Sources.GeoLog.Scan.GeoLogHistorySourceFactory(geoLogTables));
         database.RegisterTableFormat(new Analytics.Sources.GeoLog.Table.GeoLogTableFormat(geoLogTables));
         database.RegisterSourceFactory(new Arrow.Sources.ReadArrowSourceFactory());
+        using (remote)
         using (database)
         using (Session session = database.Connect())
         {
@@ -59,7 +68,7 @@ internal sealed class ShellRunner(ShellOptions options, CliConsole console)
                 }
             }
             ShellSettings settings = new() { Format = options.Format, OutputPath = options.OutputPath };
-            StatementExecutor executor = new(session, settings, console);
+            StatementExecutor executor = new(session, settings, console, remote);
             _executor = executor;
             DotCommands dotCommands = new(executor, settings, console);
             if (console.HandleInterrupts)
@@ -82,6 +91,13 @@ internal sealed class ShellRunner(ShellOptions options, CliConsole console)
                 }
             }
         }
+    }
+
+    /// <summary>The Flight client for a <c>flight://host:port</c> DBDIR, with the token from <c>--token-file</c>.</summary>
+    private FlightClient OpenRemote()
+    {
+        string? token = options.TokenFile is null ? null : File.ReadAllText(options.TokenFile).Trim();
+        return new FlightClient(new Uri(options.DatabasePath!), new FlightClientOptions { Token = token });
     }
 
     private int RunBatch(StatementExecutor executor, DotCommands dotCommands)

@@ -1,10 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
+using Analytics.Arrow.Arrays;
+using Analytics.Arrow.Conversion;
 using Analytics.Cli.Output;
+using Analytics.Flight.Client;
+using Analytics.Flight.Grpc;
 using Analytics.Engine;
 using Analytics.Errors;
 using Analytics.Sql;
 using Analytics.Vector.Batches;
+using Analytics.Vector.Types;
 
 namespace Analytics.Cli.Shell;
 
@@ -12,7 +17,12 @@ namespace Analytics.Cli.Shell;
 /// Runs statements one at a time: renders results with the current format, prints non-query outcomes, errors on
 /// stderr, the timer line, and owns the cancellation source of the running statement (Ctrl-C cancels only that).
 /// </summary>
-internal sealed class StatementExecutor(Session session, ShellSettings settings, CliConsole console)
+/// <remarks>
+/// With a <paramref name="remote"/> Flight client (<c>flight://host:port</c> as DBDIR) statements run on that server:
+/// queries through GetFlightInfo + DoGet, writing statements (which the server refuses in its read-only query path)
+/// through Flight SQL CommandStatementUpdate.
+/// </remarks>
+internal sealed class StatementExecutor(Session session, ShellSettings settings, CliConsole console, FlightClient? remote = null)
 {
     private CancellationTokenSource? _running;
 
@@ -82,13 +92,28 @@ internal sealed class StatementExecutor(Session session, ShellSettings settings,
         long start = Stopwatch.GetTimestamp();
         try
         {
-            using QueryResult result = session.Execute(statement, cancellation.Token);
-            using ProgressReporter? progress = console.ErrorIsTerminal ? new ProgressReporter(result, console.Error) : null;
-            Render(result, cancellation.Token);
+            if (remote is not null)
+            {
+                ExecuteRemote(remote, statement, cancellation.Token);
+            }
+            else
+            {
+                using QueryResult result = session.Execute(statement, cancellation.Token);
+                using ProgressReporter? progress = console.ErrorIsTerminal ? new ProgressReporter(result, console.Error) : null;
+                Render(result, cancellation.Token);
+            }
         }
         catch (QueryException e)
         {
             return e;
+        }
+        catch (FlightRpcException e) when (e.Status != GrpcStatusCode.Cancelled)
+        {
+            return new QueryException(ErrorKind.Io, $"Flight {e.Status}: {e.Detail}", e);
+        }
+        catch (FlightRpcException)
+        {
+            return new QueryException(ErrorKind.Interrupted, "statement cancelled");
         }
         catch (OperationCanceledException)
         {
@@ -134,6 +159,49 @@ internal sealed class StatementExecutor(Session session, ShellSettings settings,
         if (settings.Format == OutputFormat.Table)
         {
             console.Out.WriteLine(Outcome(result));
+        }
+    }
+
+    private void ExecuteRemote(FlightClient client, string statement, CancellationToken cancellationToken)
+    {
+        FlightQueryReader reader;
+        try
+        {
+            reader = client.QueryAsync(statement, cancellationToken).GetAwaiter().GetResult();
+        }
+        catch (FlightRpcException e) when (e.Status == GrpcStatusCode.InvalidArgument && e.Detail.Contains("the session is read-only", StringComparison.Ordinal))
+        {
+            long count = client.ExecuteUpdateAsync(statement, cancellationToken).GetAwaiter().GetResult();
+            if (settings.Format == OutputFormat.Table)
+            {
+                console.Out.WriteLine(count > 0 ? string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? "row" : "rows")} changed") : "OK");
+            }
+            return;
+        }
+        using (reader)
+        {
+            BatchSchema schema = ArrowImport.ToBatchSchema(reader.Schema);
+            Batch batch = new(schema);
+            try
+            {
+                ArrowImport import = new();
+                IResultFormatter formatter = CreateFormatter();
+                ArrowRecordBatch? arrow = reader.ReadNext();
+                formatter.Begin(schema);
+                for (; arrow is not null; arrow = reader.ReadNext())
+                {
+                    for (int start = 0; start < arrow.Length; start += Batch.Capacity)
+                    {
+                        import.Fill(arrow, start, Math.Min(Batch.Capacity, arrow.Length - start), batch);
+                        formatter.WriteBatch(batch);
+                    }
+                }
+                formatter.End();
+            }
+            finally
+            {
+                batch.Release();
+            }
         }
     }
 
