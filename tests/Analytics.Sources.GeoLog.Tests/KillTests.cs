@@ -1,10 +1,9 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Diagnostics;
 using System.Globalization;
 using Analytics.Engine.Scan;
 using Analytics.Sources.GeoLog.Format;
 using Analytics.Sources.GeoLog.Scan;
+using Analytics.Tests.Shared;
 using Xunit;
 
 namespace Analytics.Sources.GeoLog.Tests;
@@ -121,50 +120,6 @@ public sealed class KillTests : IDisposable
         return counts;
     }
 
-    private (List<string> Lines, string Errors, bool Killed) RunAndKill(string worker, long firstBatch, Random random, bool duringStartup)
-    {
-        ProcessStartInfo start = new("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in (string[])["exec", worker, _directory.Path, firstBatch.ToString(CultureInfo.InvariantCulture)])
-        {
-            start.ArgumentList.Add(argument);
-        }
-        ConcurrentQueue<string> lines = new();
-        using ManualResetEventSlim ready = new();
-        using Process process = new() { StartInfo = start };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                lines.Enqueue(line);
-                if (line == "ready")
-                {
-                    ready.Set();
-                }
-            }
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        if (duringStartup)
-        {
-            Thread.Sleep(random.Next(50, 400));
-        }
-        else
-        {
-            ready.Wait(TimeSpan.FromSeconds(60));
-            Thread.Sleep(random.Next(0, 500));
-        }
-        bool killed = !process.HasExited;
-        if (killed)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        process.WaitForExit();
-        return ([.. lines], errors.Result, killed);
-    }
+    private (List<string> Lines, string Errors, bool Killed) RunAndKill(string worker, long firstBatch, Random random, bool duringStartup) =>
+        CrashWorkerProcess.RunAndKill(worker, [_directory.Path, firstBatch.ToString(CultureInfo.InvariantCulture)], random, duringStartup, maxMillisecondsAfterReady: 500);
 }

@@ -1,7 +1,6 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using Analytics.Vector.Batches;
+using Analytics.Tests.Shared;
 using Xunit;
 
 namespace Analytics.Engine.Tests.Storage;
@@ -97,52 +96,8 @@ public sealed class CrashTests : IDisposable
     }
 
     /// <summary>Starts the worker, kills its process tree at a random moment, and returns what it printed.</summary>
-    private (List<string> Lines, string Errors, bool Killed) RunAndKill(string worker, long firstBatch, Random random, bool duringStartup)
-    {
-        ProcessStartInfo start = new("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in (string[])["exec", worker, _path, firstBatch.ToString(CultureInfo.InvariantCulture), RowsPerBatch.ToString(CultureInfo.InvariantCulture)])
-        {
-            start.ArgumentList.Add(argument);
-        }
-        ConcurrentQueue<string> lines = new();
-        using ManualResetEventSlim ready = new();
-        using Process process = new() { StartInfo = start };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line)
-            {
-                lines.Enqueue(line);
-                if (line == "ready")
-                {
-                    ready.Set();
-                }
-            }
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        if (duringStartup)
-        {
-            Thread.Sleep(random.Next(50, 400));
-        }
-        else
-        {
-            ready.Wait(TimeSpan.FromSeconds(60));
-            Thread.Sleep(random.Next(0, 700));
-        }
-        bool killed = !process.HasExited;
-        if (killed)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        process.WaitForExit();
-        return ([.. lines], errors.Result, killed);
-    }
+    private (List<string> Lines, string Errors, bool Killed) RunAndKill(string worker, long firstBatch, Random random, bool duringStartup) =>
+        CrashWorkerProcess.RunAndKill(worker, [_path, firstBatch.ToString(CultureInfo.InvariantCulture), RowsPerBatch.ToString(CultureInfo.InvariantCulture)], random, duringStartup, maxMillisecondsAfterReady: 700);
 
     private Dictionary<long, long> BatchCounts(string context)
     {
