@@ -51,6 +51,17 @@ internal static class KeyHashing
         }
     }
 
+    /// <summary>The hash <see cref="HashColumn"/> gives one row of the key columns <paramref name="keys"/> (first column overwritten, the rest combined).</summary>
+    public static ulong HashRow(ColumnVector[] keys, int row)
+    {
+        ulong hash = HashValue(keys[0], row);
+        for (int i = 1; i < keys.Length; i++)
+        {
+            hash = HashKernels.Combine(hash, HashValue(keys[i], row));
+        }
+        return hash;
+    }
+
     private static ulong HashValue(ColumnVector vector, int row)
     {
         if (vector.Type.Id == TypeId.Null || vector.IsNullAt(row))

@@ -65,6 +65,30 @@ public class HashAggregateTests
         Assert.Equal(Sorted([[1L, true, 2L], [1L, null, 1L], [null, true, 1L], [null, null, 2L]]), Sorted(Run(aggregate)));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Two_dictionary_string_keys_group_by_codes_and_agree_with_hashed_rows_of_the_same_keys(int threads)
+    {
+        // Parts 0-2 have few distinct strings (scanned as dictionaries: grouped by code combinations); part 3 has
+        // unique strings among the same common ones (scanned flat: hashed per row). A key seen both ways must be one group.
+        BatchSchema schema = new(new Field("a", LogicalType.String), new Field("b", LogicalType.String), new Field("i", LogicalType.Int));
+        string?[] sources = ["nginx", "app", "db", null];
+        string?[] applications = ["checkout", "search", null, "login", "cart"];
+        List<object?[]> rows = [];
+        for (int i = 0; i < 20_000; i++)
+        {
+            string? a = i >= 15_000 && i % 2 == 0 ? $"unique-{i}" : sources[i % sources.Length];
+            rows.Add([a, applications[i / 3 % applications.Length], (long)i]);
+        }
+        LogicalScan scan = ScanOf(Table(schema, 4, rows));
+        LogicalAggregate aggregate = GroupBy(scan, [Column(scan, 0), Column(scan, 1)], Aggregate("count"), Aggregate("sum", Column(scan, 2)));
+
+        List<object?[]> expected = [.. rows.GroupBy(r => ((string?)r[0], (string?)r[1]))
+            .Select(g => new object?[] { g.Key.Item1, g.Key.Item2, (long)g.Count(), g.Sum(r => (long)r[2]!) })];
+        Assert.Equal(Sorted(expected), Sorted(Run(aggregate, threads)));
+    }
+
     [Fact]
     public void Float_keys_group_negative_zero_with_zero_and_nan_with_nan()
     {

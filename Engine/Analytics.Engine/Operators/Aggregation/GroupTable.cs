@@ -9,8 +9,9 @@ namespace Analytics.Engine.Operators.Aggregation;
 /// <summary>
 /// Maps group keys to dense group ids: an open-addressing table with linear probing that stores each slot's hash
 /// and group id (the hash rejects most mismatches before keys are compared). Keys are hashed a batch at a time with
-/// the Vector hash kernels; a dictionary-encoded single key maps codes to group ids through a per-dictionary cache, so
-/// each distinct value is hashed once per dictionary.
+/// the Vector hash kernels. When every key is dictionary-encoded (and the dictionaries' code combinations are few), a
+/// row's codes combine into one index of a per-dictionaries cache of group ids, so only the first row of each distinct
+/// key is hashed and compared — two or three string keys group as cheaply as one.
 /// </summary>
 internal sealed class GroupTable
 {
@@ -23,11 +24,11 @@ internal sealed class GroupTable
     private ulong[] _groupHashes = new ulong[64];
     private int _mask;
 
-    private ColumnVector? _cachedDictionary;
+    /// <summary>More distinct code combinations than this and dictionary keys take the hashing path.</summary>
+    private const int MaxCodeCombinations = 1 << 18;
+
+    private readonly ColumnVector?[] _cachedDictionaries;
     private int[] _codeToGroup = [];
-    private ulong[] _dictionaryHashes = [];
-    private readonly ColumnVector[] _dictionaryKey = new ColumnVector[1];
-    private readonly ColumnVector[] _rowKey = new ColumnVector[1];
 
     public GroupTable(ReadOnlySpan<LogicalType> keyTypes)
     {
@@ -36,6 +37,7 @@ internal sealed class GroupTable
         {
             _keys[i] = new GroupKeyColumn(keyTypes[i]);
         }
+        _cachedDictionaries = new ColumnVector?[keyTypes.Length];
         _slotHashes = new ulong[256];
         _slotGroups = new int[256];
         Array.Fill(_slotGroups, EmptySlot);
@@ -50,9 +52,9 @@ internal sealed class GroupTable
     public void FindOrAdd(ColumnVector[] keys, int count, ReadOnlySpan<int> selection, Span<int> groupIds)
     {
         bool dense = selection.IsEmpty;
-        if (keys.Length == 1 && keys[0].Encoding == VectorEncoding.Dictionary)
+        if (CanUseCodes(keys))
         {
-            FindOrAddDictionary(keys[0], count, selection, groupIds);
+            FindOrAddByCodes(keys, count, selection, groupIds);
             return;
         }
         for (int i = 0; i < keys.Length; i++)
@@ -180,42 +182,83 @@ internal sealed class GroupTable
         }
     }
 
-    private void FindOrAddDictionary(ColumnVector key, int count, ReadOnlySpan<int> selection, Span<int> groupIds)
+    private static bool CanUseCodes(ColumnVector[] keys)
     {
-        ColumnVector dictionary = key.Dictionary!;
-        if (!ReferenceEquals(dictionary, _cachedDictionary))
+        if (keys.Length == 0)
         {
-            int size = dictionary.Capacity;
-            if (_codeToGroup.Length < size)
-            {
-                _codeToGroup = new int[size];
-                _dictionaryHashes = new ulong[size];
-            }
-            _codeToGroup.AsSpan(0, size).Fill(EmptySlot);
-            HashKernels.HashBytes<OverwriteHash>(dictionary.Offsets, dictionary.Heap, _dictionaryHashes, size, default, default);
-            _cachedDictionary = dictionary;
+            return false;
         }
-        ReadOnlySpan<int> codes = key.Codes;
-        _dictionaryKey[0] = dictionary;
-        _rowKey[0] = key;
+        long combinations = 1;
+        foreach (ColumnVector key in keys)
+        {
+            if (key.Encoding != VectorEncoding.Dictionary)
+            {
+                return false;
+            }
+            combinations *= key.Dictionary!.Capacity;
+        }
+        // One key: the cache is as large as its dictionary, which the scan already holds.
+        return keys.Length == 1 || combinations <= MaxCodeCombinations;
+    }
+
+    private void FindOrAddByCodes(ColumnVector[] keys, int count, ReadOnlySpan<int> selection, Span<int> groupIds)
+    {
+        bool changed = false;
+        int combinations = 1;
+        for (int i = 0; i < keys.Length; i++)
+        {
+            ColumnVector dictionary = keys[i].Dictionary!;
+            changed |= !ReferenceEquals(dictionary, _cachedDictionaries[i]);
+            _cachedDictionaries[i] = dictionary;
+            combinations *= dictionary.Capacity;
+        }
+        if (changed)
+        {
+            if (_codeToGroup.Length < combinations)
+            {
+                _codeToGroup = new int[combinations];
+            }
+            _codeToGroup.AsSpan(0, combinations).Fill(EmptySlot);
+        }
         bool dense = selection.IsEmpty;
-        bool anyNull = !key.Validity.AllValid;
+        bool anyNull = false;
+        foreach (ColumnVector key in keys)
+        {
+            anyNull |= !key.Validity.AllValid;
+        }
+        ReadOnlySpan<int> firstCodes = keys[0].Codes;
         for (int k = 0; k < count; k++)
         {
             int row = dense ? k : selection[k];
-            if (anyNull && key.Validity.IsNull(row))
+            if (anyNull && AnyNullAt(keys, row))
             {
-                groupIds[k] = FindOrAddRow(HashKernels.NullHash, _rowKey, row);
+                groupIds[k] = FindOrAddRow(KeyHashing.HashRow(keys, row), keys, row);
                 continue;
             }
-            int code = codes[row];
-            int group = _codeToGroup[code];
+            int combined = firstCodes[row];
+            for (int i = 1; i < keys.Length; i++)
+            {
+                combined = combined * _cachedDictionaries[i]!.Capacity + keys[i].Codes[row];
+            }
+            int group = _codeToGroup[combined];
             if (group == EmptySlot)
             {
-                group = FindOrAddRow(_dictionaryHashes[code], _dictionaryKey, code);
-                _codeToGroup[code] = group;
+                group = FindOrAddRow(KeyHashing.HashRow(keys, row), keys, row);
+                _codeToGroup[combined] = group;
             }
             groupIds[k] = group;
         }
+    }
+
+    private static bool AnyNullAt(ColumnVector[] keys, int row)
+    {
+        foreach (ColumnVector key in keys)
+        {
+            if (key.Validity.IsNull(row))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }
