@@ -56,6 +56,57 @@ public class HashJoinTests
         Assert.Equal(Sorted(Reference(type, left, right)), Sorted(actual));
     }
 
+    /// <summary>
+    /// A low-cardinality string key is scanned dictionary-encoded: the probe hashes and compares dictionary entries,
+    /// and must find exactly the flat build rows with equal bytes (duplicated build keys, a key absent on either side, NULLs).
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Dictionary_string_probe_keys_match_the_build_rows_with_equal_bytes(int threads)
+    {
+        BatchSchema leftSchema = new(new Field("k", LogicalType.String), new Field("a", LogicalType.Int));
+        BatchSchema rightSchema = new(new Field("k", LogicalType.String), new Field("b", LogicalType.Int));
+        string?[] keys = ["x", "y", "z", null, "xy"];
+        List<object?[]> left = [.. Enumerable.Range(0, 6000).Select(i => new object?[] { keys[i % keys.Length], (long)i })];
+        List<object?[]> right = [["x", 1L], ["y", 2L], ["y", 3L], ["w", 4L], [null, 5L]];
+        LogicalScan leftScan = ScanOf(Table(leftSchema, 3, left));
+        LogicalScan rightScan = ScanOf(Table(rightSchema, 1, right));
+        BoundExpression condition = new BoundBinaryExpression(BinaryOperator.Equal, Column(leftScan, 0),
+            new BoundColumnReference(2, "k", LogicalType.String), LogicalType.Boolean);
+        LogicalJoin join = new(JoinType.Inner, leftScan, rightScan, condition);
+        LogicalOrder ordered = new(join, [new BoundOrderItem(new BoundColumnReference(1, "a", LogicalType.Int), false, false),
+            new BoundOrderItem(new BoundColumnReference(3, "b", LogicalType.Int), false, false)]);
+
+        List<object?[]> expected = [.. left.SelectMany(l => right.Where(r => l[0] is not null && Equals(l[0], r[0])).Select(r => new object?[] { l[0], l[1], r[0], r[1] }))];
+        Assert.Equal(Sorted(expected), Sorted(Run(ordered, threads)));
+        Assert.Equal(1200 * 3, expected.Count);
+    }
+
+    /// <summary>
+    /// A lookup into a small build side hands its string columns on as codes into the build column: grouping by such an
+    /// attribute (NULL for some build rows, with probe rows that find no build row) counts what copied strings would.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Grouping_by_a_looked_up_string_attribute_counts_each_value_and_null(int threads)
+    {
+        BatchSchema leftSchema = new(new Field("k", LogicalType.String), new Field("a", LogicalType.Int));
+        BatchSchema rightSchema = new(new Field("k", LogicalType.String), new Field("team", LogicalType.String));
+        string?[] keys = ["x", "y", "z", null, "q"];
+        List<object?[]> left = [.. Enumerable.Range(0, 6000).Select(i => new object?[] { keys[i % keys.Length], (long)i })];
+        List<object?[]> right = [["x", "team-a"], ["y", null], ["z", "team-a"], ["w", "team-b"]];
+        LogicalScan leftScan = ScanOf(Table(leftSchema, 3, left));
+        LogicalScan rightScan = ScanOf(Table(rightSchema, 1, right));
+        BoundExpression condition = new BoundBinaryExpression(BinaryOperator.Equal, Column(leftScan, 0),
+            new BoundColumnReference(2, "k", LogicalType.String), LogicalType.Boolean);
+        LogicalJoin join = new(JoinType.Left, leftScan, rightScan, condition);
+        LogicalAggregate byTeam = GroupBy(join, [Column(join, 3)], Aggregate("count"));
+
+        Assert.Equal(Sorted([["team-a", 2400L], [null, 3600L]]), Sorted(Run(byTeam, threads)));
+    }
+
     /// <summary>The allocation budget: a warmed probe allocates nothing per batch, also when one input row has many matches.</summary>
     [Fact]
     public void Steady_state_probe_allocates_zero_bytes_per_batch()

@@ -94,6 +94,8 @@ public sealed class PhysicalJoinProbe(
         private readonly Batch _aligned;
         private readonly Batch _unmatched;
         private readonly ulong[] _hashes = new ulong[Batch.Capacity];
+        private ColumnVector? _hashedDictionary;
+        private ulong[] _dictionaryHashes = [];
         private readonly int[] _heads = new int[Batch.Capacity];
         private readonly int[] _probeRows = new int[Batch.Capacity];
         private readonly int[] _buildRows = new int[Batch.Capacity];
@@ -176,14 +178,40 @@ public sealed class PhysicalJoinProbe(
         /// <summary>The hash bucket's first build row for every active probe row, or -1 (no bucket mate, or a NULL key).</summary>
         private void FindChainHeads(Batch input, int count, ReadOnlySpan<int> selection)
         {
+            bool dense = selection.IsEmpty;
             for (int k = 0; k < _keys.Length; k++)
             {
                 _keyVectors[k] = _keys[k].Evaluate(input);
-                KeyHashing.HashColumn(_keyVectors[k], k == 0, count, selection, _hashes);
+            }
+            if (IsSingleStringDictionaryKey())
+            {
+                // Each distinct value of the dictionary is hashed once (by the same kernel as flat strings).
+                ColumnVector dictionary = _keyVectors[0].Dictionary!;
+                if (!ReferenceEquals(dictionary, _hashedDictionary))
+                {
+                    if (_dictionaryHashes.Length < dictionary.Capacity)
+                    {
+                        _dictionaryHashes = new ulong[dictionary.Capacity];
+                    }
+                    HashKernels.HashBytes<OverwriteHash>(dictionary.Offsets, dictionary.Heap, _dictionaryHashes, dictionary.Capacity, default, default);
+                    _hashedDictionary = dictionary;
+                }
+                ReadOnlySpan<int> codes = _keyVectors[0].Codes;
+                for (int k = 0; k < count; k++)
+                {
+                    int row = dense ? k : selection[k];
+                    _hashes[row] = _dictionaryHashes[codes[row]];
+                }
+            }
+            else
+            {
+                for (int k = 0; k < _keys.Length; k++)
+                {
+                    KeyHashing.HashColumn(_keyVectors[k], k == 0, count, selection, _hashes);
+                }
             }
             int[] buckets = _table.Buckets;
             int mask = _table.Mask;
-            bool dense = selection.IsEmpty;
             for (int k = 0; k < count; k++)
             {
                 int row = dense ? k : selection[k];
@@ -292,6 +320,11 @@ public sealed class PhysicalJoinProbe(
             }
             return pairs;
         }
+
+        /// <summary>One dictionary-encoded string key (a low-cardinality string column as scanned): hashed and compared per dictionary entry.</summary>
+        private bool IsSingleStringDictionaryKey() =>
+            _keyVectors.Length == 1 && _keyVectors[0].Encoding == VectorEncoding.Dictionary
+            && _keyVectors[0].Type.Id is TypeId.String or TypeId.Binary && _keyVectors[0].Dictionary!.Encoding == VectorEncoding.Flat;
 
         /// <summary>One flat 64-bit integer-like key (the common case): equal keys are equal values, so the bucket mates' keys are compared directly, without their hashes.</summary>
         private bool IsSingleIntegerKey() =>
@@ -462,6 +495,21 @@ public sealed class PhysicalJoinProbe(
                         return kept;
                 }
             }
+            if (probe.Encoding == VectorEncoding.Dictionary && probe.Type.Id is TypeId.String or TypeId.Binary
+                && probe.Dictionary!.Encoding == VectorEncoding.Flat && build.Encoding == VectorEncoding.Flat)
+            {
+                ColumnVector dictionary = probe.Dictionary;
+                ReadOnlySpan<int> codes = probe.Codes;
+                for (int j = 0; j < pairs; j++)
+                {
+                    if (dictionary.GetBytes(codes[_probeRows[j]]).SequenceEqual(build.GetBytes(_buildRows[j])))
+                    {
+                        _probeRows[kept] = _probeRows[j];
+                        _buildRows[kept++] = _buildRows[j];
+                    }
+                }
+                return kept;
+            }
             // Booleans, variants (the Q20 equality) and constant or dictionary vectors.
             for (int j = 0; j < pairs; j++)
             {
@@ -569,9 +617,20 @@ public sealed class PhysicalJoinProbe(
             }
             int buildOffset = _join.BuildOffset;
             int buildColumns = _join.Build.Schema.Count;
+            // A small build side's strings are not copied: the output codes point into the build column, so what
+            // follows (a GROUP BY on a dimension attribute, above all) works on codes.
+            bool codeStrings = _table.RowCount <= Batch.Capacity;
             for (int c = 0; c < buildColumns; c++)
             {
-                Scatter(_table.Columns[c], buildRows, probeRows, _aligned.Columns[buildOffset + c], input.PhysicalCount);
+                ColumnVector source = _table.Columns[c];
+                if (codeStrings && source.Type.Physical == PhysicalKind.VarBytes && source.Encoding == VectorEncoding.Flat)
+                {
+                    ScatterCodes(source, buildRows, probeRows, _aligned.Columns[buildOffset + c], input.PhysicalCount);
+                }
+                else
+                {
+                    Scatter(source, buildRows, probeRows, _aligned.Columns[buildOffset + c], input.PhysicalCount);
+                }
             }
             for (int j = 0; j < pairs; j++)
             {
@@ -581,6 +640,20 @@ public sealed class PhysicalJoinProbe(
             probeRows.CopyTo(_aligned.SelectionStorage.Indices);
             _aligned.ApplySelection(pairs);
             return _aligned;
+        }
+
+        /// <summary>Like <see cref="Scatter"/>, as a dictionary vector over <paramref name="source"/>: <c>codes[to[j]] = from[j]</c>.</summary>
+        private static void ScatterCodes(ColumnVector source, ReadOnlySpan<int> from, ReadOnlySpan<int> to, ColumnVector destination, int rows)
+        {
+            destination.Reset(source.Type);
+            destination.SetDictionary(source);
+            Span<int> codes = destination.Codes;
+            codes[..rows].Clear(); // rows without a pair are not selected, but their codes must still be in range
+            for (int j = 0; j < from.Length; j++)
+            {
+                codes[to[j]] = from[j];
+            }
+            CopyNulls(source, from, to, destination);
         }
 
         /// <summary><c>destination[to[j]] = source[from[j]]</c> for a flat source; <paramref name="to"/> is ascending.</summary>
@@ -617,6 +690,11 @@ public sealed class PhysicalJoinProbe(
                     destination.FinishBytes(rows);
                     break;
             }
+            CopyNulls(source, from, to, destination);
+        }
+
+        private static void CopyNulls(ColumnVector source, ReadOnlySpan<int> from, ReadOnlySpan<int> to, ColumnVector destination)
+        {
             if (!source.Validity.AllValid)
             {
                 for (int j = 0; j < from.Length; j++)
