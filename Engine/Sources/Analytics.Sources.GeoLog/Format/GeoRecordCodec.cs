@@ -149,17 +149,18 @@ internal static class GeoRecordCodec
             }
             state.Interval += Varint.UnZigZag(dod);
             state.Ts += state.Interval;
-            for (int f = 0; f < GeoFields.Count; f++)
+            // Visit only the present fields (set bits, lowest first: the order they were written in).
+            int present = mask & GeoFields.NumericMask;
+            while (present != 0)
             {
-                if ((mask & (1 << f)) != 0)
+                int f = System.Numerics.BitOperations.TrailingZeroCount(present);
+                present &= present - 1;
+                if (!Varint.TryRead(source, ref position, out ulong delta))
                 {
-                    if (!Varint.TryRead(source, ref position, out ulong delta))
-                    {
-                        return false;
-                    }
-                    long previous = (state.Known & (1 << f)) != 0 ? state.Values[f] : 0;
-                    state.Values[f] = previous + Varint.UnZigZag(delta);
+                    return false;
                 }
+                long previous = (state.Known & (1 << f)) != 0 ? state.Values[f] : 0;
+                state.Values[f] = previous + Varint.UnZigZag(delta);
             }
             state.Known |= mask & GeoFields.NumericMask;
         }
@@ -230,8 +231,8 @@ internal static class GeoRecordCodec
         }
         if (trackData)
         {
-            KeyValuePair<string, GeoValue>[] map = ReadChanges(source[start..position]);
-            state.Data = map.Length == 0 ? null : map;
+            // An empty map is one zero byte: skip the array (a checkpoint holds thousands of such states).
+            state.Data = position - start == 1 ? null : ReadChanges(source[start..position]);
         }
         return true;
     }

@@ -30,6 +30,12 @@ internal static class Varint
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryRead(ReadOnlySpan<byte> source, ref int position, out ulong value)
     {
+        // Most deltas of a slowly moving object fit one byte: answer those without entering the loop.
+        if ((uint)position < (uint)source.Length && source[position] < 0x80)
+        {
+            value = source[position++];
+            return true;
+        }
         value = 0;
         int shift = 0;
         while ((uint)position < (uint)source.Length)
