@@ -132,6 +132,15 @@ public sealed class FlightConnectionTests
     }
 
     [Fact]
+    public async Task GetSchemaListsTheServersTables()
+    {
+        await using Server server = await Server.StartAsync();
+        using AnalyticsConnection connection = server.Open();
+        DataTable tables = connection.GetSchema("Tables");
+        Assert.Contains("people", tables.Rows.Cast<DataRow>().Select(r => (string)r["TABLE_NAME"]));
+    }
+
+    [Fact]
     public async Task LargeResultsArriveInSeveralBatches()
     {
         await using Server server = await Server.StartAsync();
