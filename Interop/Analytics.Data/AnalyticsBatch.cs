@@ -123,7 +123,7 @@ public sealed class AnalyticsBatch : DbBatch
         {
             throw new InvalidOperationException("the batch has no commands");
         }
-        Engine.Session session = connection.BeginCommand();
+        connection.BeginCommand();
         CommandExecution execution;
         try
         {
@@ -135,7 +135,7 @@ public sealed class AnalyticsBatch : DbBatch
             throw;
         }
         Volatile.Write(ref _running, execution);
-        return AnalyticsDataReader.Open(connection, session, commands, execution, behavior);
+        return AnalyticsDataReader.Open(connection, commands, execution, behavior);
     }
 
     private AnalyticsConnection RequireConnection() =>

@@ -166,7 +166,7 @@ public sealed class AnalyticsCommand : DbCommand
         AnalyticsConnection connection = RequireConnection();
         RequireText();
         IReadOnlyList<StatementParameter> parameters = BindParameters(Parameters);
-        Session session = connection.BeginCommand();
+        connection.BeginCommand();
         CommandExecution execution;
         try
         {
@@ -179,7 +179,7 @@ public sealed class AnalyticsCommand : DbCommand
         }
         Volatile.Write(ref _running, execution);
         // From here the reader owns the command slot and the execution (it releases both when it closes or fails to open).
-        return AnalyticsDataReader.Open(connection, session, [new CommandStatements(_text, parameters, null)], execution, behavior);
+        return AnalyticsDataReader.Open(connection, [new CommandStatements(_text, parameters, null)], execution, behavior);
     }
 
     private AnalyticsConnection RequireConnection() =>

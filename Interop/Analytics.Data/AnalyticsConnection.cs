@@ -2,6 +2,8 @@ using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using Analytics.Engine;
+using Analytics.Flight.Client;
+using Analytics.Flight.Grpc;
 
 namespace Analytics.Data;
 
@@ -17,6 +19,7 @@ public sealed class AnalyticsConnection : DbConnection
     private AnalyticsConnectionStringBuilder _settings = new();
     private SharedDatabases.Lease? _lease;
     private Session? _session;
+    private FlightClient? _flight;
     private ConnectionState _state = ConnectionState.Closed;
     private int _busy;
     private AnalyticsDataReader? _reader;
@@ -65,10 +68,17 @@ public sealed class AnalyticsConnection : DbConnection
         {
             throw new InvalidOperationException("the connection is already open");
         }
-        SharedDatabases.Lease lease = SharedDatabases.Acquire(_settings);
-        _lease = lease;
-        _session = lease.Database.Connect();
-        _session.ReadOnly = IsReadOnly;
+        if (FlightLocation(_settings.DataSource) is { } location)
+        {
+            _flight = new FlightClient(location, new FlightClientOptions { Token = ReadToken(_settings) });
+        }
+        else
+        {
+            SharedDatabases.Lease lease = SharedDatabases.Acquire(_settings);
+            _lease = lease;
+            _session = lease.Database.Connect();
+            _session.ReadOnly = IsReadOnly;
+        }
         _state = ConnectionState.Open;
         OnStateChange(new StateChangeEventArgs(ConnectionState.Closed, ConnectionState.Open));
     }
@@ -90,6 +100,8 @@ public sealed class AnalyticsConnection : DbConnection
         _reader?.Close();
         _session?.Dispose();
         _lease?.Dispose();
+        _flight?.Dispose();
+        _flight = null;
         _session = null;
         _lease = null;
         _state = ConnectionState.Closed;
@@ -138,7 +150,7 @@ public sealed class AnalyticsConnection : DbConnection
     /// <summary>An appender that inserts typed rows into <paramref name="table"/>, atomically per flush.</summary>
     public AnalyticsAppender CreateAppender(string table)
     {
-        Session session = RequireOpen();
+        Session session = RequireSession("AnalyticsAppender");
         try
         {
             return new AnalyticsAppender(session.OpenAppender(table));
@@ -156,20 +168,111 @@ public sealed class AnalyticsConnection : DbConnection
     public override DataTable GetSchema(string collectionName, string?[] restrictionValues) =>
         SchemaCollections.Get(this, collectionName, restrictionValues);
 
-    internal Session RequireOpen() =>
-        _state == ConnectionState.Open ? _session! : throw new InvalidOperationException("the connection is not open: call Open() first");
+    internal void RequireOpen()
+    {
+        if (_state != ConnectionState.Open)
+        {
+            throw new InvalidOperationException("the connection is not open: call Open() first");
+        }
+    }
+
+    /// <summary>The embedded session, for features a <c>flight://</c> connection does not offer.</summary>
+    private Session RequireSession(string feature)
+    {
+        RequireOpen();
+        return _session ?? throw new NotSupportedException(
+            $"{feature} is not supported on a flight:// connection: it needs an embedded database (run INSERT statements instead)");
+    }
+
+    /// <summary>The location of a <c>flight://</c>, <c>grpc://</c> or <c>grpc+tls://</c> data source; null for an embedded one.</summary>
+    internal static Uri? FlightLocation(string dataSource)
+    {
+        if (!(dataSource.StartsWith("flight://", StringComparison.OrdinalIgnoreCase) || dataSource.StartsWith("grpc://", StringComparison.OrdinalIgnoreCase)
+            || dataSource.StartsWith("grpc+tcp://", StringComparison.OrdinalIgnoreCase) || dataSource.StartsWith("grpc+tls://", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+        return Uri.TryCreate(dataSource, UriKind.Absolute, out Uri? location) && location.Port > 0
+            ? location
+            : throw new ArgumentException($"Data Source '{dataSource}' is not a Flight location: use flight://HOST:PORT (or grpc+tls://HOST:PORT)");
+    }
+
+    private static string? ReadToken(AnalyticsConnectionStringBuilder settings)
+    {
+        if (settings.TokenFile is not { } path)
+        {
+            return settings.Token;
+        }
+        if (settings.Token is not null)
+        {
+            throw new ArgumentException("the connection string has both Token and Token File: give one");
+        }
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AnalyticsException(Errors.ErrorKind.Io, $"IO Error: cannot read the token file '{path}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>Runs the statements of <paramref name="commands"/> on the embedded session or the Flight server, one result at a time.</summary>
+    internal IEnumerable<(IStatementResult, CommandStatements)> RunStatements(IReadOnlyList<CommandStatements> commands, CancellationToken cancellationToken) =>
+        _flight is { } flight ? RunRemote(flight, commands, IsReadOnly, cancellationToken) : RunLocal(_session!, commands, cancellationToken);
+
+    private static IEnumerable<(IStatementResult, CommandStatements)> RunLocal(Session session, IReadOnlyList<CommandStatements> commands, CancellationToken cancellationToken)
+    {
+        foreach (CommandStatements command in commands)
+        {
+            foreach (QueryResult result in session.ExecuteScript(command.Text, command.Parameters, cancellationToken))
+            {
+                yield return (new EngineStatementResult(result), command);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each command's text runs as one statement on the server: a query by GetFlightInfo + DoGet; a statement the
+    /// server refuses on its read-only query path (INSERT, DELETE, UPDATE, DDL) by Flight SQL CommandStatementUpdate.
+    /// </summary>
+    private static IEnumerable<(IStatementResult, CommandStatements)> RunRemote(FlightClient flight, IReadOnlyList<CommandStatements> commands, bool readOnly,
+        CancellationToken cancellationToken)
+    {
+        foreach (CommandStatements command in commands)
+        {
+            if (command.Parameters.Count > 0)
+            {
+                throw new NotSupportedException("parameters are not supported on a flight:// connection yet: the command text is sent as it is");
+            }
+            FlightQueryReader? reader = null;
+            long updated = -1;
+            try
+            {
+                reader = flight.QueryAsync(command.Text, cancellationToken).GetAwaiter().GetResult();
+            }
+            catch (FlightRpcException e) when (e.Status == GrpcStatusCode.InvalidArgument && e.Detail.Contains("the session is read-only", StringComparison.Ordinal))
+            {
+                if (readOnly)
+                {
+                    throw new AnalyticsException(Errors.ErrorKind.InvalidInput, "Invalid Input Error: the session is read-only (Mode=ReadOnly): the statement writes", e);
+                }
+                updated = flight.ExecuteUpdateAsync(command.Text, cancellationToken).GetAwaiter().GetResult();
+            }
+            yield return reader is null ? (new FlightUpdateResult(updated), command) : (new FlightStatementResult(reader), command);
+        }
+    }
 
     /// <summary>Marks the connection busy for one command; a second command (another thread, or an open reader) fails clearly.</summary>
-    internal Session BeginCommand()
+    internal void BeginCommand()
     {
-        Session session = RequireOpen();
+        RequireOpen();
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             throw new InvalidOperationException(_reader is null
                 ? "the connection is already running a command on another thread: a connection is not thread-safe; open one connection per thread (they share the database)"
                 : "the connection has an open data reader: close it before running another command, or use another connection");
         }
-        return session;
     }
 
     internal void ReaderOpened(AnalyticsDataReader reader) => _reader = reader;

@@ -23,6 +23,8 @@ public sealed class AnalyticsConnectionStringBuilder : DbConnectionStringBuilder
     public const string ThreadsKeyword = "Threads";
     public const string MemoryLimitKeyword = "Memory Limit";
     public const string DefaultSchemaKeyword = "Default Schema";
+    public const string TokenKeyword = "Token";
+    public const string TokenFileKeyword = "Token File";
 
     /// <summary>The in-memory data source: private to the connection (<c>:memory:NAME</c> is shared by name in the process).</summary>
     public const string InMemory = ":memory:";
@@ -38,6 +40,9 @@ public sealed class AnalyticsConnectionStringBuilder : DbConnectionStringBuilder
         ["MemoryLimit"] = MemoryLimitKeyword,
         [DefaultSchemaKeyword] = DefaultSchemaKeyword,
         ["DefaultSchema"] = DefaultSchemaKeyword,
+        [TokenKeyword] = TokenKeyword,
+        [TokenFileKeyword] = TokenFileKeyword,
+        ["TokenFile"] = TokenFileKeyword,
     };
 
     public AnalyticsConnectionStringBuilder()
@@ -91,6 +96,20 @@ public sealed class AnalyticsConnectionStringBuilder : DbConnectionStringBuilder
         set => this[MemoryLimitKeyword] = value;
     }
 
+    /// <summary>For a <c>flight://</c> data source: the bearer token sent on every call.</summary>
+    public string? Token
+    {
+        get => TryGetValue(TokenKeyword, out object? value) ? (string)value : null;
+        set => this[TokenKeyword] = value;
+    }
+
+    /// <summary>For a <c>flight://</c> data source: a file holding the bearer token (read on open, trimmed).</summary>
+    public string? TokenFile
+    {
+        get => TryGetValue(TokenFileKeyword, out object? value) ? (string)value : null;
+        set => this[TokenFileKeyword] = value;
+    }
+
     /// <summary>The schema unqualified names resolve in (the engine's is <c>public</c>; no other is supported yet).</summary>
     public string? DefaultSchema
     {
@@ -118,7 +137,7 @@ public sealed class AnalyticsConnectionStringBuilder : DbConnectionStringBuilder
         return s_keywords.TryGetValue(keyword, out string? canonical)
             ? canonical
             : throw new ArgumentException(
-                $"unknown connection string keyword '{keyword}'; Analytics supports {DataSourceKeyword}, {ModeKeyword}, {ThreadsKeyword}, {MemoryLimitKeyword} and {DefaultSchemaKeyword}",
+                $"unknown connection string keyword '{keyword}'; Analytics supports {DataSourceKeyword}, {ModeKeyword}, {ThreadsKeyword}, {MemoryLimitKeyword}, {DefaultSchemaKeyword}, {TokenKeyword} and {TokenFileKeyword}",
                 nameof(keyword));
     }
 

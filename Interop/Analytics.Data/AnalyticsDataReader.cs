@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Analytics.Engine;
 using Analytics.Errors;
+using Analytics.Flight.Grpc;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Types;
 using Analytics.Vector.Values;
@@ -30,9 +31,9 @@ public sealed class AnalyticsDataReader : DbDataReader
 
     private readonly AnalyticsConnection _connection;
     private readonly CommandExecution _execution;
-    private readonly IEnumerator<(QueryResult Result, CommandStatements Command)> _statements;
+    private readonly IEnumerator<(IStatementResult Result, CommandStatements Command)> _statements;
     private readonly CommandBehavior _behavior;
-    private QueryResult? _current;
+    private IStatementResult? _current;
     private BatchSchema _schema = BatchSchema.Empty;
     private Batch? _batch;
     private ColumnVector[] _columns = [];
@@ -42,20 +43,20 @@ public sealed class AnalyticsDataReader : DbDataReader
     private bool _closed;
     private long _recordsAffected = -1;
 
-    private AnalyticsDataReader(AnalyticsConnection connection, Session session, IReadOnlyList<CommandStatements> commands,
+    private AnalyticsDataReader(AnalyticsConnection connection, IEnumerable<(IStatementResult, CommandStatements)> statements,
         CommandExecution execution, CommandBehavior behavior)
     {
         _connection = connection;
         _execution = execution;
         _behavior = behavior;
-        _statements = Run(session, commands, execution.Token).GetEnumerator();
+        _statements = statements.GetEnumerator();
     }
 
     /// <summary>Starts the statements up to the first result set; owns the connection's command slot and the execution from here.</summary>
-    internal static AnalyticsDataReader Open(AnalyticsConnection connection, Session session, IReadOnlyList<CommandStatements> commands,
+    internal static AnalyticsDataReader Open(AnalyticsConnection connection, IReadOnlyList<CommandStatements> commands,
         CommandExecution execution, CommandBehavior behavior)
     {
-        AnalyticsDataReader reader = new(connection, session, commands, execution, behavior);
+        AnalyticsDataReader reader = new(connection, connection.RunStatements(commands, execution.Token), execution, behavior);
         connection.ReaderOpened(reader);
         try
         {
@@ -67,17 +68,6 @@ public sealed class AnalyticsDataReader : DbDataReader
             throw;
         }
         return reader;
-    }
-
-    private static IEnumerable<(QueryResult, CommandStatements)> Run(Session session, IReadOnlyList<CommandStatements> commands, CancellationToken token)
-    {
-        foreach (CommandStatements command in commands)
-        {
-            foreach (QueryResult result in session.ExecuteScript(command.Text, command.Parameters, token))
-            {
-                yield return (result, command);
-            }
-        }
     }
 
     public override int Depth => 0;
@@ -166,7 +156,7 @@ public sealed class AnalyticsDataReader : DbDataReader
             {
                 more = _statements.MoveNext();
             }
-            catch (Exception e) when (e is QueryException or OperationCanceledException)
+            catch (Exception e) when (e is QueryException or OperationCanceledException or FlightRpcException)
             {
                 throw _execution.Translate(e);
             }
@@ -178,8 +168,8 @@ public sealed class AnalyticsDataReader : DbDataReader
             {
                 return false;
             }
-            (QueryResult result, CommandStatements command) = _statements.Current;
-            if (result.Kind is StatementKind.Query or StatementKind.Show or StatementKind.Explain)
+            (IStatementResult result, CommandStatements command) = _statements.Current;
+            if (result.ReturnsRows)
             {
                 _current = result;
                 _schema = result.Schema;
@@ -193,7 +183,7 @@ public sealed class AnalyticsDataReader : DbDataReader
                 {
                 }
                 _current = null;
-                if (result.Kind is StatementKind.Insert or StatementKind.Delete or StatementKind.Update && result.RowsAffected >= 0)
+                if (result.RowsAffected >= 0)
                 {
                     _recordsAffected = Math.Max(_recordsAffected, 0) + result.RowsAffected;
                     command.Owner?.AddRecordsAffected(result.RowsAffected);
@@ -227,7 +217,7 @@ public sealed class AnalyticsDataReader : DbDataReader
             _resultDone = true;
             return false;
         }
-        catch (Exception e) when (e is QueryException or OperationCanceledException)
+        catch (Exception e) when (e is QueryException or OperationCanceledException or FlightRpcException)
         {
             _resultDone = true;
             throw _execution.Translate(e);

@@ -1,4 +1,5 @@
 using Analytics.Errors;
+using Analytics.Flight.Grpc;
 
 namespace Analytics.Data;
 
@@ -56,9 +57,29 @@ internal sealed class CommandExecution : IDisposable
             new AnalyticsException(ErrorKind.Interrupted, "Interrupted Error: the command was cancelled (AnalyticsCommand.Cancel)", error),
         OperationCanceledException or QueryException { Kind: ErrorKind.Interrupted } when _source.IsCancellationRequested =>
             new AnalyticsException(ErrorKind.Interrupted, $"Interrupted Error: the command timed out after {_timeout.TotalSeconds:0.###} s (CommandTimeout)", error),
+        FlightRpcException { Status: GrpcStatusCode.Cancelled or GrpcStatusCode.DeadlineExceeded } when _source.IsCancellationRequested =>
+            Translate(new OperationCanceledException(error.Message, error, _source.Token)),
         QueryException query => new AnalyticsException(query),
+        // A flight:// connection: the server's status and message (for ScopeQL errors "<Kind> Error: text").
+        FlightRpcException flight => new AnalyticsException(RemoteKind(flight), $"Flight {flight.Status}: {flight.Detail}", flight),
         _ => error,
     };
+
+    /// <summary>The engine's error kind when the server's message starts with it (<c>"Binder Error: …"</c>), else by status.</summary>
+    private static ErrorKind RemoteKind(FlightRpcException error)
+    {
+        int end = error.Detail.IndexOf(" Error: ", StringComparison.Ordinal);
+        if (end > 0 && Enum.TryParse(error.Detail.AsSpan(0, end), ignoreCase: false, out ErrorKind kind))
+        {
+            return kind;
+        }
+        return error.Status switch
+        {
+            GrpcStatusCode.Cancelled or GrpcStatusCode.DeadlineExceeded => ErrorKind.Interrupted,
+            GrpcStatusCode.InvalidArgument or GrpcStatusCode.NotFound => ErrorKind.InvalidInput,
+            _ => ErrorKind.Io,
+        };
+    }
 
     public void Dispose()
     {

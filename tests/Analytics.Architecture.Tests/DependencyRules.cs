@@ -10,7 +10,8 @@ namespace Analytics.Architecture.Tests;
 /// the scan sources it registers as the host (<c>read_json</c>, <c>read_csv</c>, <c>sstable</c>), and the other Interop
 /// projects it fronts (<c>Analytics.Arrow</c>: <c>--format arrow</c>, <c>read_arrow</c>; <c>Analytics.Flight</c>: <c>serve</c>,
 /// <c>flight://</c>). One more Interop → Interop reference is allowed by name: <c>Analytics.Flight</c> →
-/// <c>Analytics.Arrow</c> (Flight carries Arrow IPC and reuses that codec).
+/// <c>Analytics.Arrow</c> (Flight carries Arrow IPC and reuses that codec), and <c>Analytics.Data</c> →
+/// <c>Analytics.Flight</c> (a <c>Data Source=flight://host:port</c> connection runs its commands through the Flight client).
 /// </summary>
 public static class DependencyRules
 {
@@ -29,6 +30,7 @@ public static class DependencyRules
     private static readonly FrozenSet<(string From, string To)> s_interopReferences = new HashSet<(string, string)>
     {
         ("Interop/Analytics.Flight/Analytics.Flight.csproj", "Interop/Analytics.Arrow/Analytics.Arrow.csproj"),
+        ("Interop/Analytics.Data/Analytics.Data.csproj", "Interop/Analytics.Flight/Analytics.Flight.csproj"),
     }.ToFrozenSet();
 
     /// <summary>The layer of a project from its repository-relative path ('/'-separated).</summary>

@@ -263,6 +263,34 @@ public sealed class FlightServerTests
     }
 
     [Fact]
+    public async Task Every_RPC_is_UNAUTHENTICATED_with_a_wrong_token_and_nothing_changes()
+    {
+        await using TestServer server = await TestServer.StartAsync(token: "s3cret");
+        using FlightClient wrong = server.Client(new FlightClientOptions { Token = "guess" });
+        FlightDescriptor people = Path("people");
+        List<(string Rpc, Func<Task> Call)> calls =
+        [
+            ("ListFlights", async () => { await foreach (FlightInfo _ in wrong.ListFlightsAsync()) { } }),
+            ("GetFlightInfo", () => wrong.GetFlightInfoAsync(people)),
+            ("PollFlightInfo", () => wrong.PollFlightInfoAsync(people)),
+            ("GetSchema", () => wrong.GetSchemaAsync(people)),
+            ("DoGet", async () => { await foreach (FlightData _ in wrong.DoGetAsync(new Ticket())) { } }),
+            ("DoPut", () => wrong.ExecuteUpdateAsync("DELETE FROM people")),
+            ("DoAction", async () => { await foreach (Result _ in wrong.DoActionAsync(new Protocol.Action { Type = "DropTable", Body = ByteString.CopyFromUtf8("people") })) { } }),
+            ("ListActions", async () => { await foreach (ActionType _ in wrong.ListActionsAsync()) { } }),
+        ];
+        foreach ((string rpc, Func<Task> call) in calls)
+        {
+            FlightRpcException error = await Assert.ThrowsAsync<FlightRpcException>(call);
+            Assert.True(error.Status == GrpcStatusCode.Unauthenticated, $"{rpc}: {error.Status} {error.Detail}");
+        }
+        Assert.Equal(calls.Count, server.Server.Counters.RejectedUnauthenticated);
+        using FlightClient client = server.Client();
+        using FlightQueryReader reader = await client.QueryAsync("FROM people AGGREGATE count() AS n");
+        Assert.Equal(["3"], TestServer.Rows(reader));
+    }
+
+    [Fact]
     public async Task A_deadline_stops_a_slow_query_with_DEADLINE_EXCEEDED()
     {
         await using TestServer server = await TestServer.StartAsync();

@@ -1,46 +1,48 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace Analytics.Arrow.Tests.Interop;
-
-/// <summary>The arrow-js peer (<c>Interop/peer</c>, apache-arrow 21.2.0), run as <c>node arrow_peer.js …</c>.</summary>
-public sealed class ArrowJsPeer() : NodePeer("peer", "apache-arrow", "arrow_peer.js", ["ci", "--no-audit", "--no-fund"]);
+namespace Analytics.Tests.Shared;
 
 /// <summary>
-/// The nodejs-polars peer (<c>Interop/polars-peer</c>, 0.26.1; Rust Arrow underneath), run as <c>node polars_read.js FILE</c>.
-/// Installed with <c>npm install --no-save</c> from its pinned lock file rather than <c>npm ci</c>: nodejs-polars
-/// lists a native package per platform as optional dependencies, the package copy here serves only the x64 ones, and
-/// <c>npm ci</c> refuses a lock file without the others, while <c>npm install</c> keeps to the lock's versions and
-/// skips optional packages it cannot fetch.
-/// </summary>
-public sealed class PolarsPeer() : NodePeer("polars-peer", "nodejs-polars", "polars_read.js", ["install", "--no-audit", "--no-fund", "--no-save"]);
-
-/// <summary>
-/// A Node.js test peer under <c>tests/Analytics.Arrow.Tests/Interop/</c>: installed from its pinned lock file (with
-/// the npm arguments a subclass gives) when its node_modules are missing, then run as <c>node SCRIPT …</c>. When node or npm cannot run, the
-/// fixture throws, so every interop test fails with the reason rather than passing silently.
+/// A Node.js test peer in a folder of the repository: installed from its pinned lock file (with the npm arguments a
+/// subclass gives) when one of its modules is missing from node_modules, then run as <c>node SCRIPT …</c>. When node
+/// or npm cannot run, the fixture throws, so every peer test fails with the reason rather than passing silently.
+/// Linked into the Arrow and Flight test projects.
 /// </summary>
 public abstract class NodePeer
 {
     private static readonly TimeSpan s_installTimeout = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan s_runTimeout = TimeSpan.FromMinutes(1);
 
     private readonly string _script;
+    private readonly TimeSpan _runTimeout;
+    private readonly string _suite;
 
-    protected NodePeer(string folder, string module, string script, string[] install)
+    /// <param name="folder">The peer's folder from the repository root, e.g. <c>tests/Analytics.Flight.Tests/peer</c>.</param>
+    /// <param name="modules">The installed modules it needs (checked as <c>node_modules/MODULE/package.json</c>).</param>
+    /// <param name="script">The script <see cref="Node"/> runs.</param>
+    /// <param name="install">The npm arguments that install it.</param>
+    /// <param name="runTimeout">How long one run may take.</param>
+    /// <param name="suite">The tests that need it, for the error when Node.js cannot run.</param>
+    protected NodePeer(string folder, string[] modules, string script, string[] install, TimeSpan runTimeout, string suite)
     {
         _script = script;
+        _runTimeout = runTimeout;
+        _suite = suite;
         Directory = FindPeerDirectory(folder);
-        if (!File.Exists(Path.Combine(Directory, "node_modules", module, "package.json")))
+        foreach (string module in modules)
         {
-            Run("npm", install, s_installTimeout);
+            if (!File.Exists(Path.Combine(Directory, "node_modules", module, "package.json")))
+            {
+                Run("npm", install, s_installTimeout);
+                break;
+            }
         }
     }
 
     public string Directory { get; }
 
     /// <summary>Runs the peer script and returns its stdout; a non-zero exit fails with its stderr.</summary>
-    public string Node(params string[] arguments) => Run("node", [_script, .. arguments], s_runTimeout);
+    public string Node(params string[] arguments) => Run("node", [_script, .. arguments], _runTimeout);
 
     private string Run(string program, string[] arguments, TimeSpan timeout)
     {
@@ -62,7 +64,7 @@ public abstract class NodePeer
         }
         catch (Win32Exception e)
         {
-            throw new InvalidOperationException($"The Arrow interop tests need {program} (Node.js), which cannot run here: {e.Message}", e);
+            throw new InvalidOperationException($"The {_suite} need {program} (Node.js), which cannot run here: {e.Message}", e);
         }
         using (process)
         {
@@ -85,12 +87,12 @@ public abstract class NodePeer
     {
         for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            string candidate = Path.Combine(directory.FullName, "tests", "Analytics.Arrow.Tests", "Interop", folder);
+            string candidate = Path.Combine([directory.FullName, .. folder.Split('/')]);
             if (File.Exists(Path.Combine(candidate, "package-lock.json")))
             {
                 return candidate;
             }
         }
-        throw new InvalidOperationException($"cannot find tests/Analytics.Arrow.Tests/Interop/{folder} above {AppContext.BaseDirectory}");
+        throw new InvalidOperationException($"cannot find {folder} above {AppContext.BaseDirectory}");
     }
 }
