@@ -260,6 +260,9 @@ public sealed class FilterPushdownRule : IOptimizerRule
                 return new ExpressionFilter(expression, new InFilter(0, [.. inExpression.List.Select(item => ((BoundConstant)item).Value!)]));
             case BoundIsNullExpression isNull when IndexOn(isNull.Operand, indexes) is { } expression:
                 return new ExpressionFilter(expression, new IsNullFilter(0, isNull.Negated));
+            case BoundFunctionExpression { Function.Name: "regexp_like", Arguments: [var text, BoundConstant { Value: string pattern }] }
+                when text.Type.Id == TypeId.String && RequiredLiteral(pattern) is { } required && IndexOn(text, indexes) is { } expression:
+                return new ExpressionFilter(expression, new TextFilter(0, TextMatch.Contains, required));
             case BoundFunctionExpression { Arguments: [var text, BoundConstant { Value: string literal }, ..] } function
                 when text.Type.Id == TypeId.String && TextMatchOf(function) is TextMatch match && IndexOn(text, indexes) is { } expression:
                 return new ExpressionFilter(expression, new TextFilter(0, match, literal));
@@ -298,6 +301,88 @@ public sealed class FilterPushdownRule : IOptimizerRule
             return path.Count == 0 ? null : new ExpressionFilter(index, new VariantPathFilter(0, path.MoveToImmutable(), value, Cast: false));
         }
         return null;
+    }
+
+    /// <summary>
+    /// The longest run of literal characters every match of <paramref name="pattern"/> contains (so a PATTERN index
+    /// can prune <c>regexp_like</c> as <c>contains</c>), or null. Conservative: no alternation outside a group, no
+    /// inline options; groups, classes, escapes, anchors and <c>.</c> end a run, and a character made optional by
+    /// <c>?</c>, <c>*</c> or <c>{</c> leaves it. An invalid pattern gives null, so the query still reports it.
+    /// </summary>
+    internal static string? RequiredLiteral(string pattern)
+    {
+        // A quantifier after a surrogate pair applies to its low half only: such patterns are left alone.
+        if (pattern.Contains("(?", StringComparison.Ordinal) || pattern.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0 || !IsValidRegex(pattern))
+        {
+            return null;
+        }
+        string best = "";
+        System.Text.StringBuilder run = new();
+        int depth = 0;
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            char c = pattern[i];
+            if (c == '\\')
+            {
+                i++; // an escape (\d, \., …): skipped, it ends the run
+            }
+            else if (c == '[')
+            {
+                for (i++; i < pattern.Length && pattern[i] != ']'; i++)
+                {
+                    if (pattern[i] == '\\')
+                    {
+                        i++;
+                    }
+                }
+            }
+            else if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')')
+            {
+                depth--;
+            }
+            else if (c == '|' && depth == 0)
+            {
+                return null; // either side may match: nothing is required
+            }
+            else if (depth == 0 && c is not ('.' or '^' or '$' or '*' or '+' or '?' or '{' or '}' or '|'))
+            {
+                bool optional = i + 1 < pattern.Length && pattern[i + 1] is '?' or '*' or '{';
+                if (!optional)
+                {
+                    run.Append(c);
+                    if (i + 1 < pattern.Length && pattern[i + 1] == '+')
+                    {
+                        best = Longer(best, run);
+                        run.Clear();
+                    }
+                    continue;
+                }
+            }
+            best = Longer(best, run);
+            run.Clear();
+        }
+        best = Longer(best, run);
+        return best.Length == 0 ? null : best;
+    }
+
+    private static string Longer(string best, System.Text.StringBuilder run) =>
+        System.Text.Encoding.UTF8.GetByteCount(run.ToString()) > System.Text.Encoding.UTF8.GetByteCount(best) ? run.ToString() : best;
+
+    private static bool IsValidRegex(string pattern)
+    {
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.NonBacktracking | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static TextMatch? TextMatchOf(BoundFunctionExpression function) => function.Function.Name switch
