@@ -72,3 +72,23 @@ public sealed record TextFilter(int Column, TextMatch Match, string Text) : Scan
 {
     public override string ToString() => $"#{Column} {Match} '{Text}'";
 }
+
+/// <summary>
+/// <c>contains(array, element)</c>: rows whose array <paramref name="Column"/> has an element equal, as <c>any</c>
+/// (scopeql.md Q8), to <paramref name="Element"/> (variant row bytes). POINT indexes on the array prune with it.
+/// </summary>
+public sealed record ArrayContainsFilter(int Column, byte[] Element) : ScanFilter
+{
+    public override string ToString() => $"contains(#{Column}, {Convert.ToHexString(Element)})";
+}
+
+/// <summary>
+/// Rows whose variant <paramref name="Column"/> holds, at the key path <paramref name="Path"/>, a value equal to
+/// <paramref name="Value"/> (variant row bytes). When <paramref name="Cast"/>, the path's value is compared after a cast
+/// to <paramref name="Value"/>'s type (<c>var['a']::int = 5</c>), so values of other kinds may match as well. POINT
+/// indexes on an <c>object</c> or <c>any</c> column prune with it.
+/// </summary>
+public sealed record VariantPathFilter(int Column, ImmutableArray<string> Path, byte[] Value, bool Cast) : ScanFilter
+{
+    public override string ToString() => $"#{Column}[{string.Join("][", Path)}]{(Cast ? "::" : " = ")}{Convert.ToHexString(Value)}";
+}

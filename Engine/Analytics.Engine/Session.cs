@@ -109,6 +109,12 @@ public sealed class Session : IDisposable
                         ImmutableArray<BoundIndex> after = indexed.Storage.Indexes;
                         indexed.Storage.DeleteIndexFiles([.. before.Where(b => !after.Any(a => a.Id == b.Id))]);
                         indexed.Storage.BuildIndexes(cancellationToken);
+                        if (indexed.Storage is Storage.Segments.SegmentTableStorage
+                            && after.Any(a => a.Definition.Kind == IndexKind.Materialized && !before.Any(b => b.Id == a.Id)))
+                        {
+                            // A MATERIALIZED index lives in the segments themselves: the stored rows are rewritten.
+                            TableCompactor.RewriteEveryPart(this, indexed, cancellationToken);
+                        }
                     }
                 }
                 return ExecutionBridge.Completed(StatementKind.Ddl, 0, alter.Warning);

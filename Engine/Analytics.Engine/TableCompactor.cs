@@ -91,6 +91,31 @@ internal static class TableCompactor
     }
 
     /// <summary>
+    /// Back-fill of a new MATERIALIZED index: rewrites the table's parts one at a time (memory stays one part's worth),
+    /// and each rewrite stores the index's path as a typed column, like every write after CREATE INDEX; returns the
+    /// parts rewritten. A part a concurrent DELETE, UPDATE or compaction replaced first is skipped: its replacement was
+    /// written with the index.
+    /// </summary>
+    public static int RewriteEveryPart(Session session, TableEntry table, CancellationToken cancellationToken)
+    {
+        TableSnapshot snapshot = table.Storage.Snapshot();
+        LogicalInsert template = new Binder(session.Database.Catalog).BindCompaction(table);
+        int rewritten = 0;
+        for (int part = 0; part < snapshot.PartCount; part++)
+        {
+            try
+            {
+                TableRewriter.Run(session, TableRewriter.Retarget(template, table, snapshot.Rewrite([part])), cancellationToken);
+                rewritten++;
+            }
+            catch (CommitConflictException)
+            {
+            }
+        }
+        return rewritten;
+    }
+
+    /// <summary>
     /// Data retention: removes every part whose partition key (a timestamp) is older than the table's retention;
     /// returns the parts removed.
     /// </summary>

@@ -17,6 +17,8 @@ internal static class ScanFilterPrinter
         OrFilter or => $"({string.Join(" OR ", or.Children.Select(c => Print(c, source)))})",
         ExpressionFilter expression => Print(expression.Predicate, new BatchSchema(new Field(expression.Expression, ExpressionType(expression.Predicate)))),
         TextFilter text => $"{TextFunction(text.Match)}({Name(source, text.Column)}, {BoundExpressionPrinter.PrintConstant(text.Text, LogicalType.String)})",
+        ArrayContainsFilter contains => $"contains({Name(source, contains.Column)}, {BoundExpressionPrinter.PrintConstant(contains.Element, LogicalType.Any)})",
+        VariantPathFilter path => $"{Name(source, path.Column)}{string.Concat(path.Path.Select(k => $"[{BoundExpressionPrinter.PrintConstant(k, LogicalType.String)}]"))}{(path.Cast ? "::… = " : " = ")}{BoundExpressionPrinter.PrintConstant(path.Value, LogicalType.Any)}",
         _ => filter.ToString(),
     };
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Analytics.Engine.Binding;
+using Analytics.Engine.Execution;
 using Analytics.Engine.Expressions;
 using Analytics.Engine.Planning;
 using Analytics.Engine.Scan;
@@ -232,13 +233,18 @@ public sealed class FilterPushdownRule : IOptimizerRule
 
     /// <summary>
     /// The index filter of a conjunct (over the source's columns) that compares an indexed expression with constants
-    /// (<c>e ⟨op⟩ c</c>, <c>e IN (…)</c>, <c>e IS [NOT] NULL</c>) or matches it as text (<c>contains</c>,
-    /// <c>starts_with</c>, <c>ends_with</c>, <c>search</c> with the log analyzer); null when it has none.
+    /// (<c>e ⟨op⟩ c</c>, <c>e IN (…)</c>, <c>e IS [NOT] NULL</c>), matches it as text (<c>contains</c>,
+    /// <c>starts_with</c>, <c>ends_with</c>, <c>search</c> with the log analyzer), tests an indexed array for an element
+    /// (<c>contains(array, c)</c>) or compares a key path of an indexed variant column (<c>var['a']::int = c</c>);
+    /// null when it has none.
     /// </summary>
     internal static ScanFilter? ToIndexFilter(BoundExpression conjunct, ImmutableArray<BoundIndex> indexes)
     {
         switch (conjunct)
         {
+            case BoundFunctionExpression { Function.Name: "contains" or "array_contains", Arguments: [{ Type.Id: TypeId.Array } array, BoundConstant { Value: not null } element] }
+                when IndexOn(array, indexes) is { } expression:
+                return new ExpressionFilter(expression, new ArrayContainsFilter(0, VariantValues.FromValue(element.Value, element.Type)!));
             case BoundBinaryExpression { IsComparison: true } binary when ToCompareOp(binary.Operator) is CompareOp op:
                 if (IsFilterValue(binary.Right, binary.Left.Type) && IndexOn(binary.Left, indexes) is { } left)
                 {
@@ -248,17 +254,134 @@ public sealed class FilterPushdownRule : IOptimizerRule
                 {
                     return new ExpressionFilter(right, new CompareFilter(0, Flip(op), ((BoundConstant)binary.Left).Value!));
                 }
-                return null;
+                return op == CompareOp.Equal ? ToVariantPathFilter(binary.Left, binary.Right, indexes) ?? ToVariantPathFilter(binary.Right, binary.Left, indexes) : null;
             case BoundInExpression { Negated: false } inExpression
                 when inExpression.List.All(item => IsFilterValue(item, inExpression.Input.Type)) && IndexOn(inExpression.Input, indexes) is { } expression:
                 return new ExpressionFilter(expression, new InFilter(0, [.. inExpression.List.Select(item => ((BoundConstant)item).Value!)]));
             case BoundIsNullExpression isNull when IndexOn(isNull.Operand, indexes) is { } expression:
                 return new ExpressionFilter(expression, new IsNullFilter(0, isNull.Negated));
+            case BoundFunctionExpression { Function.Name: "regexp_like", Arguments: [var text, BoundConstant { Value: string pattern }] }
+                when text.Type.Id == TypeId.String && RequiredLiteral(pattern) is { } required && IndexOn(text, indexes) is { } expression:
+                return new ExpressionFilter(expression, new TextFilter(0, TextMatch.Contains, required));
             case BoundFunctionExpression { Arguments: [var text, BoundConstant { Value: string literal }, ..] } function
                 when text.Type.Id == TypeId.String && TextMatchOf(function) is TextMatch match && IndexOn(text, indexes) is { } expression:
                 return new ExpressionFilter(expression, new TextFilter(0, match, literal));
             default:
                 return null;
+        }
+    }
+
+    /// <summary>
+    /// <c>var['a']['b'] = c</c> (c an <c>any</c> constant) or <c>var['a']['b']::type = c</c> over a variant column with
+    /// an index: the filter a POINT index on the column answers from its (path, value) keys; null otherwise.
+    /// </summary>
+    private static ScanFilter? ToVariantPathFilter(BoundExpression side, BoundExpression other, ImmutableArray<BoundIndex> indexes)
+    {
+        if (other is not BoundConstant { Value: not null } constant)
+        {
+            return null;
+        }
+        if (BoundIndex.MaterializedPath(side) is var (_, keys, type) && constant.Type == type
+            && ((BoundVariantPathExpression)((BoundCastExpression)side).Input).Input is var castColumn && IndexOn(castColumn, indexes) is { } castIndex)
+        {
+            return new ExpressionFilter(castIndex, new VariantPathFilter(0, keys, VariantValues.FromValue(constant.Value, type)!, Cast: true));
+        }
+        if (side is BoundVariantPathExpression { Input: BoundColumnReference { Type.IsVariant: true } column, Steps: var steps }
+            && constant is { Type.Id: TypeId.Any, Value: byte[] value } && IndexOn(column, indexes) is { } index)
+        {
+            ImmutableArray<string>.Builder path = ImmutableArray.CreateBuilder<string>(steps.Length);
+            foreach (VariantPathStep step in steps)
+            {
+                if (step.Key is not { } key)
+                {
+                    return null;
+                }
+                path.Add(key);
+            }
+            return path.Count == 0 ? null : new ExpressionFilter(index, new VariantPathFilter(0, path.MoveToImmutable(), value, Cast: false));
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The longest run of literal characters every match of <paramref name="pattern"/> contains (so a PATTERN index
+    /// can prune <c>regexp_like</c> as <c>contains</c>), or null. Conservative: no alternation outside a group, no
+    /// inline options; groups, classes, escapes, anchors and <c>.</c> end a run, and a character made optional by
+    /// <c>?</c>, <c>*</c> or <c>{</c> leaves it. An invalid pattern gives null, so the query still reports it.
+    /// </summary>
+    internal static string? RequiredLiteral(string pattern)
+    {
+        // A quantifier after a surrogate pair applies to its low half only: such patterns are left alone.
+        if (pattern.Contains("(?", StringComparison.Ordinal) || pattern.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0 || !IsValidRegex(pattern))
+        {
+            return null;
+        }
+        string best = "";
+        System.Text.StringBuilder run = new();
+        int depth = 0;
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            char c = pattern[i];
+            if (c == '\\')
+            {
+                i++; // an escape (\d, \., …): skipped, it ends the run
+            }
+            else if (c == '[')
+            {
+                for (i++; i < pattern.Length && pattern[i] != ']'; i++)
+                {
+                    if (pattern[i] == '\\')
+                    {
+                        i++;
+                    }
+                }
+            }
+            else if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')')
+            {
+                depth--;
+            }
+            else if (c == '|' && depth == 0)
+            {
+                return null; // either side may match: nothing is required
+            }
+            else if (depth == 0 && c is not ('.' or '^' or '$' or '*' or '+' or '?' or '{' or '}' or '|'))
+            {
+                bool optional = i + 1 < pattern.Length && pattern[i + 1] is '?' or '*' or '{';
+                if (!optional)
+                {
+                    run.Append(c);
+                    if (i + 1 < pattern.Length && pattern[i + 1] == '+')
+                    {
+                        best = Longer(best, run);
+                        run.Clear();
+                    }
+                    continue;
+                }
+            }
+            best = Longer(best, run);
+            run.Clear();
+        }
+        best = Longer(best, run);
+        return best.Length == 0 ? null : best;
+    }
+
+    private static string Longer(string best, System.Text.StringBuilder run) =>
+        System.Text.Encoding.UTF8.GetByteCount(run.ToString()) > System.Text.Encoding.UTF8.GetByteCount(best) ? run.ToString() : best;
+
+    private static bool IsValidRegex(string pattern)
+    {
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.NonBacktracking | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 
