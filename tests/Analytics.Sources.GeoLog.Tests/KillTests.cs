@@ -23,16 +23,7 @@ public sealed class KillTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private static string WorkerPath()
-    {
-        DirectoryInfo output = new(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string framework = output.Name;
-        string configuration = output.Parent!.Name;
-        string tests = output.Parent.Parent!.Parent!.Parent!.FullName;
-        string worker = Path.Combine(tests, "Analytics.Sources.GeoLog.CrashWorker", "bin", configuration, framework, "Analytics.Sources.GeoLog.CrashWorker.dll");
-        Assert.True(File.Exists(worker), $"crash worker not built at {worker}");
-        return worker;
-    }
+    private static string WorkerPath() => CrashWorkerProcess.WorkerPath("Analytics.Sources.GeoLog.CrashWorker");
 
     [Fact]
     public void Killing_an_appending_process_at_random_points_loses_and_corrupts_nothing_flushed()
@@ -49,23 +40,10 @@ public sealed class KillTests : IDisposable
             string context = $"iteration {iteration} (seed {seed})";
             (List<string> lines, string errors, bool killed) = RunAndKill(worker, nextBatch, random, iteration % 5 == 4);
             Assert.True(killed, $"{context}: the worker exited by itself: {errors}");
-            long? inFlight = null;
+            long? inFlight = CrashWorkerProcess.ReadProtocol(lines, acknowledged, ref nextBatch);
             foreach (string line in lines)
             {
-                if (line.StartsWith("start ", StringComparison.Ordinal))
-                {
-                    inFlight = long.Parse(line.AsSpan(6), CultureInfo.InvariantCulture);
-                    nextBatch = inFlight.Value + 1;
-                }
-                else if (line.StartsWith("ack ", StringComparison.Ordinal))
-                {
-                    acknowledged.Add(long.Parse(line.AsSpan(4), CultureInfo.InvariantCulture));
-                    inFlight = null;
-                }
-                else if (line.StartsWith("log ", StringComparison.Ordinal))
-                {
-                    recoveries++;
-                }
+                recoveries += line.StartsWith("log ", StringComparison.Ordinal) ? 1 : 0; // the writer logs what it recovered on open (a torn tail it truncated)
             }
             Dictionary<long, int> present = CheckedBatches(context);
             foreach ((long batch, int rows) in mustHave)

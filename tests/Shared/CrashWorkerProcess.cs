@@ -10,6 +10,42 @@ namespace Analytics.Tests.Shared;
 /// </summary>
 internal static class CrashWorkerProcess
 {
+    /// <summary>The worker project <paramref name="project"/> (under tests/) built in this test assembly's configuration.</summary>
+    public static string WorkerPath(string project)
+    {
+        DirectoryInfo output = new(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string framework = output.Name;
+        string configuration = output.Parent!.Name;
+        string tests = output.Parent.Parent!.Parent!.Parent!.FullName;
+        string worker = Path.Combine(tests, project, "bin", configuration, framework, project + ".dll");
+        Xunit.Assert.True(File.Exists(worker), $"crash worker not built at {worker}");
+        return worker;
+    }
+
+    /// <summary>
+    /// Reads a killed worker's protocol lines: "start N" (batch N sent), "ack N" (batch N acknowledged). Adds the acks to
+    /// <paramref name="acknowledged"/>, moves <paramref name="nextBatch"/> past every started batch, and returns the
+    /// batch that was started but not acknowledged when the worker died (it may or may not be present), if any.
+    /// </summary>
+    public static long? ReadProtocol(List<string> lines, HashSet<long> acknowledged, ref long nextBatch)
+    {
+        long? inFlight = null;
+        foreach (string line in lines)
+        {
+            if (line.StartsWith("start ", StringComparison.Ordinal))
+            {
+                inFlight = long.Parse(line.AsSpan(6), System.Globalization.CultureInfo.InvariantCulture);
+                nextBatch = inFlight.Value + 1;
+            }
+            else if (line.StartsWith("ack ", StringComparison.Ordinal))
+            {
+                acknowledged.Add(long.Parse(line.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture));
+                inFlight = null;
+            }
+        }
+        return inFlight;
+    }
+
     /// <summary>
     /// Runs <c>dotnet exec <paramref name="worker"/> arguments…</c> and kills it either during startup (50–400 ms after
     /// the start) or up to <paramref name="maxMillisecondsAfterReady"/> after it printed "ready"; returns its output

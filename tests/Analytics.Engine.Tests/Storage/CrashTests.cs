@@ -24,17 +24,7 @@ public sealed class CrashTests : IDisposable
         }
     }
 
-    /// <summary>The worker built next to this test assembly's configuration (tests/Analytics.Storage.CrashWorker).</summary>
-    private static string WorkerPath()
-    {
-        DirectoryInfo output = new(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string framework = output.Name;
-        string configuration = output.Parent!.Name;
-        string tests = output.Parent.Parent!.Parent!.Parent!.FullName;
-        string worker = Path.Combine(tests, "Analytics.Storage.CrashWorker", "bin", configuration, framework, "Analytics.Storage.CrashWorker.dll");
-        Assert.True(File.Exists(worker), $"crash worker not built at {worker}");
-        return worker;
-    }
+    private static string WorkerPath() => CrashWorkerProcess.WorkerPath("Analytics.Storage.CrashWorker");
 
     [Fact]
     public void Killing_an_ingesting_process_at_random_points_loses_no_acknowledged_batch_and_shows_no_partial_one()
@@ -50,20 +40,7 @@ public sealed class CrashTests : IDisposable
             string context = $"iteration {iteration} (seed {seed})";
             (List<string> lines, string errors, bool killed) = RunAndKill(worker, nextBatch, random, iteration % 5 == 4);
             Assert.True(killed, $"{context}: the worker exited by itself: {errors}");
-            long? inFlight = null;
-            foreach (string line in lines)
-            {
-                if (line.StartsWith("start ", StringComparison.Ordinal))
-                {
-                    inFlight = long.Parse(line.AsSpan(6), CultureInfo.InvariantCulture);
-                    nextBatch = inFlight.Value + 1;
-                }
-                else if (line.StartsWith("ack ", StringComparison.Ordinal))
-                {
-                    acknowledged.Add(long.Parse(line.AsSpan(4), CultureInfo.InvariantCulture));
-                    inFlight = null;
-                }
-            }
+            long? inFlight = CrashWorkerProcess.ReadProtocol(lines, acknowledged, ref nextBatch);
             killedBeforeReady += lines.Contains("ready") ? 0 : 1;
             Dictionary<long, long> present = BatchCounts(context);
             foreach (long batch in acknowledged)
