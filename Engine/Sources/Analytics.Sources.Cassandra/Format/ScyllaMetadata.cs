@@ -90,23 +90,21 @@ internal static class ScyllaMetadata
             {
                 throw reader.ErrorAt(typeStart, $"Scylla.db schema column {name}: {e.Message}");
             }
-            switch (kind)
+            CqlColumnKind columnKind = kind switch
             {
-                case 1:
-                    keys.Add(new CqlColumn(name, type, CqlColumnKind.PartitionKey));
-                    break;
-                case 2:
-                    clustering.Add(new CqlColumn(name, type, CqlColumnKind.Clustering));
-                    break;
-                case 3:
-                    others.Add(new CqlColumn(name, type, CqlColumnKind.Static));
-                    break;
-                case 4:
-                    others.Add(new CqlColumn(name, type, CqlColumnKind.Regular));
-                    break;
-                default:
-                    throw reader.ErrorAt(columnStart, $"Scylla.db schema column {name} has unknown kind {kind} (expected 1 to 4)");
-            }
+                1 => CqlColumnKind.PartitionKey,
+                2 => CqlColumnKind.Clustering,
+                3 => CqlColumnKind.Static,
+                4 => CqlColumnKind.Regular,
+                _ => throw reader.ErrorAt(columnStart, $"Scylla.db schema column {name} has unknown kind {kind} (expected 1 to 4)"),
+            };
+            List<CqlColumn> group = columnKind switch
+            {
+                CqlColumnKind.PartitionKey => keys,
+                CqlColumnKind.Clustering => clustering,
+                _ => others,
+            };
+            group.Add(new CqlColumn(name, type, columnKind));
         }
         if (keys.Count == 0)
         {
