@@ -33,6 +33,7 @@ internal sealed class SegmentIndexFile
 
     /// <summary>Version 1 files are still read; they cannot answer paths through arrays.</summary>
     private const byte FirstVersion = 1;
+
     /// <summary>
     /// A needle query probes every block of the table: at 1% a 10M-row table (~86 blocks) kept about one block too
     /// many per query; 0.1% costs ~1.5× the bits (≈ 14.6 instead of 9.7 per distinct value and block).
