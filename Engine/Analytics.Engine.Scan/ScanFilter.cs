@@ -83,12 +83,15 @@ public sealed record ArrayContainsFilter(int Column, byte[] Element) : ScanFilte
 }
 
 /// <summary>
-/// Rows whose variant <paramref name="Column"/> holds, at the key path <paramref name="Path"/>, a value equal to
-/// <paramref name="Value"/> (variant row bytes). When <paramref name="Cast"/>, the path's value is compared after a cast
-/// to <paramref name="Value"/>'s type (<c>var['a']::int = 5</c>), so values of other kinds may match as well. POINT
-/// indexes on an <c>object</c> or <c>any</c> column prune with it.
+/// Rows whose variant <paramref name="Column"/> holds, at the path <paramref name="Path"/>, a value equal to one of
+/// <paramref name="Values"/> (variant row bytes; one for <c>=</c> and <c>IS</c>, several for <c>IN</c>). A step is an
+/// object key, or null for an array subscript (<c>var['tags'][0]</c>) and for the elements <c>contains</c> looks at:
+/// it stands for any element, so the filter holds for a superset of the rows. When <paramref name="Cast"/>, the path's
+/// value is compared after a cast to the values' type (<c>var['a']::int = 5</c>), so values of other kinds may match as
+/// well. POINT indexes on an <c>object</c> or <c>any</c> column prune with it.
 /// </summary>
-public sealed record VariantPathFilter(int Column, ImmutableArray<string> Path, byte[] Value, bool Cast) : ScanFilter
+public sealed record VariantPathFilter(int Column, ImmutableArray<string?> Path, ImmutableArray<byte[]> Values, bool Cast) : ScanFilter
 {
-    public override string ToString() => $"#{Column}[{string.Join("][", Path)}]{(Cast ? "::" : " = ")}{Convert.ToHexString(Value)}";
+    public override string ToString() =>
+        $"#{Column}[{string.Join("][", Path.Select(step => step ?? "*"))}]{(Cast ? "::" : " ")}IN ({string.Join(", ", Values.Select(Convert.ToHexString))})";
 }

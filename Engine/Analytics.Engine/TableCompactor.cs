@@ -2,6 +2,7 @@ using Analytics.Engine.Binding;
 using Analytics.Engine.Catalog;
 using Analytics.Engine.Planning;
 using Analytics.Engine.Storage;
+using Analytics.Engine.Storage.Segments;
 
 namespace Analytics.Engine;
 
@@ -17,8 +18,8 @@ internal static class TableCompactor
     /// <summary>A part smaller than one block (row group) is worth merging.</summary>
     public const long SmallPartRows = 122_880;
 
-    /// <summary>The size of a merged part: a full segment of 8 blocks.</summary>
-    public const long TargetRows = 8 * SmallPartRows;
+    /// <summary>The size of a merged part: a full segment (<see cref="SegmentFormat.SegmentRows"/>, 4 blocks).</summary>
+    public const long TargetRows = SegmentFormat.SegmentRows;
 
     /// <summary>Background compaction waits for this many small parts in a table before merging them.</summary>
     public const int BackgroundMinSmallParts = 8;

@@ -19,6 +19,8 @@ internal static class BoundExpressionEquality
             (BoundColumnReference x, BoundColumnReference y) => x.Index == y.Index,
             (BoundConstant x, BoundConstant y) => x.Value is byte[] xb && y.Value is byte[] yb ? xb.AsSpan().SequenceEqual(yb) : Equals(x.Value, y.Value),
             (BoundCastExpression x, BoundCastExpression y) => x.ErrorsAsNull == y.ErrorsAsNull,
+            // the steps are not children: var['a'] and var['b'] differ only here
+            (BoundVariantPathExpression x, BoundVariantPathExpression y) => x.Steps.AsSpan().SequenceEqual(y.Steps.AsSpan()),
             (BoundBinaryExpression x, BoundBinaryExpression y) => x.Operator == y.Operator,
             (BoundUnaryExpression x, BoundUnaryExpression y) => x.Operator == y.Operator,
             (BoundConjunctionExpression x, BoundConjunctionExpression y) => x.IsAnd == y.IsAnd,

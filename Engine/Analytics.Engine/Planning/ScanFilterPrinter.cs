@@ -18,7 +18,7 @@ internal static class ScanFilterPrinter
         ExpressionFilter expression => Print(expression.Predicate, new BatchSchema(new Field(expression.Expression, ExpressionType(expression.Predicate)))),
         TextFilter text => $"{TextFunction(text.Match)}({Name(source, text.Column)}, {BoundExpressionPrinter.PrintConstant(text.Text, LogicalType.String)})",
         ArrayContainsFilter contains => $"contains({Name(source, contains.Column)}, {BoundExpressionPrinter.PrintConstant(contains.Element, LogicalType.Any)})",
-        VariantPathFilter path => $"{Name(source, path.Column)}{string.Concat(path.Path.Select(k => $"[{BoundExpressionPrinter.PrintConstant(k, LogicalType.String)}]"))}{(path.Cast ? "::… = " : " = ")}{BoundExpressionPrinter.PrintConstant(path.Value, LogicalType.Any)}",
+        VariantPathFilter path => $"{Name(source, path.Column)}{string.Concat(path.Path.Select(k => k is null ? "[*]" : $"[{BoundExpressionPrinter.PrintConstant(k, LogicalType.String)}]"))}{(path.Cast ? "::…" : "")}{(path.Values.Length == 1 ? " = " + BoundExpressionPrinter.PrintConstant(path.Values[0], LogicalType.Any) : $" IN ({string.Join(", ", path.Values.Select(v => BoundExpressionPrinter.PrintConstant(v, LogicalType.Any)))})")}",
         _ => filter.ToString(),
     };
 

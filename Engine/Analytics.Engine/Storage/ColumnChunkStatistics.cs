@@ -97,6 +97,28 @@ internal static class ColumnChunkStatistics
             validWords is not null);
     }
 
+    /// <summary>
+    /// The statistics of two chunks' rows together (the RANGE index merges its batches' into a block's): the lower min,
+    /// the higher max, NULL facts combined; no min/max when either side has values but no min/max.
+    /// </summary>
+    public static ColumnStatistics Merge(ColumnStatistics a, ColumnStatistics b)
+    {
+        if (a.AllNull || b.AllNull)
+        {
+            ColumnStatistics values = a.AllNull ? b : a;
+            return values with { HasNulls = a.HasNulls || b.HasNulls };
+        }
+        if (a.Min is null || a.Max is null || b.Min is null || b.Max is null || !Comparable(a.Min, b.Min))
+        {
+            return ColumnStatistics.NullsOnly(a.HasNulls || b.HasNulls, false);
+        }
+        return new ColumnStatistics(
+            Compare(b.Min, a.Min) < 0 ? b.Min : a.Min,
+            Compare(b.Max, a.Max) > 0 ? b.Max : a.Max,
+            a.HasNulls || b.HasNulls,
+            false);
+    }
+
     private static ColumnStatistics Create(object? min, object? max, bool hasNulls) =>
         min is null ? new ColumnStatistics(0L, 0L, true, true) : new ColumnStatistics(min, max!, hasNulls, false);
 

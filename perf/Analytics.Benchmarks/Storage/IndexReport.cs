@@ -8,9 +8,11 @@ namespace Analytics.Benchmarks.Storage;
 
 /// <summary>
 /// Issue 6's needle figures (`-- index-report [rows]`): the clustered-key events table (<see cref="WideEvents"/>)
-/// persisted, then per needle query — one URL among 5,000 (POINT), one user among ~1M (POINT), a 5-minute window of a
-/// day (RANGE on ts, where the column's zone maps already prune) — the segments and blocks EXPLAIN ANALYZE says were
-/// scanned, the median time with the index and again after DROP INDEX, and each index's files against the segments.
+/// persisted, then per needle query — one URL among 5,000 (POINT, and the same URL through PATTERN and SEARCH), one
+/// user among ~1M (POINT), a 5-minute window of a day (RANGE on ts, where the column's zone maps already prune) — the
+/// segments and blocks EXPLAIN ANALYZE says were scanned, the median time with the index and again after DROP INDEX,
+/// each index's files against the segments, and finally each query with no pruning at all (the database reopened
+/// with the filter_pushdown rule disabled, so neither indexes nor zone maps are consulted).
 /// </summary>
 internal static partial class IndexReport
 {
@@ -27,6 +29,8 @@ internal static partial class IndexReport
         return
         [
             ("CREATE POINT INDEX url_point ON events (url)", Invariant($"FROM events WHERE url = '/products/{url}' AGGREGATE count(*) AS n")),
+            ("CREATE PATTERN INDEX url_pattern ON events (url)", Invariant($"FROM events WHERE contains(url, '/products/{url}') AGGREGATE count(*) AS n")),
+            ("CREATE SEARCH INDEX url_search ON events (url)", Invariant($"FROM events WHERE search(url, '{url}') AGGREGATE count(*) AS n")),
             ("CREATE POINT INDEX user_point ON events (user_id)", Invariant($"FROM events WHERE user_id = {user} AGGREGATE count(*) AS n")),
             ("CREATE RANGE INDEX ts_range ON events (ts)", $"FROM events WHERE ts BETWEEN {window} AGGREGATE count(*) AS n"),
         ];
@@ -37,27 +41,45 @@ internal static partial class IndexReport
         string directory = Directory.CreateTempSubdirectory("analytics-index-report-").FullName;
         try
         {
+            (string Index, string Query)[] needles = Needles(rows);
+            double[] indexedTimes = new double[needles.Length];
+            string[] results = new string[needles.Length];
             Stopwatch load = Stopwatch.StartNew();
-            using Database database = Database.Open(directory, new EngineOptions { CompactionInterval = null });
-            WideEvents.Load(database, rows, clusteredKeys: true);
-            long segmentBytes = FileBytes(directory, "*.seg");
-            Console.WriteLine(Invariant($"{rows:N0} events loaded in {load.Elapsed.TotalSeconds:F1} s: {segmentBytes / 1e6:F1} MB of segments"));
-            using Session session = database.Connect();
-            foreach ((string create, string query) in Needles(rows))
+            long segmentBytes;
+            using (Database database = Database.Open(directory, new EngineOptions { CompactionInterval = null }))
             {
-                string name = create.Split(' ')[3];
-                long before = FileBytes(directory, "*.idx-*");
-                Stopwatch build = Stopwatch.StartNew();
-                Execute(session, create);
-                double buildSeconds = build.Elapsed.TotalSeconds;
-                long indexBytes = FileBytes(directory, "*.idx-*") - before;
-                (string counters, string result) = Explain(session, query);
-                double indexed = MedianMilliseconds(session, query, result);
-                Execute(session, $"DROP INDEX {name} ON events");
-                (string unindexedCounters, _) = Explain(session, query);
-                double scanned = MedianMilliseconds(session, query, result);
-                Console.WriteLine(Invariant(
-                    $"{name}: {query}\n  rows matched {result}; with the index {counters}, median {indexed:F1} ms; dropped: {unindexedCounters}, median {scanned:F1} ms; speed-up {scanned / indexed:F1}x; index files {indexBytes / 1e3:F1} kB = {100.0 * indexBytes / segmentBytes:F2}% of the segments, built in {buildSeconds:F1} s"));
+                WideEvents.Load(database, rows, clusteredKeys: true);
+                segmentBytes = FileBytes(directory, "*.seg");
+                Console.WriteLine(Invariant($"{rows:N0} events loaded in {load.Elapsed.TotalSeconds:F1} s: {segmentBytes / 1e6:F1} MB of segments"));
+                using Session session = database.Connect();
+                for (int n = 0; n < needles.Length; n++)
+                {
+                    (string create, string query) = needles[n];
+                    string name = create.Split(' ')[3];
+                    long before = FileBytes(directory, "*.idx-*");
+                    Stopwatch build = Stopwatch.StartNew();
+                    Execute(session, create);
+                    double buildSeconds = build.Elapsed.TotalSeconds;
+                    long indexBytes = FileBytes(directory, "*.idx-*") - before;
+                    (string counters, results[n]) = Explain(session, query);
+                    indexedTimes[n] = MedianMilliseconds(session, query, results[n]);
+                    Execute(session, $"DROP INDEX {name} ON events");
+                    (string unindexedCounters, _) = Explain(session, query);
+                    double scanned = MedianMilliseconds(session, query, results[n]);
+                    Console.WriteLine(Invariant(
+                        $"{name}: {query}\n  rows matched {results[n]}; with the index {counters}, median {indexedTimes[n]:F1} ms; dropped: {unindexedCounters}, median {scanned:F1} ms; speed-up {scanned / indexedTimes[n]:F1}x; index files {indexBytes / 1e3:F1} kB = {100.0 * indexBytes / segmentBytes:F2}% of the segments, built in {buildSeconds:F1} s"));
+                }
+            }
+            using (Database unpruned = Database.Open(directory, new EngineOptions { CompactionInterval = null, DisabledOptimizers = ["filter_pushdown"] }))
+            {
+                using Session session = unpruned.Connect();
+                for (int n = 0; n < needles.Length; n++)
+                {
+                    (string counters, _) = Explain(session, needles[n].Query);
+                    double full = MedianMilliseconds(session, needles[n].Query, results[n]);
+                    Console.WriteLine(Invariant(
+                        $"{needles[n].Index.Split(' ')[3]} with no pruning at all (filter_pushdown disabled): {counters}, median {full:F1} ms; speed-up with the index {full / indexedTimes[n]:F1}x"));
+                }
             }
         }
         finally

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using Analytics.Errors;
+using Analytics.Vector.Compression;
 using Xunit;
 
 namespace Analytics.Engine.Tests.Storage;
@@ -89,6 +91,61 @@ public sealed class IndexFileTests : IDisposable
         using Session session = database.Connect();
         Assert.Equal(["5"], TableRows.Lines(session, Needle));
         Assert.Contains("segments=2/2", ScanCounters(session, Needle), StringComparison.Ordinal);
+    }
+
+    /// <summary>Sets the version byte of every index file and stores a matching checksum, so only the header is off.</summary>
+    private void SetVersion(byte version)
+    {
+        foreach (string file in IndexFiles())
+        {
+            byte[] bytes = File.ReadAllBytes(file);
+            bytes[4] = version; // after the 4-byte magic
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 4)));
+            File.WriteAllBytes(file, bytes);
+        }
+    }
+
+    [Fact]
+    public void An_index_file_of_an_unknown_version_is_ignored_with_a_warning_even_when_its_checksum_holds()
+    {
+        CreateIndexedTable();
+        SetVersion(9);
+        using Database database = Database.Open(_path);
+        using Session session = database.Connect();
+        using (QueryResult result = session.Execute(Needle))
+        {
+            while (result.ReadNext(CancellationToken.None, out _))
+            {
+            }
+            Assert.Equal(2, result.Warnings.Count);
+            Assert.All(result.Warnings, w => Assert.Matches(
+                @"^index file .*\.idx-[0-9a-f]{16} is corrupt at offset 0: the header is not that of a version 1–2 Point index over 1 blocks; index ""user_point"" is ignored for this segment, which is scanned instead$", w));
+        }
+        Assert.Equal(["5"], TableRows.Lines(session, Needle));
+        Assert.Contains("segments=2/2", ScanCounters(session, Needle), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_version_1_point_file_still_prunes_key_paths_but_not_paths_through_arrays()
+    {
+        using (Database database = Database.Open(_path))
+        using (Session session = database.Connect())
+        {
+            TableRows.Execute(session, "CREATE TABLE logs (n int, var object)");
+            TableRows.Execute(session, "VALUES (1, {'user': 'u1', 'tags': ['x']}) INSERT INTO logs");
+            TableRows.Execute(session, "VALUES (2, {'user': 'u2', 'tags': ['y']}) INSERT INTO logs");
+            TableRows.Execute(session, "CREATE POINT INDEX var_point ON logs (var)");
+        }
+        // Version 1 files never keyed array elements: their absence there proves nothing.
+        SetVersion(1);
+        using Database reopened = Database.Open(_path);
+        using Session reader = reopened.Connect();
+        const string keyPath = "FROM logs WHERE var['user'] = 'u2' SELECT n";
+        const string arrayPath = "FROM logs WHERE var['tags'][0] = 'y' SELECT n";
+        Assert.Contains("segments=1/2, blocks=1/2, pruned_by=[var_point: 1]", ScanCounters(reader, keyPath), StringComparison.Ordinal);
+        Assert.Contains("segments=2/2, blocks=2/2, rows_scanned=2", ScanCounters(reader, arrayPath), StringComparison.Ordinal);
+        Assert.Equal(["2"], TableRows.Lines(reader, keyPath));
+        Assert.Equal(["2"], TableRows.Lines(reader, arrayPath));
     }
 
     [Fact]

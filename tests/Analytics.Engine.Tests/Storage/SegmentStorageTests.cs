@@ -266,7 +266,7 @@ public sealed class SegmentStorageTests : IDisposable
         (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
         using SegmentStorageProvider owned = provider;
         catalog.CreateTable(new QualifiedName(null, null, "t"), new BatchSchema(new Field("id", LogicalType.Int)), TableProperties.None, ifNotExists: false);
-        int rows = (8 * SegmentFormat.BlockRows) + 10;
+        int rows = SegmentFormat.SegmentRows + 10;
         TableRows.Insert(Table(catalog, "t").Storage, [.. Enumerable.Range(0, rows).Select(i => new object?[] { (long)i })]);
         Assert.Equal(2, DataFiles(Segments(catalog, "t").Id).Length);
         List<object?[]> read = TableRows.ReadAll(Table(catalog, "t").Storage);

@@ -245,6 +245,10 @@ public sealed class FilterPushdownRule : IOptimizerRule
             case BoundFunctionExpression { Function.Name: "contains" or "array_contains", Arguments: [{ Type.Id: TypeId.Array } array, BoundConstant { Value: not null } element] }
                 when IndexOn(array, indexes) is { } expression:
                 return new ExpressionFilter(expression, new ArrayContainsFilter(0, VariantValues.FromValue(element.Value, element.Type)!));
+            case BoundFunctionExpression { Function.Name: "contains" or "array_contains", Arguments: [var array, BoundConstant { Value: not null } element] }
+                when IndexedPath(array is BoundCastExpression { Type.Id: TypeId.Array, Input: var input } ? input : array, indexes) is var (index, path):
+                // contains(var['tags'], x): some element of the array at the path equals x (as any).
+                return new ExpressionFilter(index, new VariantPathFilter(0, path.Add(null), [VariantValues.FromValue(element.Value, element.Type)!], Cast: false));
             case BoundBinaryExpression { IsComparison: true } binary when ToCompareOp(binary.Operator) is CompareOp op:
                 if (IsFilterValue(binary.Right, binary.Left.Type) && IndexOn(binary.Left, indexes) is { } left)
                 {
@@ -254,10 +258,12 @@ public sealed class FilterPushdownRule : IOptimizerRule
                 {
                     return new ExpressionFilter(right, new CompareFilter(0, Flip(op), ((BoundConstant)binary.Left).Value!));
                 }
-                return op == CompareOp.Equal ? ToVariantPathFilter(binary.Left, binary.Right, indexes) ?? ToVariantPathFilter(binary.Right, binary.Left, indexes) : null;
+                return op == CompareOp.Equal ? ToVariantPathFilter(binary.Left, [binary.Right], indexes) ?? ToVariantPathFilter(binary.Right, [binary.Left], indexes) : null;
             case BoundInExpression { Negated: false } inExpression
                 when inExpression.List.All(item => IsFilterValue(item, inExpression.Input.Type)) && IndexOn(inExpression.Input, indexes) is { } expression:
                 return new ExpressionFilter(expression, new InFilter(0, [.. inExpression.List.Select(item => ((BoundConstant)item).Value!)]));
+            case BoundInExpression { Negated: false } inExpression:
+                return ToVariantPathFilter(inExpression.Input, inExpression.List, indexes);
             case BoundIsNullExpression isNull when IndexOn(isNull.Operand, indexes) is { } expression:
                 return new ExpressionFilter(expression, new IsNullFilter(0, isNull.Negated));
             case BoundFunctionExpression { Function.Name: "regexp_like", Arguments: [var text, BoundConstant { Value: string pattern }] }
@@ -272,35 +278,62 @@ public sealed class FilterPushdownRule : IOptimizerRule
     }
 
     /// <summary>
-    /// <c>var['a']['b'] = c</c> (c an <c>any</c> constant) or <c>var['a']['b']::type = c</c> over a variant column with
-    /// an index: the filter a POINT index on the column answers from its (path, value) keys; null otherwise.
+    /// <c>var['a'][0] = c</c>, <c>IS c</c> or <c>IN (c, …)</c> (constants of type <c>any</c>), or the same with a cast
+    /// (<c>var['a']['b']::int = c</c>, constants of the cast's type), over a variant column or expression with a POINT
+    /// index: the filter the index answers from its (path, value) and (path, kind) keys; null otherwise.
     /// </summary>
-    private static ScanFilter? ToVariantPathFilter(BoundExpression side, BoundExpression other, ImmutableArray<BoundIndex> indexes)
+    private static ScanFilter? ToVariantPathFilter(BoundExpression side, IReadOnlyList<BoundExpression> constants, ImmutableArray<BoundIndex> indexes)
     {
-        if (other is not BoundConstant { Value: not null } constant)
+        bool cast = side is BoundCastExpression { ErrorsAsNull: true, Type.Id: TypeId.String or TypeId.Int or TypeId.Float or TypeId.Boolean or TypeId.Timestamp };
+        if (IndexedPath(cast ? ((BoundCastExpression)side).Input : side, indexes) is not var (index, path) || (cast && path.IsEmpty))
         {
             return null;
         }
-        if (BoundIndex.MaterializedPath(side) is var (_, keys, type) && constant.Type == type
-            && ((BoundVariantPathExpression)((BoundCastExpression)side).Input).Input is var castColumn && IndexOn(castColumn, indexes) is { } castIndex)
+        ImmutableArray<byte[]>.Builder values = ImmutableArray.CreateBuilder<byte[]>(constants.Count);
+        foreach (BoundExpression item in constants)
         {
-            return new ExpressionFilter(castIndex, new VariantPathFilter(0, keys, VariantValues.FromValue(constant.Value, type)!, Cast: true));
-        }
-        if (side is BoundVariantPathExpression { Input: BoundColumnReference { Type.IsVariant: true } column, Steps: var steps }
-            && constant is { Type.Id: TypeId.Any, Value: byte[] value } && IndexOn(column, indexes) is { } index)
-        {
-            ImmutableArray<string>.Builder path = ImmutableArray.CreateBuilder<string>(steps.Length);
-            foreach (VariantPathStep step in steps)
+            if (item is not BoundConstant { Value: not null } constant)
             {
-                if (step.Key is not { } key)
-                {
-                    return null;
-                }
-                path.Add(key);
+                return null;
             }
-            return path.Count == 0 ? null : new ExpressionFilter(index, new VariantPathFilter(0, path.MoveToImmutable(), value, Cast: false));
+            if (cast && constant.Type == side.Type)
+            {
+                values.Add(VariantValues.FromValue(constant.Value, constant.Type)!);
+            }
+            else if (!cast && constant is { Type.Id: TypeId.Any, Value: byte[] value })
+            {
+                values.Add(value);
+            }
+            else
+            {
+                return null;
+            }
         }
-        return null;
+        return values.Count == 0 ? null : new ExpressionFilter(index, new VariantPathFilter(0, path, values.MoveToImmutable(), cast));
+    }
+
+    /// <summary>
+    /// The POINT-indexable path <paramref name="expression"/> reads: the expression text of the index on the variant
+    /// (<c>object</c> or <c>any</c>) expression it starts from, and its steps below it (null for an array subscript);
+    /// null when it reads no indexed variant expression.
+    /// </summary>
+    private static (string Index, ImmutableArray<string?> Path)? IndexedPath(BoundExpression expression, ImmutableArray<BoundIndex> indexes)
+    {
+        if (expression.Type.Id is TypeId.Object or TypeId.Any && IndexOn(expression, indexes) is { } index)
+        {
+            return (index, []);
+        }
+        if (expression is not BoundVariantPathExpression { Steps.IsEmpty: false } variantPath || IndexedPath(variantPath.Input, indexes) is not var (parentIndex, parentPath))
+        {
+            return null;
+        }
+        ImmutableArray<string?>.Builder path = ImmutableArray.CreateBuilder<string?>(parentPath.Length + variantPath.Steps.Length);
+        path.AddRange(parentPath);
+        foreach (VariantPathStep step in variantPath.Steps)
+        {
+            path.Add(step.Key);
+        }
+        return (parentIndex, path.MoveToImmutable());
     }
 
     /// <summary>
@@ -419,6 +452,8 @@ public sealed class FilterPushdownRule : IOptimizerRule
         BinaryOperator.LessOrEqual => CompareOp.LessOrEqual,
         BinaryOperator.Greater => CompareOp.Greater,
         BinaryOperator.GreaterOrEqual => CompareOp.GreaterOrEqual,
+        // a IS c, for a non-NULL constant c (the only kind filters take), keeps the rows of a = c
+        BinaryOperator.IsNotDistinctFrom => CompareOp.Equal,
         _ => null,
     };
 

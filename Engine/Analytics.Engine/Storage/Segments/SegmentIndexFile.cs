@@ -28,7 +28,12 @@ namespace Analytics.Engine.Storage.Segments;
 internal sealed class SegmentIndexFile
 {
     private const uint Magic = 0x58444941; // "AIDX"
-    private const byte Version = 1;
+    /// <summary>2: POINT keys of object/any values reach into arrays (<see cref="VariantIndexKeys.ElementStep"/>).</summary>
+    private const byte Version = 2;
+
+    /// <summary>Version 1 files are still read; they cannot answer paths through arrays.</summary>
+    private const byte FirstVersion = 1;
+
     /// <summary>
     /// A needle query probes every block of the table: at 1% a 10M-row table (~86 blocks) kept about one block too
     /// many per query; 0.1% costs ~1.5× the bits (≈ 14.6 instead of 9.7 per distinct value and block).
@@ -40,10 +45,12 @@ internal sealed class SegmentIndexFile
 
     private readonly ColumnStatistics[]? _ranges;
     private readonly SplitBlockBloomFilter[]? _filters;
+    private readonly byte _version;
 
-    private SegmentIndexFile(IndexKind kind, ColumnStatistics[]? ranges, SplitBlockBloomFilter[]? filters)
+    private SegmentIndexFile(IndexKind kind, byte version, ColumnStatistics[]? ranges, SplitBlockBloomFilter[]? filters)
     {
         Kind = kind;
+        _version = version;
         _ranges = ranges;
         _filters = filters;
     }
@@ -102,7 +109,7 @@ internal sealed class SegmentIndexFile
         {
             for (int b = 0; b < blocks; b++)
             {
-                RangeAccumulator range = new();
+                ColumnStatistics? range = null;
                 keys.Clear();
                 using SegmentBlockReader reader = new(new SegmentBlockSplit(segment, b, columnMap), schema, request, new ScanContext(new ScanMetrics()));
                 while (true)
@@ -113,20 +120,22 @@ internal sealed class SegmentIndexFile
                         break;
                     }
                     ColumnVector values = evaluator.Evaluate(batch);
+                    if (ranges is not null)
+                    {
+                        ColumnStatistics statistics = BatchStatistics(batch, values, index.Expression.Type);
+                        range = range is null ? statistics : ColumnChunkStatistics.Merge(range, statistics);
+                        continue;
+                    }
                     for (int i = 0; i < batch.Count; i++)
                     {
                         int row = batch.RowAt(i);
                         if (values.IsNullAt(row))
                         {
-                            range.AddNull();
                             continue;
                         }
                         ValueReader.Locate(values, row, out ColumnVector data, out int at);
                         switch (kind)
                         {
-                            case IndexKind.Range:
-                                range.Add(data, at);
-                                break;
                             case IndexKind.Pattern:
                             {
                                 KeySetSink sink = new(keys);
@@ -154,7 +163,8 @@ internal sealed class SegmentIndexFile
                 }
                 if (ranges is not null)
                 {
-                    ranges[b] = range.ToStatistics();
+                    // A block without rows (none are written) would have no statistics: it has no values either.
+                    ranges[b] = range ?? ColumnStatistics.NullsOnly(false, true);
                 }
                 else
                 {
@@ -172,7 +182,7 @@ internal sealed class SegmentIndexFile
         {
             batch.Release();
         }
-        return new SegmentIndexFile(kind, ranges, filters);
+        return new SegmentIndexFile(kind, Version, ranges, filters);
     }
 
     /// <summary>The hash a POINT index keeps for a value (the probe hashes the constant the same way).</summary>
@@ -203,91 +213,23 @@ internal sealed class SegmentIndexFile
         public void Add(ulong hash) => keys.Add(hash);
     }
 
-    /// <summary>Min/max of a block's values of one type, in the CLR conventions of <see cref="ColumnStatistics"/>.</summary>
-    private struct RangeAccumulator
+    /// <summary>
+    /// The min/max and NULL facts of one batch of index values, computed as a segment computes its chunks' zone maps
+    /// (<see cref="ColumnAccumulator"/> and <see cref="ColumnChunkStatistics"/>): the batch's values are copied flat
+    /// (whatever the vector's encoding) and only the two extremes are boxed.
+    /// </summary>
+    private static ColumnStatistics BatchStatistics(Batch batch, ColumnVector values, LogicalType type)
     {
-        private object? _min;
-        private object? _max;
-        private bool _hasNulls;
-        private bool _hasValues;
-
-        public void AddNull() => _hasNulls = true;
-
-        public void Add(ColumnVector data, int at)
+        ColumnAccumulator accumulator = new(type);
+        try
         {
-            _hasValues = true;
-            switch (data.Type.Id)
-            {
-                case TypeId.Int or TypeId.Timestamp or TypeId.Interval:
-                {
-                    long value = data.GetData<long>()[at];
-                    if (_min is not long min || value < min)
-                    {
-                        _min = value;
-                    }
-                    if (_max is not long max || value > max)
-                    {
-                        _max = value;
-                    }
-                    break;
-                }
-                case TypeId.UInt:
-                {
-                    ulong value = data.GetData<ulong>()[at];
-                    if (_min is not ulong min || value < min)
-                    {
-                        _min = value;
-                    }
-                    if (_max is not ulong max || value > max)
-                    {
-                        _max = value;
-                    }
-                    break;
-                }
-                case TypeId.Float:
-                {
-                    double value = data.GetData<double>()[at];
-                    if (_min is not double min || ColumnChunkStatistics.Compare(value, min) < 0)
-                    {
-                        _min = value;
-                    }
-                    if (_max is not double max || ColumnChunkStatistics.Compare(value, max) > 0)
-                    {
-                        _max = value;
-                    }
-                    break;
-                }
-                case TypeId.Boolean:
-                {
-                    bool value = data.GetData<byte>()[at] != 0;
-                    if (_min is not bool min || (!value && min))
-                    {
-                        _min = value;
-                    }
-                    if (_max is not bool max || (value && !max))
-                    {
-                        _max = value;
-                    }
-                    break;
-                }
-                default:
-                {
-                    ReadOnlySpan<byte> value = data.GetBytes(at);
-                    if (_min is not byte[] min || value.SequenceCompareTo(min) < 0)
-                    {
-                        _min = value.ToArray();
-                    }
-                    if (_max is not byte[] max || value.SequenceCompareTo(max) > 0)
-                    {
-                        _max = value.ToArray();
-                    }
-                    break;
-                }
-            }
+            accumulator.Append(batch, values);
+            return accumulator.Build(0, accumulator.Count).PruningStatistics;
         }
-
-        public readonly ColumnStatistics ToStatistics() =>
-            _hasValues ? new ColumnStatistics(_min, _max, _hasNulls, false) : ColumnStatistics.NullsOnly(_hasNulls, true);
+        finally
+        {
+            accumulator.Release();
+        }
     }
 
     // ---- pruning -----------------------------------------------------------------------------------------------
@@ -317,7 +259,7 @@ internal sealed class SegmentIndexFile
                 return VariantIndexKeys.ScalarKey(VariantValue.Parse(contains.Element)) is ulong element
                     && !filter.MayContain(VariantIndexKeys.ElementKey(element));
             case (IndexKind.Point, VariantPathFilter path):
-                return ExcludesPath(filter, path);
+                return (_version >= 2 || !path.Path.Contains(null)) && ExcludesPath(filter, path);
             case (IndexKind.Pattern, TextFilter text) when CanAnswer(IndexKind.Pattern, text):
             {
                 BloomProbeSink probe = new(filter);
@@ -349,8 +291,8 @@ internal sealed class SegmentIndexFile
     }
 
     /// <summary>
-    /// True when no value at the filter's path can equal its constant: the (path, value) key is absent and, for a
-    /// cast, so is every (path, kind) key of another kind (a value of another kind might cast to the constant).
+    /// True when no value at the filter's path can equal any of its constants: every (path, value) key is absent and,
+    /// for a cast, so is every (path, kind) key of another kind (a value of another kind might cast to a constant).
     /// </summary>
     private static bool ExcludesPath(SplitBlockBloomFilter filter, VariantPathFilter predicate)
     {
@@ -358,28 +300,27 @@ internal sealed class SegmentIndexFile
         {
             return false;
         }
-        VariantValue probe = VariantValue.Parse(predicate.Value);
-        if (VariantIndexKeys.ScalarKey(probe) is not ulong scalar)
-        {
-            return false;
-        }
         ulong path = VariantIndexKeys.RootPath;
-        foreach (string key in predicate.Path)
+        foreach (string? key in predicate.Path)
         {
-            path = VariantIndexKeys.PathStep(path, Encoding.UTF8.GetBytes(key));
+            path = key is null ? VariantIndexKeys.ElementStep(path) : VariantIndexKeys.PathStep(path, Encoding.UTF8.GetBytes(key));
         }
-        if (filter.MayContain(VariantIndexKeys.ValueKey(path, scalar)))
+        foreach (byte[] value in predicate.Values)
         {
-            return false;
-        }
-        if (predicate.Cast)
-        {
-            VariantKind probeKind = probe.Kind;
-            foreach (VariantKind kind in Enum.GetValues<VariantKind>())
+            VariantValue probe = VariantValue.Parse(value);
+            if (VariantIndexKeys.ScalarKey(probe) is not ulong scalar || filter.MayContain(VariantIndexKeys.ValueKey(path, scalar)))
             {
-                if (kind != probeKind && filter.MayContain(VariantIndexKeys.KindKey(path, kind)))
+                return false;
+            }
+            if (predicate.Cast)
+            {
+                VariantKind probeKind = probe.Kind;
+                foreach (VariantKind kind in Enum.GetValues<VariantKind>())
                 {
-                    return false;
+                    if (kind != probeKind && filter.MayContain(VariantIndexKeys.KindKey(path, kind)))
+                    {
+                        return false;
+                    }
                 }
             }
         }
@@ -478,9 +419,10 @@ internal sealed class SegmentIndexFile
         using BinaryReader reader = new(stream);
         try
         {
-            if (reader.ReadUInt32() != Magic || reader.ReadByte() != Version || reader.ReadByte() != (byte)kind || reader.ReadInt32() != blocks)
+            byte version = 0;
+            if (reader.ReadUInt32() != Magic || (version = reader.ReadByte()) is < FirstVersion or > Version || reader.ReadByte() != (byte)kind || reader.ReadInt32() != blocks)
             {
-                throw Corrupt(name, 0, $"the header is not that of a version {Version} {kind} index over {blocks} blocks");
+                throw Corrupt(name, 0, $"the header is not that of a version {FirstVersion}–{Version} {kind} index over {blocks} blocks");
             }
             ColumnStatistics[]? ranges = kind == IndexKind.Range ? new ColumnStatistics[blocks] : null;
             SplitBlockBloomFilter[]? filters = kind == IndexKind.Range ? null : new SplitBlockBloomFilter[blocks];
@@ -501,7 +443,7 @@ internal sealed class SegmentIndexFile
                 }
             }
             return stream.Position == stream.Length
-                ? new SegmentIndexFile(kind, ranges, filters)
+                ? new SegmentIndexFile(kind, version, ranges, filters)
                 : throw Corrupt(name, stream.Position, "unexpected bytes after the last block");
         }
         catch (EndOfStreamException)

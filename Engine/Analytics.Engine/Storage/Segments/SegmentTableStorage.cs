@@ -18,9 +18,6 @@ namespace Analytics.Engine.Storage.Segments;
 /// </summary>
 internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, ISupportsVariantPaths
 {
-    /// <summary>Blocks per segment a commit writes: large inserts become several segments of at most this size.</summary>
-    private const int MaxBlocksPerSegment = 8;
-
     private readonly SegmentStorageProvider _provider;
     private ImmutableArray<SegmentHandle> _segments;
 
@@ -293,7 +290,8 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
         }
         try
         {
-            int segmentRows = MaxBlocksPerSegment * SegmentFormat.BlockRows;
+            // Large inserts become several segments of at most SegmentRows rows (SegmentFormat says why that size).
+            int segmentRows = SegmentFormat.SegmentRows;
             using SegmentWriter writer = new();
             using SegmentBuffer buffer = new();
             int rangeStart = 0;

@@ -8,6 +8,8 @@ namespace Analytics.Engine.Storage.Segments;
 /// <c>contains(array, x)</c> can prune); for an <c>object</c> or <c>any</c> value, per key path reached through
 /// objects, a key of (path, scalar value) and a key of (path, kind) — the first answers <c>var['a']['b'] = x</c>, the
 /// second tells whether a cast (<c>var['a']::int = 5</c>) could turn a value of another kind into the constant.
+/// Array elements are reached through one step for every position (<see cref="ElementStep"/>), so the same keys answer
+/// subscripts (<c>var['tags'][0] = 'x'</c>) and <c>contains(var['tags'], 'x')</c>, whatever the position.
 /// Scalars are keyed with their kind because <c>any</c> equality compares kinds first (an int 5 is not a float 5.0).
 /// </summary>
 internal static class VariantIndexKeys
@@ -18,6 +20,7 @@ internal static class VariantIndexKeys
     private const ulong ElementSeed = 0x9E3779B97F4A7C15;
     private const ulong PathSeed = 0xC2B2AE3D27D4EB4F;
     private const ulong KindSeed = 0x165667B19E3779F9;
+    private const ulong ElementStepSeed = 0x27D4EB2F165667C5;
 
     /// <summary>The key of a scalar with its kind, or null for an array or object (those are not indexed).</summary>
     public static ulong? ScalarKey(VariantValue value)
@@ -44,6 +47,9 @@ internal static class VariantIndexKeys
 
     /// <summary>The hash of a key path: that of its parent combined with the step's key.</summary>
     public static ulong PathStep(ulong parent, ReadOnlySpan<byte> utf8Key) => HashKernels.Combine(parent, HashKernels.HashBytes(utf8Key));
+
+    /// <summary>The hash of the path to any element of the array at <paramref name="parent"/>.</summary>
+    public static ulong ElementStep(ulong parent) => HashKernels.Combine(parent, ElementStepSeed);
 
     /// <summary>The hash of the empty path (the value itself).</summary>
     public static ulong RootPath => PathSeed;
@@ -80,7 +86,21 @@ internal static class VariantIndexKeys
             keys.Add(ValueKey(path, scalar));
             return;
         }
-        if (value.Kind != VariantKind.Object || depth == MaxPathDepth)
+        if (depth == MaxPathDepth)
+        {
+            return;
+        }
+        if (value.Kind == VariantKind.Array)
+        {
+            ulong element = ElementStep(path);
+            int length = value.ArrayLength;
+            for (int i = 0; i < length; i++)
+            {
+                AddPathKeys(value.GetArrayElement(i), element, depth + 1, keys);
+            }
+            return;
+        }
+        if (value.Kind != VariantKind.Object)
         {
             return;
         }
