@@ -374,6 +374,37 @@ public sealed class FlightConnectionTests
     }
 
     [Fact]
+    public async Task RemoteBatchesRunEachCommandWithItsParameters()
+    {
+        await using Server server = await Server.StartAsync();
+        using AnalyticsConnection connection = server.Open();
+        using AnalyticsBatch batch = connection.CreateBatch();
+        AnalyticsBatchCommand insert = batch.CreateBatchCommand();
+        insert.CommandText = "VALUES (@a, 'x', NULL, NULL, NULL), (@b, 'y', NULL, NULL, NULL) INSERT INTO people";
+        insert.Parameters.Add("a", 10);
+        insert.Parameters.Add("b", 20);
+        AnalyticsBatchCommand delete = batch.CreateBatchCommand();
+        delete.CommandText = "DELETE FROM people WHERE id = @a";
+        delete.Parameters.Add("a", 20);
+        AnalyticsBatchCommand query = batch.CreateBatchCommand();
+        query.CommandText = "FROM people WHERE id >= @min AGGREGATE sum(id) AS total";
+        query.Parameters.Add("min", 3);
+        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(delete);
+        batch.BatchCommands.Add(query);
+        using (AnalyticsDataReader reader = batch.ExecuteReader())
+        {
+            Assert.True(reader.Read());
+            Assert.Equal(13L, reader.GetInt64(0));
+            Assert.Equal(3, reader.RecordsAffected);
+        }
+        Assert.Equal(2, insert.RecordsAffected);
+        Assert.Equal(1, delete.RecordsAffected);
+        Assert.Equal(-1, query.RecordsAffected);
+        Assert.Equal(0, server.Flight.Counters.OpenPreparedStatements);
+    }
+
+    [Fact]
     public async Task UnboundAndWrongParametersAreNamedInTheErrors()
     {
         await using Server server = await Server.StartAsync();
