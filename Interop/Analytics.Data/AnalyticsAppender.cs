@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Analytics.Engine.Ingest;
 using Analytics.Errors;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Types;
@@ -13,13 +12,14 @@ namespace Analytics.Data;
 /// <summary>
 /// Fast inserts from .NET values: <c>appender.CreateRow().AppendValue(1L).AppendValue("a").EndRow()</c>, one value per
 /// table column in order. Values are written straight into column batches (no SQL, no parsing) and inserted every
-/// <see cref="FlushRows"/> rows, each flush one atomic INSERT. <see cref="Close"/> (or Dispose) flushes the rest; a
+/// <see cref="FlushRows"/> rows, each flush one atomic INSERT (on a <c>flight://</c> connection one DoPut of the
+/// batches as Arrow, which the server commits at once or not at all). <see cref="Close"/> (or Dispose) flushes the rest; a
 /// row not ended is discarded. A value of the wrong type for its column throws <see cref="InvalidCastException"/> and
 /// leaves the row where it was. Not thread-safe.
 /// </summary>
 public sealed class AnalyticsAppender : IDisposable
 {
-    private readonly TableAppender _appender;
+    private readonly IAppendTarget _appender;
     private readonly VariantBuilder _variants = new();
     private Batch _batch;
     private int _row;
@@ -27,7 +27,7 @@ public sealed class AnalyticsAppender : IDisposable
     private int _flushRows = 1 << 20;
     private bool _closed;
 
-    internal AnalyticsAppender(TableAppender appender)
+    internal AnalyticsAppender(IAppendTarget appender)
     {
         _appender = appender;
         _batch = appender.RentBatch();
@@ -308,16 +308,9 @@ public sealed class AnalyticsAppender : IDisposable
 
     private long FlushPending()
     {
-        try
-        {
-            long inserted = _appender.Flush();
-            RowsInserted += inserted;
-            return inserted;
-        }
-        catch (QueryException e)
-        {
-            throw new AnalyticsException(e);
-        }
+        long inserted = _appender.Flush();
+        RowsInserted += inserted;
+        return inserted;
     }
 
     private InvalidCastException Mismatch(ColumnVector vector, string given, object? value) =>

@@ -170,7 +170,7 @@ public sealed class AnalyticsCommand : DbCommand
         CommandExecution execution;
         try
         {
-            execution = new CommandExecution(_timeout, cancellationToken, done => Interlocked.CompareExchange(ref _running, null, done));
+            execution = new CommandExecution(_timeout, connection.IsRemote, cancellationToken, done => Interlocked.CompareExchange(ref _running, null, done));
         }
         catch
         {

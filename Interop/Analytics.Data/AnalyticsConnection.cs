@@ -147,13 +147,25 @@ public sealed class AnalyticsConnection : DbConnection
             "transactions are not supported: the engine has no multi-statement transactions; each statement commits atomically on its own " +
             "(use AnalyticsAppender for an atomic bulk insert)");
 
-    /// <summary>An appender that inserts typed rows into <paramref name="table"/>, atomically per flush.</summary>
+    /// <summary>
+    /// An appender that inserts typed rows into <paramref name="table"/>, atomically per flush (on a <c>flight://</c>
+    /// connection each flush is one DoPut of Arrow batches to the table's PATH).
+    /// </summary>
     public AnalyticsAppender CreateAppender(string table)
     {
-        Session session = RequireSession("AnalyticsAppender");
+        ArgumentException.ThrowIfNullOrWhiteSpace(table);
+        RequireOpen();
+        if (_flight is { } flight)
+        {
+            if (IsReadOnly)
+            {
+                throw new AnalyticsException(Errors.ErrorKind.InvalidInput, "Invalid Input Error: the session is read-only (Mode=ReadOnly): an appender writes to a table");
+            }
+            return new AnalyticsAppender(FlightAppendTarget.Open(flight, table));
+        }
         try
         {
-            return new AnalyticsAppender(session.OpenAppender(table));
+            return new AnalyticsAppender(new EngineAppendTarget(_session!.OpenAppender(table)));
         }
         catch (Errors.QueryException e)
         {
@@ -174,14 +186,6 @@ public sealed class AnalyticsConnection : DbConnection
         {
             throw new InvalidOperationException("the connection is not open: call Open() first");
         }
-    }
-
-    /// <summary>The embedded session, for features a <c>flight://</c> connection does not offer.</summary>
-    private Session RequireSession(string feature)
-    {
-        RequireOpen();
-        return _session ?? throw new NotSupportedException(
-            $"{feature} is not supported on a flight:// connection: it needs an embedded database (run INSERT statements instead)");
     }
 
     /// <summary>The location of a <c>flight://</c>, <c>grpc://</c> or <c>grpc+tls://</c> data source; null for an embedded one.</summary>
@@ -217,9 +221,14 @@ public sealed class AnalyticsConnection : DbConnection
         }
     }
 
+    /// <summary>True for a <c>flight://</c> connection.</summary>
+    internal bool IsRemote => _flight is not null;
+
     /// <summary>Runs the statements of <paramref name="commands"/> on the embedded session or the Flight server, one result at a time.</summary>
-    internal IEnumerable<(IStatementResult, CommandStatements)> RunStatements(IReadOnlyList<CommandStatements> commands, CancellationToken cancellationToken) =>
-        _flight is { } flight ? RunRemote(flight, commands, IsReadOnly, cancellationToken) : RunLocal(_session!, commands, cancellationToken);
+    internal IEnumerable<(IStatementResult, CommandStatements)> RunStatements(IReadOnlyList<CommandStatements> commands, CommandExecution execution) =>
+        _flight is { } flight
+            ? RunRemote(flight.WithDeadline(execution.Timeout), commands, IsReadOnly, execution.Token)
+            : RunLocal(_session!, commands, execution.Token);
 
     private static IEnumerable<(IStatementResult, CommandStatements)> RunLocal(Session session, IReadOnlyList<CommandStatements> commands, CancellationToken cancellationToken)
     {
@@ -233,8 +242,10 @@ public sealed class AnalyticsConnection : DbConnection
     }
 
     /// <summary>
-    /// Each command's text runs as one statement on the server: a query by GetFlightInfo + DoGet; a statement the
-    /// server refuses on its read-only query path (INSERT, DELETE, UPDATE, DDL) by Flight SQL CommandStatementUpdate.
+    /// Each command's text runs as one statement on the server; every call carries what is left of the command's
+    /// timeout as its grpc-timeout deadline (<paramref name="flight"/> counts it from the command's start). Without parameters: a query by GetFlightInfo +
+    /// DoGet; a statement the server refuses on its read-only query path (INSERT, DELETE, UPDATE, DDL) by Flight SQL
+    /// CommandStatementUpdate. With parameters: through a Flight SQL prepared statement (<see cref="RunPrepared"/>).
     /// </summary>
     private static IEnumerable<(IStatementResult, CommandStatements)> RunRemote(FlightClient flight, IReadOnlyList<CommandStatements> commands, bool readOnly,
         CancellationToken cancellationToken)
@@ -243,7 +254,8 @@ public sealed class AnalyticsConnection : DbConnection
         {
             if (command.Parameters.Count > 0)
             {
-                throw new NotSupportedException("parameters are not supported on a flight:// connection yet: the command text is sent as it is");
+                yield return (RunPrepared(flight, command, readOnly, cancellationToken), command);
+                continue;
             }
             FlightQueryReader? reader = null;
             long updated = -1;
@@ -251,15 +263,71 @@ public sealed class AnalyticsConnection : DbConnection
             {
                 reader = flight.QueryAsync(command.Text, cancellationToken).GetAwaiter().GetResult();
             }
-            catch (FlightRpcException e) when (e.Status == GrpcStatusCode.InvalidArgument && e.Detail.Contains("the session is read-only", StringComparison.Ordinal))
+            catch (FlightRpcException e) when (IsWriteRefusal(e))
             {
-                if (readOnly)
-                {
-                    throw new AnalyticsException(Errors.ErrorKind.InvalidInput, "Invalid Input Error: the session is read-only (Mode=ReadOnly): the statement writes", e);
-                }
+                RefuseWriteWhenReadOnly(readOnly, e);
                 updated = flight.ExecuteUpdateAsync(command.Text, cancellationToken).GetAwaiter().GetResult();
             }
             yield return reader is null ? (new FlightUpdateResult(updated), command) : (new FlightStatementResult(reader), command);
+        }
+    }
+
+    /// <summary>
+    /// A command with parameters: CreatePreparedStatement, the values bound by DoPut (CommandPreparedStatementQuery,
+    /// one Arrow row, a column per parameter named after it), then GetFlightInfo + DoGet of the prepared statement
+    /// for a query, or DoPut CommandPreparedStatementUpdate for a write (known at prepare time, or from the server
+    /// refusing it on its read-only query path); the statement is closed once its ticket or count is in hand.
+    /// </summary>
+    private static IStatementResult RunPrepared(FlightClient flight, CommandStatements command, bool readOnly, CancellationToken cancellationToken)
+    {
+        FlightPreparedStatement prepared = flight.PrepareAsync(command.Text, cancellationToken).GetAwaiter().GetResult();
+        bool succeeded = false;
+        try
+        {
+            prepared.BindAsync(command.Parameters, cancellationToken).GetAwaiter().GetResult();
+            IStatementResult? result = null;
+            if (!prepared.IsUpdate)
+            {
+                try
+                {
+                    result = new FlightStatementResult(prepared.QueryAsync(cancellationToken).GetAwaiter().GetResult());
+                }
+                catch (FlightRpcException e) when (IsWriteRefusal(e))
+                {
+                    RefuseWriteWhenReadOnly(readOnly, e);
+                }
+            }
+            else
+            {
+                RefuseWriteWhenReadOnly(readOnly, null);
+            }
+            result ??= new FlightUpdateResult(prepared.ExecuteUpdateAsync(cancellationToken).GetAwaiter().GetResult());
+            succeeded = true;
+            return result;
+        }
+        finally
+        {
+            try
+            {
+                // The ticket keeps the statement and its values, so the handle is not needed for the DoGet.
+                prepared.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            catch (FlightRpcException e) when (!succeeded || e.Status == GrpcStatusCode.DeadlineExceeded)
+            {
+                // The command's own error is the one to report; and a command that ran is not failed because its
+                // deadline passed before the close (the handle left open counts against the server's limit).
+            }
+        }
+    }
+
+    private static bool IsWriteRefusal(FlightRpcException error) =>
+        error.Status == GrpcStatusCode.InvalidArgument && error.Detail.Contains("the session is read-only", StringComparison.Ordinal);
+
+    private static void RefuseWriteWhenReadOnly(bool readOnly, FlightRpcException? refusal)
+    {
+        if (readOnly)
+        {
+            throw new AnalyticsException(Errors.ErrorKind.InvalidInput, "Invalid Input Error: the session is read-only (Mode=ReadOnly): the statement writes", refusal);
         }
     }
 

@@ -56,7 +56,7 @@ public sealed class AnalyticsDataReader : DbDataReader
     internal static AnalyticsDataReader Open(AnalyticsConnection connection, IReadOnlyList<CommandStatements> commands,
         CommandExecution execution, CommandBehavior behavior)
     {
-        AnalyticsDataReader reader = new(connection, connection.RunStatements(commands, execution.Token), execution, behavior);
+        AnalyticsDataReader reader = new(connection, connection.RunStatements(commands, execution), execution, behavior);
         connection.ReaderOpened(reader);
         try
         {

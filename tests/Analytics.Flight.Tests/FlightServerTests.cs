@@ -168,6 +168,60 @@ public sealed class FlightServerTests
         Assert.Equal(50_000, DoPutUpdateResult.Parser.ParseFrom(acks[^1].AppMetadata).RecordCount);
     }
 
+    [Fact]
+    public async Task A_client_leaving_mid_DoPut_writes_nothing_and_the_server_keeps_serving()
+    {
+        await using TestServer server = await TestServer.StartAsync();
+        server.Run("CREATE TABLE copy (id int, value int)");
+        using FlightClient client = server.Client();
+        using CancellationTokenSource leave = new();
+        Vector.Batches.Batch batch = new(new Vector.Types.BatchSchema(
+            new Vector.Types.Field("id", Vector.Types.LogicalType.Int), new Vector.Types.Field("value", Vector.Types.LogicalType.Int)));
+        try
+        {
+            batch.Columns[0].GetData<long>().Fill(1);
+            batch.Columns[1].GetData<long>().Fill(2);
+            batch.SetCount(Vector.Batches.Batch.Capacity);
+            IEnumerable<Vector.Batches.Batch> Upload()
+            {
+                yield return batch;
+                yield return batch;
+                // The first batches are on the wire; the client goes away before the upload ends.
+                Thread.Sleep(300);
+                leave.Cancel();
+                yield return batch;
+            }
+            await Assert.ThrowsAnyAsync<Exception>(() => client.PutAsync(Path("copy"), batch.Schema, Upload(), leave.Token));
+        }
+        finally
+        {
+            batch.Release();
+        }
+        for (int i = 0; i < 50 && server.Server.Counters.RowsAppended == 0; i++)
+        {
+            await Task.Delay(20);
+        }
+        Assert.Equal(0, server.Server.Counters.RowsAppended);
+        using FlightQueryReader count = await client.QueryAsync("FROM copy AGGREGATE count() AS n");
+        Assert.Equal(["0"], TestServer.Rows(count));
+        // A complete upload through the same client goes through.
+        Vector.Batches.Batch one = new(batch.Schema);
+        try
+        {
+            one.Columns[0].GetData<long>()[0] = 7;
+            one.Columns[1].GetData<long>()[0] = 14;
+            one.SetCount(1);
+            List<PutResult> acks = await client.PutAsync(Path("copy"), one.Schema, [one]);
+            Assert.Equal(1, DoPutUpdateResult.Parser.ParseFrom(acks[^1].AppMetadata).RecordCount);
+        }
+        finally
+        {
+            one.Release();
+        }
+        using FlightQueryReader rows = await client.QueryAsync("FROM copy");
+        Assert.Equal(["7\t14"], TestServer.Rows(rows));
+    }
+
     /// <summary>The Arrow IPC stream of a statement's result, written by Analytics.Arrow.</summary>
     internal static byte[] IpcOf(string statement, TestServer server)
     {

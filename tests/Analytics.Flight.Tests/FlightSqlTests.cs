@@ -86,6 +86,12 @@ public sealed class FlightSqlTests
         Assert.Equal(prepared.PreparedStatementHandle, DoPutPreparedStatementResult.Parser.ParseFrom(bound[^1].AppMetadata).PreparedStatementHandle);
         Assert.Equal(["bob", "cy"], await Rows(client, new CommandPreparedStatementQuery { PreparedStatementHandle = prepared.PreparedStatementHandle }));
 
+        // Named placeholders take the parameter column of their name; a ? the column at its position.
+        ActionCreatePreparedStatementResult named = await Create(client, "FROM people WHERE name = @name OR id = ? ORDER BY id SELECT id");
+        FlightDescriptor bindNamed = Sql(new CommandPreparedStatementQuery { PreparedStatementHandle = named.PreparedStatementHandle });
+        await client.DoPutAsync(FlightClient.ToFlightData(bindNamed, FlightServerTests.IpcOf("VALUES (3, 'ada') SELECT $0 AS id, $1 AS name", server)));
+        Assert.Equal(["1", "3"], await Rows(client, new CommandPreparedStatementQuery { PreparedStatementHandle = named.PreparedStatementHandle }));
+
         ActionCreatePreparedStatementResult query = await Create(client, "FROM people SELECT id");
         Assert.False(query.IsUpdate);
         Assert.False(query.DatasetSchema.IsEmpty);

@@ -49,6 +49,16 @@ public sealed class NodeFlightPeerTests(NodeFlightPeer peer) : IClassFixture<Nod
     }
 
     [Fact]
+    public async Task Flight_SQL_prepared_statement_parameters_bound_by_DoPut_from_grpc_js()
+    {
+        await using TestServer server = await TestServer.StartAsync();
+        JsonElement result = peer.Call("prepared", server.Server.Port, null, "FROM people WHERE id > ? AND name <> @name ORDER BY id SELECT id, name", "1", "bob");
+        Assert.True(result.GetProperty("boundHandle").GetBoolean());
+        Assert.Equal(["3|cy"], result.GetProperty("rows").EnumerateArray().Select(r => string.Join('|', Strings(r))));
+        Assert.Equal(0, server.Server.Counters.OpenPreparedStatements);
+    }
+
+    [Fact]
     public async Task Flight_SQL_GetSqlInfo_dense_union_read_by_apache_arrow()
     {
         await using TestServer server = await TestServer.StartAsync();

@@ -6,9 +6,13 @@ using System.Net.Security;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Analytics.Arrow;
+using Analytics.Arrow.Conversion;
+using Analytics.Arrow.Types;
 using Analytics.Flight.Arrow;
 using Analytics.Flight.Grpc;
 using Analytics.Flight.Protocol;
+using Analytics.Vector.Batches;
+using Analytics.Vector.Types;
 using Google.Protobuf;
 
 namespace Analytics.Flight.Client;
@@ -26,6 +30,10 @@ public sealed class FlightClient : IDisposable
     private readonly HttpClient _http;
     private readonly Uri _base;
     private readonly FlightClientOptions _options;
+    private readonly bool _ownsHttp = true;
+
+    /// <summary>For a <see cref="WithDeadline"/> client: when its deadline passes (<see cref="Environment.TickCount64"/>).</summary>
+    private readonly long? _deadline;
 
     public FlightClient(Uri location, FlightClientOptions? options = null)
     {
@@ -60,7 +68,25 @@ public sealed class FlightClient : IDisposable
         };
     }
 
+    private FlightClient(FlightClient parent, TimeSpan? timeout)
+    {
+        _http = parent._http;
+        _base = parent._base;
+        _options = parent._options;
+        Token = parent.Token;
+        _ownsHttp = false;
+        _deadline = timeout is { } span ? Environment.TickCount64 + (long)Math.Ceiling(span.TotalMilliseconds) : null;
+    }
+
     private const string FlightServerPath = "/arrow.flight.protocol.FlightService/";
+
+    /// <summary>
+    /// A client for the same server, sharing this one's connections, whose calls share one deadline
+    /// <paramref name="timeout"/> from now (null: none): each call carries the time left as its <c>grpc-timeout</c>
+    /// (at least 1 ms, so a call after the deadline fails with the server's DEADLINE_EXCEEDED). For a deadline over
+    /// several calls, such as one command. Disposing it leaves the connections open; it must not outlive this client.
+    /// </summary>
+    public FlightClient WithDeadline(TimeSpan? timeout) => new(this, timeout);
 
     /// <summary>The bearer token sent with each call (null: none).</summary>
     public string? Token { get; set; }
@@ -88,6 +114,13 @@ public sealed class FlightClient : IDisposable
 
     public Task<SchemaResult> GetSchemaAsync(FlightDescriptor descriptor, CancellationToken cancellationToken = default) =>
         UnaryAsync("GetSchema", descriptor, SchemaResult.Parser, cancellationToken);
+
+    /// <summary>GetSchema, decoded: the Arrow schema of a statement's result or a table's PATH.</summary>
+    public async Task<ArrowSchema> GetArrowSchemaAsync(FlightDescriptor descriptor, CancellationToken cancellationToken = default)
+    {
+        SchemaResult result = await GetSchemaAsync(descriptor, cancellationToken).ConfigureAwait(false);
+        return FlightDataIpc.ReadSchemaMessage(result.Schema.Span);
+    }
 
     public IAsyncEnumerable<FlightInfo> ListFlightsAsync(Criteria? criteria = null, CancellationToken cancellationToken = default) =>
         ServerStreamAsync("ListFlights", criteria ?? new Criteria(), FlightInfo.Parser, cancellationToken);
@@ -134,6 +167,76 @@ public sealed class FlightClient : IDisposable
         };
         List<PutResult> results = await DoPutAsync([new FlightData { FlightDescriptor = descriptor }], cancellationToken).ConfigureAwait(false);
         return results.Count == 0 ? -1 : Protocol.Sql.DoPutUpdateResult.Parser.ParseFrom(results[^1].AppMetadata).RecordCount;
+    }
+
+    /// <summary>
+    /// Uploads <paramref name="batches"/> (of <paramref name="schema"/>, each converted by <see cref="ArrowExport"/>
+    /// when its turn comes, so a batch may be reused once the next is requested) by DoPut to
+    /// <paramref name="descriptor"/>: one FlightData carrying the descriptor, then the IPC messages framed as they
+    /// are written. Returns every PutResult.
+    /// </summary>
+    public async Task<List<PutResult>> PutAsync(FlightDescriptor descriptor, BatchSchema schema, IEnumerable<Batch> batches, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(batches);
+        PushContent content = new(async (stream, token) =>
+        {
+            await stream.WriteAsync(GrpcFrames.Frame(new FlightData { FlightDescriptor = descriptor }), token).ConfigureAwait(false);
+            List<byte[]> frames = [];
+            ArrowSchema arrowSchema = ArrowExport.ToArrowSchema(schema);
+            using FlightDataFramer framer = new(frames.Add);
+            using ArrowIpcWriter writer = new(framer, arrowSchema);
+            foreach (Batch batch in batches)
+            {
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+                writer.WriteBatch(ArrowExport.ToArrow(batch, arrowSchema));
+                await WriteFramesAsync(stream, frames, token).ConfigureAwait(false);
+            }
+            // The schema message, when no batch was written (the end-of-stream marker itself frames to nothing).
+            writer.Finish();
+            await WriteFramesAsync(stream, frames, token).ConfigureAwait(false);
+        }, cancellationToken);
+        using HttpResponseMessage response = await SendAsync("DoPut", content, cancellationToken).ConfigureAwait(false);
+        List<PutResult> results = [];
+        await foreach (PutResult result in ReadStreamAsync(response, PutResult.Parser, cancellationToken).ConfigureAwait(false))
+        {
+            results.Add(result);
+        }
+        return results;
+    }
+
+    private static async Task WriteFramesAsync(Stream stream, List<byte[]> frames, CancellationToken cancellationToken)
+    {
+        foreach (byte[] frame in frames)
+        {
+            await stream.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+        }
+        frames.Clear();
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Flight SQL CreatePreparedStatement of a ScopeQL statement. Bind its placeholder values with
+    /// <see cref="FlightPreparedStatement.BindAsync"/>; disposing it closes it on the server.
+    /// </summary>
+    public async Task<FlightPreparedStatement> PrepareAsync(string statement, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(statement);
+        Protocol.Action action = new()
+        {
+            Type = "CreatePreparedStatement",
+            Body = Google.Protobuf.WellKnownTypes.Any.Pack(new Protocol.Sql.ActionCreatePreparedStatementRequest { Query = statement }).ToByteString(),
+        };
+        Protocol.Sql.ActionCreatePreparedStatementResult? created = null;
+        await foreach (Result result in DoActionAsync(action, cancellationToken).ConfigureAwait(false))
+        {
+            created ??= Google.Protobuf.WellKnownTypes.Any.Parser.ParseFrom(result.Body).Unpack<Protocol.Sql.ActionCreatePreparedStatementResult>();
+        }
+        return new FlightPreparedStatement(this, created ?? throw new FlightRpcException(GrpcStatusCode.Internal, "CreatePreparedStatement returned no result"));
     }
 
     /// <summary>The FlightData messages of an Arrow IPC stream (schema, dictionaries, batches), the first carrying <paramref name="descriptor"/>.</summary>
@@ -256,7 +359,11 @@ public sealed class FlightClient : IDisposable
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         }
-        if (_options.Timeout is { } timeout)
+        if (_deadline is { } deadline)
+        {
+            request.Headers.Add("grpc-timeout", GrpcTimeout.Format(TimeSpan.FromMilliseconds(Math.Max(1, deadline - Environment.TickCount64))));
+        }
+        else if (_options.Timeout is { } timeout)
         {
             request.Headers.Add("grpc-timeout", GrpcTimeout.Format(timeout));
         }
@@ -360,7 +467,13 @@ public sealed class FlightClient : IDisposable
         throw new FlightRpcException((GrpcStatusCode)code, message);
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
 
     /// <summary>A request body written while the call runs (client streaming): headers go out at once, the length is unknown.</summary>
     private sealed class PushContent(Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) : HttpContent

@@ -9,6 +9,7 @@ public sealed class FlightCounters
     internal long _cancelledExecutions;
     internal long _rejectedUnauthenticated;
     internal long _rowsAppended;
+    internal long _openPreparedStatements;
 
     /// <summary>RPCs received (any method, including rejected ones).</summary>
     public long Calls => Interlocked.Read(ref _calls);
@@ -26,4 +27,7 @@ public sealed class FlightCounters
 
     /// <summary>Rows committed by DoPut.</summary>
     public long RowsAppended => Interlocked.Read(ref _rowsAppended);
+
+    /// <summary>Flight SQL prepared statements created and not yet closed.</summary>
+    public long OpenPreparedStatements => Interlocked.Read(ref _openPreparedStatements);
 }

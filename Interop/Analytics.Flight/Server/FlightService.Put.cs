@@ -140,7 +140,7 @@ internal sealed partial class FlightService
                             StatementParameter[] parameters = new StatementParameter[schema.Count];
                             for (int c = 0; c < parameters.Length; c++)
                             {
-                                parameters[c] = ToParameter(batch.Columns[c], r);
+                                parameters[c] = ToParameter(schema[c].Name.Length == 0 ? null : schema[c].Name, batch.Columns[c], r);
                             }
                             rows.Add(parameters);
                         }
@@ -155,19 +155,23 @@ internal sealed partial class FlightService
         }).ConfigureAwait(false);
     }
 
-    private static StatementParameter ToParameter(Analytics.Vector.Vectors.ColumnVector column, int row) => ValueReader.GetValue(column, row) switch
+    /// <summary>
+    /// One parameter value. The column's name is the parameter's, for <c>@name</c> placeholders (an unnamed column
+    /// binds only by position); the n-th column is the n-th <c>?</c> either way.
+    /// </summary>
+    private static StatementParameter ToParameter(string? name, Analytics.Vector.Vectors.ColumnVector column, int row) => ValueReader.GetValue(column, row) switch
     {
-        null => StatementParameter.Null(null),
-        bool value => StatementParameter.Boolean(null, value),
-        long value => StatementParameter.Int(null, value),
-        ulong value => StatementParameter.UInt(null, value),
-        double value => StatementParameter.Float(null, value),
-        string value when column.Type.Id == TypeId.String => StatementParameter.String(null, value),
-        string json => StatementParameter.Json(null, json),
-        byte[] value => StatementParameter.Binary(null, value),
-        Analytics.Vector.Values.Timestamp value => StatementParameter.Timestamp(null, value.Nanos),
-        Interval value => StatementParameter.Interval(null, value.Nanos),
-        object other => throw new FlightRpcException(GrpcStatusCode.InvalidArgument, $"unsupported parameter value of type {other.GetType().Name}"),
+        null => StatementParameter.Null(name),
+        bool value => StatementParameter.Boolean(name, value),
+        long value => StatementParameter.Int(name, value),
+        ulong value => StatementParameter.UInt(name, value),
+        double value => StatementParameter.Float(name, value),
+        string value when column.Type.Id == TypeId.String => StatementParameter.String(name, value),
+        string json => StatementParameter.Json(name, json),
+        byte[] value => StatementParameter.Binary(name, value),
+        Analytics.Vector.Values.Timestamp value => StatementParameter.Timestamp(name, value.Nanos),
+        Interval value => StatementParameter.Interval(name, value.Nanos),
+        object other => throw new FlightRpcException(GrpcStatusCode.InvalidArgument, $"unsupported value of type {other.GetType().Name} for parameter {name ?? "?"}"),
     };
 
     /// <summary>Appends the uploaded batches to <paramref name="table"/> through a <see cref="TableAppender"/> and commits them once.</summary>

@@ -160,6 +160,7 @@ internal sealed partial class FlightService
                 {
                     throw new FlightRpcException(GrpcStatusCode.NotFound, $"unknown prepared statement {request.PreparedStatementHandle.ToStringUtf8()}");
                 }
+                Interlocked.Decrement(ref _counters._openPreparedStatements);
                 break;
             }
             case "CancelQuery":
@@ -235,6 +236,7 @@ internal sealed partial class FlightService
         }
         string handle = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         _prepared[handle] = new PreparedStatement(statement);
+        Interlocked.Increment(ref _counters._openPreparedStatements);
         result.PreparedStatementHandle = ByteString.CopyFromUtf8(handle);
         return result;
     }

@@ -109,12 +109,8 @@ async function stream(statement) {
   return { rows, sum: sum.toString(), bytes, messages };
 }
 
-async function put(table) {
-  const data = arrow.tableFromArrays({
-    id: BigInt64Array.from([100n, 101n, 102n]),
-    name: ['from', 'node', null],
-    score: Float64Array.from([0.25, 0.5, 0.75]),
-  });
+// Uploads an arrow-js table by DoPut, the first FlightData carrying the descriptor; returns the PutResults' app_metadata (hex).
+async function putTable(descriptor, data) {
   const bytes = arrow.tableToIPC(data, 'stream');
   const call = client.DoPut(metadata());
   const acks = [];
@@ -133,14 +129,46 @@ async function put(table) {
     const bodyLength = Number(arrow.Message.decode(header).bodyLength);
     const body = Buffer.from(bytes.subarray(at + 8 + length, at + 8 + length + bodyLength));
     const fd = { data_header: header, data_body: body, app_metadata: Buffer.from(first ? '' : `batch@${at}`) };
-    if (first) fd.flight_descriptor = { type: 'PATH', path: [table] };
+    if (first) fd.flight_descriptor = descriptor;
     call.write(fd);
     first = false;
     at += 8 + length + bodyLength;
   }
   call.end();
   await done;
-  return { acks };
+  return acks;
+}
+
+async function put(table) {
+  const data = arrow.tableFromArrays({
+    id: BigInt64Array.from([100n, 101n, 102n]),
+    name: ['from', 'node', null],
+    score: Float64Array.from([0.25, 0.5, 0.75]),
+  });
+  return { acks: await putTable({ type: 'PATH', path: [table] }, data) };
+}
+
+async function action(type, body) {
+  const results = [];
+  for await (const result of client.DoAction({ type, body }, metadata())) results.push(result.body);
+  return results;
+}
+
+// A Flight SQL prepared statement whose parameters arrow-js uploads by DoPut: column 'min' (int64, also the first ?)
+// and 'name' (utf8, dictionary-encoded by arrow-js), then GetFlightInfo + DoGet of the statement, then close.
+async function prepared(statement, min, name) {
+  const any = root.lookupType('google.protobuf.Any');
+  const [created] = await action('CreatePreparedStatement', packAny('ActionCreatePreparedStatementRequest', { query: statement }));
+  const result = root.lookupType('arrow.flight.protocol.sql.ActionCreatePreparedStatementResult').decode(any.decode(created).value);
+  const handle = result.prepared_statement_handle;
+  const cmd = packAny('CommandPreparedStatementQuery', { prepared_statement_handle: handle });
+  const parameters = arrow.tableFromArrays({ min: BigInt64Array.from([BigInt(min)]), name: [name] });
+  const acks = await putTable({ type: 'CMD', cmd }, parameters);
+  const bound = root.lookupType('arrow.flight.protocol.sql.DoPutPreparedStatementResult').decode(Buffer.from(acks[acks.length - 1], 'hex'));
+  const info = await unary('GetFlightInfo', { type: 'CMD', cmd });
+  const table = await doGetTable(info.endpoint[0].ticket);
+  await action('ClosePreparedStatement', packAny('ActionClosePreparedStatementRequest', { prepared_statement_handle: handle }));
+  return { boundHandle: Buffer.from(bound.prepared_statement_handle).equals(Buffer.from(handle)), ...tableJson(table) };
 }
 
 async function sql(statement) {
@@ -178,7 +206,7 @@ async function concurrent(statement, count) {
   return { counts: results.map((r) => r.rows.length) };
 }
 
-const commands = { query, stream, put, sql, sqlinfo, handshake, concurrent };
+const commands = { query, stream, put, prepared, sql, sqlinfo, handshake, concurrent };
 
 (async () => {
   try {
