@@ -46,16 +46,61 @@ public static class ZstdCodec
     public static unsafe int Compress(ReadOnlySpan<byte> src, Span<byte> dst, int level)
     {
         ZstdNative.EnsureAvailable();
-        fixed (byte* s = src)
-        fixed (byte* d = dst)
+        ZstdCCtxHandle context = RentContext();
+        try
         {
-            nuint result = ZstdNative.Compress(d, (nuint)dst.Length, s, (nuint)src.Length, level);
-            if (ZstdNative.IsError(result))
+            fixed (byte* s = src)
+            fixed (byte* d = dst)
             {
-                ThrowHelper.ThrowInternal("zstd compression failed: " + ZstdNative.ErrorName(result));
+                nuint result = ZstdNative.CompressCCtx(context, d, (nuint)dst.Length, s, (nuint)src.Length, level);
+                if (ZstdNative.IsError(result))
+                {
+                    ThrowHelper.ThrowInternal("zstd compression failed: " + ZstdNative.ErrorName(result));
+                }
+                return (int)result;
             }
-            return (int)result;
         }
+        finally
+        {
+            ReturnContext(context);
+        }
+    }
+
+    // ZSTD_compress creates and frees a context (hash tables and block buffers, about a megabyte at level 1) on every
+    // call: fresh pages the kernel must zero each time. Segment writes compress a dozen chunks per block, so contexts
+    // are kept for reuse (at most a few per core; a pooled context keeps its buffers between calls).
+    private static readonly Stack<ZstdCCtxHandle> s_contexts = new();
+    private static readonly Lock s_contextsLock = new();
+    private static readonly int s_maxPooledContexts = 2 * Environment.ProcessorCount;
+
+    private static ZstdCCtxHandle RentContext()
+    {
+        lock (s_contextsLock)
+        {
+            if (s_contexts.TryPop(out ZstdCCtxHandle? pooled))
+            {
+                return pooled;
+            }
+        }
+        ZstdCCtxHandle context = ZstdNative.CreateCCtx();
+        if (context.IsInvalid)
+        {
+            ThrowHelper.Throw(ErrorKind.OutOfRange, "zstd could not allocate a compression context");
+        }
+        return context;
+    }
+
+    private static void ReturnContext(ZstdCCtxHandle context)
+    {
+        lock (s_contextsLock)
+        {
+            if (s_contexts.Count < s_maxPooledContexts)
+            {
+                s_contexts.Push(context);
+                return;
+            }
+        }
+        context.Dispose();
     }
 
     /// <summary>

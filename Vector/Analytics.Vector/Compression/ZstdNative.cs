@@ -66,8 +66,15 @@ internal static unsafe partial class ZstdNative
     [LibraryImport(Library, EntryPoint = "ZSTD_compressBound")]
     internal static partial nuint CompressBound(nuint srcSize);
 
-    [LibraryImport(Library, EntryPoint = "ZSTD_compress")]
-    internal static partial nuint Compress(byte* dst, nuint dstCapacity, byte* src, nuint srcSize, int level);
+    [LibraryImport(Library, EntryPoint = "ZSTD_createCCtx")]
+    internal static partial ZstdCCtxHandle CreateCCtx();
+
+    [LibraryImport(Library, EntryPoint = "ZSTD_freeCCtx")]
+    internal static partial nuint FreeCCtx(nint context);
+
+    /// <summary>One-shot compression with a reused context (the same frame <c>ZSTD_compress</c> writes).</summary>
+    [LibraryImport(Library, EntryPoint = "ZSTD_compressCCtx")]
+    internal static partial nuint CompressCCtx(ZstdCCtxHandle context, byte* dst, nuint dstCapacity, byte* src, nuint srcSize, int level);
 
     [LibraryImport(Library, EntryPoint = "ZSTD_decompress")]
     internal static partial nuint Decompress(byte* dst, nuint dstCapacity, byte* src, nuint srcSize);
@@ -92,6 +99,21 @@ internal sealed class ZstdDStreamHandle : SafeHandleZeroOrMinusOneIsInvalid
     protected override bool ReleaseHandle()
     {
         ZstdNative.FreeDStream(handle);
+        return true;
+    }
+}
+
+/// <summary>Owns a <c>ZSTD_CCtx*</c>; freeing it releases the compressor's tables and buffers.</summary>
+internal sealed class ZstdCCtxHandle : SafeHandleZeroOrMinusOneIsInvalid
+{
+    public ZstdCCtxHandle()
+        : base(ownsHandle: true)
+    {
+    }
+
+    protected override bool ReleaseHandle()
+    {
+        ZstdNative.FreeCCtx(handle);
         return true;
     }
 }

@@ -41,6 +41,11 @@ public sealed class VariantPathExtractor
     // once per distinct metadata, and each step remembers the field position where it last found its key.
     private byte[] _idsMetadata = [];
     private int _idsMetadataLength = -1;
+    // Or, for rows read through a VariantRowReader: the reader and metadata version the ids belong to, and whether
+    // that metadata's dictionary is sorted (else keys are compared as bytes).
+    private VariantRowReader? _idsReader;
+    private long _idsVersion;
+    private bool _idsSorted;
     private readonly int[] _keyIds;
     private readonly int[] _fieldHints;
 
@@ -135,10 +140,40 @@ public sealed class VariantPathExtractor
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void WriteFixed64(ReadOnlySpan<byte> bytes, ColumnVector output, int row)
+    /// <summary>
+    /// <see cref="ExtractRow(ReadOnlySpan{byte}, ColumnVector, int)"/> for a row already parsed by
+    /// <paramref name="rows"/> (<paramref name="root"/> is what <see cref="VariantRowReader.Read"/> returned for
+    /// <paramref name="variantRow"/>), for callers that extract several paths per row: the row is not parsed again and
+    /// the key ids are looked up again only when the reader's metadata version changes.
+    /// </summary>
+    public void ExtractRow(ReadOnlySpan<byte> variantRow, VariantValue root, VariantRowReader rows, ColumnVector output, int row)
     {
-        if (TryResolve(bytes, out VariantValue value) && VariantCasts.TryCastFixed64(value, Target.Id, out long result))
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(output);
+        bool byId = _path.Length > 0 && LoadKeyIds(root, rows);
+        bool found = TryResolve(root, byId, out VariantValue value);
+        switch (Target.Physical)
+        {
+            case PhysicalKind.Fixed64:
+                WriteFixed64(found, value, output, row);
+                break;
+            case PhysicalKind.Bool8:
+                WriteBoolean(found, value, output, row);
+                break;
+            default:
+                WriteBytes(found, value, variantRow, output, row);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteFixed64(ReadOnlySpan<byte> bytes, ColumnVector output, int row) =>
+        WriteFixed64(TryResolve(bytes, out VariantValue value), value, output, row);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteFixed64(bool found, VariantValue value, ColumnVector output, int row)
+    {
+        if (found && VariantCasts.TryCastFixed64(value, Target.Id, out long result))
         {
             output.GetData<long>()[row] = result;
         }
@@ -149,9 +184,13 @@ public sealed class VariantPathExtractor
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void WriteBoolean(ReadOnlySpan<byte> bytes, ColumnVector output, int row)
+    private void WriteBoolean(ReadOnlySpan<byte> bytes, ColumnVector output, int row) =>
+        WriteBoolean(TryResolve(bytes, out VariantValue value), value, output, row);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteBoolean(bool found, VariantValue value, ColumnVector output, int row)
     {
-        if (TryResolve(bytes, out VariantValue value) && VariantCasts.TryCastBoolean(value, out bool result))
+        if (found && VariantCasts.TryCastBoolean(value, out bool result))
         {
             output.GetData<byte>()[row] = result ? (byte)1 : (byte)0;
         }
@@ -161,9 +200,13 @@ public sealed class VariantPathExtractor
         }
     }
 
-    private void WriteBytes(ReadOnlySpan<byte> bytes, ColumnVector output, int row)
+    private void WriteBytes(ReadOnlySpan<byte> bytes, ColumnVector output, int row) =>
+        WriteBytes(TryResolve(bytes, out VariantValue value), value, bytes, output, row);
+
+    /// <summary>Writes the resolved <paramref name="value"/> (or NULL when not <paramref name="found"/>); <paramref name="bytes"/> is the whole row.</summary>
+    private void WriteBytes(bool found, VariantValue value, ReadOnlySpan<byte> bytes, ColumnVector output, int row)
     {
-        if (!TryResolve(bytes, out VariantValue value))
+        if (!found)
         {
             output.Validity.SetNull(row, output.Capacity);
         }
@@ -194,8 +237,14 @@ public sealed class VariantPathExtractor
     /// <summary>The value at the path, or false when the path is missing or ends on a JSON null (Q11).</summary>
     private bool TryResolve(ReadOnlySpan<byte> rowBytes, out VariantValue value)
     {
-        value = VariantValue.Parse(rowBytes);
-        bool byId = _path.Length > 0 && LoadKeyIds(value);
+        VariantValue root = VariantValue.Parse(rowBytes);
+        return TryResolve(root, _path.Length > 0 && LoadKeyIds(root), out value);
+    }
+
+    /// <summary>The value at the path from <paramref name="root"/>; <paramref name="byId"/>: <see cref="_keyIds"/> hold the ids of its metadata.</summary>
+    private bool TryResolve(VariantValue root, bool byId, out VariantValue value)
+    {
+        value = root;
         VariantBuilder mapped = _mappedA;
         for (int i = 0; i < _path.Length; i++)
         {
@@ -256,10 +305,7 @@ public sealed class VariantPathExtractor
         {
             return false;
         }
-        for (int i = 0; i < _path.Length; i++)
-        {
-            _keyIds[i] = _path[i].IsKey ? row.FindKeyId(_path[i].Utf8Key.AsSpan()) : -1;
-        }
+        FindKeyIds(row);
         if (_idsMetadata.Length < metadata.Length)
         {
             _idsMetadata = new byte[Math.Max(metadata.Length, 2 * _idsMetadata.Length)];
@@ -267,6 +313,37 @@ public sealed class VariantPathExtractor
         metadata.CopyTo(_idsMetadata);
         _idsMetadataLength = metadata.Length;
         return true;
+    }
+
+    /// <summary>
+    /// <see cref="LoadKeyIds(VariantValue)"/> for a row read by <paramref name="rows"/>: the ids are looked up again
+    /// only when the reader's metadata version changed since they were.
+    /// </summary>
+    private bool LoadKeyIds(VariantValue row, VariantRowReader rows)
+    {
+        if (ReferenceEquals(_idsReader, rows) && _idsVersion == rows.MetadataVersion)
+        {
+            return _idsSorted;
+        }
+        _idsSorted = row.HasSortedKeys;
+        if (_idsSorted)
+        {
+            FindKeyIds(row);
+        }
+        _idsReader = rows;
+        _idsVersion = rows.MetadataVersion;
+        return _idsSorted;
+    }
+
+    /// <summary>Fills <see cref="_keyIds"/> from the sorted dictionary of <paramref name="row"/>; forgets whose ids they were.</summary>
+    private void FindKeyIds(VariantValue row)
+    {
+        for (int i = 0; i < _path.Length; i++)
+        {
+            _keyIds[i] = _path[i].IsKey ? row.FindKeyId(_path[i].Utf8Key.AsSpan()) : -1;
+        }
+        _idsMetadataLength = -1;
+        _idsReader = null;
     }
 }
 

@@ -14,7 +14,8 @@ namespace Analytics.Vector.Tests.Variants;
 /// The caches that make a stream of similar rows cheap must not change results: a builder reused across documents
 /// (which keeps the key order of the previous one) gives the bytes of a fresh builder, and a path extractor reused
 /// across rows (which looks keys up by their id in the previous row's metadata, first at the previous field
-/// position) finds what a plain walk by key bytes finds. Documents use three keys, so consecutive rows often share
+/// position) finds what a plain walk by key bytes finds, and so do extractors sharing one row reader (which parses each
+/// row once and re-resolves key ids only when the metadata changes). Documents use three keys, so consecutive rows often share
 /// their metadata while their fields sit at different positions.
 /// </summary>
 public sealed class VariantReusePropertyTests
@@ -89,6 +90,59 @@ public sealed class VariantReusePropertyTests
                 }
             }
         }).QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void Extractors_sharing_a_row_reader_give_what_fresh_extractors_give() =>
+        Prop.ForAll(Rows().ToArbitrary(), Gen.Choose(0, 3).SelectMany(n => Gen.Elements("a", "b", "c").ListOf(n)).ListOf(3).ToArbitrary(), (List<string> rows, List<List<string>> paths) =>
+        {
+            LogicalType[] targets = [LogicalType.Any, LogicalType.Int, LogicalType.String];
+            var extractors = new VariantPathExtractor[paths.Count];
+            var outputs = new ColumnVector[paths.Count];
+            var expected = new ColumnVector[paths.Count];
+            for (int p = 0; p < paths.Count; p++)
+            {
+                extractors[p] = new VariantPathExtractor(PathOf(paths[p]), targets[p % targets.Length]);
+                outputs[p] = new ColumnVector(targets[p % targets.Length], rows.Count);
+                expected[p] = new ColumnVector(targets[p % targets.Length], rows.Count);
+            }
+            var reader = new VariantRowReader();
+            var builder = new VariantBuilder();
+            for (int r = 0; r < rows.Count; r++)
+            {
+                byte[] row = Parse(rows[r], builder);
+                VariantValue root = reader.Read(row);
+                for (int p = 0; p < paths.Count; p++)
+                {
+                    extractors[p].ExtractRow(row, root, reader, outputs[p], r);
+                    new VariantPathExtractor(PathOf(paths[p]), targets[p % targets.Length]).ExtractRow(row, expected[p], r);
+                }
+            }
+            for (int p = 0; p < paths.Count; p++)
+            {
+                outputs[p].FinishBytes(rows.Count);
+                expected[p].FinishBytes(rows.Count);
+                for (int r = 0; r < rows.Count; r++)
+                {
+                    Assert.Equal(expected[p].IsNullAt(r), outputs[p].IsNullAt(r));
+                    if (!expected[p].IsNullAt(r))
+                    {
+                        Assert.Equal(
+                            targets[p % targets.Length].Physical == PhysicalKind.Fixed64 ? BitConverter.GetBytes(expected[p].GetData<long>()[r]) : expected[p].GetBytes(r).ToArray(),
+                            targets[p % targets.Length].Physical == PhysicalKind.Fixed64 ? BitConverter.GetBytes(outputs[p].GetData<long>()[r]) : outputs[p].GetBytes(r).ToArray());
+                    }
+                }
+            }
+        }).QuickCheckThrowOnFailure();
+
+    private static ImmutableArray<VariantPathSegment> PathOf(List<string> keys)
+    {
+        ImmutableArray<VariantPathSegment>.Builder path = ImmutableArray.CreateBuilder<VariantPathSegment>(keys.Count);
+        foreach (string key in keys)
+        {
+            path.Add(VariantPathSegment.Key(key));
+        }
+        return path.MoveToImmutable();
+    }
 
     /// <summary>The reference: the value at the key path through objects only (documents here hold no arrays), re-encoded; null when missing or JSON null.</summary>
     private static byte[]? WalkByBytes(byte[] row, List<string> keys)

@@ -108,7 +108,7 @@ internal sealed class VariantShredder
     /// <summary>
     /// Each path's values for rows <c>[start, start + count)</c> as a column of its type (NULL where the variant is NULL,
     /// the path missing, or the value does not cast); the caller releases them. One pass over the rows for all paths,
-    /// so each document is read from memory once rather than once per path.
+    /// so each document is read from memory and parsed once rather than once per path.
     /// </summary>
     public static ColumnAccumulator[] Extract(ColumnAccumulator column, int start, int count, List<(ImmutableArray<string> Keys, LogicalType Type)> paths)
     {
@@ -133,6 +133,7 @@ internal sealed class VariantShredder
                 values[p] = new ColumnAccumulator(paths[p].Type);
             }
             ReadOnlySpan<bool> valid = column.Valid;
+            VariantRowReader reader = new();
             for (int first = start; first < start + count; first += Batch.Capacity)
             {
                 int rows = Math.Min(Batch.Capacity, start + count - first);
@@ -142,9 +143,10 @@ internal sealed class VariantShredder
                     if (valid[first + r])
                     {
                         ReadOnlySpan<byte> document = column.GetBytes(first + r);
+                        VariantValue root = reader.Read(document);
                         for (int p = 0; p < extractors.Length; p++)
                         {
-                            extractors[p].ExtractRow(document, batch.Columns[p], r);
+                            extractors[p].ExtractRow(document, root, reader, batch.Columns[p], r);
                         }
                     }
                     else

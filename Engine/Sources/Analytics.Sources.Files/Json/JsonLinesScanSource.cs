@@ -81,6 +81,7 @@ internal sealed class JsonLinesReader : IScanReader
     private readonly int _maxDepth;
     private readonly ScanMetrics _metrics;
     private readonly VariantBuilder _builder = new();
+    private readonly VariantRowReader _documents = new();
     private readonly JsonLineReader _lines;
     private readonly long _base;
     private readonly ReadProgress _progress;
@@ -165,6 +166,7 @@ internal sealed class JsonLinesReader : IScanReader
             {
                 // The document's bytes: the row just written to $0, or (without $0) the builder's one encoding.
                 ReadOnlySpan<byte> document = column is null ? _builder.Finish() : column.IsNullAt(count) ? default : column.GetBytes(count);
+                VariantValue root = document.IsEmpty ? default : _documents.Read(document);
                 for (int p = 0; p < _paths.Length; p++)
                 {
                     Vector.Vectors.ColumnVector output = destination.Columns[firstPath + p];
@@ -174,7 +176,7 @@ internal sealed class JsonLinesReader : IScanReader
                     }
                     else
                     {
-                        _paths[p].ExtractRow(document, output, count);
+                        _paths[p].ExtractRow(document, root, _documents, output, count);
                     }
                 }
             }
