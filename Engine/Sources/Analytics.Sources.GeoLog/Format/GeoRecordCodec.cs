@@ -228,7 +228,7 @@ internal static class GeoRecordCodec
             record.ChangesLength = position - start;
             if (trackData && !record.Keyframe)
             {
-                state.ApplyData(ReadChanges(source.Slice(start, position - start)));
+                state.ApplyData(ChangeListCache.Get(source.Slice(start, position - start)));
             }
         }
         return true;
@@ -265,7 +265,7 @@ internal static class GeoRecordCodec
         if (trackData)
         {
             // An empty map is one zero byte: skip the array (a checkpoint holds thousands of such states).
-            state.Data = position - start == 1 ? null : ReadChanges(source[start..position]);
+            state.Data = position - start == 1 ? null : ChangeListCache.Get(source[start..position]);
         }
         return true;
     }
