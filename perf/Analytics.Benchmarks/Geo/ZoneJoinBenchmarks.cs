@@ -46,7 +46,7 @@ public class ZoneJoinBenchmarks
         StringBuilder zones = new("VALUES ");
         for (int z = 0; z < ZoneCount; z++)
         {
-            zones.Append(z == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({z}, '{ZonePolygon(random)}')");
+            zones.Append(z == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({z}, '{ZonePolygon(random, CentreLon, CentreLat, 0.25, 0.16)}')");
         }
         Execute(zones.Append(" INSERT INTO zones").ToString());
     }
@@ -131,11 +131,15 @@ public class ZoneJoinBenchmarks
         appender.Flush();
     }
 
-    /// <summary>A star-shaped (often concave) polygon of 5–12 vertices, 250 m to 1 km in radius, near the centre.</summary>
-    private static string ZonePolygon(Random random)
+    /// <summary>
+    /// A star-shaped (often concave) polygon of 5–12 vertices, 250 m to 1 km in radius, centred within a
+    /// <paramref name="widthDegrees"/> × <paramref name="heightDegrees"/> box around (<paramref name="centreLon"/>,
+    /// <paramref name="centreLat"/>). Also the zones of the geo log report's one-hour join.
+    /// </summary>
+    internal static string ZonePolygon(Random random, double centreLon, double centreLat, double widthDegrees, double heightDegrees)
     {
-        double x = CentreLon + (random.NextDouble() - 0.5) * 0.25;
-        double y = CentreLat + (random.NextDouble() - 0.5) * 0.16;
+        double x = centreLon + (random.NextDouble() - 0.5) * widthDegrees;
+        double y = centreLat + (random.NextDouble() - 0.5) * heightDegrees;
         double size = 0.0035 + random.NextDouble() * 0.01;
         int vertices = random.Next(5, 13);
         StringBuilder text = new("POLYGON((");

@@ -1,8 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
+using Analytics.Benchmarks.Geo;
+using Analytics.Engine;
 using Analytics.Sources.GeoLog.Format;
 using Analytics.Sources.GeoLog.Scan;
 using Analytics.Sources.GeoLog.Storage;
+using Analytics.Sources.GeoLog.Table;
+using Analytics.Vector.Batches;
 
 namespace Analytics.Benchmarks.Sources;
 
@@ -10,7 +15,9 @@ namespace Analytics.Benchmarks.Sources;
 /// The geo log figures of issue 11 (`-- geolog [UPDATES]`): append rate on one thread, bytes per update on disk, the
 /// state of every object at random past times, and one object's history over a day. The fleet: 13,000 objects updating
 /// about once a second (most exactly 1 s apart, some jittered), moving a few metres per update with speed and heading,
-/// accuracy now and then and a key-value change every ~300 updates.
+/// accuracy now and then and a key-value change every ~300 updates. Last, the zone join over one hour of that fleet
+/// (46.8M updates) in a <c>'format' = 'geolog'</c> table on disk joined with 200 WKT zones: the plain join count and
+/// the zone-entry query of <c>tests/sql/join/spatial.slt</c>.
 /// </summary>
 internal static class GeoLogReport
 {
@@ -27,6 +34,7 @@ internal static class GeoLogReport
         {
             Fleet(Path.Combine(root, "fleet"), updates);
             DayOfHistory(Path.Combine(root, "day"));
+            ZoneJoinHour(Path.Combine(root, "hour"));
         }
         finally
         {
@@ -253,5 +261,94 @@ internal static class GeoLogReport
         Console.WriteLine($"load average: {Load()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"history of one object over a day: {rows:N0} updates from {store.Segments.Count} segments ({Objects} objects x 24 h at 1 Hz): wall median {times[HistoryQueries / 2]:F2} ms, max {times[^1]:F2} ms; thread CPU {cpuText} per query"));
+    }
+    private const int ZoneCount = 200;
+
+    /// <summary>
+    /// One hour of the fleet (13,000 × 3,600 updates, written by <see cref="GeoLogWriter"/>) as a geolog catalog table
+    /// (<c>CREATE TABLE … WITH ('format' = 'geolog', 'path' = …)</c>), joined through ScopeQL with 200 zone polygons
+    /// spread over the fleet's area: how many (update, zone) pairs, and which object entered which zone when.
+    /// </summary>
+    private static void ZoneJoinHour(string directory)
+    {
+        const long Updates = (long)FleetSize * 3_600;
+        FleetGenerator generator = new(FleetSize);
+        GeoUpdate[] buffer = new GeoUpdate[1 << 20];
+        using (GeoLogWriter writer = GeoLogWriter.Open(directory, new GeoLogOptions { Log = _ => { } }))
+        {
+            long written = 0;
+            while (written < Updates)
+            {
+                int count = (int)Math.Min(buffer.Length, Updates - written);
+                generator.Fill(buffer, count);
+                for (int i = 0; i < count; i++)
+                {
+                    writer.Append(buffer[i]);
+                }
+                written += count;
+            }
+        }
+        buffer = [];
+        long bytes = Directory.GetFiles(directory).Sum(f => new FileInfo(f).Length);
+        using Database database = Database.OpenInMemory();
+        GeoLogTables tables = new();
+        database.RegisterTableFormat(new GeoLogTableFormat(tables));
+        using Session session = database.Connect();
+        Execute(session, "CREATE TABLE fleet (object_id string, kind string, ts timestamp, lon float, lat float, accuracy float, speed float, "
+            + $"heading float, altitude float, altitude_accuracy float, data object) WITH ('format' = 'geolog', 'path' = '{directory}')");
+        Execute(session, "CREATE TABLE zones (zone int, area string)");
+        Random random = new(11);
+        StringBuilder zones = new("VALUES ");
+        for (int z = 0; z < ZoneCount; z++)
+        {
+            // The fleet starts in lon 13.2–13.6, lat 52.4–52.6 and drifts (a few metres a second) from there.
+            string polygon = ZoneJoinBenchmarks.ZonePolygon(random, 13.4, 52.5, 0.4, 0.2);
+            zones.Append(z == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({z}, '{polygon}')");
+        }
+        Execute(session, zones.Append(" INSERT INTO zones").ToString());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"zone join over one hour: {Updates:N0} updates in a geolog table on disk ({bytes:N0} bytes), {ZoneCount} zones; load average: {Load()}"));
+        ZoneQuery(session, "join count", Updates,
+            "FROM fleet AS u JOIN zones AS z ON st_contains(z.area, st_point(u.lon, u.lat)) AGGREGATE count()");
+        ZoneQuery(session, "zone entries", Updates,
+            "FROM fleet GROUP BY object_id WITHIN GROUP ORDER BY ts WINDOW lag(lon) AS prev_lon, lag(lat) AS prev_lat "
+            + "JOIN zones ON st_contains(zones.area, st_point(lon, lat)) "
+            + "WHERE prev_lon IS NULL OR NOT st_contains(zones.area, st_point(prev_lon, prev_lat)) "
+            + "SELECT object_id, zone, ts AS entered_at");
+        Console.WriteLine($"load average: {Load()}");
+    }
+
+    /// <summary>Runs <paramref name="query"/> to completion once; prints its wall and process CPU time and rows/s of input.</summary>
+    private static void ZoneQuery(Session session, string label, long inputRows, string query)
+    {
+        TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        Stopwatch wall = Stopwatch.StartNew();
+        long rows = 0;
+        long firstValue = -1;
+        using (QueryResult result = session.Execute(query))
+        {
+            while (result.ReadNext(CancellationToken.None, out Batch? batch))
+            {
+                if (rows == 0 && batch!.Count > 0 && batch.Columns[0].Type.Id == Analytics.Vector.Types.TypeId.Int)
+                {
+                    firstValue = batch.Columns[0].GetData<long>()[batch.RowAt(0)];
+                }
+                rows += batch!.Count;
+            }
+        }
+        wall.Stop();
+        double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        string answer = firstValue >= 0 && rows == 1 ? $"count {firstValue:N0}" : $"{rows:N0} rows";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {label}: {answer} in {wall.Elapsed.TotalSeconds:F2} s wall = {inputRows / wall.Elapsed.TotalSeconds:N0} updates/s; process CPU {cpu:F2} s"));
+        Console.WriteLine($"    {query}");
+    }
+
+    private static void Execute(Session session, string statement)
+    {
+        using QueryResult result = session.Execute(statement);
+        while (result.ReadNext(CancellationToken.None, out _))
+        {
+        }
     }
 }

@@ -5,7 +5,7 @@ using System.Text;
 namespace Analytics.Sources.GeoLog.Format;
 
 /// <summary>A growable byte buffer with varint and little-endian writers (records, frames, segment sections).</summary>
-internal sealed class ByteBuffer(int capacity = 64)
+internal class ByteBuffer(int capacity = 64)
 {
     private byte[] _bytes = new byte[Math.Max(capacity, 16)];
 

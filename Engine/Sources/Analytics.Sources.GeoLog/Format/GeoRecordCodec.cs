@@ -126,11 +126,68 @@ internal static class GeoRecordCodec
     public static bool TryDecode(ReadOnlySpan<byte> source, ref int position, ref GeoState state, bool trackData, out DecodedRecord record)
     {
         record = default;
-        record.ChangesStart = -1;
-        if (!Varint.TryRead(source, ref position, out ulong header) || header > (GeoFields.KeyframeBit | GeoFields.DataBit | GeoFields.NumericMask))
+        return TryReadHead(source, ref position, in state, out ulong header, out long ts, out long interval)
+            && TryApply(source, ref position, ref state, trackData, header, ts, interval, out record);
+    }
+
+    /// <summary>
+    /// Decodes the record at <paramref name="position"/> into <paramref name="state"/> (with its data) only when its
+    /// timestamp is ≤ <paramref name="at"/>; otherwise sets <paramref name="later"/> and leaves both untouched. State
+    /// queries stop at the first later record without decoding it, and read its header and timestamp only once.
+    /// </summary>
+    public static bool TryDecodeNotAfter(ReadOnlySpan<byte> source, ref int position, ref GeoState state, long at, out bool later)
+    {
+        int next = position;
+        if (!TryReadHead(source, ref next, in state, out ulong header, out long ts, out long interval))
+        {
+            later = false;
+            return false;
+        }
+        later = ts > at;
+        if (later)
+        {
+            return true;
+        }
+        position = next;
+        return TryApply(source, ref position, ref state, trackData: true, header, ts, interval, out _);
+    }
+
+    /// <summary>
+    /// Reads a record's header and works out its timestamp and interval. A delta record's delta-of-delta is consumed; a
+    /// keyframe's timestamp is only peeked (it is the first field of the state that follows the header).
+    /// </summary>
+    private static bool TryReadHead(ReadOnlySpan<byte> source, ref int position, in GeoState state, out ulong header, out long ts, out long interval)
+    {
+        ts = 0;
+        interval = 0;
+        if (!Varint.TryRead(source, ref position, out header) || header > (GeoFields.KeyframeBit | GeoFields.DataBit | GeoFields.NumericMask))
         {
             return false;
         }
+        if ((header & GeoFields.KeyframeBit) != 0)
+        {
+            int peek = position;
+            if (!Varint.TryRead(source, ref peek, out ulong value) || value > long.MaxValue)
+            {
+                return false;
+            }
+            ts = (long)value;
+            return true;
+        }
+        if (!Varint.TryRead(source, ref position, out ulong dod) || !state.HasUpdate)
+        {
+            return false;
+        }
+        interval = state.Interval + Varint.UnZigZag(dod);
+        ts = state.Ts + interval;
+        return true;
+    }
+
+    /// <summary>The rest of a record whose head <see cref="TryReadHead"/> read: the fields (or the state) and the data.</summary>
+    private static bool TryApply(ReadOnlySpan<byte> source, ref int position, ref GeoState state, bool trackData, ulong header, long ts, long interval, out DecodedRecord record)
+    {
+        record = default;
+        record.ChangesStart = -1;
         int mask = (int)header & ~GeoFields.KeyframeBit;
         record.Mask = mask;
         record.Keyframe = (header & GeoFields.KeyframeBit) != 0;
@@ -143,12 +200,8 @@ internal static class GeoRecordCodec
         }
         else
         {
-            if (!Varint.TryRead(source, ref position, out ulong dod) || !state.HasUpdate)
-            {
-                return false;
-            }
-            state.Interval += Varint.UnZigZag(dod);
-            state.Ts += state.Interval;
+            state.Interval = interval;
+            state.Ts = ts;
             // Visit only the present fields (set bits, lowest first: the order they were written in).
             int present = mask & GeoFields.NumericMask;
             while (present != 0)
@@ -175,30 +228,10 @@ internal static class GeoRecordCodec
             record.ChangesLength = position - start;
             if (trackData && !record.Keyframe)
             {
-                state.ApplyData(ReadChanges(source.Slice(start, position - start)));
+                state.ApplyData(ChangeListCache.Get(source.Slice(start, position - start)));
             }
         }
         return true;
-    }
-
-    /// <summary>
-    /// The timestamp of the record at <paramref name="position"/> without decoding the rest (state queries stop at the
-    /// first record later than T without paying for it). False on bytes that cannot be a record.
-    /// </summary>
-    public static bool TryPeekTs(ReadOnlySpan<byte> source, int position, in GeoState state, out long ts)
-    {
-        ts = 0;
-        if (!Varint.TryRead(source, ref position, out ulong header) || !Varint.TryRead(source, ref position, out ulong value))
-        {
-            return false;
-        }
-        if ((header & GeoFields.KeyframeBit) != 0)
-        {
-            ts = (long)value;
-            return value <= long.MaxValue;
-        }
-        ts = state.Ts + state.Interval + Varint.UnZigZag(value);
-        return state.HasUpdate;
     }
 
     /// <summary>Reads a state written by <see cref="WriteState"/>.</summary>
@@ -232,7 +265,7 @@ internal static class GeoRecordCodec
         if (trackData)
         {
             // An empty map is one zero byte: skip the array (a checkpoint holds thousands of such states).
-            state.Data = position - start == 1 ? null : ReadChanges(source[start..position]);
+            state.Data = position - start == 1 ? null : ChangeListCache.Get(source[start..position]);
         }
         return true;
     }

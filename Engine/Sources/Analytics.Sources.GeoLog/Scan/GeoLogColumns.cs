@@ -71,7 +71,7 @@ internal sealed class GeoRowWriter(int[] projection)
                 case GeoLogColumns.Data:
                     if (!changes.IsEmpty)
                     {
-                        WriteData(GeoRecordCodec.ReadChanges(changes), vector, row);
+                        WriteData(ChangeListCache.Get(changes), vector, row);
                     }
                     else if (map is not null)
                     {

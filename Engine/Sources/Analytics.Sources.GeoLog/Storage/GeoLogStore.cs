@@ -284,17 +284,13 @@ internal sealed class GeoLogStore
         while (position < data.Length)
         {
             int recordAt = position;
-            if (!GeoRecordCodec.TryPeekTs(data, position, in state, out long ts))
+            if (!GeoRecordCodec.TryDecodeNotAfter(data, ref position, ref state, at, out bool later))
             {
                 throw GeoLogError.At(segment.Path, recordAt, "malformed record");
             }
-            if (ts > at)
+            if (later)
             {
                 return true;
-            }
-            if (!GeoRecordCodec.TryDecode(data, ref position, ref state, trackData: true, out _))
-            {
-                throw GeoLogError.At(segment.Path, recordAt, "malformed record");
             }
         }
         return false;

@@ -11,7 +11,9 @@ namespace Analytics.Sources.GeoLog.Storage;
 /// </summary>
 internal sealed class Memtable
 {
-    private readonly List<ObjectRun?> _runs = [];
+    /// <summary>Per object index its run (null until its first record); slots past <see cref="_runCount"/> are unused.</summary>
+    private ObjectRun?[] _runs = new ObjectRun?[16];
+    private int _runCount;
     private readonly List<ByteBuffer> _checkpoints = [];
     private readonly List<long> _checkpointHighWater = [];
     private long _nextCheckpoint;
@@ -37,17 +39,20 @@ internal sealed class Memtable
     /// </summary>
     public bool Add(int objectIndex, ReadOnlySpan<byte> record, in GeoState after, bool keyframe)
     {
-        while (_runs.Count <= objectIndex)
+        // The append path's cost is cache misses (13,000 objects in turn): the run keeps its bytes and its open block in
+        // one object, so a record touches the run and the tail of its bytes, nothing else.
+        if (objectIndex >= _runs.Length)
         {
-            _runs.Add(null);
+            Array.Resize(ref _runs, Math.Max(_runs.Length * 2, objectIndex + 1));
         }
+        _runCount = Math.Max(_runCount, objectIndex + 1);
         ObjectRun run = _runs[objectIndex] ??= new ObjectRun();
-        if (keyframe || run.Blocks.Count == 0)
+        if (keyframe || !run.HasBlock)
         {
-            run.Blocks.Add(new BlockMeta { Start = run.Bytes.Length, MinTs = after.Ts, MaxTs = after.Ts, MinLon = int.MaxValue, MinLat = int.MaxValue, MaxLon = int.MinValue, MaxLat = int.MinValue });
+            run.StartBlock(after.Ts);
         }
-        run.Bytes.Write(record);
-        ref BlockMeta block = ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(run.Blocks)[^1];
+        run.Write(record);
+        ref BlockMeta block = ref run.Current;
         block.Count++;
         block.MinTs = Math.Min(block.MinTs, after.Ts);
         block.MaxTs = Math.Max(block.MaxTs, after.Ts);
@@ -111,7 +116,7 @@ internal sealed class Memtable
                 continue;
             }
             entries.WriteVarint((ulong)i);
-            entries.WriteVarint((ulong)(i < _runs.Count && _runs[i] is { } run ? run.Bytes.Length : 0));
+            entries.WriteVarint((ulong)(i < _runCount && _runs[i] is { } run ? run.Length : 0));
             GeoRecordCodec.WriteState(entries, in states[i]);
         }
         _checkpoints.Add(entries);
@@ -130,16 +135,16 @@ internal sealed class Memtable
         output.Write(header.Span);
         long offset = SegmentLayout.HeaderLength;
         ByteBuffer footer = new(names.Count * 48);
-        int objectCount = Math.Max(names.Count, _runs.Count);
+        int objectCount = Math.Max(names.Count, _runCount);
         footer.WriteVarint((ulong)objectCount);
         long[] runStarts = new long[objectCount];
         for (int i = 0; i < objectCount; i++)
         {
             runStarts[i] = offset;
-            if (i < _runs.Count && _runs[i] is { } run)
+            if (i < _runCount && _runs[i] is { } run)
             {
-                output.Write(run.Bytes.Span);
-                offset += run.Bytes.Length;
+                output.Write(run.Span);
+                offset += run.Length;
             }
         }
         for (int i = 0; i < objectCount; i++)
@@ -147,16 +152,17 @@ internal sealed class Memtable
             footer.WriteString(names[i].Kind);
             footer.WriteString(names[i].Id);
             footer.WriteVarint((ulong)runStarts[i]);
-            ObjectRun? run = i < _runs.Count ? _runs[i] : null;
-            footer.WriteVarint((ulong)(run?.Blocks.Count ?? 0));
+            ObjectRun? run = i < _runCount ? _runs[i] : null;
+            int blockCount = run is null ? 0 : run.Closed.Count + (run.HasBlock ? 1 : 0);
+            footer.WriteVarint((ulong)blockCount);
             if (run is null)
             {
                 continue;
             }
-            for (int b = 0; b < run.Blocks.Count; b++)
+            for (int b = 0; b < blockCount; b++)
             {
-                BlockMeta block = run.Blocks[b];
-                int end = b + 1 < run.Blocks.Count ? run.Blocks[b + 1].Start : run.Bytes.Length;
+                BlockMeta block = run.Block(b);
+                int end = b + 1 < blockCount ? run.Block(b + 1).Start : run.Length;
                 footer.WriteVarint((ulong)(end - block.Start));
                 footer.WriteVarint((ulong)block.Count);
                 footer.WriteVarint((ulong)block.MinTs);
@@ -170,7 +176,7 @@ internal sealed class Memtable
                     footer.WriteSigned(block.MaxLon);
                     footer.WriteSigned(block.MaxLat);
                 }
-                footer.WriteUInt32(Crc32C.Compute(run.Bytes.Span[block.Start..end]));
+                footer.WriteUInt32(Crc32C.Compute(run.Span[block.Start..end]));
             }
         }
         footer.WriteVarint((ulong)_checkpoints.Count);
@@ -193,10 +199,26 @@ internal sealed class Memtable
         output.Write(trailer.Span);
     }
 
-    private sealed class ObjectRun
+    /// <summary>One object's records (the buffer itself), its closed blocks and the open one (the last).</summary>
+    private sealed class ObjectRun() : ByteBuffer(256)
     {
-        public readonly ByteBuffer Bytes = new(256);
-        public readonly List<BlockMeta> Blocks = [];
+        public readonly List<BlockMeta> Closed = [];
+        public BlockMeta Current;
+        public bool HasBlock;
+
+        /// <summary>Closes the open block (if any) and opens one at the end of the bytes.</summary>
+        public void StartBlock(long ts)
+        {
+            if (HasBlock)
+            {
+                Closed.Add(Current);
+            }
+            Current = new BlockMeta { Start = Length, MinTs = ts, MaxTs = ts, MinLon = int.MaxValue, MinLat = int.MaxValue, MaxLon = int.MinValue, MaxLat = int.MinValue };
+            HasBlock = true;
+        }
+
+        /// <summary>Block <paramref name="index"/> in order, the open one last.</summary>
+        public BlockMeta Block(int index) => index < Closed.Count ? Closed[index] : Current;
     }
 
     private struct BlockMeta

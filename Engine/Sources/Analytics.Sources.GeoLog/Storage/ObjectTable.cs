@@ -8,7 +8,11 @@ namespace Analytics.Sources.GeoLog.Storage;
 /// </summary>
 internal sealed class ObjectTable
 {
-    private readonly Dictionary<(string Kind, string Id), int> _indexes = [];
+    // By kind, then by id: a Dictionary<string, int> hashes with the fast non-randomized ordinal hash (a tuple key
+    // would hash both strings with the randomized one), and a writer's updates mostly share one kind string.
+    private readonly Dictionary<string, Dictionary<string, int>> _byKind = new(StringComparer.Ordinal);
+    private string? _lastKind;
+    private Dictionary<string, int>? _lastIds;
     private readonly List<(string Kind, string Id)> _names = [];
     private GeoState[] _states = new GeoState[16];
     private int[] _sinceKeyframe = new int[16];
@@ -23,18 +27,42 @@ internal sealed class ObjectTable
 
     public ref int SinceKeyframe(int index) => ref _sinceKeyframe[index];
 
-    public bool TryGet(string kind, string id, out int index) => _indexes.TryGetValue((kind, id), out index);
+    public bool TryGet(string kind, string id, out int index)
+    {
+        if (IdsOf(kind) is { } ids)
+        {
+            return ids.TryGetValue(id, out index);
+        }
+        index = -1;
+        return false;
+    }
+
+    /// <summary>The ids of <paramref name="kind"/> (null when none), remembering the last kind asked for.</summary>
+    private Dictionary<string, int>? IdsOf(string kind)
+    {
+        if (!string.Equals(kind, _lastKind, StringComparison.Ordinal))
+        {
+            _byKind.TryGetValue(kind, out _lastIds);
+            _lastKind = kind;
+        }
+        return _lastIds;
+    }
 
     /// <summary>The index of (kind, id), adding it with an empty state when new.</summary>
     public int GetOrAdd(string kind, string id, out bool added)
     {
-        if (_indexes.TryGetValue((kind, id), out int index))
+        if (TryGet(kind, id, out int index))
         {
             added = false;
             return index;
         }
+        if (_lastIds is null)
+        {
+            _lastIds = new Dictionary<string, int>(StringComparer.Ordinal);
+            _byKind.Add(kind, _lastIds);
+        }
         index = _names.Count;
-        _indexes.Add((kind, id), index);
+        _lastIds.Add(id, index);
         _names.Add((kind, id));
         if (index == _states.Length)
         {
