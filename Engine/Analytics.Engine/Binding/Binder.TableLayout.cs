@@ -47,9 +47,11 @@ public sealed partial class Binder
     /// <summary>
     /// An insert of <paramref name="rows"/> (in the table's column layout) arranged as the table's layout keys want:
     /// sorted by the partition keys, then the cluster keys; with partition keys their values ride along as extra
-    /// columns so the insert can end a partition's parts where the keys change.
+    /// columns so the insert can end a partition's parts where the keys change. Without layout keys the rows keep their
+    /// input order: DELETE, UPDATE, compaction and back-fill read parts in storage order and must write them back so,
+    /// because zone maps and delta encodings depend on it (rows appended by time stay clustered by time).
     /// </summary>
-    private LogicalInsert LayoutInsert(TableEntry table, LogicalOperator rows, bool preserveOrder)
+    private LogicalInsert LayoutInsert(TableEntry table, LogicalOperator rows)
     {
         AttachIndexes(table);
         int columns = table.Schema.Count;
@@ -58,7 +60,7 @@ public sealed partial class Binder
         ImmutableArray<BoundExpression> clusterKeys = BindTableKeys(table.Schema, table.Name, table.Properties.ClusterBy, "CLUSTER BY");
         if (partitionKeys.IsEmpty && clusterKeys.IsEmpty)
         {
-            return new LogicalInsert(rows, table, targets, preserveOrder);
+            return new LogicalInsert(rows, table, targets, preserveOrder: true);
         }
         LogicalOperator withKeys = rows;
         ImmutableArray<BoundOrderItem>.Builder order = ImmutableArray.CreateBuilder<BoundOrderItem>();
@@ -93,7 +95,7 @@ public sealed partial class Binder
     internal LogicalInsert BindCompaction(TableEntry table)
     {
         (LogicalScan scan, _) = ScanTable(table, null);
-        return LayoutInsert(table, DeduplicateIfDistinct(table, scan), preserveOrder: false);
+        return LayoutInsert(table, DeduplicateIfDistinct(table, scan));
     }
 
     /// <summary>

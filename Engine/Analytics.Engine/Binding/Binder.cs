@@ -282,7 +282,7 @@ public sealed partial class Binder(ICatalog catalog)
         }
         if (columnCount == tableSchema.Count && targets.AsSpan().SequenceEqual(Enumerable.Range(0, columnCount).ToArray()))
         {
-            return LayoutInsert(table, castInput, preserveOrder: true);
+            return LayoutInsert(table, castInput);
         }
         // Layout keys read table columns, so the rows are first spread to the table's layout (columns not inserted are NULL).
         BoundExpression[] row = new BoundExpression[tableSchema.Count];
@@ -292,7 +292,7 @@ public sealed partial class Binder(ICatalog catalog)
             row[c] = source >= 0 ? new BoundColumnReference(source, tableSchema[c].Name, tableSchema[c].Type) : new BoundConstant(null, tableSchema[c].Type);
         }
         LogicalProjection fullRows = new(castInput, [.. row], new BatchSchema(tableSchema.Fields.Select(f => new Field(f.Name, f.Type)).ToImmutableArray()));
-        return LayoutInsert(table, fullRows, preserveOrder: true);
+        return LayoutInsert(table, fullRows);
     }
 
     // ---- DELETE / UPDATE -------------------------------------------------------------------------------------------
@@ -307,7 +307,7 @@ public sealed partial class Binder(ICatalog catalog)
         LogicalOperator survivors = predicate is null
             ? new LogicalFilter(scan, new BoundConstant(false, LogicalType.Boolean))
             : new LogicalFilter(scan, BuildCase([(predicate, new BoundConstant(false, LogicalType.Boolean))], new BoundConstant(true, LogicalType.Boolean)));
-        return new BoundRewriteStatement(StatementKind.Delete, table, Matching(scan, predicate), LayoutInsert(table, survivors, preserveOrder: false));
+        return new BoundRewriteStatement(StatementKind.Delete, table, Matching(scan, predicate), LayoutInsert(table, survivors));
     }
 
     private BoundRewriteStatement BindUpdate(UpdateStatementSyntax update)
@@ -347,7 +347,7 @@ public sealed partial class Binder(ICatalog catalog)
             columns[index] = predicate is null ? value : BuildCase([(predicate, value)], columns[index]);
         }
         LogicalProjection updated = new(scan, [.. columns], table.Schema);
-        return new BoundRewriteStatement(StatementKind.Update, table, Matching(scan, predicate), LayoutInsert(table, updated, preserveOrder: false));
+        return new BoundRewriteStatement(StatementKind.Update, table, Matching(scan, predicate), LayoutInsert(table, updated));
     }
 
     /// <summary>DELETE, UPDATE and ALTER TABLE rewrite a native table's parts; an external table's data belongs to its format.</summary>

@@ -38,6 +38,20 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
 
     public override long RowCount => RowsIn(Segments);
 
+    /// <summary>Bytes of the segments the current manifest names (not parts replaced and awaiting garbage collection).</summary>
+    public long StoredBytes
+    {
+        get
+        {
+            long bytes = 0;
+            foreach (SegmentHandle segment in Segments)
+            {
+                bytes += segment.Reference.Bytes;
+            }
+            return bytes;
+        }
+    }
+
     private static long RowsIn(ImmutableArray<SegmentHandle> segments)
     {
         long rows = 0;
