@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Analytics.Engine.Execution;
 using Analytics.Engine.Expressions;
+using Analytics.Engine.Optimization.Rules;
 using Analytics.Engine.Physical;
 using Analytics.Engine.Scan;
 using Analytics.Errors;
@@ -15,7 +16,8 @@ namespace Analytics.Engine.Operators;
 /// Reads a source: PlanScan once per query, then each worker takes splits from a shared queue (the morsels), opens a
 /// reader per split, and applies the residual filters right after reading. Variant paths the source does not extract
 /// itself (<see cref="EnginePaths"/>) are extracted from the scanned variant columns into the columns after the
-/// source's output, before the residual filters.
+/// source's output, before the residual filters. A source that can prove a filter from a split's statistics
+/// (<see cref="IProvesFilters"/>) spares the residual filter it proves true for every row of that split.
 /// </summary>
 public sealed class PhysicalScan(string tableName, IScanSource source, ScanRequest request, ImmutableArray<BoundExpression> residualFilters, BatchSchema schema,
     ImmutableArray<ScanVariantPath> enginePaths = default)
@@ -43,6 +45,9 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
         private readonly QueryContext _context;
         private readonly ImmutableArray<ScanSplit> _splits;
         private readonly ScanContext _scanContext;
+
+        /// <summary>Per residual filter, its scan-filter form when the source may prove it per split, else null.</summary>
+        private readonly ScanFilter?[] _provable;
         private int _next = -1;
 
         public State(PhysicalScan scan, QueryContext context)
@@ -53,6 +58,14 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
             _splits = plan.Splits;
             _scanContext = new ScanContext(plan.Metrics);
             context.RegisterScan(scan, plan.Metrics);
+            _provable = new ScanFilter?[scan.ResidualFilters.Length];
+            if (scan.Source is IProvesFilters)
+            {
+                for (int i = 0; i < _provable.Length; i++)
+                {
+                    _provable[i] = ProvableForm(scan.ResidualFilters[i], scan.Request.Columns);
+                }
+            }
             long total = 0;
             foreach (ScanSplit split in _splits)
             {
@@ -65,6 +78,30 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
 
         public override SourceReader CreateReader() => new Reader(this);
 
+        /// <summary>The scan-filter form of a residual conjunct over the source's own columns (not variant paths), or null.</summary>
+        private static ScanFilter? ProvableForm(BoundExpression conjunct, ImmutableArray<int> sourceColumns)
+        {
+            HashSet<int> used = [];
+            BoundExpressionRewriter.CollectColumns(conjunct, used);
+            foreach (int column in used)
+            {
+                if (column >= sourceColumns.Length)
+                {
+                    return null;
+                }
+            }
+            return FilterPushdownRule.ToScanFilter(conjunct, sourceColumns);
+        }
+
+        /// <summary>Marks in <paramref name="proven"/> the residual filters the source proves for every row of <paramref name="split"/>.</summary>
+        public void Prove(ScanSplit split, bool[] proven)
+        {
+            for (int i = 0; i < proven.Length; i++)
+            {
+                proven[i] = _provable[i] is { } filter && ((IProvesFilters)_scan.Source).AllRowsMatch(split, filter);
+            }
+        }
+
         public ScanSplit? TakeSplit()
         {
             int index = Interlocked.Increment(ref _next);
@@ -76,6 +113,9 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
             private readonly State _state;
             private readonly Batch _batch;
             private readonly ExpressionEvaluator[] _filters;
+
+            /// <summary>Per residual filter: proven true for every row of the current split, so not evaluated.</summary>
+            private readonly bool[] _proven;
             private readonly VariantPathExtractor[] _paths;
             private readonly int[] _pathInputs;
             private readonly int _firstPathOutput;
@@ -86,6 +126,7 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
                 _state = state;
                 _batch = new Batch(state._scan.Schema);
                 _filters = new ExpressionEvaluator[state._scan.ResidualFilters.Length];
+                _proven = new bool[_filters.Length];
                 for (int i = 0; i < _filters.Length; i++)
                 {
                     _filters[i] = new ExpressionEvaluator(state._scan.ResidualFilters[i], state._context.Evaluation);
@@ -119,6 +160,7 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
                             return null;
                         }
                         _reader = _state._scan.Source.OpenReader(split, _state._scan.Request, _state._scanContext);
+                        _state.Prove(split, _proven);
                     }
                     _batch.Reset();
                     if (!_reader.Read(_batch, cancellationToken))
@@ -134,9 +176,12 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
                         output.Reset();
                         _paths[i].Extract(_batch.Columns[_pathInputs[i]], _batch.PhysicalCount, output);
                     }
-                    foreach (ExpressionEvaluator filter in _filters)
+                    for (int i = 0; i < _filters.Length; i++)
                     {
-                        filter.Filter(_batch);
+                        if (!_proven[i])
+                        {
+                            _filters[i].Filter(_batch);
+                        }
                     }
                     if (_batch.Count > 0)
                     {
