@@ -36,6 +36,13 @@ if (args.Length == 5 && args[0] == "compare")
     return;
 }
 
+if (args.Length >= 4 && args[0] == "query")
+{
+    // Times queries on an existing database (e.g. the one `compare` left in DATA_DIR/analytics-db): DB_DIR RUNS QUERY…
+    Analytics.Benchmarks.Compare.QueryRunner.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "sstable-check")
 {
     // Writes a generated sstable table (LZ4 and uncompressed) and checks it decodes to what was written.

@@ -4,6 +4,7 @@ using Analytics.Engine.Expressions;
 using Analytics.Engine.Optimization.Rules;
 using Analytics.Engine.Physical;
 using Analytics.Engine.Scan;
+using Analytics.Engine.Storage;
 using Analytics.Errors;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Kernels;
@@ -48,6 +49,13 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
 
         /// <summary>Per residual filter, its scan-filter form when the source may prove it per split, else null.</summary>
         private readonly ScanFilter?[] _provable;
+
+        /// <summary>
+        /// The output columns the residual filters read, decoded first; null when every column is needed up front (no
+        /// filters, filters over all columns, or engine-extracted paths). The others are decoded only for batches
+        /// some row of which passes (late materialization, <see cref="ILateMaterializingReader"/>).
+        /// </summary>
+        private readonly bool[]? _filterColumns;
         private int _next = -1;
 
         public State(PhysicalScan scan, QueryContext context)
@@ -58,6 +66,7 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
             _splits = plan.Splits;
             _scanContext = new ScanContext(plan.Metrics);
             context.RegisterScan(scan, plan.Metrics);
+            _filterColumns = FilterColumns(scan);
             _provable = new ScanFilter?[scan.ResidualFilters.Length];
             if (scan.Source is IProvesFilters)
             {
@@ -77,6 +86,32 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
         public override long EstimatedRows { get; }
 
         public override SourceReader CreateReader() => new Reader(this);
+
+        private static bool[]? FilterColumns(PhysicalScan scan)
+        {
+            if (scan.ResidualFilters.IsEmpty || !scan.EnginePaths.IsEmpty)
+            {
+                return null;
+            }
+            HashSet<int> used = [];
+            foreach (BoundExpression filter in scan.ResidualFilters)
+            {
+                BoundExpressionRewriter.CollectColumns(filter, used);
+            }
+            int columns = scan.Request.OutputColumnCount;
+            if (used.Count >= columns)
+            {
+                return null;
+            }
+            bool[] first = new bool[columns];
+            foreach (int column in used)
+            {
+                first[column] = true;
+            }
+            return first;
+        }
+
+        public bool[]? FilterColumnsToReadFirst => _filterColumns;
 
         /// <summary>The scan-filter form of a residual conjunct over the source's own columns (not variant paths), or null.</summary>
         private static ScanFilter? ProvableForm(BoundExpression conjunct, ImmutableArray<int> sourceColumns)
@@ -121,6 +156,9 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
             private readonly int _firstPathOutput;
             private IScanReader? _reader;
 
+            /// <summary>The current reader when it decodes the filters' columns first (<see cref="FilterColumnsToReadFirst"/>).</summary>
+            private ILateMaterializingReader? _late;
+
             public Reader(State state)
             {
                 _state = state;
@@ -161,12 +199,14 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
                         }
                         _reader = _state._scan.Source.OpenReader(split, _state._scan.Request, _state._scanContext);
                         _state.Prove(split, _proven);
+                        _late = _state.FilterColumnsToReadFirst is not null ? _reader as ILateMaterializingReader : null;
                     }
                     _batch.Reset();
-                    if (!_reader.Read(_batch, cancellationToken))
+                    if (!(_late is not null ? _late.ReadFirst(_batch, _state.FilterColumnsToReadFirst, cancellationToken) : _reader.Read(_batch, cancellationToken)))
                     {
                         _reader.Dispose();
                         _reader = null;
+                        _late = null;
                         continue;
                     }
                     _state._context.AddProcessed(_batch.Count);
@@ -185,6 +225,7 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
                     }
                     if (_batch.Count > 0)
                     {
+                        _late?.ReadRest(_batch);
                         return _batch;
                     }
                 }

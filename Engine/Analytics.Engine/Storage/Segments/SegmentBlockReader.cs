@@ -19,17 +19,21 @@ namespace Analytics.Engine.Storage.Segments;
 /// <see cref="SegmentChunkCache"/> are decoded from memory; chunks read now are added to it once they decode.
 /// </summary>
 internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema schema, ScanRequest request, ScanContext context,
-    SegmentChunkCache cache) : IScanReader
+    SegmentChunkCache cache) : ILateMaterializingReader
 {
     private readonly DecodeBuffers _buffers = new();
     private RowGroupReader? _rows;
 
-    public bool Read(Batch destination, CancellationToken cancellationToken)
+    public bool Read(Batch destination, CancellationToken cancellationToken) => ReadFirst(destination, null, cancellationToken);
+
+    public bool ReadFirst(Batch destination, bool[]? first, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         _rows ??= Load();
-        return _rows.Read(destination, cancellationToken);
+        return _rows.ReadFirst(destination, first, cancellationToken);
     }
+
+    public void ReadRest(Batch destination) => _rows!.ReadRest(destination);
 
     private RowGroupReader Load()
     {
@@ -152,13 +156,15 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
         // bytes_read counts the chunk's stored bytes the scan consumes, whether read now or kept from an earlier scan.
         Interlocked.Add(ref context.Metrics.BytesRead, chunk.StoredLength);
         string key = segment.Reference.Key;
-        if (cache.TryGet(key, chunk.Offset) is { } cached)
+        // An empty chunk (all NULL) starts where the next one does, so only non-empty chunks are keyed by their offset.
+        bool cacheable = chunk.StoredLength > 0;
+        if (cacheable && cache.TryGet(key, chunk.Offset) is { } cached)
         {
             return new SegmentColumnReader(cached, cached.Length, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
         }
         (byte[] raw, int length) = ReadRaw(segment, chunk, field);
         SegmentColumnReader reader = new(raw, length, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
-        if (cache.Accepts(length))
+        if (cacheable && cache.Accepts(length))
         {
             // Kept only once the constructor has checked the chunk's layout; the reader goes on decoding its pooled copy.
             cache.Add(key, chunk.Offset, raw.AsSpan(0, length).ToArray());
