@@ -92,6 +92,25 @@ public sealed class ChunkCacheTests : IDisposable
     }
 
     [Fact]
+    public void Columns_the_filter_does_not_read_are_decoded_only_for_batches_with_a_passing_row()
+    {
+        using Database database = Database.Open(_path, new EngineOptions { CompactionInterval = null });
+        using Session session = database.Connect();
+        TableRows.Execute(session, "CREATE TABLE t (id int, city string, score float)");
+        // One block of three batches (2048 rows each): the first two have no passing row, so their city and score stay undecoded.
+        string rows = string.Join(", ", Enumerable.Range(0, 5000).Select(i => $"({i}, 'city {i % 7}', {i}.5)"));
+        TableRows.Execute(session, $"VALUES {rows} INSERT INTO t");
+        Assert.Equal(["4097|city 2|4097.5", "4999|city 1|4999.5"], TableRows.Lines(session, "FROM t WHERE id = 4097 OR id = 4999 SELECT id, city, score ORDER BY id"));
+        const string Grouped = "FROM t WHERE id % 1000 = 7 GROUP BY city AGGREGATE count() AS n, sum(score) AS total ORDER BY city";
+        using Database memory = Database.OpenInMemory();
+        using Session reference = memory.Connect();
+        TableRows.Execute(reference, "CREATE TABLE t (id int, city string, score float)");
+        TableRows.Execute(reference, $"VALUES {rows} INSERT INTO t");
+        Assert.Equal(TableRows.Lines(reference, Grouped), TableRows.Lines(session, Grouped));
+        Assert.Equal(5, TableRows.Lines(session, Grouped).Count);
+    }
+
+    [Fact]
     public void The_cache_keeps_to_its_budget_evicting_the_least_recently_used_first()
     {
         SegmentChunkCache cache = new(1000);
