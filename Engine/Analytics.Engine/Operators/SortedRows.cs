@@ -292,26 +292,6 @@ internal sealed class SortedRows
         return sorted;
     }
 
-    /// <summary>The references, in sorted order, of the first row of each run of rows equal in the first <paramref name="keyCount"/> keys.</summary>
-    public long[] FirstOfKeyRuns(int keyCount)
-    {
-        int runs = 0;
-        for (int i = 0; i < _order.Length; i++)
-        {
-            runs += i == 0 || !SameKeys(i - 1, i, 0, keyCount) ? 1 : 0;
-        }
-        long[] first = new long[runs];
-        int n = 0;
-        for (int i = 0; i < _order.Length; i++)
-        {
-            if (i == 0 || !SameKeys(i - 1, i, 0, keyCount))
-            {
-                first[n++] = _references[_order[i]];
-            }
-        }
-        return first;
-    }
-
     /// <summary>Whether the rows at two sorted positions are equal (NULLs equal) in keys <c>[firstKey, firstKey + keyCount)</c>.</summary>
     public bool SameKeys(int position, int other, int firstKey, int keyCount)
     {

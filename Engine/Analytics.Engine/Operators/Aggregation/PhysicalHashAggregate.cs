@@ -167,6 +167,8 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
             {
                 _groupMap = new int[Math.Max(groups, _groupMap.Length * 2)];
             }
+            // At most every incoming group is new: one rehash up front instead of one per doubling.
+            _table.Reserve(_table.GroupCount + groups);
             for (int g = 0; g < groups; g++)
             {
                 _groupMap[g] = _aggregate.Groups.IsEmpty ? 0 : _table.FindOrAddGroup(state.Table, g);
