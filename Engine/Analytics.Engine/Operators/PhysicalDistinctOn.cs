@@ -94,8 +94,8 @@ public sealed class PhysicalDistinctOn(ImmutableArray<BoundExpression> keys, Imm
 
     private sealed class GlobalState(PhysicalDistinctOn distinct) : SinkState
     {
-        private readonly GroupTable _table = new(distinct.KeyTypes());
-        private readonly DistinctWinners _winners = new(distinct.By, distinct.Schema.Count + distinct.Keys.Length);
+        private GroupTable _table = new(distinct.KeyTypes());
+        private DistinctWinners _winners = new(distinct.By, distinct.Schema.Count + distinct.Keys.Length);
         private readonly List<Batch> _input = [];
         private readonly List<Batch> _output = [];
 
@@ -107,6 +107,13 @@ public sealed class PhysicalDistinctOn(ImmutableArray<BoundExpression> keys, Imm
             int batchOffset = _input.Count;
             _input.AddRange(state.Batches);
             int groups = state.Table.GroupCount;
+            if (batchOffset == 0)
+            {
+                // The first worker's groups and winners (its batches first, so references hold) become the global ones.
+                _table = state.Table;
+                _winners = state.Winners;
+                return;
+            }
             _table.Reserve(_table.GroupCount + groups);
             for (int g = 0; g < groups; g++)
             {
