@@ -124,20 +124,7 @@ public sealed class PhysicalDistinctOn(ImmutableArray<BoundExpression> keys, Imm
 
         public override void Finish()
         {
-            int columns = distinct.Schema.Count;
-            ReadOnlySpan<long> winners = _winners.References;
-            for (int start = 0; start < winners.Length; start += Batch.Capacity)
-            {
-                int count = Math.Min(Batch.Capacity, winners.Length - start);
-                Batch batch = new(distinct.Schema);
-                ReadOnlySpan<long> slice = winners.Slice(start, count);
-                for (int c = 0; c < columns; c++)
-                {
-                    RowReferences.Gather(_input, slice, c, batch.Columns[c]);
-                }
-                batch.SetCount(count);
-                _output.Add(batch);
-            }
+            RowReferences.GatherBatches(_input, _winners.References, distinct.Schema, _output);
             ReleaseInput();
         }
 

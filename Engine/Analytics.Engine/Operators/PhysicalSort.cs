@@ -58,18 +58,7 @@ public sealed class PhysicalSort(ImmutableArray<BoundOrderItem> items, long? kee
             SortedRows sorted = new(_input, SortKey.From(sort.Items, columns));
             long[] rows = sorted.References();
             long keep = Math.Min(rows.Length, sort.Keep ?? rows.Length);
-            for (long start = 0; start < keep; start += Batch.Capacity)
-            {
-                int count = (int)Math.Min(Batch.Capacity, keep - start);
-                Batch batch = new(sort.Schema);
-                ReadOnlySpan<long> slice = rows.AsSpan((int)start, count);
-                for (int c = 0; c < columns; c++)
-                {
-                    RowReferences.Gather(_input, slice, c, batch.Columns[c]);
-                }
-                batch.SetCount(count);
-                _output.Add(batch);
-            }
+            RowReferences.GatherBatches(_input, rows.AsSpan(0, (int)keep), sort.Schema, _output);
             foreach (Batch batch in _input)
             {
                 batch.Release();
