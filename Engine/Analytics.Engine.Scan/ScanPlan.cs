@@ -96,6 +96,16 @@ public sealed class ScanMetrics
 /// <summary>Per-query facts a reader may need.</summary>
 public sealed record ScanContext(ScanMetrics Metrics);
 
+/// <summary>
+/// Optional capability: a split's statistics can prove that every one of its rows satisfies a filter (a block whose
+/// zone map lies inside a time range), so the engine skips evaluating that filter over the split's rows.
+/// </summary>
+public interface IProvesFilters
+{
+    /// <summary>True only when every row of <paramref name="split"/> satisfies <paramref name="filter"/>.</summary>
+    bool AllRowsMatch(ScanSplit split, ScanFilter filter);
+}
+
 /// <summary>Optional capability: row count and other statistics known without scanning.</summary>
 public interface IProvidesStatistics
 {

@@ -82,6 +82,9 @@ public sealed class Database : IDisposable
     /// <summary>The one catalog of this database (tables and functions).</summary>
     internal DatabaseCatalog Catalog { get; }
 
+    /// <summary>The raw-chunk cache of a persistent database; null in memory.</summary>
+    internal SegmentChunkCache? ChunkCache => (_storage as SegmentStorageProvider)?.ChunkCache;
+
     public static Database OpenInMemory(EngineOptions? options = null) =>
         new(null, options ?? new EngineOptions(), new InMemoryStorageProvider());
 
@@ -111,7 +114,8 @@ public sealed class Database : IDisposable
     {
         try
         {
-            return new Database(location, options ?? new EngineOptions(), new SegmentStorageProvider(store, garbageGracePeriod));
+            options ??= new EngineOptions();
+            return new Database(location, options, new SegmentStorageProvider(store, garbageGracePeriod, chunkCacheBytes: options.ChunkCacheBytes));
         }
         catch
         {

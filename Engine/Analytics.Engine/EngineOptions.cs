@@ -16,4 +16,13 @@ public sealed record EngineOptions
     /// merges them; null turns it off (<see cref="Database.Compact"/> still works).
     /// </summary>
     public TimeSpan? CompactionInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The most bytes of raw segment chunks (read, verified and decompressed) a persistent database keeps in memory
+    /// between queries, least recently used evicted first (Storage/Segments/README.md, "Chunk cache"); 0 turns it off.
+    /// </summary>
+    public long ChunkCacheBytes { get; init; } = DefaultChunkCacheBytes;
+
+    /// <summary>The default <see cref="ChunkCacheBytes"/>: 512 MiB.</summary>
+    public const long DefaultChunkCacheBytes = 512L << 20;
 }

@@ -22,10 +22,24 @@ if (args.Length > 0 && args[0] == "geolog")
     return;
 }
 
+if (args.Length > 0 && args[0] == "bandwidth")
+{
+    // Issue 7's STREAM-like memory bandwidth and a segment scan's bandwidth beside it (perf/README.md): [ROWS].
+    Analytics.Benchmarks.Storage.MemoryBandwidth.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000_000);
+    return;
+}
+
 if (args.Length == 5 && args[0] == "compare")
 {
     // The Analytics side of perf/compare/run.sh: DATA_DIR SUITE_JSON RUNS OUTPUT_JSON.
     Analytics.Benchmarks.Compare.CompareRunner.Run(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), args[4]);
+    return;
+}
+
+if (args.Length >= 4 && args[0] == "query")
+{
+    // Times queries on an existing database (e.g. the one `compare` left in DATA_DIR/analytics-db): DB_DIR RUNS QUERY…
+    Analytics.Benchmarks.Compare.QueryRunner.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3..]);
     return;
 }
 

@@ -11,26 +11,19 @@ namespace Analytics.Engine.Operators;
 /// ORDER BY as a sink (and Top-N when <see cref="Keep"/> is set): workers materialize their rows plus the evaluated
 /// sort keys (for Top-N only rows that can still rank, <see cref="TopNCandidates"/>); <c>Finish</c> sorts row
 /// references by the keys (<see cref="SortedRows"/>; ties keep input order, so the sort is stable) and writes the
-/// first <see cref="Keep"/> rows (all without a limit) as batches. For DISTINCT ON (<see cref="DistinctKeys"/>) it
-/// writes only the first row of each run of equal keys, so the rows it drops are never gathered.
+/// first <see cref="Keep"/> rows (all without a limit) as batches.
 /// </summary>
-public sealed class PhysicalSort(ImmutableArray<BoundOrderItem> items, long? keep, BatchSchema schema, int distinctKeys = 0) : PhysicalSink
+public sealed class PhysicalSort(ImmutableArray<BoundOrderItem> items, long? keep, BatchSchema schema) : PhysicalSink
 {
     public ImmutableArray<BoundOrderItem> Items { get; } = items;
 
     /// <summary>For Top-N: only the first limit + offset rows are kept.</summary>
     public long? Keep { get; } = keep;
 
-    /// <summary>
-    /// DISTINCT ON: the leading <see cref="Items"/> that form the key (the rest are the BY order); only the first row
-    /// of each run of equal keys (NULLs equal) is written. 0 for a plain sort.
-    /// </summary>
-    public int DistinctKeys { get; } = distinctKeys;
-
     public override BatchSchema Schema { get; } = schema;
 
     public override string Describe() =>
-        (DistinctKeys > 0 ? $"DistinctOnSort keys={DistinctKeys} " : Keep is null ? "Sort " : $"TopN {Keep} ") +
+        (Keep is null ? "Sort " : $"TopN {Keep} ") +
         string.Join(", ", Items.Select(LogicalOrder.DescribeItem));
 
     public override SinkState CreateGlobalState(QueryContext context) => new GlobalState(this);
@@ -63,20 +56,9 @@ public sealed class PhysicalSort(ImmutableArray<BoundOrderItem> items, long? kee
         {
             int columns = sort.Schema.Count;
             SortedRows sorted = new(_input, SortKey.From(sort.Items, columns));
-            long[] rows = sort.DistinctKeys > 0 ? sorted.FirstOfKeyRuns(sort.DistinctKeys) : sorted.References();
+            long[] rows = sorted.References();
             long keep = Math.Min(rows.Length, sort.Keep ?? rows.Length);
-            for (long start = 0; start < keep; start += Batch.Capacity)
-            {
-                int count = (int)Math.Min(Batch.Capacity, keep - start);
-                Batch batch = new(sort.Schema);
-                ReadOnlySpan<long> slice = rows.AsSpan((int)start, count);
-                for (int c = 0; c < columns; c++)
-                {
-                    RowReferences.Gather(_input, slice, c, batch.Columns[c]);
-                }
-                batch.SetCount(count);
-                _output.Add(batch);
-            }
+            RowReferences.GatherBatches(_input, rows.AsSpan(0, (int)keep), sort.Schema, _output);
             foreach (Batch batch in _input)
             {
                 batch.Release();

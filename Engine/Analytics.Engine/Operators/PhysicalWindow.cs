@@ -121,10 +121,7 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
                 int count = Math.Min(Batch.Capacity, n - first);
                 Batch batch = new(window.Schema);
                 ReadOnlySpan<long> slice = rows.AsSpan(first, count);
-                for (int c = 0; c < width; c++)
-                {
-                    RowReferences.Gather(_input, slice, c, batch.Columns[c]);
-                }
+                RowReferences.GatherColumns(_input, slice, width, batch);
                 for (int f = 0; f < plans.Length; f++)
                 {
                     ColumnVector destination = batch.Columns[width + f];

@@ -131,6 +131,31 @@ internal static class RowReferences
         }
     }
 
+    /// <summary>
+    /// The referenced rows, in order, as batches of <paramref name="schema"/> appended to <paramref name="output"/>;
+    /// its columns are the leading columns of the materialized batches.
+    /// </summary>
+    public static void GatherBatches(List<Batch> batches, ReadOnlySpan<long> rows, BatchSchema schema, List<Batch> output)
+    {
+        for (int start = 0; start < rows.Length; start += Vector.Batches.Batch.Capacity)
+        {
+            int count = Math.Min(Vector.Batches.Batch.Capacity, rows.Length - start);
+            Batch batch = new(schema);
+            GatherColumns(batches, rows.Slice(start, count), schema.Count, batch);
+            batch.SetCount(count);
+            output.Add(batch);
+        }
+    }
+
+    /// <summary>Writes the first <paramref name="columns"/> columns of the referenced rows to rows 0, 1, … of <paramref name="destination"/>.</summary>
+    public static void GatherColumns(List<Batch> batches, ReadOnlySpan<long> rows, int columns, Batch destination)
+    {
+        for (int c = 0; c < columns; c++)
+        {
+            Gather(batches, rows, c, destination.Columns[c]);
+        }
+    }
+
     private static void GatherFixed<T>(List<Batch> batches, ReadOnlySpan<long> rows, int column, ColumnVector destination) where T : unmanaged
     {
         Span<T> to = destination.GetData<T>();
@@ -290,26 +315,6 @@ internal sealed class SortedRows
             sorted[i] = _references[_order[i]];
         }
         return sorted;
-    }
-
-    /// <summary>The references, in sorted order, of the first row of each run of rows equal in the first <paramref name="keyCount"/> keys.</summary>
-    public long[] FirstOfKeyRuns(int keyCount)
-    {
-        int runs = 0;
-        for (int i = 0; i < _order.Length; i++)
-        {
-            runs += i == 0 || !SameKeys(i - 1, i, 0, keyCount) ? 1 : 0;
-        }
-        long[] first = new long[runs];
-        int n = 0;
-        for (int i = 0; i < _order.Length; i++)
-        {
-            if (i == 0 || !SameKeys(i - 1, i, 0, keyCount))
-            {
-                first[n++] = _references[_order[i]];
-            }
-        }
-        return first;
     }
 
     /// <summary>Whether the rows at two sorted positions are equal (NULLs equal) in keys <c>[firstKey, firstKey + keyCount)</c>.</summary>

@@ -76,11 +76,7 @@ public static partial class PhysicalPlanner
             case LogicalOrder order:
                 return Break(order.Input, new PhysicalSort(order.Items, null, order.Schema), pipelines);
             case LogicalDistinctOn distinct:
-            {
-                // Sorted by key (then BY), the first row of each run of equal keys is the one to keep.
-                ImmutableArray<BoundOrderItem> items = [.. distinct.Keys.Select(k => new BoundOrderItem(k, Descending: false, NullsFirst: false)), .. distinct.By];
-                return Break(distinct.Input, new PhysicalSort(items, null, distinct.Schema, distinct.Keys.Length), pipelines);
-            }
+                return Break(distinct.Input, new PhysicalDistinctOn(distinct.Keys, distinct.By, distinct.Schema), pipelines);
             case LogicalTopN topN:
             {
                 long keep = topN.Limit > long.MaxValue - topN.Offset ? long.MaxValue : topN.Limit + topN.Offset;

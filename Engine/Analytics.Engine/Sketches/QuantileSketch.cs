@@ -75,8 +75,7 @@ public sealed class QuantileSketch
         if (_levels.Count == 1)
         {
             double[] exact = [.. _levels[0]];
-            SortTotalOrder(exact);
-            return InterpolateSorted(exact, q);
+            return Interpolate(exact, q);
         }
         if (q == 0 || q == 1)
         {
@@ -113,31 +112,110 @@ public sealed class QuantileSketch
         return values[n - 1];
     }
 
-    /// <summary>Linear interpolation at position q·(n-1) of sorted values (the quantile of scopeql.md §3.1's example).</summary>
-    public static double InterpolateSorted(ReadOnlySpan<double> sorted, double q)
+    /// <summary>
+    /// The q-quantile (0 ≤ q ≤ 1) of <paramref name="values"/> in the engine's total order (NaN last), interpolated
+    /// linearly at rank q·(n-1) as DuckDB's quantile_cont does. Reorders the span: the two ranks are found by
+    /// selection in linear time rather than by sorting.
+    /// </summary>
+    public static double Interpolate(Span<double> values, double q)
     {
-        double position = q * (sorted.Length - 1);
+        // NaNs rank above every number: move them to the end, out of the selection.
+        int numbers = values.Length;
+        for (int i = 0; i < numbers;)
+        {
+            if (double.IsNaN(values[i]))
+            {
+                numbers--;
+                (values[i], values[numbers]) = (values[numbers], values[i]);
+            }
+            else
+            {
+                i++;
+            }
+        }
+        double position = q * (values.Length - 1);
         int lower = (int)Math.Floor(position);
-        int upper = Math.Min(lower + 1, sorted.Length - 1);
         double fraction = position - lower;
-        return fraction == 0 ? sorted[lower] : sorted[lower] + ((sorted[upper] - sorted[lower]) * fraction);
+        if (lower >= numbers)
+        {
+            return double.NaN;
+        }
+        Span<double> ordered = values[..numbers];
+        double low = Select(ordered, lower);
+        if (fraction == 0)
+        {
+            return low;
+        }
+        if (lower + 1 >= numbers)
+        {
+            // The next rank is a NaN, and so is any interpolation towards it.
+            return double.NaN;
+        }
+        // Selection leaves every value after rank `lower` at least as large: the next rank is their minimum.
+        double high = double.PositiveInfinity;
+        foreach (double value in ordered[(lower + 1)..])
+        {
+            high = Math.Min(high, value);
+        }
+        return low + ((high - low) * fraction);
     }
 
-    /// <summary>Sorts ascending with NaN last (Array.Sort alone puts NaN first).</summary>
-    public static void SortTotalOrder(Span<double> values)
+    /// <summary>
+    /// The value of rank <paramref name="k"/> (0-based) of NaN-free <paramref name="values"/>, which it partitions so
+    /// that no value before k is larger and none after is smaller: quickselect with a median-of-three pivot, sorting
+    /// the remaining range when partitions keep coming out unbalanced (an introselect bound of 2·log2 n rounds).
+    /// </summary>
+    internal static double Select(Span<double> values, int k)
     {
-        values.Sort();
-        int nans = 0;
-        while (nans < values.Length && double.IsNaN(values[nans]))
+        int left = 0;
+        int right = values.Length - 1;
+        int rounds = 2 * (System.Numerics.BitOperations.Log2((uint)values.Length) + 1);
+        while (right > left)
         {
-            nans++;
+            if (rounds-- == 0)
+            {
+                values[left..(right + 1)].Sort();
+                return values[k];
+            }
+            double pivot = MedianOfThree(values[left], values[left + ((right - left) >> 1)], values[right]);
+            int i = left;
+            int j = right;
+            while (i <= j)
+            {
+                while (values[i] < pivot)
+                {
+                    i++;
+                }
+                while (values[j] > pivot)
+                {
+                    j--;
+                }
+                if (i <= j)
+                {
+                    (values[i], values[j]) = (values[j], values[i]);
+                    i++;
+                    j--;
+                }
+            }
+            // Now [left, j] ≤ pivot ≤ [i, right], and whatever lies between equals the pivot.
+            if (k <= j)
+            {
+                right = j;
+            }
+            else if (k >= i)
+            {
+                left = i;
+            }
+            else
+            {
+                return values[k];
+            }
         }
-        if (nans > 0)
-        {
-            values[nans..].CopyTo(values);
-            values[^nans..].Fill(double.NaN);
-        }
+        return values[k];
     }
+
+    private static double MedianOfThree(double a, double b, double c) =>
+        a < b ? (b < c ? b : Math.Max(a, c)) : (a < c ? a : Math.Max(b, c));
 
     private static int CompareTotalOrder(double left, double right) =>
         double.IsNaN(left) ? (double.IsNaN(right) ? 0 : 1) : double.IsNaN(right) ? -1 : left.CompareTo(right);

@@ -159,6 +159,40 @@ internal static class ColumnChunkStatistics
         _ => false,
     };
 
+    /// <summary>
+    /// True when every row of a row group or segment block whose columns have <paramref name="columns"/> statistics
+    /// satisfies <paramref name="filter"/>, so the engine need not evaluate it there. Only integer-like comparisons
+    /// (int, uint, timestamp, interval: exact min/max, one total order) and NULL tests are proven; anything else is not.
+    /// </summary>
+    public static bool Satisfies(ScanFilter filter, IReadOnlyList<ColumnStatistics> columns) => filter switch
+    {
+        CompareFilter compare => SatisfiesCompare(columns[compare.Column], compare.Op, compare.Value),
+        IsNullFilter isNull => isNull.Negated ? !columns[isNull.Column].HasNulls && !columns[isNull.Column].AllNull : columns[isNull.Column].AllNull,
+        _ => false,
+    };
+
+    private static bool SatisfiesCompare(ColumnStatistics statistics, CompareOp op, object value)
+    {
+        // A NULL row never satisfies a comparison.
+        if (statistics.HasNulls || statistics.AllNull || value is not (long or ulong)
+            || statistics.Min is not { } min || statistics.Max is not { } max || !Comparable(min, value) || !Comparable(max, value))
+        {
+            return false;
+        }
+        int vsMin = Compare(value, min);
+        int vsMax = Compare(value, max);
+        return op switch
+        {
+            CompareOp.Equal => vsMin == 0 && vsMax == 0,
+            CompareOp.NotEqual => vsMin < 0 || vsMax > 0,
+            CompareOp.Less => vsMax > 0,
+            CompareOp.LessOrEqual => vsMax >= 0,
+            CompareOp.Greater => vsMin < 0,
+            CompareOp.GreaterOrEqual => vsMin <= 0,
+            _ => false,
+        };
+    }
+
     private static bool ExcludesIn(ColumnStatistics statistics, InFilter filter)
     {
         foreach (object value in filter.Values)

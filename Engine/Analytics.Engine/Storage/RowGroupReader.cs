@@ -11,10 +11,15 @@ namespace Analytics.Engine.Storage;
 /// on multiples of 2048 rows, so validity is copied as whole 64-bit words and bit-packed values start on a byte.
 /// </summary>
 internal sealed class RowGroupReader(int rowCount, BlockColumnReader?[] columns, long? limit, ScanContext context,
-    PathExtraction[]? extractions = null) : IScanReader
+    PathExtraction[]? extractions = null) : ILateMaterializingReader
 {
     private readonly long _rowLimit = limit is long rows ? Math.Min(rows, rowCount) : rowCount;
+    private readonly bool[] _pending = new bool[columns.Length + (extractions?.Length ?? 0)];
     private int _position;
+
+    /// <summary>Where and how many rows the last <see cref="ReadFirst"/> read; its pending columns wait for <see cref="ReadRest"/>.</summary>
+    private int _pendingStart;
+    private int _pendingRows;
 
     /// <summary>A reader of <paramref name="request"/>'s columns of an in-memory row group.</summary>
     public static RowGroupReader Create(RowGroup group, ScanRequest request, ScanContext context)
@@ -27,7 +32,9 @@ internal sealed class RowGroupReader(int rowCount, BlockColumnReader?[] columns,
         return new RowGroupReader(group.RowCount, columns, request.Limit, context);
     }
 
-    public bool Read(Batch destination, CancellationToken cancellationToken)
+    public bool Read(Batch destination, CancellationToken cancellationToken) => ReadFirst(destination, null, cancellationToken);
+
+    public bool ReadFirst(Batch destination, bool[]? first, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         destination.Reset();
@@ -38,18 +45,69 @@ internal sealed class RowGroupReader(int rowCount, BlockColumnReader?[] columns,
         }
         for (int i = 0; i < columns.Length; i++)
         {
-            columns[i]?.Read(destination.Columns[i], _position, rows);
+            // A column that decodes as it goes (delta) cannot skip a batch, so it is read now whatever the caller asks.
+            _pending[i] = first is not null && !first[i] && columns[i] is { CanSkipBatches: true };
+            if (!_pending[i])
+            {
+                columns[i]?.Read(destination.Columns[i], _position, rows);
+            }
         }
-        foreach (PathExtraction extraction in extractions ?? [])
+        PathExtraction[] paths = extractions ?? [];
+        for (int p = 0; p < paths.Length; p++)
         {
-            extraction.Scratch.Reset();
-            extraction.Source.Read(extraction.Scratch, _position, rows);
-            extraction.Extractor.Extract(extraction.Scratch, rows, destination.Columns[extraction.Output]);
+            _pending[columns.Length + p] = first is not null && !first[paths[p].Output] && paths[p].Source.CanSkipBatches;
+            if (!_pending[columns.Length + p])
+            {
+                Extract(paths[p], destination, _position, rows);
+            }
         }
         destination.SetCount(rows);
+        (_pendingStart, _pendingRows) = (_position, rows);
         _position += rows;
         Interlocked.Add(ref context.Metrics.RowsScanned, rows);
         return true;
+    }
+
+    public void ReadRest(Batch destination)
+    {
+        for (int i = 0; i < columns.Length; i++)
+        {
+            if (_pending[i])
+            {
+                ReadLate(columns[i]!, destination.Columns[i]);
+                _pending[i] = false;
+            }
+        }
+        PathExtraction[] paths = extractions ?? [];
+        for (int p = 0; p < paths.Length; p++)
+        {
+            if (_pending[columns.Length + p])
+            {
+                ColumnVector output = destination.Columns[paths[p].Output];
+                output.Reset();
+                Extract(paths[p], destination, _pendingStart, _pendingRows);
+                output.FinishBytes(_pendingRows);
+                _pending[columns.Length + p] = false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Decodes a column after the batch's count was set (which closed its var-bytes rows): reopened, filled, closed
+    /// again, as if it had been read with the others.
+    /// </summary>
+    private void ReadLate(BlockColumnReader column, ColumnVector vector)
+    {
+        vector.Reset();
+        column.Read(vector, _pendingStart, _pendingRows);
+        vector.FinishBytes(_pendingRows);
+    }
+
+    private static void Extract(PathExtraction extraction, Batch destination, int start, int rows)
+    {
+        extraction.Scratch.Reset();
+        extraction.Source.Read(extraction.Scratch, start, rows);
+        extraction.Extractor.Extract(extraction.Scratch, rows, destination.Columns[extraction.Output]);
     }
 
     public void Dispose()
@@ -62,12 +120,32 @@ internal sealed class RowGroupReader(int rowCount, BlockColumnReader?[] columns,
 }
 
 /// <summary>
+/// A scan reader that can decode a batch in two steps (late materialization): <see cref="ReadFirst"/> the columns the
+/// residual filters need, then, only if some row passes them, <see cref="ReadRest"/> the others (a batch no row of
+/// which passes is never decoded further).
+/// </summary>
+internal interface ILateMaterializingReader : IScanReader
+{
+    /// <summary>
+    /// Like <see cref="IScanReader.Read"/>, but reads only the output columns marked in <paramref name="first"/> (all when
+    /// null) and those that cannot skip a batch; the others wait for <see cref="ReadRest"/>.
+    /// </summary>
+    bool ReadFirst(Batch destination, bool[]? first, CancellationToken cancellationToken);
+
+    /// <summary>Reads the columns the last <see cref="ReadFirst"/> left, into the same batch.</summary>
+    void ReadRest(Batch destination);
+}
+
+/// <summary>
 /// Fills a vector with rows <c>start</c> … <c>start + rows − 1</c> of one column of a row group. Readers are called
 /// with ascending, batch-aligned starts (a segment column decodes as it goes and may rely on it).
 /// </summary>
 internal abstract class BlockColumnReader
 {
     public abstract void Read(ColumnVector vector, int start, int rows);
+
+    /// <summary>Whether a batch may be left unread (the next read starts further on); false when decoding carries state.</summary>
+    public virtual bool CanSkipBatches => true;
 
     /// <summary>Copies the validity words of the rows (bit 1 = valid) into <paramref name="vector"/>.</summary>
     protected static void CopyValidity(ReadOnlySpan<ulong> validWords, ColumnVector vector, int start, int rows)

@@ -4,6 +4,7 @@ using Analytics.Engine.Planning;
 using Analytics.Engine.Storage;
 using Analytics.Engine.Tests.Execution;
 using Analytics.Errors;
+using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
 using Xunit;
 using static Analytics.Engine.Tests.Execution.ExecutionHarness;
@@ -157,5 +158,56 @@ public class HashAggregateTests
         List<object?[]> result = Sorted(Run(GroupBy(scan, ImmutableArray.Create(key), Aggregate("count"))));
 
         Assert.Equal<object?[]>([[0L, 25L], [1L, 25L], [2L, 25L], [3L, 25L]], result);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Single_int_key_groups_by_hash_and_keeps_null_apart_from_the_value_that_hashes_like_null(int threads)
+    {
+        // Integer keys match on their hash alone (a bijection of the value); NULL's hash is one value's hash too, so
+        // that value and NULL must still be two groups, within a worker and when workers' tables merge.
+        long likeNull = ValueHashingLikeNull();
+        Assert.Equal(HashKernels.NullHash, HashKernels.HashInt64(likeNull));
+        BatchSchema schema = new(new Field("k", LogicalType.Int), new Field("i", LogicalType.Int));
+        List<object?[]> rows = [];
+        for (int i = 0; i < 40_000; i++)
+        {
+            object? key = (i % 97) switch
+            {
+                0 => null,
+                1 => likeNull,
+                _ => (long)((i * 7919L) % 15_000) - 7_000,
+            };
+            rows.Add([key, (long)i]);
+        }
+        LogicalScan scan = ScanOf(Table(schema, 4, rows));
+        LogicalAggregate aggregate = GroupBy(scan, [Column(scan, 0)], Aggregate("count"), Aggregate("sum", Column(scan, 1)));
+
+        List<object?[]> expected = [.. rows.GroupBy(r => (long?)r[0]).Select(g => new object?[] { g.Key, (long)g.Count(), g.Sum(r => (long)r[1]!) })];
+        Assert.Equal(Sorted(expected), Sorted(Run(aggregate, threads)));
+    }
+
+    /// <summary>The int whose <see cref="HashKernels.HashInt64"/> is <see cref="HashKernels.NullHash"/>: fmix64 undone.</summary>
+    private static long ValueHashingLikeNull()
+    {
+        const ulong Seed = 0x9E37_79B9_7F4A_7C15;
+        ulong x = HashKernels.NullHash;
+        x ^= x >> 33;
+        x *= MultiplicativeInverse(0xC4CE_B9FE_1A85_EC53);
+        x ^= x >> 33;
+        x *= MultiplicativeInverse(0xFF51_AFD7_ED55_8CCD);
+        x ^= x >> 33;
+        return (long)(x ^ Seed);
+    }
+
+    private static ulong MultiplicativeInverse(ulong odd)
+    {
+        ulong inverse = odd;
+        for (int i = 0; i < 5; i++)
+        {
+            inverse *= 2 - (odd * inverse);
+        }
+        return inverse;
     }
 }

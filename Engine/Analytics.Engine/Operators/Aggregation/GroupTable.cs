@@ -11,7 +11,9 @@ namespace Analytics.Engine.Operators.Aggregation;
 /// and group id (the hash rejects most mismatches before keys are compared). Keys are hashed a batch at a time with
 /// the Vector hash kernels. When every key is dictionary-encoded (and the dictionaries' code combinations are few), a
 /// row's codes combine into one index of a per-dictionaries cache of group ids, so only the first row of each distinct
-/// key is hashed and compared — two or three string keys group as cheaply as one.
+/// key is hashed and compared — two or three string keys group as cheaply as one. A single integer-like key (int,
+/// uint, timestamp, interval) hashes through a bijection (<see cref="HashKernels.HashInt64"/>), so equal hashes mean
+/// equal keys: its rows and merges match on the slot's hash alone, one cache line per probe and no key read.
 /// </summary>
 internal sealed class GroupTable
 {
@@ -19,10 +21,12 @@ internal sealed class GroupTable
 
     private readonly GroupKeyColumn[] _keys;
     private readonly ulong[] _rowHashes = new ulong[Batch.Capacity];
-    private ulong[] _slotHashes;
-    private int[] _slotGroups;
+    private Slot[] _slots;
     private ulong[] _groupHashes = new ulong[64];
     private int _mask;
+
+    /// <summary>One key whose hash is a bijection of its 64-bit value (NULL aside): a slot whose hash matches holds the key.</summary>
+    private readonly bool _hashIdentifiesKey;
 
     /// <summary>More distinct code combinations than this and dictionary keys take the hashing path.</summary>
     private const int MaxCodeCombinations = 1 << 18;
@@ -38,10 +42,16 @@ internal sealed class GroupTable
             _keys[i] = new GroupKeyColumn(keyTypes[i]);
         }
         _cachedDictionaries = new ColumnVector?[keyTypes.Length];
-        _slotHashes = new ulong[256];
-        _slotGroups = new int[256];
-        Array.Fill(_slotGroups, EmptySlot);
+        _hashIdentifiesKey = keyTypes.Length == 1 && keyTypes[0].Physical == PhysicalKind.Fixed64 && keyTypes[0].Id != TypeId.Float;
+        _slots = NewSlots(256);
         _mask = 255;
+    }
+
+    /// <summary>A slot of the open-addressing table: the group's key hash beside its id, read together by a probe.</summary>
+    private struct Slot
+    {
+        public ulong Hash;
+        public int Group;
     }
 
     public int GroupCount { get; private set; }
@@ -61,6 +71,11 @@ internal sealed class GroupTable
         {
             KeyHashing.HashColumn(keys[i], i == 0, count, selection, _rowHashes);
         }
+        if (_hashIdentifiesKey)
+        {
+            FindOrAddByHash(keys, count, selection, groupIds);
+            return;
+        }
         for (int k = 0; k < count; k++)
         {
             int row = dense ? k : selection[k];
@@ -68,14 +83,70 @@ internal sealed class GroupTable
         }
     }
 
+    /// <summary>
+    /// <see cref="FindOrAdd"/> for a single integer-like key (hashes computed): a non-NULL row whose hash is not
+    /// <see cref="HashKernels.NullHash"/> matches the slot with its hash, as only its key has that hash.
+    /// </summary>
+    private void FindOrAddByHash(ColumnVector[] keys, int count, ReadOnlySpan<int> selection, Span<int> groupIds)
+    {
+        bool dense = selection.IsEmpty;
+        ReadOnlySpan<ulong> rowHashes = _rowHashes;
+        for (int k = 0; k < count; k++)
+        {
+            int row = dense ? k : selection[k];
+            ulong hash = rowHashes[row];
+            if (hash == HashKernels.NullHash)
+            {
+                // A NULL key, or the one value hashing like NULL: compare keys.
+                groupIds[k] = FindOrAddRow(hash, keys, row);
+                continue;
+            }
+            int slot = (int)hash & _mask;
+            while (true)
+            {
+                ref Slot entry = ref _slots[slot];
+                if (entry.Group == EmptySlot)
+                {
+                    int group = NewGroup(hash, slot);
+                    _keys[0].Append(keys[0], row);
+                    groupIds[k] = group;
+                    break;
+                }
+                if (entry.Hash == hash)
+                {
+                    groupIds[k] = entry.Group;
+                    break;
+                }
+                slot = (slot + 1) & _mask;
+            }
+        }
+    }
+
+    /// <summary>Grows the slot table ahead of <paramref name="groups"/> groups in all (a merge knows its incoming count).</summary>
+    public void Reserve(int groups)
+    {
+        if (_keys.Length == 0 || (long)groups * 2 <= _slots.Length)
+        {
+            return;
+        }
+        int size = _slots.Length;
+        while ((long)groups * 2 > size)
+        {
+            size *= 2;
+        }
+        Rehash(size);
+    }
+
     /// <summary>The group id in this table of <paramref name="otherGroup"/> of <paramref name="other"/> (same key types).</summary>
     public int FindOrAddGroup(GroupTable other, int otherGroup)
     {
         ulong hash = other._groupHashes[otherGroup];
+        bool hashMatches = _hashIdentifiesKey && hash != HashKernels.NullHash;
         int slot = (int)hash & _mask;
         while (true)
         {
-            int group = _slotGroups[slot];
+            ref Slot entry = ref _slots[slot];
+            int group = entry.Group;
             if (group == EmptySlot)
             {
                 group = NewGroup(hash, slot);
@@ -85,7 +156,7 @@ internal sealed class GroupTable
                 }
                 return group;
             }
-            if (_slotHashes[slot] == hash && GroupEquals(group, other, otherGroup))
+            if (entry.Hash == hash && (hashMatches || GroupEquals(group, other, otherGroup)))
             {
                 return group;
             }
@@ -113,7 +184,8 @@ internal sealed class GroupTable
         int slot = (int)hash & _mask;
         while (true)
         {
-            int group = _slotGroups[slot];
+            ref Slot entry = ref _slots[slot];
+            int group = entry.Group;
             if (group == EmptySlot)
             {
                 group = NewGroup(hash, slot);
@@ -123,7 +195,7 @@ internal sealed class GroupTable
                 }
                 return group;
             }
-            if (_slotHashes[slot] == hash && RowEquals(group, keys, row))
+            if (entry.Hash == hash && RowEquals(group, keys, row))
             {
                 return group;
             }
@@ -153,32 +225,35 @@ internal sealed class GroupTable
         _groupHashes[group] = hash;
         if (_keys.Length > 0)
         {
-            _slotHashes[slot] = hash;
-            _slotGroups[slot] = group;
-            if (GroupCount * 2 > _slotGroups.Length)
+            _slots[slot] = new Slot { Hash = hash, Group = group };
+            if (GroupCount * 2 > _slots.Length)
             {
-                Rehash();
+                Rehash(_slots.Length * 2);
             }
         }
         return group;
     }
 
-    private void Rehash()
+    private static Slot[] NewSlots(int size)
     {
-        int size = _slotGroups.Length * 2;
-        _slotHashes = new ulong[size];
-        _slotGroups = new int[size];
-        Array.Fill(_slotGroups, EmptySlot);
+        Slot[] slots = new Slot[size];
+        slots.AsSpan().Fill(new Slot { Group = EmptySlot });
+        return slots;
+    }
+
+    private void Rehash(int size)
+    {
+        _slots = NewSlots(size);
         _mask = size - 1;
         for (int group = 0; group < GroupCount; group++)
         {
-            int slot = (int)_groupHashes[group] & _mask;
-            while (_slotGroups[slot] != EmptySlot)
+            ulong hash = _groupHashes[group];
+            int slot = (int)hash & _mask;
+            while (_slots[slot].Group != EmptySlot)
             {
                 slot = (slot + 1) & _mask;
             }
-            _slotHashes[slot] = _groupHashes[group];
-            _slotGroups[slot] = group;
+            _slots[slot] = new Slot { Hash = hash, Group = group };
         }
     }
 
@@ -227,6 +302,11 @@ internal sealed class GroupTable
             anyNull |= !key.Validity.AllValid;
         }
         ReadOnlySpan<int> firstCodes = keys[0].Codes;
+        // The second and third keys (the common multi-key shapes) read hoisted spans; more keys loop over the columns.
+        ReadOnlySpan<int> secondCodes = keys.Length > 1 ? keys[1].Codes : default;
+        int secondCapacity = keys.Length > 1 ? _cachedDictionaries[1]!.Capacity : 0;
+        ReadOnlySpan<int> thirdCodes = keys.Length > 2 ? keys[2].Codes : default;
+        int thirdCapacity = keys.Length > 2 ? _cachedDictionaries[2]!.Capacity : 0;
         for (int k = 0; k < count; k++)
         {
             int row = dense ? k : selection[k];
@@ -236,9 +316,17 @@ internal sealed class GroupTable
                 continue;
             }
             int combined = firstCodes[row];
-            for (int i = 1; i < keys.Length; i++)
+            if (keys.Length > 1)
             {
-                combined = combined * _cachedDictionaries[i]!.Capacity + keys[i].Codes[row];
+                combined = combined * secondCapacity + secondCodes[row];
+                if (keys.Length > 2)
+                {
+                    combined = combined * thirdCapacity + thirdCodes[row];
+                    for (int i = 3; i < keys.Length; i++)
+                    {
+                        combined = combined * _cachedDictionaries[i]!.Capacity + keys[i].Codes[row];
+                    }
+                }
             }
             int group = _codeToGroup[combined];
             if (group == EmptySlot)

@@ -137,8 +137,8 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
     private sealed class GlobalState : SinkState
     {
         private readonly PhysicalHashAggregate _aggregate;
-        private readonly GroupTable _table;
-        private readonly Accumulator[] _accumulators;
+        private GroupTable _table;
+        private Accumulator[] _accumulators;
         private readonly List<Batch> _output = [];
         private int[] _groupMap = new int[64];
 
@@ -163,10 +163,19 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
         {
             LocalState state = (LocalState)local;
             int groups = state.Table.GroupCount;
+            if (_table.GroupCount == 0)
+            {
+                // Nothing merged yet (and keyed): the first worker's table and states become the global ones as they are.
+                _table = state.Table;
+                _accumulators = state.Accumulators;
+                return;
+            }
             if (_groupMap.Length < groups)
             {
                 _groupMap = new int[Math.Max(groups, _groupMap.Length * 2)];
             }
+            // At most every incoming group is new: one rehash up front instead of one per doubling.
+            _table.Reserve(_table.GroupCount + groups);
             for (int g = 0; g < groups; g++)
             {
                 _groupMap[g] = _aggregate.Groups.IsEmpty ? 0 : _table.FindOrAddGroup(state.Table, g);

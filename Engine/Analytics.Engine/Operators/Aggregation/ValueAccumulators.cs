@@ -5,6 +5,7 @@ using Analytics.Engine.Functions;
 using Analytics.Engine.Optimization.Rules;
 using Analytics.Engine.Sketches;
 using Analytics.Errors;
+using Analytics.Vector.Batches;
 using Analytics.Vector.Types;
 using Analytics.Vector.Values;
 using Analytics.Vector.Variants;
@@ -147,12 +148,21 @@ internal sealed class ApproxCountDistinctAccumulator : RowAccumulator
     }
 }
 
-/// <summary>quantile: every non-NULL value, sorted at the end and interpolated at q·(n-1).</summary>
+/// <summary>
+/// quantile: every non-NULL value in a growable array per group, appended straight from the batch's flat values;
+/// <c>Write</c> selects the ranks around q·(n-1) in linear time (<see cref="QuantileSketch.Interpolate"/>).
+/// </summary>
 internal sealed class ExactQuantileAccumulator(double quantile) : RowAccumulator
 {
-    private List<double>?[] _values = [];
+    private double[]?[] _values = [];
+    private int[] _counts = [];
+    private readonly ColumnVector _scratch = new(LogicalType.Float, Batch.Capacity);
 
-    protected override void Resize(int size) => Array.Resize(ref _values, size);
+    protected override void Resize(int size)
+    {
+        Array.Resize(ref _values, size);
+        Array.Resize(ref _counts, size);
+    }
 
     public override void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection)
     {
@@ -160,39 +170,72 @@ internal sealed class ExactQuantileAccumulator(double quantile) : RowAccumulator
         {
             return;
         }
+        ColumnVector flat = Flatten(input, _scratch, count, ref selection);
+        ReadOnlySpan<double> data = flat.GetData<double>();
+        bool allValid = flat.Validity.AllValid;
+        bool dense = selection.IsEmpty;
         for (int k = 0; k < count; k++)
         {
-            int row = RowOf(k, selection);
-            if (!input.IsNullAt(row))
+            int row = dense ? k : selection[k];
+            if (allValid || !flat.Validity.IsNull(row))
             {
-                (_values[groupIds[k]] ??= []).Add(ReadDouble(input, row));
+                Append(groupIds[k], data[row]);
             }
         }
     }
 
+    private void Append(int group, double value)
+    {
+        double[]? values = _values[group];
+        int n = _counts[group];
+        if (values is null || n == values.Length)
+        {
+            Array.Resize(ref _values[group], Math.Max(16, n * 2));
+            values = _values[group]!;
+        }
+        values[n] = value;
+        _counts[group] = n + 1;
+    }
+
     public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
     {
-        List<double>?[] from = ((ExactQuantileAccumulator)other)._values;
+        ExactQuantileAccumulator from = (ExactQuantileAccumulator)other;
         for (int g = 0; g < otherGroups; g++)
         {
-            if (from[g] is { } values)
+            int incoming = from._counts[g];
+            if (incoming == 0)
             {
-                (_values[groupMap[g]] ??= []).AddRange(values);
+                continue;
             }
+            int group = groupMap[g];
+            int n = _counts[group];
+            if (n == 0)
+            {
+                // The first state for this group: take the array over instead of copying it.
+                _values[group] = from._values[g];
+                _counts[group] = incoming;
+                continue;
+            }
+            if (_values[group]!.Length < n + incoming)
+            {
+                Array.Resize(ref _values[group], Math.Max(n + incoming, n * 2));
+            }
+            from._values[g].AsSpan(0, incoming).CopyTo(_values[group].AsSpan(n));
+            _counts[group] = n + incoming;
         }
     }
 
     public override void Write(int group, ColumnVector output, int row)
     {
-        if (_values[group] is not { Count: > 0 } values)
+        int n = _counts[group];
+        if (n == 0)
         {
             RowValues.Set(output, row, null);
             return;
         }
-        double[] sorted = [.. values];
-        QuantileSketch.SortTotalOrder(sorted);
         output.Validity.SetValid(row);
-        output.GetData<double>()[row] = QuantileSketch.InterpolateSorted(sorted, quantile);
+        // Selection reorders the group's values; Write runs once per group, after every merge.
+        output.GetData<double>()[row] = QuantileSketch.Interpolate(_values[group].AsSpan(0, n), quantile);
     }
 }
 

@@ -15,19 +15,25 @@ namespace Analytics.Engine.Storage.Segments;
 /// each), verifies their CRC-32C and decompresses them; then it decodes batch by batch, straight into the batches it
 /// emits (<see cref="SegmentColumnReader"/>).
 /// Requested variant paths come from the block's shredded chunks where it has them. A checksum mismatch is an error
-/// naming the segment and column — corrupt bytes never become a wrong result.
+/// naming the segment and column — corrupt bytes never become a wrong result. Raw chunks found in the
+/// <see cref="SegmentChunkCache"/> are decoded from memory; chunks read now are added to it once they decode.
 /// </summary>
-internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema schema, ScanRequest request, ScanContext context) : IScanReader
+internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema schema, ScanRequest request, ScanContext context,
+    SegmentChunkCache cache) : ILateMaterializingReader
 {
     private readonly DecodeBuffers _buffers = new();
     private RowGroupReader? _rows;
 
-    public bool Read(Batch destination, CancellationToken cancellationToken)
+    public bool Read(Batch destination, CancellationToken cancellationToken) => ReadFirst(destination, null, cancellationToken);
+
+    public bool ReadFirst(Batch destination, bool[]? first, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         _rows ??= Load();
-        return _rows.Read(destination, cancellationToken);
+        return _rows.ReadFirst(destination, first, cancellationToken);
     }
+
+    public void ReadRest(Batch destination) => _rows!.ReadRest(destination);
 
     private RowGroupReader Load()
     {
@@ -147,18 +153,41 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
 
     private SegmentColumnReader ReadChunk(SegmentHandle segment, SegmentChunk chunk, Field field, int rows)
     {
-        // The chunk's bytes stay rented until the reader is disposed: the column reader decodes from them per batch.
+        // bytes_read counts the chunk's stored bytes the scan consumes, whether read now or kept from an earlier scan.
+        Interlocked.Add(ref context.Metrics.BytesRead, chunk.StoredLength);
+        string key = segment.Reference.Key;
+        // An empty chunk (all NULL) starts where the next one does, so only non-empty chunks are keyed by their offset.
+        bool cacheable = chunk.StoredLength > 0;
+        if (cacheable && cache.TryGet(key, chunk.Offset) is { } cached)
+        {
+            return new SegmentColumnReader(cached, cached.Length, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
+        }
+        (byte[] raw, int length) = ReadRaw(segment, chunk, field);
+        SegmentColumnReader reader = new(raw, length, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
+        if (cacheable && cache.Accepts(length))
+        {
+            // Kept only once the constructor has checked the chunk's layout; the reader goes on decoding its pooled copy.
+            cache.Add(key, chunk.Offset, raw.AsSpan(0, length).ToArray());
+        }
+        return reader;
+    }
+
+    /// <summary>
+    /// The chunk's raw bytes (the first <c>Length</c> of the array, rented until the reader is disposed: the column
+    /// reader decodes from them per batch), checksum-verified and decompressed.
+    /// </summary>
+    private (byte[] Raw, int Length) ReadRaw(SegmentHandle segment, SegmentChunk chunk, Field field)
+    {
         byte[] stored = _buffers.RentBytes(chunk.StoredLength);
         Span<byte> bytes = stored.AsSpan(0, chunk.StoredLength);
         segment.Store.ReadRange(segment.Reference.Key, chunk.Offset, bytes);
-        Interlocked.Add(ref context.Metrics.BytesRead, chunk.StoredLength);
         if (Crc32C.Compute(bytes) != chunk.Checksum)
         {
             throw new QueryException(ErrorKind.Io, $"{segment.Name} column {field.Name}: checksum mismatch");
         }
         if (chunk.Compression != ChunkCompression.Zstd)
         {
-            return new SegmentColumnReader(stored, chunk.StoredLength, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
+            return (stored, chunk.StoredLength);
         }
         byte[] raw = _buffers.RentBytes(chunk.RawLength);
         try
@@ -169,7 +198,7 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
         {
             throw new QueryException(ErrorKind.Io, $"{segment.Name} column {field.Name}: {e.Message}", e);
         }
-        return new SegmentColumnReader(raw, chunk.RawLength, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
+        return (raw, chunk.RawLength);
     }
 
     private static SegmentColumnReader AllNull(LogicalType type, int rows, DecodeBuffers buffers) => new(

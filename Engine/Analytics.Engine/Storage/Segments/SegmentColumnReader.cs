@@ -137,6 +137,9 @@ internal sealed class SegmentColumnReader : BlockColumnReader
 
     private ReadOnlySpan<byte> Values => _raw.AsSpan(_valuesStart, _valuesLength);
 
+    /// <summary>Delta decoding continues from the previous batch's last value, so it must see every batch.</summary>
+    public override bool CanSkipBatches => _encoding != ChunkEncoding.Delta;
+
     public override void Read(ColumnVector vector, int start, int rows)
     {
         switch (_physical)

@@ -111,7 +111,8 @@ internal sealed class SegmentIndexFile
             {
                 ColumnStatistics? range = null;
                 keys.Clear();
-                using SegmentBlockReader reader = new(new SegmentBlockSplit(segment, b, columnMap), schema, request, new ScanContext(new ScanMetrics()));
+                using SegmentBlockReader reader = new(new SegmentBlockSplit(segment, b, columnMap), schema, request, new ScanContext(new ScanMetrics()),
+                    SegmentChunkCache.None); // a one-off read of the whole segment: not worth keeping
                 while (true)
                 {
                     batch.Reset();

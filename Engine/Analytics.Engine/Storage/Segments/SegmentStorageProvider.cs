@@ -27,9 +27,11 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
     private readonly Dictionary<string, ExternalTableStorage> _external = new(StringComparer.Ordinal);
     private long _publishedVersion;
 
-    public SegmentStorageProvider(IObjectStore store, TimeSpan? gracePeriod = null, TableFormatRegistry? formats = null)
+    public SegmentStorageProvider(IObjectStore store, TimeSpan? gracePeriod = null, TableFormatRegistry? formats = null,
+        long chunkCacheBytes = EngineOptions.DefaultChunkCacheBytes)
     {
         Store = store;
+        ChunkCache = new SegmentChunkCache(chunkCacheBytes);
         Formats = formats ?? new TableFormatRegistry();
         _gracePeriod = gracePeriod ?? DefaultGracePeriod;
         if (store.Head("manifest.json") is not null && store.List(ManifestLog.Folder).Count == 0)
@@ -42,6 +44,9 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
     }
 
     public IObjectStore Store { get; }
+
+    /// <summary>Raw chunks kept between scans of this database's segments.</summary>
+    public SegmentChunkCache ChunkCache { get; }
 
     public TableFormatRegistry Formats { get; }
 
@@ -150,6 +155,7 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
             _external.Remove(id);
         }
         external?.Close(deleteData: true);
+        ForgetDeadChunks(committed);
         CollectGarbage(committed);
     }
 
@@ -274,7 +280,26 @@ internal sealed class SegmentStorageProvider : ITableStorageProvider
                     storage.MarkDropped();
                 }
             }
+            ForgetDeadChunks(manifest);
         }
+    }
+
+    /// <summary>Drops cached chunks of segments the manifest no longer names (compacted, rewritten, dropped).</summary>
+    private void ForgetDeadChunks(Manifest manifest)
+    {
+        if (ChunkCache.Count == 0)
+        {
+            return;
+        }
+        HashSet<string> live = new(StringComparer.Ordinal);
+        foreach (ManifestTable table in manifest.Tables)
+        {
+            foreach (SegmentReference segment in table.Segments)
+            {
+                live.Add(segment.Key);
+            }
+        }
+        ChunkCache.RetainOnly(live);
     }
 
     /// <summary>Deletes segments a failed commit wrote; what cannot be deleted now is garbage-collected later.</summary>

@@ -16,7 +16,7 @@ namespace Analytics.Engine.Storage.Segments;
 /// acknowledged only after that commit, and a segment whose commit failed is deleted (or, after a crash,
 /// garbage-collected).
 /// </summary>
-internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, ISupportsVariantPaths
+internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, ISupportsVariantPaths, IProvesFilters
 {
     private readonly SegmentStorageProvider _provider;
     private ImmutableArray<SegmentHandle> _segments;
@@ -251,9 +251,13 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
         return statistics;
     }
 
+    /// <summary>From the block's zone maps (<see cref="ColumnChunkStatistics.Satisfies"/>).</summary>
+    public bool AllRowsMatch(ScanSplit split, ScanFilter filter) =>
+        split is SegmentBlockSplit block && ColumnChunkStatistics.Satisfies(filter, BlockStatistics(block.Segment.Footer.Blocks[block.Block], block.ColumnMap));
+
     public override IScanReader OpenReader(ScanSplit split, ScanRequest request, ScanContext context) =>
         split is SegmentBlockSplit block
-            ? new SegmentBlockReader(block, Schema, request, context)
+            ? new SegmentBlockReader(block, Schema, request, context, _provider.ChunkCache)
             : throw new ArgumentException("split does not belong to this table", nameof(split));
 
     public override ITableWriter OpenWriter() => new Writer(this, []);
