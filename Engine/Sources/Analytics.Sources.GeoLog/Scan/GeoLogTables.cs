@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Analytics.Engine.Scan;
 using Analytics.Errors;
+using Analytics.Sources.GeoLog.Storage;
 using Analytics.Vector.Values;
 
 namespace Analytics.Sources.GeoLog.Scan;
@@ -13,7 +14,7 @@ namespace Analytics.Sources.GeoLog.Scan;
 public sealed class GeoLogTables
 {
     /// <summary>Data time between checkpoints assumed when a log's unsealed tail is replayed (the writer's default).</summary>
-    internal const long DefaultCheckpointMs = 10_000;
+    internal static readonly long DefaultCheckpointMs = (long)GeoLogOptions.DefaultCheckpointInterval.TotalMilliseconds;
 
     private readonly ConcurrentDictionary<string, GeoLogStoreProvider> _tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string, string?), GeoLogStoreProvider> _directories = new();

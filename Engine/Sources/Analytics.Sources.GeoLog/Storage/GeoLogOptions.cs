@@ -12,8 +12,15 @@ public sealed class GeoLogOptions
     /// <summary>Every N-th write of an object stores its full state [200].</summary>
     public int KeyframeInterval { get; init; } = 200;
 
-    /// <summary>Data time between checkpoints of all object states [10 s].</summary>
-    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// The default <see cref="CheckpointInterval"/>, also what readers assume for a log's unsealed tail. Measured: 5 s
+    /// instead cost 13.1 → 16.8 bytes per update for ~20% off "state at T", whose cost is mostly touching every
+    /// object's run, not the replay.
+    /// </summary>
+    public static readonly TimeSpan DefaultCheckpointInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>Data time between checkpoints of all object states [<see cref="DefaultCheckpointInterval"/>].</summary>
+    public TimeSpan CheckpointInterval { get; init; } = DefaultCheckpointInterval;
 
     /// <summary>Record bytes after which the log is sealed into a segment [64 MiB].</summary>
     public long SegmentBytes { get; init; } = 64L << 20;

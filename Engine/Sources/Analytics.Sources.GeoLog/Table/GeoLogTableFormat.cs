@@ -47,7 +47,7 @@ public sealed class GeoLogTableFormat(GeoLogTables tables) : ITableFormat
             ColdAfter = TimeSpan.FromDays(Number(context, "cold_after_days", 10)),
             FlushInterval = TimeSpan.FromMilliseconds(Number(context, "flush_interval_ms", 1000)),
             KeyframeInterval = (int)Number(context, "keyframe_interval", 200),
-            CheckpointInterval = TimeSpan.FromMilliseconds(Number(context, "checkpoint_interval_ms", 10_000)),
+            CheckpointInterval = TimeSpan.FromMilliseconds(Number(context, "checkpoint_interval_ms", GeoLogTables.DefaultCheckpointMs)),
         };
         GeoLogWriter writer;
         try
