@@ -1,6 +1,6 @@
 // The DuckDB side of perf/compare/run.sh: loads the generated NDJSON into a DuckDB database file (var as JSON, plus
-// url pre-extracted), runs every suite query 3 times to warm up and RUNS times measured, and writes the timings and rows
-// (as text) as JSON. Queries with `duckdbUrl` also run on the pre-extracted column; `exact` queries run once.
+// url pre-extracted), runs every suite query to warm up (3 runs, then on until 3 s) and RUNS times measured, and
+// writes the timings and rows (as text) as JSON. Queries with `duckdbUrl` also run on the pre-extracted column; `exact` queries run once.
 // Usage: node duckdb.mjs DATA_DIR SUITE_JSON RUNS OUTPUT_JSON
 import { DuckDBInstance, DuckDBTimestampValue } from '@duckdb/node-api';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,7 +50,9 @@ load.apps = { rows: 50, seconds: (performance.now() - started) / 1000 };
 
 async function measure(sql) {
   const rows = await rowsOf(sql);
-  for (let w = 1; w < 3; w++) await connection.runAndReadAll(sql); // the same warm-up as the Analytics side
+  // The same warm-up as the Analytics side (CompareRunner.WarmUp): at least 3 runs, then on until 3 s (at most 50 runs).
+  const warmUpStart = performance.now();
+  for (let w = 1; w < 50 && (w < 3 || performance.now() - warmUpStart < 3000); w++) await connection.runAndReadAll(sql);
   const timesMs = [];
   for (let r = 0; r < runs; r++) {
     const start = performance.now();

@@ -7,7 +7,7 @@ namespace Analytics.Benchmarks.Compare;
 /// <summary>
 /// Times queries on an existing database directory without loading anything (<c>-- query DB_DIR RUNS QUERY…</c>), for
 /// profiling one query of the comparison on the database <see cref="CompareRunner"/> left behind: per query, its
-/// EXPLAIN ANALYZE after <see cref="CompareRunner.WarmUpRuns"/> warm-up runs, then the median and best of RUNS runs.
+/// EXPLAIN ANALYZE after the comparison's warm-up (<see cref="CompareRunner.WarmUp"/>), then the median and best of RUNS runs.
 /// </summary>
 internal static class QueryRunner
 {
@@ -17,10 +17,8 @@ internal static class QueryRunner
         using Session session = database.Connect();
         foreach (string query in queries)
         {
-            for (int w = 0; w < CompareRunner.WarmUpRuns; w++)
-            {
-                Drain(session, query);
-            }
+            Drain(session, query);
+            CompareRunner.WarmUp(() => Drain(session, query));
             List<double> times = [];
             for (int r = 0; r < runs; r++)
             {
