@@ -66,16 +66,14 @@ internal sealed class FlightAppendTarget : IAppendTarget
 {
     private readonly FlightClient _client;
     private readonly FlightDescriptor _path;
-    private readonly BatchSchema _schema;
-    private readonly List<Batch> _pending = [];
-    private readonly Stack<Batch> _free = new();
+    private readonly AppendBuffer _buffer;
     private bool _disposed;
 
     private FlightAppendTarget(FlightClient client, FlightDescriptor path, BatchSchema schema, string table)
     {
         _client = client;
         _path = path;
-        _schema = schema;
+        _buffer = new AppendBuffer(table, schema);
         TableName = table;
     }
 
@@ -97,44 +95,23 @@ internal sealed class FlightAppendTarget : IAppendTarget
 
     public string TableName { get; }
 
-    public long PendingRows { get; private set; }
+    public long PendingRows => _buffer.PendingRows;
 
-    public Batch RentBatch()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_free.TryPop(out Batch? batch))
-        {
-            batch.Reset();
-            return batch;
-        }
-        return new Batch(_schema);
-    }
+    public Batch RentBatch() => _buffer.RentBatch();
 
-    public void Append(Batch batch)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (batch.Count > 0)
-        {
-            _pending.Add(batch);
-            PendingRows += batch.Count;
-        }
-        else
-        {
-            _free.Push(batch);
-        }
-    }
+    public void Append(Batch batch) => _buffer.Append(batch);
 
     public long Flush()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_pending.Count == 0)
+        if (_buffer.Pending.Count == 0)
         {
             return 0;
         }
         long sent = PendingRows;
         try
         {
-            List<PutResult> results = _client.PutAsync(_path, _schema, _pending).GetAwaiter().GetResult();
+            List<PutResult> results = _client.PutAsync(_path, _buffer.Schema, _buffer.Pending).GetAwaiter().GetResult();
             long inserted = results.Count == 0 ? -1 : DoPutUpdateResult.Parser.ParseFrom(results[^1].AppMetadata).RecordCount;
             if (inserted != sent)
             {
@@ -148,30 +125,13 @@ internal sealed class FlightAppendTarget : IAppendTarget
         }
         finally
         {
-            foreach (Batch batch in _pending)
-            {
-                _free.Push(batch);
-            }
-            _pending.Clear();
-            PendingRows = 0;
+            _buffer.Recycle();
         }
     }
 
     public void Dispose()
     {
-        if (_disposed)
-        {
-            return;
-        }
         _disposed = true;
-        foreach (Batch batch in _pending)
-        {
-            batch.Release();
-        }
-        while (_free.TryPop(out Batch? batch))
-        {
-            batch.Release();
-        }
-        _pending.Clear();
+        _buffer.Dispose();
     }
 }
