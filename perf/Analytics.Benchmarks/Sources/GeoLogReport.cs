@@ -216,27 +216,31 @@ internal static class GeoLogReport
             $"history of one object over the whole log ({rows:N0} updates): median {history[10]:F2} ms, max {history[^1]:F2} ms"));
     }
 
+    /// <summary>Writes <paramref name="updates"/> updates of a generated fleet of <paramref name="objects"/> into a new log.</summary>
+    private static void WriteFleet(string directory, int objects, long updates)
+    {
+        FleetGenerator generator = new(objects);
+        GeoUpdate[] buffer = new GeoUpdate[1 << 20];
+        using GeoLogWriter writer = GeoLogWriter.Open(directory, new GeoLogOptions { Log = _ => { } });
+        long written = 0;
+        while (written < updates)
+        {
+            int count = (int)Math.Min(buffer.Length, updates - written);
+            generator.Fill(buffer, count);
+            for (int i = 0; i < count; i++)
+            {
+                writer.Append(buffer[i]);
+            }
+            written += count;
+        }
+    }
+
     /// <summary>One object's 24 hours at 1 Hz (86,400 updates) among 100 objects: the history query over a day.</summary>
     private static void DayOfHistory(string directory)
     {
         const int Objects = 100;
         const long Updates = Objects * 86_400L;
-        FleetGenerator generator = new(Objects);
-        GeoUpdate[] buffer = new GeoUpdate[1 << 20];
-        using (GeoLogWriter writer = GeoLogWriter.Open(directory, new GeoLogOptions { Log = _ => { } }))
-        {
-            long written = 0;
-            while (written < Updates)
-            {
-                int count = (int)Math.Min(buffer.Length, Updates - written);
-                generator.Fill(buffer, count);
-                for (int i = 0; i < count; i++)
-                {
-                    writer.Append(buffer[i]);
-                }
-                written += count;
-            }
-        }
+        WriteFleet(directory, Objects, Updates);
         GeoLogStore store = new GeoLogStoreProvider(directory, null, GeoLogTables.DefaultCheckpointMs).Open();
         store.TryGetObject("car", "vehicle-00042", out int global);
         long from = Start;
@@ -262,6 +266,7 @@ internal static class GeoLogReport
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"history of one object over a day: {rows:N0} updates from {store.Segments.Count} segments ({Objects} objects x 24 h at 1 Hz): wall median {times[HistoryQueries / 2]:F2} ms, max {times[^1]:F2} ms; thread CPU {cpuText} per query"));
     }
+
     private const int ZoneCount = 200;
 
     /// <summary>
@@ -272,23 +277,7 @@ internal static class GeoLogReport
     private static void ZoneJoinHour(string directory)
     {
         const long Updates = (long)FleetSize * 3_600;
-        FleetGenerator generator = new(FleetSize);
-        GeoUpdate[] buffer = new GeoUpdate[1 << 20];
-        using (GeoLogWriter writer = GeoLogWriter.Open(directory, new GeoLogOptions { Log = _ => { } }))
-        {
-            long written = 0;
-            while (written < Updates)
-            {
-                int count = (int)Math.Min(buffer.Length, Updates - written);
-                generator.Fill(buffer, count);
-                for (int i = 0; i < count; i++)
-                {
-                    writer.Append(buffer[i]);
-                }
-                written += count;
-            }
-        }
-        buffer = [];
+        WriteFleet(directory, FleetSize, Updates);
         long bytes = Directory.GetFiles(directory).Sum(f => new FileInfo(f).Length);
         using Database database = Database.OpenInMemory();
         GeoLogTables tables = new();
