@@ -20,6 +20,16 @@ public sealed class AppenderTests
                 .AppendValue((byte[]?)null).AppendNull().AppendNull().AppendJson("[1,\"x\"]").EndRow();
             Assert.Equal(0L, connection.Scalar("FROM t AGGREGATE count(*)"));
         }
+        AssertEveryTypeRows(connection, at);
+    }
+
+    /// <summary>
+    /// Table t (i int, u uint, f float, b boolean, s string, bin binary, ts timestamp, iv interval, v any) holds exactly
+    /// the two rows the every-type appender tests write: one of values (<paramref name="at"/> as ts), one of NULLs
+    /// with a JSON array.
+    /// </summary>
+    internal static void AssertEveryTypeRows(AnalyticsConnection connection, DateTime at)
+    {
         using AnalyticsCommand command = new("FROM t ORDER BY i NULLS LAST", connection);
         using AnalyticsDataReader reader = command.ExecuteReader();
         Assert.True(reader.Read());
