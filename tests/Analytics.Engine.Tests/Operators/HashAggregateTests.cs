@@ -188,6 +188,48 @@ public class HashAggregateTests
         Assert.Equal(Sorted(expected), Sorted(Run(aggregate, threads)));
     }
 
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, true)]
+    [InlineData(2, true)]
+    public void Many_groups_buffered_by_partition_and_merged_in_parallel_equal_the_row_by_row_groups(int threads, bool filtered)
+    {
+        // 150k keys: each worker's table passes RadixThreshold, so its later rows are buffered by partition and every
+        // partition is merged on its own (GroupMerge); the groups must be those of a plain row-by-row grouping,
+        // NULL and the value hashing like NULL apart, with the filter's selection respected.
+        Assert.True(150_000 > 2 * Analytics.Engine.Operators.Aggregation.PhysicalHashAggregate.RadixThreshold);
+        long likeNull = ValueHashingLikeNull();
+        BatchSchema schema = new(new Field("k", LogicalType.Int), new Field("i", LogicalType.Int), new Field("f", LogicalType.Float));
+        List<object?[]> rows = [];
+        for (int i = 0; i < 400_000; i++)
+        {
+            object? key = (i % 1_009) switch
+            {
+                0 => null,
+                1 => likeNull,
+                _ => ((i * 7_919L) % 150_000) - 70_000,
+            };
+            rows.Add([key, i % 11 == 0 ? null : (long)(i % 1_000), i * 0.5]);
+        }
+        LogicalScan scan = ScanOf(Table(schema, 8, rows));
+        LogicalOperator input = filtered
+            ? new LogicalFilter(scan, new BoundBinaryExpression(BinaryOperator.Greater, Column(scan, 2), Constant(1_000.0, LogicalType.Float), LogicalType.Boolean))
+            : scan;
+        LogicalAggregate aggregate = GroupBy(input, [Column(input, 0)], Aggregate("count"), Aggregate("count", Column(input, 1)),
+            Aggregate("sum", Column(input, 1)), Aggregate("avg", Column(input, 2)), Aggregate("min", Column(input, 1)),
+            Aggregate("max", Column(input, 2)), Aggregate("count_distinct", Column(input, 1)));
+
+        List<object?[]> expected = [];
+        foreach (IGrouping<long?, object?[]> group in rows.Where(r => !filtered || (double)r[2]! > 1_000.0).GroupBy(r => (long?)r[0]))
+        {
+            List<long> ints = [.. group.Where(r => r[1] is not null).Select(r => (long)r[1]!)];
+            expected.Add([group.Key, (long)group.Count(), (long)ints.Count, ints.Count == 0 ? null : ints.Sum(), group.Average(r => (double)r[2]!),
+                ints.Count == 0 ? null : ints.Min(), group.Max(r => (double)r[2]!), (long)ints.Distinct().Count()]);
+        }
+        Assert.Equal(Sorted(expected), Sorted(Run(aggregate, threads)));
+    }
+
     /// <summary>The int whose <see cref="HashKernels.HashInt64"/> is <see cref="HashKernels.NullHash"/>: fmix64 undone.</summary>
     private static long ValueHashingLikeNull()
     {

@@ -11,8 +11,8 @@ namespace Analytics.Engine.Operators.Aggregation;
 
 /// <summary>
 /// The per-group state of one aggregate, as arrays indexed by group id. <see cref="Update"/> takes a batch's argument
-/// values with the group id of each active row k in <c>groupIds[k]</c>; <see cref="Merge"/> folds another thread's
-/// state in through a group-id map.
+/// values with the group id of each active row k in <c>groupIds[k]</c>; <see cref="Merge"/> folds groups of another
+/// thread's state into groups of this one (a merge partition's groups at a time, so partitions merge in parallel).
 /// </summary>
 internal abstract class Accumulator
 {
@@ -58,7 +58,8 @@ internal abstract class Accumulator
     public virtual void Update(ReadOnlySpan<ColumnVector?> inputs, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection) =>
         Update(inputs.IsEmpty ? null : inputs[0], groupIds, count, selection);
 
-    public abstract void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups);
+    /// <summary>Folds group <paramref name="otherGroups"/>[i] of <paramref name="other"/> (another worker's state) into group <paramref name="targets"/>[i].</summary>
+    public abstract void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets);
 
     public abstract void Write(int group, ColumnVector output, int row);
 
@@ -103,12 +104,13 @@ internal sealed class CountAccumulator(bool countRows) : Accumulator
         AggregateKernels.CountScatter(groupIds, _counts, count, selection, input.Validity.ValidWords);
     }
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         long[] from = ((CountAccumulator)other)._counts;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
-            _counts[groupMap[g]] += from[g];
+            int g = otherGroups[i];
+            _counts[targets[i]] += from[g];
         }
     }
 
@@ -143,12 +145,13 @@ internal sealed class IntSumAccumulator : Accumulator
         AggregateKernels.CountScatter(groupIds, _counts, count, selection, flat.Validity.ValidWords);
     }
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         IntSumAccumulator from = (IntSumAccumulator)other;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
-            int target = groupMap[g];
+            int g = otherGroups[i];
+            int target = targets[i];
             _sums[target] = AddInt64Op.Apply(_sums[target], from._sums[g]);
             _counts[target] += from._counts[g];
         }
@@ -199,12 +202,13 @@ internal sealed class UIntSumAccumulator : Accumulator
         }
     }
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         UIntSumAccumulator from = (UIntSumAccumulator)other;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
-            int target = groupMap[g];
+            int g = otherGroups[i];
+            int target = targets[i];
             _sums[target] = AddUInt64Op.Apply(_sums[target], from._sums[g]);
             _counts[target] += from._counts[g];
         }
@@ -246,13 +250,14 @@ internal sealed class FloatSumAccumulator(bool average) : Accumulator
         AggregateKernels.CountScatter(groupIds, _counts, count, selection, flat.Validity.ValidWords);
     }
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         FloatSumAccumulator from = (FloatSumAccumulator)other;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
-            _sums[groupMap[g]] += from._sums[g];
-            _counts[groupMap[g]] += from._counts[g];
+            int g = otherGroups[i];
+            _sums[targets[i]] += from._sums[g];
+            _counts[targets[i]] += from._counts[g];
         }
     }
 
@@ -348,16 +353,17 @@ internal sealed class ExtremumAccumulator(LogicalType type, bool isMin) : Accumu
 
     private bool Better(int order) => isMin ? order < 0 : order > 0;
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         ExtremumAccumulator from = (ExtremumAccumulator)other;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
+            int g = otherGroups[i];
             if (!from._seen[g])
             {
                 continue;
             }
-            int target = groupMap[g];
+            int target = targets[i];
             bool take;
             if (!_seen[target])
             {
@@ -452,18 +458,31 @@ internal sealed class CountDistinctAccumulator : Accumulator
     private static long CanonicalBits(double value) =>
         double.IsNaN(value) ? BitConverter.DoubleToInt64Bits(double.NaN) : BitConverter.DoubleToInt64Bits(value == 0 ? 0.0 : value);
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         CountDistinctAccumulator from = (CountDistinctAccumulator)other;
+        // The sets hold (group, value) pairs of every group: a map of the other's groups picks the ones merged here.
+        int[] groupMap = new int[from.Capacity];
+        groupMap.AsSpan().Fill(-1);
+        for (int i = 0; i < otherGroups.Length; i++)
+        {
+            groupMap[otherGroups[i]] = targets[i];
+        }
         foreach ((int group, long value) in from._fixed)
         {
             int target = groupMap[group];
-            _counts[target] += _fixed.Add((target, value)) ? 1 : 0;
+            if (target >= 0)
+            {
+                _counts[target] += _fixed.Add((target, value)) ? 1 : 0;
+            }
         }
         foreach (GroupBytes entry in from._bytes)
         {
             int target = groupMap[entry.Group];
-            _counts[target] += _bytes.Add(entry with { Group = target }) ? 1 : 0;
+            if (target >= 0)
+            {
+                _counts[target] += _bytes.Add(entry with { Group = target }) ? 1 : 0;
+            }
         }
     }
 

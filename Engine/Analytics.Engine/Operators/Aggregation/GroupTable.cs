@@ -122,9 +122,16 @@ internal sealed class GroupTable
         }
     }
 
+    /// <summary>The merge partition of <paramref name="group"/>: the top <paramref name="bits"/> bits of its key hash (slots use the low bits).</summary>
+    public int PartitionOf(int group, int bits) => (int)(_groupHashes[group] >> (64 - bits));
+
     /// <summary>Grows the slot table ahead of <paramref name="groups"/> groups in all (a merge knows its incoming count).</summary>
     public void Reserve(int groups)
     {
+        if (_groupHashes.Length < groups)
+        {
+            Array.Resize(ref _groupHashes, groups);
+        }
         if (_keys.Length == 0 || (long)groups * 2 <= _slots.Length)
         {
             return;

@@ -11,8 +11,11 @@ namespace Analytics.Engine.Operators.Aggregation;
 
 /// <summary>
 /// Hash aggregation as a pipeline sink. Each worker builds a thread-local <see cref="GroupTable"/> and accumulators;
-/// <c>Combine</c> folds them into the global ones; <c>Finish</c> writes the groups (keys, then aggregates) as batches.
-/// Without groups there is exactly one output row, even on empty input.
+/// a worker whose table outgrows the caches (<see cref="RadixThreshold"/> groups, fixed-width keys and arguments)
+/// buffers its remaining rows by radix partition instead (<see cref="PartitionedRows"/>). <c>Combine</c> collects the
+/// workers' parts; <c>Finish</c> merges them (by partition on every thread when there are many groups,
+/// <see cref="GroupMerge"/>) and writes the groups (keys, then aggregates) as batches. Without groups there is
+/// exactly one output row, even on empty input.
 /// </summary>
 public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups, ImmutableArray<BoundAggregateExpression> aggregates, BatchSchema schema)
     : PhysicalSink
@@ -24,7 +27,13 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
     public override string Describe() =>
         $"HashAggregate groups=[{string.Join(", ", Groups.Select(BoundExpressionPrinter.Print))}] aggregates=[{string.Join(", ", Aggregates.Select(BoundExpressionPrinter.Print))}]";
 
-    public override SinkState CreateGlobalState(QueryContext context) => new GlobalState(this);
+    /// <summary>
+    /// Groups a worker's table may hold before its further rows are buffered by partition: 64k groups keep the table
+    /// (slots, keys and a few accumulators, ~3 MiB) within reach of the caches; beyond that every probe is a miss.
+    /// </summary>
+    public const int RadixThreshold = 1 << 16;
+
+    public override SinkState CreateGlobalState(QueryContext context) => new GlobalState(this, context);
 
     public override SinkLocalState CreateLocalState(SinkState globalState, QueryContext context) => new LocalState(this, context);
 
@@ -36,6 +45,17 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
             accumulators[i] = AggregateAccumulators.Create(Aggregates[i]);
         }
         return accumulators;
+    }
+
+    /// <summary>How many argument columns each aggregate evaluates per batch (the rest are constant parameters).</summary>
+    internal int[] ArgumentCounts(Accumulator[] accumulators)
+    {
+        int[] counts = new int[Aggregates.Length];
+        for (int i = 0; i < counts.Length; i++)
+        {
+            counts[i] = Math.Min(Aggregates[i].Arguments.Length, accumulators[i].InputCount);
+        }
+        return counts;
     }
 
     internal LogicalType[] KeyTypes()
@@ -55,6 +75,9 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
         private readonly ColumnVector?[] _inputs = new ColumnVector?[2];
         private readonly ColumnVector[] _keys;
         private readonly int[] _groupIds = new int[Batch.Capacity];
+        /// <summary>The keys, then every aggregate's arguments: the columns buffered once the table is past the threshold.</summary>
+        private readonly ColumnVector[] _columns;
+        private readonly ImmutableArray<LogicalType> _columnTypes;
 
         public LocalState(PhysicalHashAggregate aggregate, QueryContext context)
         {
@@ -77,6 +100,21 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
                     _argumentEvaluators[i][a] = new ExpressionEvaluator(arguments[a], context.Evaluation);
                 }
             }
+            ImmutableArray<LogicalType>.Builder columnTypes = ImmutableArray.CreateBuilder<LogicalType>();
+            foreach (ExpressionEvaluator evaluator in _keyEvaluators)
+            {
+                columnTypes.Add(evaluator.Type);
+            }
+            foreach (ExpressionEvaluator[] evaluators in _argumentEvaluators)
+            {
+                foreach (ExpressionEvaluator evaluator in evaluators)
+                {
+                    columnTypes.Add(evaluator.Type);
+                }
+            }
+            _columnTypes = columnTypes.ToImmutable();
+            _columns = new ColumnVector[_columnTypes.Length];
+            CanBuffer = _keys.Length > 0 && PartitionedRows.CanBuffer(_columnTypes.AsSpan());
             if (_keys.Length == 0)
             {
                 Table.AddEmptyKeyGroup();
@@ -91,10 +129,20 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
 
         public Accumulator[] Accumulators { get; }
 
+        /// <summary>The rows buffered by partition since the table passed <see cref="RadixThreshold"/>, or null.</summary>
+        public PartitionedRows? Rows { get; private set; }
+
+        private bool CanBuffer { get; }
+
         public override void Sink(Batch batch)
         {
             int count = batch.Count;
             ReadOnlySpan<int> selection = batch.Selection is null ? default : batch.Selection.AsSpan(count);
+            if (Rows is not null)
+            {
+                BufferRows(batch, count, selection);
+                return;
+            }
             if (_keys.Length > 0)
             {
                 for (int i = 0; i < _keys.Length; i++)
@@ -116,6 +164,27 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
                 }
                 Accumulators[i].Update(_inputs.AsSpan(0, evaluators.Length), _groupIds.AsSpan(0, count), count, selection);
             }
+            if (CanBuffer && Table.GroupCount > RadixThreshold)
+            {
+                Rows = new PartitionedRows(_columnTypes, _keys.Length);
+            }
+        }
+
+        private void BufferRows(Batch batch, int count, ReadOnlySpan<int> selection)
+        {
+            int column = 0;
+            foreach (ExpressionEvaluator evaluator in _keyEvaluators)
+            {
+                _columns[column++] = evaluator.Evaluate(batch);
+            }
+            foreach (ExpressionEvaluator[] evaluators in _argumentEvaluators)
+            {
+                foreach (ExpressionEvaluator evaluator in evaluators)
+                {
+                    _columns[column++] = evaluator.Evaluate(batch);
+                }
+            }
+            Rows!.Add(_columns, count, selection);
         }
 
         public override void Dispose()
@@ -137,24 +206,14 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
     private sealed class GlobalState : SinkState
     {
         private readonly PhysicalHashAggregate _aggregate;
-        private GroupTable _table;
-        private Accumulator[] _accumulators;
+        private readonly QueryContext _context;
+        private readonly List<AggregatePart> _workers = [];
         private readonly List<Batch> _output = [];
-        private int[] _groupMap = new int[64];
 
-        public GlobalState(PhysicalHashAggregate aggregate)
+        public GlobalState(PhysicalHashAggregate aggregate, QueryContext context)
         {
             _aggregate = aggregate;
-            _table = new GroupTable(aggregate.KeyTypes());
-            _accumulators = aggregate.CreateAccumulators();
-            if (aggregate.Groups.IsEmpty)
-            {
-                _table.AddEmptyKeyGroup();
-                foreach (Accumulator accumulator in _accumulators)
-                {
-                    accumulator.EnsureCapacity(1);
-                }
-            }
+            _context = context;
         }
 
         public override IReadOnlyList<Batch> Output => _output;
@@ -162,34 +221,24 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
         public override void Combine(SinkLocalState local)
         {
             LocalState state = (LocalState)local;
-            int groups = state.Table.GroupCount;
-            if (_table.GroupCount == 0)
-            {
-                // Nothing merged yet (and keyed): the first worker's table and states become the global ones as they are.
-                _table = state.Table;
-                _accumulators = state.Accumulators;
-                return;
-            }
-            if (_groupMap.Length < groups)
-            {
-                _groupMap = new int[Math.Max(groups, _groupMap.Length * 2)];
-            }
-            // At most every incoming group is new: one rehash up front instead of one per doubling.
-            _table.Reserve(_table.GroupCount + groups);
-            for (int g = 0; g < groups; g++)
-            {
-                _groupMap[g] = _aggregate.Groups.IsEmpty ? 0 : _table.FindOrAddGroup(state.Table, g);
-            }
-            for (int i = 0; i < _accumulators.Length; i++)
-            {
-                _accumulators[i].EnsureCapacity(_table.GroupCount);
-                _accumulators[i].Merge(state.Accumulators[i], _groupMap, groups);
-            }
+            _workers.Add(new AggregatePart(state.Table, state.Accumulators, state.Rows));
         }
 
         public override void Finish()
         {
-            int groups = _table.GroupCount;
+            AggregatePart[] parts = GroupMerge.Merge(_aggregate, _workers, _context.Options.Threads, _context.CancellationToken);
+            _workers.Clear();
+            foreach (AggregatePart part in parts)
+            {
+                Write(part);
+            }
+        }
+
+        private void Write(AggregatePart part)
+        {
+            GroupTable table = part.Table;
+            Accumulator[] accumulators = part.Accumulators;
+            int groups = table.GroupCount;
             int keys = _aggregate.Groups.Length;
             for (int start = 0; start < groups; start += Batch.Capacity)
             {
@@ -199,11 +248,11 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
                 {
                     for (int k = 0; k < keys; k++)
                     {
-                        _table.Keys[k].Write(start + r, batch.Columns[k], r);
+                        table.Keys[k].Write(start + r, batch.Columns[k], r);
                     }
-                    for (int a = 0; a < _accumulators.Length; a++)
+                    for (int a = 0; a < accumulators.Length; a++)
                     {
-                        _accumulators[a].Write(start + r, batch.Columns[keys + a], r);
+                        accumulators[a].Write(start + r, batch.Columns[keys + a], r);
                     }
                 }
                 batch.SetCount(count);
@@ -213,6 +262,12 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
 
         public override void Dispose()
         {
+            // Rows still buffered when the query failed or was cancelled before the merge took them.
+            foreach (AggregatePart worker in _workers)
+            {
+                worker.Rows?.ReleaseAll();
+            }
+            _workers.Clear();
             foreach (Batch batch in _output)
             {
                 batch.Release();

@@ -43,14 +43,15 @@ internal sealed class TrackAccumulator(LogicalType pointType, LogicalType keyTyp
         }
     }
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         TrackAccumulator from = (TrackAccumulator)other;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
+            int g = otherGroups[i];
             if (from._points[g] is { } points)
             {
-                (_points[groupMap[g]] ??= []).AddRange(points);
+                (_points[targets[i]] ??= []).AddRange(points);
             }
         }
     }

@@ -121,14 +121,15 @@ internal sealed class ApproxCountDistinctAccumulator : RowAccumulator
         }
     }
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         HyperLogLog?[] from = ((ApproxCountDistinctAccumulator)other)._sketches;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
+            int g = otherGroups[i];
             if (from[g] is { } sketch)
             {
-                ref HyperLogLog? target = ref _sketches[groupMap[g]];
+                ref HyperLogLog? target = ref _sketches[targets[i]];
                 if (target is null)
                 {
                     target = sketch;
@@ -197,17 +198,18 @@ internal sealed class ExactQuantileAccumulator(double quantile) : RowAccumulator
         _counts[group] = n + 1;
     }
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         ExactQuantileAccumulator from = (ExactQuantileAccumulator)other;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
+            int g = otherGroups[i];
             int incoming = from._counts[g];
             if (incoming == 0)
             {
                 continue;
             }
-            int group = groupMap[g];
+            int group = targets[i];
             int n = _counts[group];
             if (n == 0)
             {
@@ -262,14 +264,15 @@ internal sealed class ApproxQuantileAccumulator(double quantile) : RowAccumulato
         }
     }
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         QuantileSketch?[] from = ((ApproxQuantileAccumulator)other)._sketches;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
+            int g = otherGroups[i];
             if (from[g] is { } sketch)
             {
-                ref QuantileSketch? target = ref _sketches[groupMap[g]];
+                ref QuantileSketch? target = ref _sketches[targets[i]];
                 if (target is null)
                 {
                     target = sketch;
@@ -342,16 +345,17 @@ internal sealed class TopNAccumulator(LogicalType type, int n, bool isMin) : Row
         }
     }
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         List<StoredValue>?[] from = ((TopNAccumulator)other)._values;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
+            int g = otherGroups[i];
             if (from[g] is { } values)
             {
                 foreach (StoredValue value in values)
                 {
-                    Add(ref _values[groupMap[g]], value);
+                    Add(ref _values[targets[i]], value);
                 }
             }
         }
@@ -424,12 +428,13 @@ internal sealed class ByKeyAccumulator(LogicalType returnType, LogicalType keyTy
 
     private bool Better(int order) => isMin ? order < 0 : order > 0;
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         ByKeyAccumulator from = (ByKeyAccumulator)other;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
-            int target = groupMap[g];
+            int g = otherGroups[i];
+            int target = targets[i];
             if (from._seen[g] && (!_seen[target] || Better(StoredValue.Compare(from._keys[g], _keys[target], keyType))))
             {
                 _seen[target] = true;
@@ -476,16 +481,17 @@ internal sealed class ModeAccumulator(LogicalType type) : RowAccumulator
         }
     }
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         Dictionary<StoredValue, long>?[] from = ((ModeAccumulator)other)._counts;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
+            int g = otherGroups[i];
             if (from[g] is not { } source)
             {
                 continue;
             }
-            Dictionary<StoredValue, long> counts = _counts[groupMap[g]] ??= new Dictionary<StoredValue, long>(_comparer);
+            Dictionary<StoredValue, long> counts = _counts[targets[i]] ??= new Dictionary<StoredValue, long>(_comparer);
             foreach ((StoredValue value, long count) in source)
             {
                 counts[value] = counts.GetValueOrDefault(value) + count;
@@ -556,12 +562,13 @@ internal sealed class EndValueAccumulator(bool last, bool skipNulls) : RowAccumu
         }
     }
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         EndValueAccumulator from = (EndValueAccumulator)other;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
-            int target = groupMap[g];
+            int g = otherGroups[i];
+            int target = targets[i];
             if (from._seen[g] && (last || !_seen[target]))
             {
                 _values[target] = from._values[g];
@@ -604,14 +611,15 @@ internal sealed class ArrayAggAccumulator(LogicalType type) : RowAccumulator
         }
     }
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         List<StoredValue>?[] from = ((ArrayAggAccumulator)other)._values;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
+            int g = otherGroups[i];
             if (from[g] is { } values)
             {
-                (_values[groupMap[g]] ??= []).AddRange(values);
+                (_values[targets[i]] ??= []).AddRange(values);
             }
         }
     }
@@ -666,14 +674,15 @@ internal sealed class ObjectAggAccumulator(LogicalType valueType) : RowAccumulat
         }
     }
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         List<(byte[], StoredValue)>?[] from = ((ObjectAggAccumulator)other)._entries;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
+            int g = otherGroups[i];
             if (from[g] is { } entries)
             {
-                (_entries[groupMap[g]] ??= []).AddRange(entries);
+                (_entries[targets[i]] ??= []).AddRange(entries);
             }
         }
     }
@@ -742,16 +751,17 @@ internal sealed class SchemaAccumulator : RowAccumulator
         }
     }
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         SortedDictionary<string, SortedSet<string>>?[] from = ((SchemaAccumulator)other)._schemas;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
+            int g = otherGroups[i];
             if (from[g] is not { } source)
             {
                 continue;
             }
-            SortedDictionary<string, SortedSet<string>> schema = _schemas[groupMap[g]] ??= new(StringComparer.Ordinal);
+            SortedDictionary<string, SortedSet<string>> schema = _schemas[targets[i]] ??= new(StringComparer.Ordinal);
             foreach ((string name, SortedSet<string> types) in source)
             {
                 if (schema.TryGetValue(name, out SortedSet<string>? existing))
@@ -834,17 +844,18 @@ internal sealed class MomentsAccumulator(AggregateKind kind) : RowAccumulator
         }
     }
 
-    public override void Merge(Accumulator other, ReadOnlySpan<int> groupMap, int otherGroups)
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
         MomentsAccumulator from = (MomentsAccumulator)other;
-        for (int g = 0; g < otherGroups; g++)
+        for (int i = 0; i < otherGroups.Length; i++)
         {
+            int g = otherGroups[i];
             long n2 = from._counts[g];
             if (n2 == 0)
             {
                 continue;
             }
-            int target = groupMap[g];
+            int target = targets[i];
             long n1 = _counts[target];
             long n = n1 + n2;
             double delta = from._means[g] - _means[target];
