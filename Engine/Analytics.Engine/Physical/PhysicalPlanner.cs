@@ -81,7 +81,11 @@ public static partial class PhysicalPlanner
             {
                 long keep = topN.Limit > long.MaxValue - topN.Offset ? long.MaxValue : topN.Limit + topN.Offset;
                 (PhysicalSource source, List<PhysicalStreamOperator> operators) =
-                    Break(topN.Input, new PhysicalSort(topN.Items, keep, topN.Schema), pipelines);
+                    topN.Input is LogicalAggregate { Groups.IsEmpty: false } aggregate && keep <= TopNCandidates.MaxKeep && !topN.Items.IsEmpty
+                        // The aggregate writes out only the groups that can rank (not every group as a row) for the Top-N to sort.
+                        ? End(Break(aggregate.Input, new PhysicalHashAggregate(aggregate.Groups, aggregate.Aggregates, aggregate.Schema,
+                            new AggregateTopN(topN.Items, (int)keep)), pipelines), new PhysicalSort(topN.Items, keep, topN.Schema), pipelines)
+                        : Break(topN.Input, new PhysicalSort(topN.Items, keep, topN.Schema), pipelines);
                 operators.Add(new PhysicalLimit(topN.Limit, topN.Offset, topN.Schema));
                 return (source, operators);
             }
@@ -94,10 +98,14 @@ public static partial class PhysicalPlanner
         }
     }
 
-    private static (PhysicalSource, List<PhysicalStreamOperator>) Break(LogicalOperator input, PhysicalSink sink, List<Pipeline> pipelines)
+    private static (PhysicalSource, List<PhysicalStreamOperator>) Break(LogicalOperator input, PhysicalSink sink, List<Pipeline> pipelines) =>
+        End(Build(input, pipelines), sink, pipelines);
+
+    /// <summary>Ends a built pipeline start with <paramref name="sink"/>; the next pipeline reads the sink's output.</summary>
+    private static (PhysicalSource, List<PhysicalStreamOperator>) End((PhysicalSource Source, List<PhysicalStreamOperator> Operators) start,
+        PhysicalSink sink, List<Pipeline> pipelines)
     {
-        (PhysicalSource source, List<PhysicalStreamOperator> operators) = Build(input, pipelines);
-        pipelines.Add(new Pipeline(source, operators, sink));
+        pipelines.Add(new Pipeline(start.Source, start.Operators, sink));
         return (new PhysicalBufferSource(sink), []);
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Analytics.Engine.Expressions;
+using Analytics.Engine.Physical;
 using Analytics.Engine.Planning;
 using Analytics.Engine.Storage;
 using Analytics.Engine.Tests.Execution;
@@ -228,6 +229,32 @@ public class HashAggregateTests
                 ints.Count == 0 ? null : ints.Min(), group.Max(r => (double)r[2]!), (long)ints.Distinct().Count()]);
         }
         Assert.Equal(Sorted(expected), Sorted(Run(aggregate, threads)));
+    }
+
+    [Theory]
+    [InlineData(1, 10, 0)]
+    [InlineData(2, 10, 0)]
+    [InlineData(3, 25, 7)]
+    public void Top_n_over_many_groups_writes_only_candidates_and_equals_the_full_sort(int threads, long limit, long offset)
+    {
+        // 100k groups (buffered by partition past RadixThreshold) with counts 1-4, so the first key ties massively
+        // and the second decides; the fused aggregate's candidates must give the full sort's head.
+        BatchSchema schema = new(new Field("k", LogicalType.Int));
+        List<object?[]> rows = [];
+        for (int i = 0; i < 250_000; i++)
+        {
+            long key = (i * 7_919L) % 100_000;
+            rows.Add([i % 3 == 0 && key % 4 != 0 ? (key + 1) % 100_000 : key]);
+        }
+        LogicalScan scan = ScanOf(Table(schema, 6, rows));
+        LogicalAggregate aggregate = GroupBy(scan, [Column(scan, 0)], Aggregate("count"));
+        LogicalTopN topN = new(aggregate, [new BoundOrderItem(Column(aggregate, 1), Descending: true, NullsFirst: true),
+            new BoundOrderItem(Column(aggregate, 0), Descending: false, NullsFirst: false)], limit, offset);
+        Assert.Contains("candidates for top", PhysicalPlanner.Plan(topN, new EngineOptions()).Describe(), StringComparison.Ordinal);
+
+        List<object?[]> expected = [.. rows.GroupBy(r => (long)r[0]!).Select(g => (Key: g.Key, Count: (long)g.Count()))
+            .OrderByDescending(g => g.Count).ThenBy(g => g.Key).Skip((int)offset).Take((int)limit).Select(g => new object?[] { g.Key, g.Count })];
+        Assert.Equal(expected, Run(topN, threads));
     }
 
     /// <summary>The int whose <see cref="HashKernels.HashInt64"/> is <see cref="HashKernels.NullHash"/>: fmix64 undone.</summary>

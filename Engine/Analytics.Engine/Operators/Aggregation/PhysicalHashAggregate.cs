@@ -3,6 +3,7 @@ using Analytics.Engine.Execution;
 using Analytics.Engine.Expressions;
 using Analytics.Engine.Functions;
 using Analytics.Engine.Physical;
+using Analytics.Engine.Planning;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Types;
 using Analytics.Vector.Vectors;
@@ -17,15 +18,23 @@ namespace Analytics.Engine.Operators.Aggregation;
 /// <see cref="GroupMerge"/>) and writes the groups (keys, then aggregates) as batches. Without groups there is
 /// exactly one output row, even on empty input.
 /// </summary>
-public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups, ImmutableArray<BoundAggregateExpression> aggregates, BatchSchema schema)
+public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups, ImmutableArray<BoundAggregateExpression> aggregates, BatchSchema schema,
+    AggregateTopN? topN = null)
     : PhysicalSink
 {
     public ImmutableArray<BoundExpression> Groups { get; } = groups;
     public ImmutableArray<BoundAggregateExpression> Aggregates { get; } = aggregates;
     public override BatchSchema Schema { get; } = schema;
 
+    /// <summary>
+    /// Set when a Top-N reads this aggregate: only groups that can still rank among its first rows are written out
+    /// (<see cref="TopNCandidates"/> on the first ORDER BY item), instead of every group as a row.
+    /// </summary>
+    public AggregateTopN? TopN { get; } = topN;
+
     public override string Describe() =>
-        $"HashAggregate groups=[{string.Join(", ", Groups.Select(BoundExpressionPrinter.Print))}] aggregates=[{string.Join(", ", Aggregates.Select(BoundExpressionPrinter.Print))}]";
+        $"HashAggregate groups=[{string.Join(", ", Groups.Select(BoundExpressionPrinter.Print))}] aggregates=[{string.Join(", ", Aggregates.Select(BoundExpressionPrinter.Print))}]" +
+        (TopN is null ? "" : $" candidates for top {TopN.Keep} by {LogicalOrder.DescribeItem(TopN.First)}");
 
     /// <summary>
     /// Groups a worker's table may hold before its further rows are buffered by partition: 64k groups keep the table
@@ -228,6 +237,11 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
         {
             AggregatePart[] parts = GroupMerge.Merge(_aggregate, _workers, _context.Options.Threads, _context.CancellationToken);
             _workers.Clear();
+            if (_aggregate.TopN is { } topN)
+            {
+                WriteCandidates(parts, topN);
+                return;
+            }
             foreach (AggregatePart part in parts)
             {
                 Write(part);
@@ -236,27 +250,89 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
 
         private void Write(AggregatePart part)
         {
-            GroupTable table = part.Table;
-            Accumulator[] accumulators = part.Accumulators;
-            int groups = table.GroupCount;
-            int keys = _aggregate.Groups.Length;
+            int groups = part.Table.GroupCount;
             for (int start = 0; start < groups; start += Batch.Capacity)
             {
                 int count = Math.Min(Batch.Capacity, groups - start);
                 Batch batch = new(_aggregate.Schema);
-                for (int r = 0; r < count; r++)
-                {
-                    for (int k = 0; k < keys; k++)
-                    {
-                        table.Keys[k].Write(start + r, batch.Columns[k], r);
-                    }
-                    for (int a = 0; a < accumulators.Length; a++)
-                    {
-                        accumulators[a].Write(start + r, batch.Columns[keys + a], r);
-                    }
-                }
+                WriteRows(part, start, count, batch);
                 batch.SetCount(count);
                 _output.Add(batch);
+            }
+        }
+
+        /// <summary>Groups start … start + count - 1 of <paramref name="part"/> as rows 0 … count - 1 of <paramref name="batch"/>.</summary>
+        private void WriteRows(AggregatePart part, int start, int count, Batch batch)
+        {
+            for (int r = 0; r < count; r++)
+            {
+                WriteRow(part, start + r, batch, r);
+            }
+        }
+
+        private void WriteRow(AggregatePart part, int group, Batch batch, int row)
+        {
+            int keys = _aggregate.Groups.Length;
+            for (int k = 0; k < keys; k++)
+            {
+                part.Table.Keys[k].Write(group, batch.Columns[k], row);
+            }
+            for (int a = 0; a < part.Accumulators.Length; a++)
+            {
+                part.Accumulators[a].Write(group, batch.Columns[keys + a], row);
+            }
+        }
+
+        /// <summary>
+        /// Writes only the groups that can rank among the Top-N's first rows: each chunk of groups is written to a
+        /// scratch batch, the first ORDER BY item is evaluated over it and <see cref="TopNCandidates"/> (one heap over
+        /// all parts) keeps the rows no <c>keep</c> rows already sort before; those groups are written out.
+        /// </summary>
+        private void WriteCandidates(AggregatePart[] parts, AggregateTopN topN)
+        {
+            TopNCandidates candidates = new(topN.Keep, topN.First.Descending, topN.First.NullsFirst);
+            using ExpressionEvaluator firstKey = new(topN.First.Expression, _context.Evaluation);
+            Batch scratch = new(_aggregate.Schema);
+            Batch? output = null;
+            try
+            {
+                foreach (AggregatePart part in parts)
+                {
+                    int groups = part.Table.GroupCount;
+                    for (int start = 0; start < groups; start += Batch.Capacity)
+                    {
+                        int count = Math.Min(Batch.Capacity, groups - start);
+                        scratch.Reset();
+                        WriteRows(part, start, count, scratch);
+                        scratch.SetCount(count);
+                        ReadOnlySpan<int> kept = default;
+                        int keptCount = candidates.Filter(firstKey.Evaluate(scratch), count, ref kept);
+                        for (int i = 0; i < keptCount; i++)
+                        {
+                            if (output is null || output.Count == Batch.Capacity)
+                            {
+                                Flush(output);
+                                output = new Batch(_aggregate.Schema);
+                            }
+                            WriteRow(part, start + kept[i], output, output.Count);
+                            output.Count++;
+                        }
+                    }
+                }
+                Flush(output);
+            }
+            finally
+            {
+                scratch.Release();
+            }
+        }
+
+        private void Flush(Batch? output)
+        {
+            if (output is not null)
+            {
+                output.SetCount(output.Count);
+                _output.Add(output);
             }
         }
 
@@ -275,4 +351,10 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
             _output.Clear();
         }
     }
+}
+
+/// <summary>The Top-N over an aggregate's output: its ORDER BY items (over the aggregate's columns) and how many rows it keeps (limit + offset).</summary>
+public sealed record AggregateTopN(ImmutableArray<BoundOrderItem> Items, int Keep)
+{
+    public BoundOrderItem First => Items[0];
 }
