@@ -1,4 +1,5 @@
 using Analytics.Engine.Functions;
+using Analytics.Engine.Operators.Aggregation;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
@@ -14,7 +15,9 @@ namespace Analytics.Engine.Execution;
 /// the active rows hold, so a sparse selection never pays for the whole dictionary and a value no active row holds is
 /// never evaluated (an error it would raise is not raised, exactly as on the row path). Boolean and fixed-width
 /// results only: a var-bytes result of distinct inputs need not be distinct, so it cannot stay a dictionary.
-/// The tables describe one dictionary at a time (reset when another one arrives; dictionaries are never changed in
+/// Results are also kept by value (up to <see cref="MaxRememberedValues"/>), so the next block's dictionary, which
+/// mostly holds the same values, costs a hash lookup per value rather than a kernel call (a regular expression).
+/// The per-code tables describe one dictionary at a time (reset when another one arrives; dictionaries are never changed in
 /// place once vectors point at them, which <see cref="Operators.Aggregation.GroupTable"/> relies on too).
 /// </summary>
 internal sealed class DictionaryCallMemo
@@ -23,11 +26,15 @@ internal sealed class DictionaryCallMemo
     private const byte Known = 1;
     private const byte KnownNull = 2;
 
+    /// <summary>Results kept by value across dictionaries, at most this many (url paths: ~5,000).</summary>
+    private const int MaxRememberedValues = 65_536;
+
     private readonly ScalarKernel _kernel;
     private readonly LogicalType _resultType;
     private readonly int _variableArgument;
     private readonly ColumnVector[] _arguments;
     private readonly int[] _pending = new int[Batch.Capacity];
+    private readonly Dictionary<GroupBytes, CallResult> _earlier = new(GroupBytesComparer.Instance);
     private ColumnVector? _values;
     private ColumnVector? _computed;
     private ColumnVector? _dictionary;
@@ -37,6 +44,7 @@ internal sealed class DictionaryCallMemo
     private int[] _seen = [];
     private long[] _fixed = [];
     private byte[] _passes = [];
+    private byte[] _fails = [];
     // The call's value for a NULL argument does not depend on the dictionary: computed once, on the first NULL row.
     private byte _nullState;
     private long _nullValue;
@@ -113,20 +121,22 @@ internal sealed class DictionaryCallMemo
     }
 
     /// <summary>
-    /// Writes the active rows where this boolean call is TRUE into <paramref name="result"/>; false (nothing written)
-    /// when a NULL argument would give TRUE, which the code table cannot express (the caller then evaluates).
+    /// Writes the active rows where this boolean call is TRUE (with <paramref name="negated"/>: FALSE, i.e. where
+    /// <c>NOT call</c> is TRUE) into <paramref name="result"/>; false (nothing written) when a NULL argument would pass,
+    /// which the code table cannot express (the caller then evaluates).
     /// </summary>
-    public bool TrySelect(ReadOnlySpan<ColumnVector> arguments, int count, ReadOnlySpan<int> selection,
+    public bool TrySelect(ReadOnlySpan<ColumnVector> arguments, int count, ReadOnlySpan<int> selection, bool negated,
         Span<int> result, out int selected)
     {
         ColumnVector column = arguments[_variableArgument];
         Prepare(arguments, count, selection);
-        if (!column.Validity.AllValid && _nullState == Known && _nullValue != 0)
+        if (!column.Validity.AllValid && _nullState == Known && (_nullValue != 0) != negated)
         {
             selected = 0;
             return false;
         }
-        selected = SelectionKernels.SelectByCodeTable(column.Codes, _passes, count, selection, column.Validity.ValidWords, result);
+        selected = SelectionKernels.SelectByCodeTable(column.Codes, negated ? _fails : _passes, count, selection,
+            column.Validity.ValidWords, result);
         return true;
     }
 
@@ -194,59 +204,97 @@ internal sealed class DictionaryCallMemo
             _seen = new int[length];
             _fixed = new long[length];
             _passes = new byte[length];
+            _fails = new byte[length];
         }
         else
         {
             _state.AsSpan(0, size).Clear();
             _passes.AsSpan(0, size).Clear();
+            _fails.AsSpan(0, size).Clear();
         }
         _dictionary = dictionary;
         _unknownCount = size;
     }
 
-    /// <summary>Runs the kernel once over the pending codes' values (each a row of a flat scratch vector).</summary>
+    /// <summary>
+    /// Gives the pending codes their values: from the results of earlier dictionaries (each block has its own, but the
+    /// values repeat — a regular expression then runs once per url per query, not once per url per block), else by
+    /// running the kernel once over the rest (each value a row of a flat scratch vector).
+    /// </summary>
     private void Compute(ReadOnlySpan<ColumnVector> arguments, ColumnVector dictionary, int pending)
     {
-        ColumnVector values = Values(dictionary.Type);
-        for (int i = 0; i < pending; i++)
-        {
-            values.SetBytes(i, dictionary.GetBytes(_pending[i]));
-        }
-        values.FinishBytes(pending);
-        ColumnVector computed = Run(arguments, values, pending);
-        bool boolean = _resultType.Physical == PhysicalKind.Bool8;
+        Dictionary<GroupBytes, CallResult>.AlternateLookup<GroupBytesProbe> earlier = _earlier.GetAlternateLookup<GroupBytesProbe>();
+        int missing = 0;
         for (int i = 0; i < pending; i++)
         {
             int code = _pending[i];
-            int index = computed.ValueIndex(i);
-            if (computed.Validity.IsNull(index))
+            if (earlier.TryGetValue(new GroupBytesProbe(0, dictionary.GetBytes(code)), out CallResult known))
             {
-                _state[code] = KnownNull;
-                _fixed[code] = 0;
-                continue;
+                Store(code, known);
             }
-            long value = boolean ? computed.GetData<byte>()[index] != 0 ? 1 : 0 : computed.GetData<long>()[index];
-            _state[code] = Known;
-            _fixed[code] = value;
-            _passes[code] = boolean && value != 0 ? (byte)1 : (byte)0;
+            else
+            {
+                _pending[missing++] = code;
+            }
         }
-        _unknownCount -= pending;
+        _unknownCount -= pending - missing;
+        if (missing == 0)
+        {
+            return;
+        }
+        ColumnVector values = Values(dictionary.Type);
+        for (int i = 0; i < missing; i++)
+        {
+            values.SetBytes(i, dictionary.GetBytes(_pending[i]));
+        }
+        values.FinishBytes(missing);
+        ColumnVector computed = Run(arguments, values, missing);
+        bool remember = _earlier.Count + missing <= MaxRememberedValues;
+        for (int i = 0; i < missing; i++)
+        {
+            int code = _pending[i];
+            CallResult result = Read(computed, i);
+            Store(code, result);
+            if (remember)
+            {
+                earlier[new GroupBytesProbe(0, dictionary.GetBytes(code))] = result;
+            }
+        }
+        _unknownCount -= missing;
     }
+
+    /// <summary>A computed row: NULL, or the value (a boolean as 0/1).</summary>
+    private CallResult Read(ColumnVector computed, int row)
+    {
+        int index = computed.ValueIndex(row);
+        if (computed.Validity.IsNull(index))
+        {
+            return new CallResult(true, 0);
+        }
+        return new CallResult(false, _resultType.Physical == PhysicalKind.Bool8
+            ? computed.GetData<byte>()[index] != 0 ? 1 : 0
+            : computed.GetData<long>()[index]);
+    }
+
+    private void Store(int code, CallResult result)
+    {
+        _state[code] = result.IsNull ? KnownNull : Known;
+        _fixed[code] = result.Value;
+        bool boolean = !result.IsNull && _resultType.Physical == PhysicalKind.Bool8;
+        _passes[code] = boolean && result.Value != 0 ? (byte)1 : (byte)0;
+        _fails[code] = boolean && result.Value == 0 ? (byte)1 : (byte)0;
+    }
+
+    private readonly record struct CallResult(bool IsNull, long Value);
 
     private void ComputeNull(ReadOnlySpan<ColumnVector> arguments, LogicalType argumentType)
     {
         ColumnVector values = Values(argumentType);
         values.SetBytes(0, default);
         values.Validity.SetNull(0, values.Capacity);
-        ColumnVector computed = Run(arguments, values, 1);
-        int index = computed.ValueIndex(0);
-        if (computed.Validity.IsNull(index))
-        {
-            _nullState = KnownNull;
-            return;
-        }
-        _nullValue = _resultType.Physical == PhysicalKind.Bool8 ? computed.GetData<byte>()[index] != 0 ? 1 : 0 : computed.GetData<long>()[index];
-        _nullState = Known;
+        CallResult result = Read(Run(arguments, values, 1), 0);
+        _nullState = result.IsNull ? KnownNull : Known;
+        _nullValue = result.Value;
     }
 
     private ColumnVector Values(LogicalType type)

@@ -421,6 +421,11 @@ internal sealed class ConjunctionNode : EvaluatorNode
 
 internal sealed class NotNode(EvaluatorNode operand) : EvaluatorNode(LogicalType.Boolean)
 {
+    public override int Select(Batch input, int count, ReadOnlySpan<int> selection, Span<int> result) =>
+        operand is FunctionNode { SelectsNegated: true } function
+            ? function.SelectNegated(input, count, selection, result)
+            : base.Select(input, count, selection, result);
+
     public override ColumnVector Evaluate(Batch input, int count, ReadOnlySpan<int> selection)
     {
         ColumnVector value = operand.Evaluate(input, count, selection);
@@ -708,11 +713,38 @@ internal sealed class FunctionNode : EvaluatorNode
     {
         EvaluateArguments(input, count, selection);
         if (_memo is not null && Type.Id == TypeId.Boolean && _memo.Applies(_argumentValues)
-            && _memo.TrySelect(_argumentValues, count, selection, result, out int selected))
+            && _memo.TrySelect(_argumentValues, count, selection, negated: false, result, out int selected))
         {
             return selected;
         }
         return SelectTrue(Compute(input, count, selection), count, selection, result);
+    }
+
+    /// <summary>Whether <see cref="SelectNegated"/> applies: a boolean call with a per-dictionary memo.</summary>
+    public bool SelectsNegated => _memo is not null && Type.Id == TypeId.Boolean;
+
+    /// <summary>
+    /// <c>NOT call</c> as a predicate: straight from the per-code results when the memo applies to this batch (e.g.
+    /// <c>NOT regexp_like(url, …)</c>), else from the call's values (the arguments are evaluated once either way).
+    /// </summary>
+    public int SelectNegated(Batch input, int count, ReadOnlySpan<int> selection, Span<int> result)
+    {
+        EvaluateArguments(input, count, selection);
+        if (_memo!.Applies(_argumentValues) && _memo.TrySelect(_argumentValues, count, selection, negated: true, result, out int selected))
+        {
+            return selected;
+        }
+        ColumnVector values = Compute(input, count, selection);
+        ReadOnlySpan<byte> booleans = values.GetData<byte>();
+        bool dense = selection.IsEmpty;
+        int written = 0;
+        for (int k = 0; k < count; k++)
+        {
+            int row = dense ? k : selection[k];
+            result[written] = row;
+            written += !values.IsNullAt(row) && booleans[values.ValueIndex(row)] == 0 ? 1 : 0;
+        }
+        return written;
     }
 
     private void EvaluateArguments(Batch input, int count, ReadOnlySpan<int> selection)
