@@ -236,6 +236,8 @@ internal sealed class ComparisonNode(BoundBinaryExpression comparison, Evaluatio
     private readonly EvaluatorNode _right = Create(comparison.Right, context);
     private readonly BinaryOperator _operator = comparison.Operator;
     private readonly byte[]? _constantBytes = comparison.Right is BoundConstant { Value: string s } ? Encoding.UTF8.GetBytes(s) : null;
+    private ColumnVector? _codeDictionary;
+    private int _constantCode;
 
     public override ColumnVector Evaluate(Batch input, int count, ReadOnlySpan<int> selection)
     {
@@ -305,7 +307,15 @@ internal sealed class ComparisonNode(BoundBinaryExpression comparison, Evaluatio
             }
             else if (left.Encoding == VectorEncoding.Dictionary && left.Type.Id == TypeId.String && kind is ComparisonKind.Equal or ComparisonKind.NotEqual)
             {
-                return SelectionKernels.SelectDictionaryBytesEqual(left, _constantBytes, kind == ComparisonKind.NotEqual, count, selection, result);
+                // The constant's code is looked up once per dictionary (a block's ~thousands of values), not per batch.
+                ColumnVector dictionary = left.Dictionary!;
+                if (!ReferenceEquals(dictionary, _codeDictionary))
+                {
+                    _constantCode = SelectionKernels.FindDictionaryCode(dictionary, dictionary.Capacity, _constantBytes);
+                    _codeDictionary = dictionary;
+                }
+                // Codes are never negative, so a missing constant (-1) matches no row under = and every valid row under !=.
+                return SelectionKernels.CompareConstant(kind, left.Codes, _constantCode, count, selection, left.Validity.ValidWords, result);
             }
         }
         return base.Select(input, count, selection, result);
@@ -316,6 +326,7 @@ internal sealed class ComparisonNode(BoundBinaryExpression comparison, Evaluatio
         base.Release();
         _left.Release();
         _right.Release();
+        _codeDictionary = null;
     }
 }
 
@@ -410,6 +421,11 @@ internal sealed class ConjunctionNode : EvaluatorNode
 
 internal sealed class NotNode(EvaluatorNode operand) : EvaluatorNode(LogicalType.Boolean)
 {
+    public override int Select(Batch input, int count, ReadOnlySpan<int> selection, Span<int> result) =>
+        operand is FunctionNode { SelectsNegated: true } function
+            ? function.SelectNegated(input, count, selection, result)
+            : base.Select(input, count, selection, result);
+
     public override ColumnVector Evaluate(Batch input, int count, ReadOnlySpan<int> selection)
     {
         ColumnVector value = operand.Evaluate(input, count, selection);
@@ -664,25 +680,90 @@ internal sealed class FunctionNode : EvaluatorNode
     private readonly EvaluatorNode[] _arguments;
     private readonly ColumnVector[] _argumentValues;
     private readonly ScalarKernel _kernel;
+    private readonly DictionaryCallMemo? _memo;
 
     public FunctionNode(BoundFunctionExpression function, EvaluationContext context) : base(function.Type)
     {
         _kernel = (ScalarKernel)function.Function.Implementation;
         _arguments = new EvaluatorNode[function.Arguments.Length];
         _argumentValues = new ColumnVector[_arguments.Length];
+        int variableArgument = -1;
+        int variableCount = 0;
         for (int i = 0; i < _arguments.Length; i++)
         {
             _arguments[i] = Create(function.Arguments[i], context);
+            if (_arguments[i] is not ConstantNode)
+            {
+                variableArgument = i;
+                variableCount++;
+            }
         }
+        _memo = variableCount == 1
+            ? DictionaryCallMemo.TryCreate(_kernel, function.Function.Volatility, function.Type, _arguments.Length, variableArgument)
+            : null;
     }
 
     public override ColumnVector Evaluate(Batch input, int count, ReadOnlySpan<int> selection)
+    {
+        EvaluateArguments(input, count, selection);
+        return Compute(input, count, selection);
+    }
+
+    public override int Select(Batch input, int count, ReadOnlySpan<int> selection, Span<int> result)
+    {
+        EvaluateArguments(input, count, selection);
+        if (_memo is not null && Type.Id == TypeId.Boolean && _memo.Applies(_argumentValues)
+            && _memo.TrySelect(_argumentValues, count, selection, negated: false, result, out int selected))
+        {
+            return selected;
+        }
+        return SelectTrue(Compute(input, count, selection), count, selection, result);
+    }
+
+    /// <summary>Whether <see cref="SelectNegated"/> applies: a boolean call with a per-dictionary memo.</summary>
+    public bool SelectsNegated => _memo is not null && Type.Id == TypeId.Boolean;
+
+    /// <summary>
+    /// <c>NOT call</c> as a predicate: straight from the per-code results when the memo applies to this batch (e.g.
+    /// <c>NOT regexp_like(url, …)</c>), else from the call's values (the arguments are evaluated once either way).
+    /// </summary>
+    public int SelectNegated(Batch input, int count, ReadOnlySpan<int> selection, Span<int> result)
+    {
+        EvaluateArguments(input, count, selection);
+        if (_memo!.Applies(_argumentValues) && _memo.TrySelect(_argumentValues, count, selection, negated: true, result, out int selected))
+        {
+            return selected;
+        }
+        ColumnVector values = Compute(input, count, selection);
+        ReadOnlySpan<byte> booleans = values.GetData<byte>();
+        bool dense = selection.IsEmpty;
+        int written = 0;
+        for (int k = 0; k < count; k++)
+        {
+            int row = dense ? k : selection[k];
+            result[written] = row;
+            written += !values.IsNullAt(row) && booleans[values.ValueIndex(row)] == 0 ? 1 : 0;
+        }
+        return written;
+    }
+
+    private void EvaluateArguments(Batch input, int count, ReadOnlySpan<int> selection)
     {
         for (int i = 0; i < _arguments.Length; i++)
         {
             _argumentValues[i] = _arguments[i].Evaluate(input, count, selection);
         }
+    }
+
+    /// <summary>The call over the evaluated arguments: per distinct dictionary value when the memo applies, else per row.</summary>
+    private ColumnVector Compute(Batch input, int count, ReadOnlySpan<int> selection)
+    {
         ColumnVector result = Output();
+        if (_memo is not null && _memo.Applies(_argumentValues))
+        {
+            _memo.Evaluate(_argumentValues, count, selection, result);
+            return result;
+        }
         _kernel.Evaluate(_argumentValues, count, selection, result);
         result.FinishBytes(input.PhysicalCount);
         return result;
@@ -691,6 +772,7 @@ internal sealed class FunctionNode : EvaluatorNode
     public override void Release()
     {
         base.Release();
+        _memo?.Release();
         foreach (EvaluatorNode node in _arguments)
         {
             node.Release();

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Analytics.Errors;
 using Analytics.Vector.Types;
+using Analytics.Vector.Values;
+using Analytics.Vector.Vectors;
 
 namespace Analytics.Engine.Functions.Scalars;
 
@@ -42,18 +44,42 @@ internal static class StringFunctions
         EndsWith,
     }
 
-    private sealed class Affix(AffixTest test) : RowScalarKernel
+    /// <summary>
+    /// Compares the stored UTF-8 bytes (no string per row): UTF-8 is self-synchronizing, so a byte match of valid
+    /// UTF-8 is a match of whole characters, the same answer as the ordinal string comparison.
+    /// </summary>
+    private sealed class Affix(AffixTest test) : ScalarKernel
     {
-        protected override object? Compute(ReadOnlySpan<object?> arguments)
+        public override void Evaluate(ReadOnlySpan<ColumnVector> arguments, int count, ReadOnlySpan<int> selection, ColumnVector result)
         {
-            string text = (string)arguments[0]!;
-            string part = (string)arguments[1]!;
-            return test switch
+            ColumnVector text = arguments[0];
+            ColumnVector part = arguments[1];
+            Span<byte> values = result.GetData<byte>();
+            bool dense = selection.IsEmpty;
+            for (int k = 0; k < count; k++)
             {
-                AffixTest.Contains => text.Contains(part, StringComparison.Ordinal),
-                AffixTest.StartsWith => text.StartsWith(part, StringComparison.Ordinal),
-                _ => text.EndsWith(part, StringComparison.Ordinal),
-            };
+                int row = dense ? k : selection[k];
+                if (text.IsNullAt(row) || part.IsNullAt(row))
+                {
+                    result.Validity.SetNull(row, result.Capacity);
+                    continue;
+                }
+                ReadOnlySpan<byte> haystack = Bytes(text, row);
+                ReadOnlySpan<byte> needle = Bytes(part, row);
+                bool outcome = test switch
+                {
+                    AffixTest.Contains => haystack.IndexOf(needle) >= 0,
+                    AffixTest.StartsWith => haystack.StartsWith(needle),
+                    _ => haystack.EndsWith(needle),
+                };
+                values[row] = outcome ? (byte)1 : (byte)0;
+            }
+        }
+
+        private static ReadOnlySpan<byte> Bytes(ColumnVector vector, int row)
+        {
+            ValueReader.Locate(vector, row, out ColumnVector values, out int index);
+            return values.GetBytes(index);
         }
     }
 
