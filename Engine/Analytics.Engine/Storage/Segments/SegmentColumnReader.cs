@@ -270,11 +270,12 @@ internal sealed class SegmentColumnReader : BlockColumnReader
         while (low < high)
         {
             long middle = low + ((high - low) >> 1);
+            // Packed values past the stored ones may decode beyond the type's range: they order above everything.
             int order = _type switch
             {
-                TypeId.UInt => unchecked((ulong)_base + (ulong)middle).CompareTo((ulong)constant),
-                TypeId.Float => ((double)unchecked(_base + middle) / _scale).CompareTo((double)constant),
-                _ => unchecked(_base + middle).CompareTo((long)constant),
+                TypeId.UInt => (ulong)middle > ulong.MaxValue - (ulong)_base ? 1 : ((ulong)_base + (ulong)middle).CompareTo((ulong)constant),
+                TypeId.Float => _base > 0 && middle > long.MaxValue - _base ? 1 : ((double)(_base + middle) / _scale).CompareTo((double)constant),
+                _ => _base > 0 && middle > long.MaxValue - _base ? 1 : (_base + middle).CompareTo((long)constant),
             };
             if (strict ? order > 0 : order >= 0)
             {
