@@ -14,6 +14,14 @@ public sealed record ScanRequest(ImmutableArray<int> Columns, ImmutableArray<Sca
     /// <summary>Constant paths into variant columns the source extracts into extra output columns.</summary>
     public ImmutableArray<ScanVariantPath> VariantPaths { get; init; } = ImmutableArray<ScanVariantPath>.Empty;
 
+    /// <summary>
+    /// Positions in <see cref="Columns"/> whose values no operator above the scan reads: columns only the scan's own
+    /// residual filters read, or the one kept so that a scan reading no values still counts rows. Where a split's
+    /// statistics prove every filter that reads such a column, the scan does not fetch or decode it there (the batches
+    /// then carry it as NULL), down to batches that carry only a row count.
+    /// </summary>
+    public ImmutableArray<int> FilterOnlyColumns { get; init; } = ImmutableArray<int>.Empty;
+
     /// <summary>Number of columns in the batches a reader returns.</summary>
     public int OutputColumnCount => Columns.Length + VariantPaths.Length;
 

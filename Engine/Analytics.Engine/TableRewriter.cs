@@ -95,7 +95,8 @@ internal static class TableRewriter
     internal static LogicalOperator Retarget(LogicalOperator plan, TableEntry table, TableStorage storage) => plan switch
     {
         LogicalScan scan when ReferenceEquals(scan.Source, table.Storage) =>
-            new LogicalScan(scan.TableName, storage, scan.Columns, scan.PushedFilters, scan.ResidualFilters, scan.Limit, scan.VariantPaths),
+            new LogicalScan(scan.TableName, storage, scan.Columns, scan.PushedFilters, scan.ResidualFilters, scan.Limit, scan.VariantPaths,
+                scan.ProjectedColumns),
         LogicalInsert insert when ReferenceEquals(insert.Table, table) =>
             new LogicalInsert(Retarget(insert.Input, table, storage),
                 new TableEntry(table.Database, table.SchemaName, table.Name, storage) { Properties = table.Properties },

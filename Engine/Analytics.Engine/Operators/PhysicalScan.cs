@@ -18,7 +18,11 @@ namespace Analytics.Engine.Operators;
 /// reader per split, and applies the residual filters right after reading. Variant paths the source does not extract
 /// itself (<see cref="EnginePaths"/>) are extracted from the scanned variant columns into the columns after the
 /// source's output, before the residual filters. A source that can prove a filter from a split's statistics
-/// (<see cref="IProvesFilters"/>) spares the residual filter it proves true for every row of that split.
+/// (<see cref="IProvesFilters"/>) spares the residual filter it proves true for every row of that split, and then also
+/// the decoding of the columns nothing but the proven filters reads (<see cref="ScanRequest.FilterOnlyColumns"/>): a
+/// block inside a time range under <c>count()</c> yields batches that carry only their row count. A comparison of such
+/// a column with a constant is offered to the reader to evaluate on the column's stored (packed) values, so the column
+/// is not decoded at all (<see cref="ILateMaterializingReader.SelectStored"/>).
 /// </summary>
 public sealed class PhysicalScan(string tableName, IScanSource source, ScanRequest request, ImmutableArray<BoundExpression> residualFilters, BatchSchema schema,
     ImmutableArray<ScanVariantPath> enginePaths = default)
@@ -56,6 +60,21 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
         /// some row of which passes (late materialization, <see cref="ILateMaterializingReader"/>).
         /// </summary>
         private readonly bool[]? _filterColumns;
+
+        /// <summary>
+        /// Per output column, whether nothing above the scan reads it (<see cref="ScanRequest.FilterOnlyColumns"/>);
+        /// null when there is none, or when the scan itself extracts variant paths from its columns.
+        /// </summary>
+        private readonly bool[]? _filterOnly;
+
+        /// <summary>Per residual filter, the output columns it reads.</summary>
+        private readonly int[][] _filterReads;
+
+        /// <summary>
+        /// Per residual filter, when it compares a filter-only column no other filter reads with a constant: that output
+        /// column and the comparison, which a reader may evaluate on the column's stored values (then never decoded).
+        /// </summary>
+        private readonly (int Column, CompareFilter Compare)?[] _storedCompares;
         private int _next = -1;
 
         public State(PhysicalScan scan, QueryContext context)
@@ -67,6 +86,15 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
             _scanContext = new ScanContext(plan.Metrics);
             context.RegisterScan(scan, plan.Metrics);
             _filterColumns = FilterColumns(scan);
+            _filterOnly = FilterOnly(scan);
+            _filterReads = new int[scan.ResidualFilters.Length][];
+            for (int i = 0; i < _filterReads.Length; i++)
+            {
+                HashSet<int> reads = [];
+                BoundExpressionRewriter.CollectColumns(scan.ResidualFilters[i], reads);
+                _filterReads[i] = [.. reads];
+            }
+            _storedCompares = StoredCompares(scan, _filterOnly, _filterReads);
             _provable = new ScanFilter?[scan.ResidualFilters.Length];
             if (scan.Source is IProvesFilters)
             {
@@ -113,6 +141,96 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
 
         public bool[]? FilterColumnsToReadFirst => _filterColumns;
 
+        private static bool[]? FilterOnly(PhysicalScan scan)
+        {
+            if (scan.Request.FilterOnlyColumns.IsEmpty || !scan.EnginePaths.IsEmpty)
+            {
+                return null;
+            }
+            bool[] filterOnly = new bool[scan.Request.OutputColumnCount];
+            foreach (int column in scan.Request.FilterOnlyColumns)
+            {
+                filterOnly[column] = true;
+            }
+            return filterOnly;
+        }
+
+        private static (int Column, CompareFilter Compare)?[] StoredCompares(PhysicalScan scan, bool[]? filterOnly, int[][] filterReads)
+        {
+            (int Column, CompareFilter Compare)?[] compares = new (int, CompareFilter)?[filterReads.Length];
+            if (filterOnly is null)
+            {
+                return compares;
+            }
+            for (int i = 0; i < compares.Length; i++)
+            {
+                if (filterReads[i] is not [int column] || column >= scan.Request.Columns.Length || !filterOnly[column]
+                    || FilterPushdownRule.ToScanFilter(scan.ResidualFilters[i], scan.Request.Columns) is not CompareFilter compare)
+                {
+                    continue;
+                }
+                bool alone = true;
+                for (int other = 0; other < filterReads.Length; other++)
+                {
+                    alone &= other == i || Array.IndexOf(filterReads[other], column) < 0;
+                }
+                if (alone)
+                {
+                    compares[i] = (column, compare);
+                }
+            }
+            return compares;
+        }
+
+        /// <summary>
+        /// Offers <paramref name="reader"/> the first comparison not proven over its split that it can evaluate on stored
+        /// values; marks it in <paramref name="selected"/> (the scan does not evaluate it then) and its column omitted.
+        /// Returns the omitted columns (<paramref name="omittedStorage"/> when some are, else null).
+        /// </summary>
+        public bool[]? SelectStored(ILateMaterializingReader reader, bool[] proven, bool[] selected, bool[]? omitted, bool[] omittedStorage)
+        {
+            Array.Clear(selected);
+            for (int i = 0; i < selected.Length; i++)
+            {
+                if (!proven[i] && _storedCompares[i] is var (column, compare) && reader.SelectStored(column, compare.Op, compare.Value, omitted))
+                {
+                    selected[i] = true;
+                    if (omitted is null)
+                    {
+                        Array.Clear(omittedStorage);
+                        omitted = omittedStorage;
+                    }
+                    omitted[column] = true;
+                    break;
+                }
+            }
+            return omitted;
+        }
+
+        /// <summary>
+        /// Marks in <paramref name="omitted"/> the filter-only columns no residual filter still evaluated over the split
+        /// (not <paramref name="proven"/>) reads; false when there is none.
+        /// </summary>
+        public bool Omit(bool[] proven, bool[] omitted)
+        {
+            if (_filterOnly is null)
+            {
+                return false;
+            }
+            _filterOnly.CopyTo(omitted, 0);
+            for (int i = 0; i < proven.Length; i++)
+            {
+                if (!proven[i])
+                {
+                    foreach (int column in _filterReads[i])
+                    {
+                        omitted[column] = false;
+                    }
+                }
+            }
+            return Array.IndexOf(omitted, true) >= 0;
+        }
+
         /// <summary>The scan-filter form of a residual conjunct over the source's own columns (not variant paths), or null.</summary>
         private static ScanFilter? ProvableForm(BoundExpression conjunct, ImmutableArray<int> sourceColumns)
         {
@@ -151,13 +269,23 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
 
             /// <summary>Per residual filter: proven true for every row of the current split, so not evaluated.</summary>
             private readonly bool[] _proven;
+
+            /// <summary>Per residual filter: evaluated by the reader on stored values in the current split (<see cref="SelectStored"/>).</summary>
+            private readonly bool[] _selected;
             private readonly VariantPathExtractor[] _paths;
             private readonly int[] _pathInputs;
             private readonly int _firstPathOutput;
             private IScanReader? _reader;
 
-            /// <summary>The current reader when it decodes the filters' columns first (<see cref="FilterColumnsToReadFirst"/>).</summary>
+            /// <summary>
+            /// The current reader when it decodes the filters' columns first (<see cref="FilterColumnsToReadFirst"/>) or
+            /// leaves some columns out (<see cref="_omitted"/>).
+            /// </summary>
             private ILateMaterializingReader? _late;
+
+            /// <summary>Per output column: not decoded in the current split (see <see cref="Omit"/>); null when none is.</summary>
+            private bool[]? _omitted;
+            private readonly bool[] _omittedStorage;
 
             public Reader(State state)
             {
@@ -165,6 +293,8 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
                 _batch = new Batch(state._scan.Schema);
                 _filters = new ExpressionEvaluator[state._scan.ResidualFilters.Length];
                 _proven = new bool[_filters.Length];
+                _selected = new bool[_filters.Length];
+                _omittedStorage = new bool[state._scan.Request.OutputColumnCount];
                 for (int i = 0; i < _filters.Length; i++)
                 {
                     _filters[i] = new ExpressionEvaluator(state._scan.ResidualFilters[i], state._context.Evaluation);
@@ -199,17 +329,30 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
                         }
                         _reader = _state._scan.Source.OpenReader(split, _state._scan.Request, _state._scanContext);
                         _state.Prove(split, _proven);
-                        _late = _state.FilterColumnsToReadFirst is not null ? _reader as ILateMaterializingReader : null;
+                        _late = _reader as ILateMaterializingReader;
+                        _omitted = _late is not null && _state.Omit(_proven, _omittedStorage) ? _omittedStorage : null;
+                        if (_late is not null)
+                        {
+                            _omitted = _state.SelectStored(_late, _proven, _selected, _omitted, _omittedStorage);
+                        }
+                        else
+                        {
+                            Array.Clear(_selected);
+                        }
+                        if (_state.FilterColumnsToReadFirst is null && _omitted is null)
+                        {
+                            _late = null;
+                        }
                     }
                     _batch.Reset();
-                    if (!(_late is not null ? _late.ReadFirst(_batch, _state.FilterColumnsToReadFirst, cancellationToken) : _reader.Read(_batch, cancellationToken)))
+                    if (!(_late is not null ? _late.ReadFirst(_batch, _state.FilterColumnsToReadFirst, _omitted, cancellationToken) : _reader.Read(_batch, cancellationToken)))
                     {
                         _reader.Dispose();
                         _reader = null;
                         _late = null;
                         continue;
                     }
-                    _state._context.AddProcessed(_batch.Count);
+                    _state._context.AddProcessed(_batch.PhysicalCount);
                     for (int i = 0; i < _paths.Length; i++)
                     {
                         ColumnVector output = _batch.Columns[_firstPathOutput + i];
@@ -218,7 +361,7 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
                     }
                     for (int i = 0; i < _filters.Length; i++)
                     {
-                        if (!_proven[i])
+                        if (!_proven[i] && !_selected[i])
                         {
                             _filters[i].Filter(_batch);
                         }

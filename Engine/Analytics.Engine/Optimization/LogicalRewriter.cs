@@ -24,7 +24,7 @@ internal static class LogicalRewriter
                 [.. distinct.By.Select(i => i with { Expression = rewrite(i.Expression) })]),
             LogicalTopN topN => new LogicalTopN(children[0], [.. topN.Items.Select(i => i with { Expression = rewrite(i.Expression) })], topN.Limit, topN.Offset),
             LogicalScan scan => new LogicalScan(scan.TableName, scan.Source, scan.Columns, scan.PushedFilters,
-                [.. scan.ResidualFilters.Select(rewrite)], scan.Limit),
+                [.. scan.ResidualFilters.Select(rewrite)], scan.Limit, scan.VariantPaths, scan.ProjectedColumns),
             LogicalValues values => new LogicalValues(values.Schema, [.. values.Rows.Select(r => r.Select(rewrite).ToImmutableArray())]),
             _ => op.WithChildren(children),
         };

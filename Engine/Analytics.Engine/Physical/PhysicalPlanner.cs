@@ -112,7 +112,7 @@ public static partial class PhysicalPlanner
     /// <summary>A source that extracts every pushed path itself gets them in its request; otherwise the scan operator extracts them.</summary>
     private static PhysicalScan BuildScan(LogicalScan scan)
     {
-        var request = new ScanRequest(scan.Columns, scan.PushedFilters, scan.Limit);
+        var request = new ScanRequest(scan.Columns, scan.PushedFilters, scan.Limit) { FilterOnlyColumns = scan.FilterOnlyColumns() };
         bool sourceExtracts = !scan.VariantPaths.IsEmpty && scan.Source is ISupportsVariantPaths capable && scan.VariantPaths.All(capable.CanExtract);
         return sourceExtracts
             ? new PhysicalScan(scan.TableName, scan.Source, request with { VariantPaths = scan.VariantPaths }, scan.ResidualFilters, scan.Schema)

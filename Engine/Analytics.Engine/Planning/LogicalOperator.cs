@@ -30,7 +30,7 @@ public abstract class LogicalOperator
 /// </summary>
 public sealed class LogicalScan(string tableName, IScanSource source, ImmutableArray<int> columns,
     ImmutableArray<ScanFilter> pushedFilters, ImmutableArray<BoundExpression> residualFilters, long? limit,
-    ImmutableArray<ScanVariantPath> variantPaths = default) : LogicalOperator
+    ImmutableArray<ScanVariantPath> variantPaths = default, ImmutableArray<int> projectedColumns = default) : LogicalOperator
 {
     public string TableName { get; } = tableName;
     public IScanSource Source { get; } = source;
@@ -41,6 +41,32 @@ public sealed class LogicalScan(string tableName, IScanSource source, ImmutableA
 
     /// <summary>Variant paths extracted during the scan (variant_path_pushdown); their columns follow <see cref="Columns"/>.</summary>
     public ImmutableArray<ScanVariantPath> VariantPaths { get; } = variantPaths.IsDefault ? [] : variantPaths;
+
+    /// <summary>
+    /// The source columns (ordinals into the source schema) the operators above the scan read, as projection_pushdown
+    /// found them; default when unknown (every scanned column counts as read above). The other <see cref="Columns"/>
+    /// are read only by the residual filters, or kept so the scan has a column at all: a block whose statistics prove
+    /// those filters need not decode them (<see cref="ScanRequest.FilterOnlyColumns"/>).
+    /// </summary>
+    public ImmutableArray<int> ProjectedColumns { get; } = projectedColumns;
+
+    /// <summary>Output positions of <see cref="Columns"/> nothing above the scan reads (empty when unknown).</summary>
+    public ImmutableArray<int> FilterOnlyColumns()
+    {
+        if (ProjectedColumns.IsDefault)
+        {
+            return [];
+        }
+        ImmutableArray<int>.Builder filterOnly = ImmutableArray.CreateBuilder<int>();
+        for (int i = 0; i < Columns.Length; i++)
+        {
+            if (!ProjectedColumns.Contains(Columns[i]))
+            {
+                filterOnly.Add(i);
+            }
+        }
+        return filterOnly.ToImmutable();
+    }
 
     public override BatchSchema Schema => field ??= new BatchSchema(ImmutableArray.CreateRange(
         Columns.Select(c => Source.Schema[c]).Concat(VariantPaths.Select(p => new Field(p.Format(Source.Schema[p.Column].Name), p.TargetType)))));

@@ -21,6 +21,10 @@ internal sealed class RowGroupReader(int rowCount, BlockColumnReader?[] columns,
     private int _pendingStart;
     private int _pendingRows;
 
+    /// <summary>The column whose comparison <see cref="SelectStored"/> took (-1: none), and its stored range.</summary>
+    private int _selectedColumn = -1;
+    private StoredRange _selectedRange;
+
     /// <summary>A reader of <paramref name="request"/>'s columns of an in-memory row group.</summary>
     public static RowGroupReader Create(RowGroup group, ScanRequest request, ScanContext context)
     {
@@ -32,9 +36,9 @@ internal sealed class RowGroupReader(int rowCount, BlockColumnReader?[] columns,
         return new RowGroupReader(group.RowCount, columns, request.Limit, context);
     }
 
-    public bool Read(Batch destination, CancellationToken cancellationToken) => ReadFirst(destination, null, cancellationToken);
+    public bool Read(Batch destination, CancellationToken cancellationToken) => ReadFirst(destination, null, null, cancellationToken);
 
-    public bool ReadFirst(Batch destination, bool[]? first, CancellationToken cancellationToken)
+    public bool ReadFirst(Batch destination, bool[]? first, bool[]? omitted, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         destination.Reset();
@@ -45,6 +49,12 @@ internal sealed class RowGroupReader(int rowCount, BlockColumnReader?[] columns,
         }
         for (int i = 0; i < columns.Length; i++)
         {
+            if (omitted is not null && omitted[i])
+            {
+                // Never decoded: NULL in every row, so the batch stays well formed for operators that copy it whole.
+                destination.Columns[i].Validity.SetAllNull(rows, destination.Columns[i].Capacity);
+                continue;
+            }
             // A column that decodes as it goes (delta) cannot skip a batch, so it is read now whatever the caller asks.
             _pending[i] = first is not null && !first[i] && columns[i] is { CanSkipBatches: true };
             if (!_pending[i])
@@ -62,9 +72,23 @@ internal sealed class RowGroupReader(int rowCount, BlockColumnReader?[] columns,
             }
         }
         destination.SetCount(rows);
+        if (_selectedColumn >= 0)
+        {
+            destination.ApplySelection(columns[_selectedColumn]!.Select(_selectedRange, _position, rows, destination.SelectionStorage.Indices));
+        }
         (_pendingStart, _pendingRows) = (_position, rows);
         _position += rows;
         Interlocked.Add(ref context.Metrics.RowsScanned, rows);
+        return true;
+    }
+
+    public bool SelectStored(int column, CompareOp op, object constant, bool[]? omitted)
+    {
+        if (_selectedColumn >= 0 || columns[column]?.PrepareSelect(op, constant) is not { } range)
+        {
+            return false;
+        }
+        (_selectedColumn, _selectedRange) = (column, range);
         return true;
     }
 
@@ -128,9 +152,20 @@ internal interface ILateMaterializingReader : IScanReader
 {
     /// <summary>
     /// Like <see cref="IScanReader.Read"/>, but reads only the output columns marked in <paramref name="first"/> (all when
-    /// null) and those that cannot skip a batch; the others wait for <see cref="ReadRest"/>.
+    /// null) and those that cannot skip a batch; the others wait for <see cref="ReadRest"/>. Columns marked in
+    /// <paramref name="omitted"/> (the same for every call on one reader: what the split's statistics spare) are
+    /// neither fetched nor decoded, now or by <see cref="ReadRest"/>; the batch holds them as NULL.
     /// </summary>
-    bool ReadFirst(Batch destination, bool[]? first, CancellationToken cancellationToken);
+    bool ReadFirst(Batch destination, bool[]? first, bool[]? omitted, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Evaluates <c>column op constant</c> on output column <paramref name="column"/>'s stored values in every later
+    /// <see cref="ReadFirst"/>, whose batches then hold only the rows that pass (as a selection); false when the stored
+    /// form does not allow it or a comparison was already taken (the caller then evaluates it itself). Called before
+    /// the first read, with the <paramref name="omitted"/> columns the reads will pass (a reader that fetches its data
+    /// on first use fetches all but those); the caller may omit the column too from then on if nothing else reads it.
+    /// </summary>
+    bool SelectStored(int column, CompareOp op, object constant, bool[]? omitted);
 
     /// <summary>Reads the columns the last <see cref="ReadFirst"/> left, into the same batch.</summary>
     void ReadRest(Batch destination);
@@ -147,6 +182,19 @@ internal abstract class BlockColumnReader
     /// <summary>Whether a batch may be left unread (the next read starts further on); false when decoding carries state.</summary>
     public virtual bool CanSkipBatches => true;
 
+    /// <summary>
+    /// The comparison <c>value op constant</c> as a range of the column's stored integers (<see cref="Select"/>), or
+    /// null when the stored form does not allow it (then the caller decodes and compares).
+    /// </summary>
+    public virtual StoredRange? PrepareSelect(CompareOp op, object constant) => null;
+
+    /// <summary>
+    /// Writes to <paramref name="selection"/> the indices (from 0) of rows <paramref name="start"/>… whose stored value lies in
+    /// <paramref name="range"/> (from <see cref="PrepareSelect"/>), without decoding them; returns how many.
+    /// </summary>
+    public virtual int Select(StoredRange range, int start, int rows, Span<int> selection) =>
+        throw new NotSupportedException("this column has no stored ranges");
+
     /// <summary>Copies the validity words of the rows (bit 1 = valid) into <paramref name="vector"/>.</summary>
     protected static void CopyValidity(ReadOnlySpan<ulong> validWords, ColumnVector vector, int start, int rows)
     {
@@ -154,6 +202,9 @@ internal abstract class BlockColumnReader
         validWords.Slice(start >> 6, ValidityMask.WordCount(rows)).CopyTo(words);
     }
 }
+
+/// <summary>Stored (packed) integers in [<see cref="Low"/>, <see cref="High"/>], unsigned; empty when Low &gt; High.</summary>
+internal readonly record struct StoredRange(ulong Low, ulong High);
 
 /// <summary>
 /// Reads an in-memory <see cref="ColumnChunk"/>. Dictionary chunks are emitted as dictionary vectors over the chunk's

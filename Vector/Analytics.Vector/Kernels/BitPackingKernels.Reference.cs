@@ -20,6 +20,22 @@ public static partial class BitPackingKernels
             }
         }
 
+        /// <summary>Value by value: the indices whose unpacked value lies in [low, high].</summary>
+        public static int SelectInRange(ReadOnlySpan<byte> packed, int width, int count, ulong low, ulong high, Span<int> selection)
+        {
+            ulong[] values = new ulong[count];
+            Unpack(packed, width, 0, values);
+            int written = 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (values[i] >= low && values[i] <= high)
+                {
+                    selection[written++] = i;
+                }
+            }
+            return written;
+        }
+
         /// <summary>Code by code: the narrowed codes and the largest.</summary>
         public static ulong NarrowCodes(ReadOnlySpan<ulong> codes, Span<int> destination)
         {

@@ -203,6 +203,148 @@ public static partial class BitPackingKernels
         return Math.Max(Math.Max(both.GetElement(0), both.GetElement(1)), Math.Max(both.GetElement(2), both.GetElement(3)));
     }
 
+    /// <summary>
+    /// A selection straight from a packed stream: the indices <c>i</c> (0 ≤ i &lt; <paramref name="count"/>, ascending)
+    /// whose value <paramref name="first"/> + i, unpacked, lies in [<paramref name="low"/>, <paramref name="high"/>]
+    /// (unsigned), written to <paramref name="selection"/>; returns how many. A comparison on a frame-of-reference or
+    /// decimal column is such a range of its packed integers, so the filter needs neither the decoded values nor a
+    /// second pass over them. Vector paths as for <see cref="Unpack(ReadOnlySpan{byte}, int, int, ulong, Span{ulong})"/>.
+    /// </summary>
+    public static int SelectInRange(ReadOnlySpan<byte> packed, int width, int first, int count, ulong low, ulong high, Span<int> selection)
+    {
+        if (selection.Length < count)
+        {
+            throw new ArgumentException("the selection is shorter than the values", nameof(selection));
+        }
+        if (first < 0 || packed.Length < PackedLength(first + count, width))
+        {
+            throw new ArgumentException("packed data is shorter than the values it should hold", nameof(packed));
+        }
+        ulong span = unchecked(high - low);
+        if (low > high)
+        {
+            return 0;
+        }
+        if (width == 0)
+        {
+            // Every value is 0.
+            int all = low == 0 ? count : 0;
+            for (int i = 0; i < all; i++)
+            {
+                selection[i] = i;
+            }
+            return all;
+        }
+        int done = 0;
+        int written = 0;
+        if (width <= MaxWindowWidth && (first & 7) == 0)
+        {
+            ReadOnlySpan<byte> groups = packed[(int)(((long)first * width) >> 3)..];
+            if (Vector512.IsHardwareAccelerated && Avx512Vbmi.IsSupported)
+            {
+                done = SelectGroups512(groups, width, count, low, span, selection, ref written);
+            }
+            else if (Vector256.IsHardwareAccelerated && Avx2.IsSupported)
+            {
+                done = SelectGroups256(groups, width, count, low, span, selection, ref written);
+            }
+        }
+        return SelectScalar(packed, width, (long)(first + done) * width, done, count, low, span, selection, written);
+    }
+
+    /// <summary>Values <paramref name="start"/>… of the selection's range, the first at stream bit <paramref name="bit"/>, one at a time.</summary>
+    private static int SelectScalar(ReadOnlySpan<byte> packed, int width, long bit, int start, int count, ulong low, ulong span,
+        Span<int> selection, int written)
+    {
+        ulong mask = width == 64 ? ulong.MaxValue : (1UL << width) - 1;
+        ref byte source = ref MemoryMarshal.GetReference(packed);
+        for (int i = start; i < count; i++, bit += width)
+        {
+            int wordIndex = (int)(bit >> 6);
+            int shift = (int)(bit & 63);
+            ulong value = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, wordIndex * 8)) >> shift;
+            if (shift + width > 64)
+            {
+                value |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, (wordIndex + 1) * 8)) << (64 - shift);
+            }
+            selection[written] = i;
+            written += unchecked((value & mask) - low) <= span ? 1 : 0;
+        }
+        return written;
+    }
+
+    /// <summary>
+    /// <see cref="UnpackGroups512"/>'s eight values per step, compared in their lanes (value − low ≤ span, unsigned) into
+    /// an 8-bit mask whose set bits become indices. Returns how many values it looked at.
+    /// </summary>
+    private static int SelectGroups512(ReadOnlySpan<byte> packed, int width, int count, ulong low, ulong span, Span<int> selection, ref int written)
+    {
+        Span<byte> control = stackalloc byte[64];
+        Span<ulong> shifts = stackalloc ulong[8];
+        for (int lane = 0; lane < 8; lane++)
+        {
+            int bit = lane * width;
+            for (int b = 0; b < 8; b++)
+            {
+                control[(lane * 8) + b] = (byte)((bit >> 3) + b);
+            }
+            shifts[lane] = (ulong)(bit & 7);
+        }
+        Vector512<byte> permutation = Vector512.Create<byte>(control);
+        Vector512<ulong> shift = Vector512.Create<ulong>(shifts);
+        Vector512<ulong> mask = Vector512.Create((1UL << width) - 1);
+        Vector512<ulong> lows = Vector512.Create(low);
+        Vector512<ulong> spans = Vector512.Create(span);
+        ref byte source = ref MemoryMarshal.GetReference(packed);
+        ref int target = ref MemoryMarshal.GetReference(selection);
+        int groups = Math.Min(count / 8, WholeGroups(packed.Length, width, 64));
+        int found = written;
+        for (int g = 0; g < groups; g++)
+        {
+            Vector512<byte> bytes = Vector512.LoadUnsafe(ref source, (nuint)(g * width));
+            Vector512<ulong> values = Avx512F.ShiftRightLogicalVariable(Avx512Vbmi.PermuteVar64x8(bytes, permutation).AsUInt64(), shift) & mask;
+            ulong bits = Vector512.LessThanOrEqual(values - lows, spans).ExtractMostSignificantBits();
+            found = KernelBits.WriteIndices(bits, g * 8, ref target, found, selection.Length);
+        }
+        written = found;
+        return groups * 8;
+    }
+
+    /// <summary><see cref="UnpackGroups256"/>'s half groups, compared as in <see cref="SelectGroups512"/>.</summary>
+    private static int SelectGroups256(ReadOnlySpan<byte> packed, int width, int count, ulong low, ulong span, Span<int> selection, ref int written)
+    {
+        Span<byte> control = stackalloc byte[64];
+        Span<ulong> shifts = stackalloc ulong[8];
+        Span<int> pairStart = stackalloc int[4];
+        PairWindows(width, control, shifts, pairStart);
+        Vector256<byte> lowControl = Vector256.Create<byte>(control[..32]);
+        Vector256<byte> highControl = Vector256.Create<byte>(control[32..]);
+        Vector256<ulong> lowShift = Vector256.Create<ulong>(shifts[..4]);
+        Vector256<ulong> highShift = Vector256.Create<ulong>(shifts[4..]);
+        Vector256<ulong> mask = Vector256.Create((1UL << width) - 1);
+        Vector256<ulong> lows = Vector256.Create(low);
+        Vector256<ulong> spans = Vector256.Create(span);
+        ref byte source = ref MemoryMarshal.GetReference(packed);
+        ref int target = ref MemoryMarshal.GetReference(selection);
+        int groups = Math.Min(count / 8, WholeGroups(packed.Length, width, pairStart[3] + 16));
+        int found = written;
+        for (int g = 0; g < groups; g++)
+        {
+            ref byte group = ref Unsafe.Add(ref source, g * width);
+            Vector256<byte> lowPairs = Vector256.Create(
+                Vector128.LoadUnsafe(ref group, (nuint)pairStart[0]), Vector128.LoadUnsafe(ref group, (nuint)pairStart[1]));
+            Vector256<byte> highPairs = Vector256.Create(
+                Vector128.LoadUnsafe(ref group, (nuint)pairStart[2]), Vector128.LoadUnsafe(ref group, (nuint)pairStart[3]));
+            Vector256<ulong> firstHalf = Avx2.ShiftRightLogicalVariable(Avx2.Shuffle(lowPairs, lowControl).AsUInt64(), lowShift) & mask;
+            Vector256<ulong> secondHalf = Avx2.ShiftRightLogicalVariable(Avx2.Shuffle(highPairs, highControl).AsUInt64(), highShift) & mask;
+            ulong bits = Vector256.LessThanOrEqual(firstHalf - lows, spans).ExtractMostSignificantBits()
+                | (Vector256.LessThanOrEqual(secondHalf - lows, spans).ExtractMostSignificantBits() << 4);
+            found = KernelBits.WriteIndices(bits, g * 8, ref target, found, selection.Length);
+        }
+        written = found;
+        return groups * 8;
+    }
+
     /// <summary>Value <paramref name="index"/> of a packed stream.</summary>
     public static ulong ReadOne(ReadOnlySpan<byte> packed, int width, int index)
     {

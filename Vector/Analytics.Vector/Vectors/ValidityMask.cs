@@ -71,6 +71,9 @@ public sealed class ValidityMask
         return _words.AsSpan(0, WordCount(capacity));
     }
 
+    /// <summary>Marks rows <c>0..rows)</c> NULL (a column with no values in them).</summary>
+    public void SetAllNull(int rows, int capacity) => EnsureWritable(capacity)[..WordCount(rows)].Clear();
+
     public void CopyFrom(ValidityMask other, int capacity)
     {
         if (other.AllValid)

@@ -121,6 +121,57 @@ public sealed class BitPackingKernelTests
         }).QuickCheckThrowOnFailure();
 
     [Fact]
+    public void Selecting_a_range_of_packed_values_matches_the_reference() =>
+        Prop.ForAll(Gen.Choose(0, 64).SelectMany(width => Gen.Choose(0, 300).SelectMany(count => Gen.Choose(0, 40)
+            .SelectMany(first => Gen.Choose(int.MinValue, int.MaxValue).Select(seed => (width, count, first, seed))))).ToArbitrary(), input =>
+        {
+            (int width, int count, int first, int seed) = input;
+            // Random bytes with slack after the values; the range is drawn around values the stream holds (or
+            // anywhere, or empty), and the first value is sometimes a group boundary (the vector paths), sometimes not.
+            Random random = new(seed);
+            byte[] packed = new byte[BitPackingKernels.PackedLength(first + count, width) + 16];
+            random.NextBytes(packed);
+            ulong[] values = new ulong[first + count];
+            BitPackingKernels.Reference.Unpack(packed, width, 0, values);
+            ulong Pick() => random.Next(4) switch
+            {
+                0 => (ulong)random.NextInt64() * 2,
+                1 => 0,
+                _ => values.Length == 0 ? 0 : values[random.Next(values.Length)],
+            };
+            (ulong low, ulong high) = (Pick(), Pick());
+            if (random.Next(5) != 0 && low > high)
+            {
+                (low, high) = (high, low);
+            }
+            int[] expected = new int[first + count];
+            int expectedCount = BitPackingKernels.Reference.SelectInRange(packed, width, first + count, low, high, expected);
+            int[] shifted = [.. expected.Take(expectedCount).Where(i => i >= first).Select(i => i - first)];
+            int[] actual = new int[count];
+            int actualCount = BitPackingKernels.SelectInRange(packed, width, first, count, low, high, actual);
+            Assert.Equal(shifted, actual.Take(actualCount).ToArray());
+        }).QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void Selecting_from_a_whole_batch_at_every_width_matches_the_reference()
+    {
+        byte[] packed = new byte[BitPackingKernels.PackedLength(4096, 64)];
+        new Random(11).NextBytes(packed);
+        for (int width = 1; width <= 64; width++)
+        {
+            ulong[] values = new ulong[4096];
+            BitPackingKernels.Reference.Unpack(packed, width, 0, values);
+            ulong low = values[17] / 3;
+            ulong high = values[17];
+            int[] expected = new int[4096];
+            int expectedCount = BitPackingKernels.Reference.SelectInRange(packed, width, 4096, low, high, expected);
+            int[] actual = new int[2048];
+            int actualCount = BitPackingKernels.SelectInRange(packed, width, 2048, 2048, low, high, actual);
+            Assert.Equal(expected.Take(expectedCount).Where(i => i >= 2048).Select(i => i - 2048), actual.Take(actualCount));
+        }
+    }
+
+    [Fact]
     public void Narrowing_codes_matches_the_reference_and_finds_the_largest() =>
         Prop.ForAll(Gen.Choose(0, int.MaxValue).ListOf().ToArbitrary(), values =>
         {

@@ -22,7 +22,7 @@ public sealed class LimitPushdownRule : IOptimizerRule
     {
         LogicalProjection projection => projection.WithChildren([WithScanLimit(projection.Input, rows)]),
         LogicalScan { ResidualFilters.IsEmpty: true } scan when scan.Limit is null || scan.Limit > rows =>
-            new LogicalScan(scan.TableName, scan.Source, scan.Columns, scan.PushedFilters, scan.ResidualFilters, rows),
+            new LogicalScan(scan.TableName, scan.Source, scan.Columns, scan.PushedFilters, scan.ResidualFilters, rows, scan.VariantPaths, scan.ProjectedColumns),
         _ => op,
     };
 }

@@ -202,8 +202,10 @@ public sealed class ProjectionPushdownRule : IOptimizerRule
         {
             map[kept[n]] = n;
         }
+        // What the operators above read, as opposed to what only the residual filters (or the row count) need.
         LogicalScan rebuilt = new(scan.TableName, scan.Source, [.. kept.Select(i => scan.Columns[i])], scan.PushedFilters,
-            [.. scan.ResidualFilters.Select(f => BoundExpressionRewriter.RemapColumns(f, map))], scan.Limit);
+            [.. scan.ResidualFilters.Select(f => BoundExpressionRewriter.RemapColumns(f, map))], scan.Limit,
+            projectedColumns: [.. kept.Where(required.Contains).Select(i => scan.Columns[i])]);
         return new Pruned(rebuilt, map);
     }
 }

@@ -107,7 +107,8 @@ public sealed class VariantPathPushdownRule : IOptimizerRule
                 map[scan.Columns.Length + p] = columns.Count + p;
             }
             ImmutableArray<BoundExpression> residual = [.. filters.Select(f => BoundExpressionRewriter.RemapColumns(f, map))];
-            return (new LogicalScan(scan.TableName, scan.Source, columns.ToImmutable(), scan.PushedFilters, residual, scan.Limit, [.. _paths]), map);
+            return (new LogicalScan(scan.TableName, scan.Source, columns.ToImmutable(), scan.PushedFilters, residual, scan.Limit, [.. _paths],
+                scan.ProjectedColumns), map);
         }
 
         public BoundExpression Rewrite(BoundExpression expression)

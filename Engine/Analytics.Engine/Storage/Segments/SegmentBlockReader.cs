@@ -24,25 +24,36 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
     private readonly DecodeBuffers _buffers = new();
     private RowGroupReader? _rows;
 
-    public bool Read(Batch destination, CancellationToken cancellationToken) => ReadFirst(destination, null, cancellationToken);
+    public bool Read(Batch destination, CancellationToken cancellationToken) => ReadFirst(destination, null, null, cancellationToken);
 
-    public bool ReadFirst(Batch destination, bool[]? first, CancellationToken cancellationToken)
+    public bool ReadFirst(Batch destination, bool[]? first, bool[]? omitted, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        _rows ??= Load();
-        return _rows.ReadFirst(destination, first, cancellationToken);
+        _rows ??= Load(omitted);
+        return _rows.ReadFirst(destination, first, omitted, cancellationToken);
     }
 
     public void ReadRest(Batch destination) => _rows!.ReadRest(destination);
 
-    private RowGroupReader Load()
+    /// <summary>Loads the block (all but <paramref name="omitted"/>) now, to look at the column's stored form.</summary>
+    public bool SelectStored(int column, CompareOp op, object constant, bool[]? omitted)
+    {
+        _rows ??= Load(omitted);
+        return _rows.SelectStored(column, op, constant, omitted);
+    }
+
+    /// <summary>Fetches the chunks of the requested columns, except those <paramref name="omitted"/> (never decoded here).</summary>
+    private RowGroupReader Load(bool[]? omitted)
     {
         SegmentHandle segment = split.Segment;
         SegmentBlock block = segment.Footer.Blocks[split.Block];
         BlockColumnReader?[] columns = new BlockColumnReader?[request.OutputColumnCount];
         for (int i = 0; i < request.Columns.Length; i++)
         {
-            columns[i] = ReadColumn(segment, block, request.Columns[i]);
+            if (omitted is null || !omitted[i])
+            {
+                columns[i] = ReadColumn(segment, block, request.Columns[i]);
+            }
         }
         // Variant paths: the block's shredded chunk when it has one for exactly this path and cast (the variant
         // column is then not read at all), else extraction from the variant column, read once per column.

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using Analytics.Engine.Scan;
 using Analytics.Errors;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Kernels;
@@ -20,6 +21,7 @@ internal sealed class SegmentColumnReader : BlockColumnReader
     private readonly byte[] _raw;
     private readonly ChunkEncoding _encoding;
     private readonly PhysicalKind _physical;
+    private readonly TypeId _type;
     private readonly string _segment;
     private readonly string _column;
     private readonly int _validityStart = -1;
@@ -52,6 +54,7 @@ internal sealed class SegmentColumnReader : BlockColumnReader
         _raw = raw;
         _encoding = chunk.Encoding;
         _physical = type.Physical;
+        _type = type.Id;
         _segment = segment;
         _column = column;
         ChunkReader reader = new(raw.AsSpan(0, length), segment, column);
@@ -162,7 +165,7 @@ internal sealed class SegmentColumnReader : BlockColumnReader
         }
         else if (_encoding == ChunkEncoding.AllNull)
         {
-            vector.Validity.EnsureWritable(vector.Capacity)[..ValidityMask.WordCount(rows)].Clear();
+            vector.Validity.SetAllNull(rows, vector.Capacity);
         }
     }
 
@@ -221,6 +224,73 @@ internal sealed class SegmentColumnReader : BlockColumnReader
                 break;
         }
     }
+
+    /// <summary>
+    /// A comparison with a constant as the range of packed integers whose decoded values satisfy it, for a
+    /// frame-of-reference or decimal chunk without NULLs (NULL rows hold a neighbour's value, so they would pass). Decoding
+    /// is monotonic in the packed integer (n ↦ base + n, and n ↦ (base + n) / 10^e, a correctly rounded division), so
+    /// the rows that pass are those whose packed value lies between two bounds, found by binary search over the decoded
+    /// values themselves: exactly the rows the comparison on decoded values selects.
+    /// </summary>
+    public override StoredRange? PrepareSelect(CompareOp op, object constant)
+    {
+        bool fits = (_encoding, _type, constant) switch
+        {
+            (ChunkEncoding.FrameOfReference, TypeId.Int or TypeId.Timestamp or TypeId.Interval, long) => true,
+            (ChunkEncoding.FrameOfReference, TypeId.UInt, ulong) => true,
+            (ChunkEncoding.DecimalFloat, TypeId.Float, double value) => !double.IsNaN(value),
+            _ => false,
+        };
+        if (!fits || _validityStart >= 0 || _width > MaxSelectWidth || op == CompareOp.NotEqual)
+        {
+            return null;
+        }
+        long atLeast = FirstPackedAtLeast(constant, strict: false);
+        long above = FirstPackedAtLeast(constant, strict: true);
+        long last = (1L << _width) - 1;
+        (long low, long high) = op switch
+        {
+            CompareOp.Less => (0, atLeast - 1),
+            CompareOp.LessOrEqual => (0, above - 1),
+            CompareOp.Greater => (above, last),
+            CompareOp.GreaterOrEqual => (atLeast, last),
+            _ => (atLeast, above - 1),
+        };
+        return low > high ? new StoredRange(1, 0) : new StoredRange((ulong)low, (ulong)high);
+    }
+
+    /// <summary>Widest packed values <see cref="PrepareSelect"/> takes (bounds and the "none" sentinel then fit a long).</summary>
+    private const int MaxSelectWidth = 62;
+
+    /// <summary>The smallest packed value whose decoded value is ≥ (<paramref name="strict"/>: &gt;) the constant; 2^width when none is.</summary>
+    private long FirstPackedAtLeast(object constant, bool strict)
+    {
+        long low = 0;
+        long high = 1L << _width;
+        while (low < high)
+        {
+            long middle = low + ((high - low) >> 1);
+            // Packed values past the stored ones may decode beyond the type's range: they order above everything.
+            int order = _type switch
+            {
+                TypeId.UInt => (ulong)middle > ulong.MaxValue - (ulong)_base ? 1 : ((ulong)_base + (ulong)middle).CompareTo((ulong)constant),
+                TypeId.Float => _base > 0 && middle > long.MaxValue - _base ? 1 : ((double)(_base + middle) / _scale).CompareTo((double)constant),
+                _ => _base > 0 && middle > long.MaxValue - _base ? 1 : (_base + middle).CompareTo((long)constant),
+            };
+            if (strict ? order > 0 : order >= 0)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+        return low;
+    }
+
+    public override int Select(StoredRange range, int start, int rows, Span<int> selection) =>
+        BitPackingKernels.SelectInRange(Values, _width, start, rows, range.Low, range.High, selection);
 
     private void ReadBools(Span<byte> values, int start)
     {
