@@ -204,6 +204,37 @@ public sealed class SegmentStorageTests : IDisposable
     }
 
     [Fact]
+    public void A_fresh_open_reads_the_footers_of_all_segments_together_and_names_a_corrupt_one()
+    {
+        (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
+        catalog.CreateTable(new QualifiedName(null, null, "t"), s_columns, TableProperties.None, ifNotExists: false);
+        for (int insert = 0; insert < 6; insert++)
+        {
+            TableRows.Insert(Table(catalog, "t").Storage, [.. Enumerable.Range(insert * 100, 100).Select(i => new object?[] { (long)i, $"city {i % 9}" })]);
+        }
+        string[] segments = DataFiles(Segments(catalog, "t").Id);
+        Assert.Equal(6, segments.Length);
+        provider.Dispose();
+
+        (provider, catalog) = Open();
+        using (provider)
+        {
+            List<object?[]> rows = TableRows.ReadAll(Table(catalog, "t").Storage);
+            Assert.Equal(Enumerable.Range(0, 600).Select(i => (long)i), rows.Select(r => (long)r[0]!).Order());
+        }
+
+        // A flipped byte in one footer fails the scan with that segment's name, however many footers load alongside it.
+        string corrupt = segments[3];
+        byte[] bytes = File.ReadAllBytes(corrupt);
+        bytes[bytes.Length - SegmentFormat.TailLength - 3] ^= 0x01;
+        File.WriteAllBytes(corrupt, bytes);
+        (provider, catalog) = Open();
+        using SegmentStorageProvider reopened = provider;
+        QueryException error = Assert.Throws<QueryException>(() => TableRows.ReadAll(Table(catalog, "t").Storage));
+        Assert.Equal($"IO Error: {corrupt} footer: checksum mismatch", error.Message);
+    }
+
+    [Fact]
     public void A_missing_segment_is_an_error_naming_it()
     {
         (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
