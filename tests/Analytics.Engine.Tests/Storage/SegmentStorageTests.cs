@@ -265,6 +265,26 @@ public sealed class SegmentStorageTests : IDisposable
     }
 
     [Fact]
+    public void An_object_opened_once_serves_several_ranged_reads_with_the_errors_of_single_reads()
+    {
+        using LocalObjectStore store = new(_path);
+        store.Put("a", [1, 2, 3, 4, 5, 6]);
+        byte[] first = new byte[2], second = new byte[3];
+        using (IObjectReader reader = store.OpenRead("a"))
+        {
+            reader.ReadRange(4, first);
+            reader.ReadRange(0, second);
+            QueryException truncated = Assert.Throws<QueryException>(() => reader.ReadRange(5, new byte[4]));
+            Assert.Equal($"IO Error: \"{store.Describe("a")}\" is truncated: 4 bytes at offset 5 requested, the object ends at 6", truncated.Message);
+        }
+        Assert.Equal(new byte[] { 5, 6 }, first);
+        Assert.Equal(new byte[] { 1, 2, 3 }, second);
+        using IObjectReader missing = store.OpenRead("missing");
+        QueryException error = Assert.Throws<QueryException>(() => missing.ReadRange(0, first));
+        Assert.Equal($"IO Error: object \"{store.Describe("missing")}\" does not exist", error.Message);
+    }
+
+    [Fact]
     public void A_projection_reads_only_the_bytes_of_its_columns()
     {
         (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();

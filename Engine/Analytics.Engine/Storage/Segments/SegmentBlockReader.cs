@@ -24,6 +24,9 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
     private readonly DecodeBuffers _buffers = new();
     private RowGroupReader? _rows;
 
+    /// <summary>The segment, opened on the first chunk this block reads and closed once all are read.</summary>
+    private IObjectReader? _segmentObject;
+
     public bool Read(Batch destination, CancellationToken cancellationToken) => ReadFirst(destination, null, cancellationToken);
 
     public bool ReadFirst(Batch destination, bool[]? first, CancellationToken cancellationToken)
@@ -64,6 +67,8 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
             (extractions ??= []).Add(new PathExtraction(request.Columns.Length + p, variant, path.CreateExtractor(),
                 new ColumnVector(schema[path.Column].Type, Batch.Capacity)));
         }
+        _segmentObject?.Dispose();
+        _segmentObject = null;
         return new RowGroupReader(block.RowCount, columns, request.Limit, context, extractions?.ToArray());
     }
 
@@ -185,7 +190,7 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
         bool compressed = chunk.Compression == ChunkCompression.Zstd;
         byte[] stored = owned && !compressed ? GC.AllocateUninitializedArray<byte>(chunk.StoredLength) : _buffers.RentBytes(chunk.StoredLength);
         Span<byte> bytes = stored.AsSpan(0, chunk.StoredLength);
-        segment.Store.ReadRange(segment.Reference.Key, chunk.Offset, bytes);
+        (_segmentObject ??= segment.Store.OpenRead(segment.Reference.Key)).ReadRange(chunk.Offset, bytes);
         if (Crc32C.Compute(bytes) != chunk.Checksum)
         {
             throw new QueryException(ErrorKind.Io, $"{segment.Name} column {field.Name}: checksum mismatch");
@@ -214,6 +219,8 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
     {
         _rows?.Dispose();
         _rows = null;
+        _segmentObject?.Dispose();
+        _segmentObject = null;
         _buffers.Dispose();
     }
 }

@@ -497,13 +497,14 @@ internal sealed class SegmentHandle(IObjectStore store, SegmentReference referen
         // One read usually covers footer and tail; a larger footer takes a second read.
         int guess = (int)Math.Min(size, FooterGuess);
         byte[] tail = new byte[guess];
-        Store.ReadRange(Reference.Key, size - guess, tail);
+        using IObjectReader segment = Store.OpenRead(Reference.Key);
+        segment.ReadRange(size - guess, tail);
         int footerLength = SegmentFooter.FooterLength(tail, size, Name);
         int needed = footerLength + SegmentFormat.TailLength;
         if (needed > guess)
         {
             tail = new byte[needed];
-            Store.ReadRange(Reference.Key, size - needed, tail);
+            segment.ReadRange(size - needed, tail);
         }
         SegmentFooter footer = SegmentFooter.Read(tail.AsSpan(tail.Length - needed), Name);
         if (footer.RowCount != Reference.Rows)
