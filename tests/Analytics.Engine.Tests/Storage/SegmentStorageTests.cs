@@ -235,6 +235,30 @@ public sealed class SegmentStorageTests : IDisposable
     }
 
     [Fact]
+    public void Footers_larger_than_their_estimated_read_still_load_together()
+    {
+        // 30 string columns whose 250-byte values are each block's min and max: ~17 KB of footer where a footer read
+        // sized for 30 columns of one block takes ~12 KB, so every footer needs its second read.
+        BatchSchema wide = new(Enumerable.Range(0, 30).Select(c => new Field($"c{c}", LogicalType.String)).ToArray());
+        (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
+        catalog.CreateTable(new QualifiedName(null, null, "w"), wide, TableProperties.None, ifNotExists: false);
+        for (int insert = 0; insert < 3; insert++)
+        {
+            TableRows.Insert(Table(catalog, "w").Storage, [.. Enumerable.Range(0, 30).Select(c => (object?)(new string((char)('a' + insert), 249) + c))]);
+        }
+        string segment = DataFiles(Segments(catalog, "w").Id)[0];
+        byte[] tail = File.ReadAllBytes(segment)[^SegmentFormat.TailLength..];
+        Assert.True(BitConverter.ToInt32(tail) > 16_000);
+        provider.Dispose();
+
+        (provider, catalog) = Open();
+        using SegmentStorageProvider reopened = provider;
+        List<object?[]> rows = TableRows.ReadAll(Table(catalog, "w").Storage);
+        Assert.Equal(["a", "b", "c"], rows.Select(r => ((string)r[29]!)[..1]).Order());
+        Assert.All(rows, r => Assert.Equal(new string(((string)r[0]!)[0], 249) + "29", r[29]));
+    }
+
+    [Fact]
     public void A_missing_segment_is_an_error_naming_it()
     {
         (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
