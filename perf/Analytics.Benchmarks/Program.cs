@@ -29,6 +29,13 @@ if (args.Length > 0 && args[0] == "bandwidth")
     return;
 }
 
+if (args.Length == 3 && args[0] == "cold-scan")
+{
+    // The cold segment scan of SegmentScanBenchmarks without BenchmarkDotNet, for profiling: DIR RUNS (perf/README.md).
+    Analytics.Benchmarks.Storage.ColdScanRunner.Run(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+    return;
+}
+
 if (args.Length == 5 && args[0] == "compare")
 {
     // The Analytics side of perf/compare/run.sh: DATA_DIR SUITE_JSON RUNS OUTPUT_JSON.

@@ -61,6 +61,39 @@ public sealed class ChunkCacheTests : IDisposable
     }
 
     [Fact]
+    public void Compressed_and_plain_chunks_read_cold_are_kept_whole_and_decode_the_same_warm()
+    {
+        using Database database = Database.Open(_path, new EngineOptions { CompactionInterval = null });
+        using Session session = database.Connect();
+        TableRows.Execute(session, "CREATE TABLE t (id int, note string)");
+        // 6,000 distinct notes (past the dictionary limit) of repetitive text: a plain string chunk that zstd shrinks.
+        string rows = string.Join(", ", Enumerable.Range(0, 6000).Select(i => $"({i}, 'note number {i} of the repetitive kind, note number {i}')"));
+        TableRows.Execute(session, $"VALUES {rows} INSERT INTO t");
+        SegmentTableStorage table = (SegmentTableStorage)database.Catalog.Tables.Single(t => t.Name == "t").Storage;
+        ScanPlan plan = table.PlanScan(ScanRequest.All(2));
+        ImmutableArray<SegmentChunk> chunks = ((SegmentBlockSplit)plan.Splits[0]).Segment.Footer.Blocks[0].Chunks;
+        Assert.Equal(ChunkCompression.Zstd, chunks[1].Compression);
+        Assert.Equal(ChunkCompression.None, chunks[0].Compression);
+
+        const string query = "FROM t WHERE id % 1000 = 7 SELECT id, note ORDER BY id";
+        List<string> cold = TableRows.Lines(session, query);
+        Assert.Equal(2, database.ChunkCache!.Count);
+        Assert.Equal(chunks[0].RawLength + chunks[1].RawLength, database.ChunkCache.Bytes);
+        string data = Path.Combine(_path, "data");
+        Directory.Move(data, _path + "-moved"); // only the cache can serve the warm scan
+        try
+        {
+            Assert.Equal(cold, TableRows.Lines(session, query));
+        }
+        finally
+        {
+            Directory.Move(_path + "-moved", data);
+        }
+        Assert.Equal(6, cold.Count);
+        Assert.Equal("5007|note number 5007 of the repetitive kind, note number 5007", cold[5]);
+    }
+
+    [Fact]
     public void Compaction_and_drop_forget_the_chunks_of_the_segments_they_remove()
     {
         using Database database = Database.Open(_path, new EngineOptions { CompactionInterval = null });

@@ -204,6 +204,61 @@ public sealed class SegmentStorageTests : IDisposable
     }
 
     [Fact]
+    public void A_fresh_open_reads_the_footers_of_all_segments_together_and_names_a_corrupt_one()
+    {
+        (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
+        catalog.CreateTable(new QualifiedName(null, null, "t"), s_columns, TableProperties.None, ifNotExists: false);
+        for (int insert = 0; insert < 6; insert++)
+        {
+            TableRows.Insert(Table(catalog, "t").Storage, [.. Enumerable.Range(insert * 100, 100).Select(i => new object?[] { (long)i, $"city {i % 9}" })]);
+        }
+        string[] segments = DataFiles(Segments(catalog, "t").Id);
+        Assert.Equal(6, segments.Length);
+        provider.Dispose();
+
+        (provider, catalog) = Open();
+        using (provider)
+        {
+            List<object?[]> rows = TableRows.ReadAll(Table(catalog, "t").Storage);
+            Assert.Equal(Enumerable.Range(0, 600).Select(i => (long)i), rows.Select(r => (long)r[0]!).Order());
+        }
+
+        // A flipped byte in one footer fails the scan with that segment's name, however many footers load alongside it.
+        string corrupt = segments[3];
+        byte[] bytes = File.ReadAllBytes(corrupt);
+        bytes[bytes.Length - SegmentFormat.TailLength - 3] ^= 0x01;
+        File.WriteAllBytes(corrupt, bytes);
+        (provider, catalog) = Open();
+        using SegmentStorageProvider reopened = provider;
+        QueryException error = Assert.Throws<QueryException>(() => TableRows.ReadAll(Table(catalog, "t").Storage));
+        Assert.Equal($"IO Error: {corrupt} footer: checksum mismatch", error.Message);
+    }
+
+    [Fact]
+    public void Footers_larger_than_their_estimated_read_still_load_together()
+    {
+        // 30 string columns whose 250-byte values are each block's min and max: ~17 KB of footer where a footer read
+        // sized for 30 columns of one block takes ~12 KB, so every footer needs its second read.
+        BatchSchema wide = new(Enumerable.Range(0, 30).Select(c => new Field($"c{c}", LogicalType.String)).ToArray());
+        (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
+        catalog.CreateTable(new QualifiedName(null, null, "w"), wide, TableProperties.None, ifNotExists: false);
+        for (int insert = 0; insert < 3; insert++)
+        {
+            TableRows.Insert(Table(catalog, "w").Storage, [.. Enumerable.Range(0, 30).Select(c => (object?)(new string((char)('a' + insert), 249) + c))]);
+        }
+        string segment = DataFiles(Segments(catalog, "w").Id)[0];
+        byte[] tail = File.ReadAllBytes(segment)[^SegmentFormat.TailLength..];
+        Assert.True(BitConverter.ToInt32(tail) > 16_000);
+        provider.Dispose();
+
+        (provider, catalog) = Open();
+        using SegmentStorageProvider reopened = provider;
+        List<object?[]> rows = TableRows.ReadAll(Table(catalog, "w").Storage);
+        Assert.Equal(["a", "b", "c"], rows.Select(r => ((string)r[29]!)[..1]).Order());
+        Assert.All(rows, r => Assert.Equal(new string(((string)r[0]!)[0], 249) + "29", r[29]));
+    }
+
+    [Fact]
     public void A_missing_segment_is_an_error_naming_it()
     {
         (SegmentStorageProvider provider, DatabaseCatalog catalog) = Open();
@@ -231,6 +286,26 @@ public sealed class SegmentStorageTests : IDisposable
         Assert.Equal(new byte[] { 1, 2, 3, 4 }, read);
         QueryException error = Assert.Throws<QueryException>(() => store.ReadRange("missing", 0, read));
         Assert.StartsWith("IO Error: object ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_object_opened_once_serves_several_ranged_reads_with_the_errors_of_single_reads()
+    {
+        using LocalObjectStore store = new(_path);
+        store.Put("a", [1, 2, 3, 4, 5, 6]);
+        byte[] first = new byte[2], second = new byte[3];
+        using (IObjectReader reader = store.OpenRead("a"))
+        {
+            reader.ReadRange(4, first);
+            reader.ReadRange(0, second);
+            QueryException truncated = Assert.Throws<QueryException>(() => reader.ReadRange(5, new byte[4]));
+            Assert.Equal($"IO Error: \"{store.Describe("a")}\" is truncated: 4 bytes at offset 5 requested, the object ends at 6", truncated.Message);
+        }
+        Assert.Equal(new byte[] { 5, 6 }, first);
+        Assert.Equal(new byte[] { 1, 2, 3 }, second);
+        using IObjectReader missing = store.OpenRead("missing");
+        QueryException error = Assert.Throws<QueryException>(() => missing.ReadRange(0, first));
+        Assert.Equal($"IO Error: object \"{store.Describe("missing")}\" does not exist", error.Message);
     }
 
     [Fact]

@@ -31,6 +31,13 @@ internal interface IObjectStore : IDisposable
     void ReadRange(string key, long offset, Span<byte> destination);
 
     /// <summary>
+    /// The object opened for several <see cref="IObjectReader.ReadRange"/> calls (a block's chunks): a local store opens
+    /// its file once for all of them instead of once per read. Errors are those of <see cref="ReadRange"/>, reported
+    /// by the reads.
+    /// </summary>
+    IObjectReader OpenRead(string key) => new KeyedObjectReader(this, key);
+
+    /// <summary>
     /// A hint that the ranges of the object will be read soon: a store that can fetch them in the background starts
     /// doing so and returns. Never fails (a missing object or range is reported by the read that follows).
     /// </summary>
@@ -44,6 +51,23 @@ internal interface IObjectStore : IDisposable
 
     /// <summary>Removes the object; deleting a missing object is not an error.</summary>
     void Delete(string key);
+}
+
+/// <summary>One object opened for ranged reads (<see cref="IObjectStore.OpenRead"/>); not thread-safe.</summary>
+internal interface IObjectReader : IDisposable
+{
+    /// <summary>As <see cref="IObjectStore.ReadRange"/> of the object.</summary>
+    void ReadRange(long offset, Span<byte> destination);
+}
+
+/// <summary>For stores without an open state of their own: each read is the store's <see cref="IObjectStore.ReadRange"/>.</summary>
+internal sealed class KeyedObjectReader(IObjectStore store, string key) : IObjectReader
+{
+    public void ReadRange(long offset, Span<byte> destination) => store.ReadRange(key, offset, destination);
+
+    public void Dispose()
+    {
+    }
 }
 
 /// <summary>A byte range of an object.</summary>

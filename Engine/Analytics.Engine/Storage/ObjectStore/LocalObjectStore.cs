@@ -161,29 +161,48 @@ internal sealed partial class LocalObjectStore : IObjectStore
 
     public void ReadRange(string key, long offset, Span<byte> destination)
     {
-        string path = PathOf(key);
-        try
+        using IObjectReader reader = OpenRead(key);
+        reader.ReadRange(offset, destination);
+    }
+
+    /// <summary>The object's file, opened once for its reads; a missing object is reported by the first read.</summary>
+    public IObjectReader OpenRead(string key) => new FileReader(PathOf(key));
+
+    private sealed class FileReader(string path) : IObjectReader
+    {
+        private SafeFileHandle? _handle;
+
+        public void ReadRange(long offset, Span<byte> destination)
         {
-            using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            int done = 0;
-            while (done < destination.Length)
+            try
             {
-                int read = RandomAccess.Read(handle, destination[done..], offset + done);
-                if (read == 0)
+                _handle ??= File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+                int done = 0;
+                while (done < destination.Length)
                 {
-                    throw new QueryException(ErrorKind.Io,
-                        $"\"{path}\" is truncated: {destination.Length} bytes at offset {offset} requested, the object ends at {offset + done}");
+                    int read = RandomAccess.Read(_handle, destination[done..], offset + done);
+                    if (read == 0)
+                    {
+                        throw new QueryException(ErrorKind.Io,
+                            $"\"{path}\" is truncated: {destination.Length} bytes at offset {offset} requested, the object ends at {offset + done}");
+                    }
+                    done += read;
                 }
-                done += read;
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                throw new QueryException(ErrorKind.Io, $"object \"{path}\" does not exist", e);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new QueryException(ErrorKind.Io, $"cannot read \"{path}\": {e.Message}", e);
             }
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+
+        public void Dispose()
         {
-            throw new QueryException(ErrorKind.Io, $"object \"{path}\" does not exist", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new QueryException(ErrorKind.Io, $"cannot read \"{path}\": {e.Message}", e);
+            _handle?.Dispose();
+            _handle = null;
         }
     }
 

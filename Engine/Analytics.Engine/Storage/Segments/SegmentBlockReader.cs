@@ -24,6 +24,9 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
     private readonly DecodeBuffers _buffers = new();
     private RowGroupReader? _rows;
 
+    /// <summary>The segment, opened on the first chunk this block reads and closed once all are read.</summary>
+    private IObjectReader? _segmentObject;
+
     public bool Read(Batch destination, CancellationToken cancellationToken) => ReadFirst(destination, null, null, cancellationToken);
 
     public bool ReadFirst(Batch destination, bool[]? first, bool[]? omitted, CancellationToken cancellationToken)
@@ -75,6 +78,8 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
             (extractions ??= []).Add(new PathExtraction(request.Columns.Length + p, variant, path.CreateExtractor(),
                 new ColumnVector(schema[path.Column].Type, Batch.Capacity)));
         }
+        _segmentObject?.Dispose();
+        _segmentObject = null;
         return new RowGroupReader(block.RowCount, columns, request.Limit, context, extractions?.ToArray());
     }
 
@@ -173,34 +178,39 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
         {
             return new SegmentColumnReader(cached, cached.Length, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
         }
-        (byte[] raw, int length) = ReadRaw(segment, chunk, field);
+        // A chunk the cache will keep is read (or decompressed) straight into the array it keeps, which the reader
+        // decodes from too: no second copy of every chunk a cold scan reads.
+        bool kept = cacheable && cache.Accepts(chunk.RawLength);
+        (byte[] raw, int length) = ReadRaw(segment, chunk, field, kept);
         SegmentColumnReader reader = new(raw, length, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
-        if (cacheable && cache.Accepts(length))
+        if (kept)
         {
-            // Kept only once the constructor has checked the chunk's layout; the reader goes on decoding its pooled copy.
-            cache.Add(key, chunk.Offset, raw.AsSpan(0, length).ToArray());
+            // Kept only once the constructor has checked the chunk's layout (the array is never written again).
+            cache.Add(key, chunk.Offset, raw);
         }
         return reader;
     }
 
     /// <summary>
-    /// The chunk's raw bytes (the first <c>Length</c> of the array, rented until the reader is disposed: the column
-    /// reader decodes from them per batch), checksum-verified and decompressed.
+    /// The chunk's raw bytes, checksum-verified and decompressed: the first <c>Length</c> of the array, rented until the
+    /// reader is disposed (the column reader decodes from them per batch), or with <paramref name="owned"/> an array of
+    /// exactly the raw length that is not rented (for the chunk cache to keep).
     /// </summary>
-    private (byte[] Raw, int Length) ReadRaw(SegmentHandle segment, SegmentChunk chunk, Field field)
+    private (byte[] Raw, int Length) ReadRaw(SegmentHandle segment, SegmentChunk chunk, Field field, bool owned)
     {
-        byte[] stored = _buffers.RentBytes(chunk.StoredLength);
+        bool compressed = chunk.Compression == ChunkCompression.Zstd;
+        byte[] stored = owned && !compressed ? GC.AllocateUninitializedArray<byte>(chunk.StoredLength) : _buffers.RentBytes(chunk.StoredLength);
         Span<byte> bytes = stored.AsSpan(0, chunk.StoredLength);
-        segment.Store.ReadRange(segment.Reference.Key, chunk.Offset, bytes);
+        (_segmentObject ??= segment.Store.OpenRead(segment.Reference.Key)).ReadRange(chunk.Offset, bytes);
         if (Crc32C.Compute(bytes) != chunk.Checksum)
         {
             throw new QueryException(ErrorKind.Io, $"{segment.Name} column {field.Name}: checksum mismatch");
         }
-        if (chunk.Compression != ChunkCompression.Zstd)
+        if (!compressed)
         {
             return (stored, chunk.StoredLength);
         }
-        byte[] raw = _buffers.RentBytes(chunk.RawLength);
+        byte[] raw = owned ? GC.AllocateUninitializedArray<byte>(chunk.RawLength) : _buffers.RentBytes(chunk.RawLength);
         try
         {
             ZstdCodec.Decompress(bytes, raw.AsSpan(0, chunk.RawLength));
@@ -220,6 +230,8 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
     {
         _rows?.Dispose();
         _rows = null;
+        _segmentObject?.Dispose();
+        _segmentObject = null;
         _buffers.Dispose();
     }
 }
