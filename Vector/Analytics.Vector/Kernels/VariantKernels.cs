@@ -119,6 +119,40 @@ public sealed class VariantPathExtractor
     }
 
     /// <summary>
+    /// Whether <see cref="Extract"/> would copy physical rows [0, <paramref name="rowCount"/>) of <paramref name="input"/>
+    /// unchanged, so a caller can share the input's buffers instead: an empty path to a variant type, a flat variant
+    /// input, and every non-NULL row holding a value the cast keeps (an object for <c>object</c>, an array for
+    /// <c>array</c>, anything but a JSON null for <c>any</c>). Reads each row's value header only.
+    /// </summary>
+    public bool PassesThrough(ColumnVector input, int rowCount)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (_path.Length != 0 || !Target.IsVariant || !input.Type.IsVariant || input.Encoding != VectorEncoding.Flat)
+        {
+            return false;
+        }
+        for (int row = 0; row < rowCount; row++)
+        {
+            if (input.IsNullAt(row))
+            {
+                continue;
+            }
+            VariantValue value = VariantValue.Parse(input.GetBytes(row));
+            bool kept = Target.Id switch
+            {
+                TypeId.Object => value.Kind == VariantKind.Object,
+                TypeId.Array => value.Kind == VariantKind.Array,
+                _ => !value.IsNull,
+            };
+            if (!kept)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
     /// The same extraction for one variant row (metadata then value bytes, e.g. straight from a
     /// <see cref="Variants.VariantBuilder"/>) into row <paramref name="row"/> of <paramref name="output"/>, for sources
     /// that extract while they decode. Var-bytes outputs must be written in ascending row order.

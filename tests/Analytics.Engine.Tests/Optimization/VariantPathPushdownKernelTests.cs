@@ -102,6 +102,50 @@ public class VariantPathPushdownKernelTests
         Assert.Equal(new object?[] { 12L, 3L, null, null, null, null }, Column(n, json.Length, LogicalType.Int));
     }
 
+    [Theory]
+    [InlineData("object", new[] { """{"a":1}""", """{"b":[2]}""", null }, true)]
+    [InlineData("object", new[] { """{"a":1}""", """[1]""" }, false)]
+    [InlineData("array", new[] { """[1]""", null, """[]""" }, true)]
+    [InlineData("array", new[] { """[1]""", """{"a":1}""" }, false)]
+    [InlineData("any", new[] { """{"a":1}""", """7""", "\"x\"", null }, true)]
+    [InlineData("any", new[] { """{"a":1}""", """null""" }, false)]
+    public void Passing_through_means_the_cast_copies_every_row_unchanged(string targetName, string?[] json, bool passes)
+    {
+        Assert.True(LogicalType.TryParse(targetName, out LogicalType target));
+        var builder = new VariantBuilder();
+        var input = new ColumnVector(LogicalType.Any, json.Length);
+        for (int row = 0; row < json.Length; row++)
+        {
+            if (json[row] is not string text)
+            {
+                input.Validity.SetNull(row, json.Length);
+                continue;
+            }
+            builder.Reset();
+            Assert.True(VariantJson.TryParse(Encoding.UTF8.GetBytes(text), builder, out _));
+            builder.FinishInto(input, row);
+        }
+        input.FinishBytes(json.Length);
+
+        var extractor = new VariantPathExtractor([], target);
+        Assert.Equal(passes, extractor.PassesThrough(input, json.Length));
+        var output = new ColumnVector(target, json.Length);
+        extractor.Extract(input, json.Length, output);
+        bool unchanged = true;
+        for (int row = 0; row < json.Length; row++)
+        {
+            unchanged &= output.IsNullAt(row) == input.IsNullAt(row)
+                && (input.IsNullAt(row) || output.GetBytes(row).SequenceEqual(input.GetBytes(row)));
+        }
+        Assert.Equal(passes, unchanged);
+        Assert.False(new VariantPathExtractor([VariantPathSegment.Key("a")], target).PassesThrough(input, json.Length));
+
+        var shared = new ColumnVector(target, json.Length);
+        shared.Reference(input, target);
+        Assert.Equal(target, shared.Type);
+        Assert.True(shared.GetBytes(0).SequenceEqual(input.GetBytes(0)));
+    }
+
     private static object?[] Column(ColumnVector vector, int rows, LogicalType type)
     {
         var values = new object?[rows];
