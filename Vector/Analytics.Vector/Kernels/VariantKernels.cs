@@ -119,6 +119,57 @@ public sealed class VariantPathExtractor
     }
 
     /// <summary>
+    /// <see cref="Extract"/> for several extractors over the same input in one pass over its rows: each row is parsed,
+    /// and its metadata compared with the previous row's, once for all of them (<see cref="VariantRowReader"/>) rather
+    /// than once per path. <paramref name="outputs"/>[i] (flat, of extractor i's <see cref="Target"/>, already reset)
+    /// receives extractor i's values for physical rows [0, <paramref name="rowCount"/>).
+    /// </summary>
+    public static void ExtractAll(ColumnVector input, int rowCount, ReadOnlySpan<VariantPathExtractor> extractors, ReadOnlySpan<ColumnVector> outputs,
+        VariantRowReader rows)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (outputs.Length != extractors.Length)
+        {
+            ThrowHelper.ThrowInternal($"{extractors.Length} variant path extractors given {outputs.Length} outputs");
+        }
+        for (int p = 0; p < extractors.Length; p++)
+        {
+            if (outputs[p].Type != extractors[p].Target || outputs[p].Capacity < rowCount)
+            {
+                ThrowHelper.ThrowInternal($"variant path output must be a {extractors[p].Target} vector of at least {rowCount} rows");
+            }
+        }
+        bool dictionary = input.Encoding == VectorEncoding.Dictionary;
+        ReadOnlySpan<int> codes = dictionary ? input.Codes : default;
+        ColumnVector values = dictionary ? input.Dictionary! : input;
+        for (int row = 0; row < rowCount; row++)
+        {
+            if (input.IsNullAt(row))
+            {
+                for (int p = 0; p < outputs.Length; p++)
+                {
+                    outputs[p].Validity.SetNull(row, outputs[p].Capacity);
+                }
+                continue;
+            }
+            ReadOnlySpan<byte> document = values.GetBytes(dictionary ? codes[row] : input.ValueIndex(row));
+            VariantValue root = rows.Read(document);
+            for (int p = 0; p < extractors.Length; p++)
+            {
+                extractors[p].ExtractRow(document, root, rows, outputs[p], row);
+            }
+        }
+        for (int p = 0; p < outputs.Length; p++)
+        {
+            if (extractors[p].Target.Physical == PhysicalKind.VarBytes)
+            {
+                outputs[p].FinishBytes(rowCount);
+            }
+        }
+    }
+
+    /// <summary>
     /// Whether <see cref="Extract"/> would copy physical rows [0, <paramref name="rowCount"/>) of <paramref name="input"/>
     /// unchanged, so a caller can share the input's buffers instead: an empty path to a variant type, a flat variant
     /// input, and every non-NULL row holding a value the cast keeps (an object for <c>object</c>, an array for

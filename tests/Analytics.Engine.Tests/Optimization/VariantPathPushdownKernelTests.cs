@@ -66,6 +66,56 @@ public class VariantPathPushdownKernelTests
     }
 
     [Fact]
+    public void Extracting_several_paths_in_one_pass_gives_what_each_extraction_gives()
+    {
+        var random = new Random(20261206);
+        var builder = new VariantBuilder();
+        const int rows = 400;
+        var input = new ColumnVector(LogicalType.Any, rows);
+        for (int row = 0; row < rows; row++)
+        {
+            if (row % 29 == 3)
+            {
+                input.Validity.SetNull(row, rows);
+                continue;
+            }
+            builder.Reset();
+            WriteRandom(builder, random, 0);
+            builder.FinishInto(input, row);
+        }
+        input.FinishBytes(rows);
+
+        var rowReader = new VariantRowReader();
+        for (int trial = 0; trial < 40; trial++)
+        {
+            int paths = random.Next(1, 6);
+            var together = new VariantPathExtractor[paths];
+            var outputs = new ColumnVector[paths];
+            var alone = new VariantPathExtractor[paths];
+            for (int p = 0; p < paths; p++)
+            {
+                int depth = random.Next(0, 3);
+                var steps = ImmutableArray.CreateBuilder<VariantPathSegment>(depth);
+                for (int i = 0; i < depth; i++)
+                {
+                    steps.Add(random.Next(4) == 0 ? VariantPathSegment.At(random.Next(-2, 3)) : VariantPathSegment.Key(Keys[random.Next(Keys.Length)]));
+                }
+                LogicalType target = Targets[random.Next(Targets.Length)];
+                together[p] = new VariantPathExtractor(steps.ToImmutable(), target);
+                alone[p] = new VariantPathExtractor(steps.ToImmutable(), target);
+                outputs[p] = new ColumnVector(target, rows);
+            }
+            VariantPathExtractor.ExtractAll(input, rows, together, outputs, rowReader);
+            for (int p = 0; p < paths; p++)
+            {
+                var expected = new ColumnVector(alone[p].Target, rows);
+                alone[p].Extract(input, rows, expected);
+                Assert.Equal(Column(expected, rows, alone[p].Target), Column(outputs[p], rows, alone[p].Target));
+            }
+        }
+    }
+
+    [Fact]
     public void Nested_key_cast_to_string_and_int_with_nulls_on_mismatch()
     {
         string[] json =
