@@ -792,6 +792,13 @@ internal sealed class VariantCastNode(BoundCastExpression cast, EvaluationContex
     public override ColumnVector Evaluate(Batch input, int count, ReadOnlySpan<int> selection)
     {
         ColumnVector values = _input.Evaluate(input, count, selection);
+        if (_extractor.PassesThrough(values, input.PhysicalCount))
+        {
+            // E.g. ingest's $0::object over rows that are all objects: the same bytes, so no copy.
+            _output ??= new ColumnVector(Type, Batch.Capacity);
+            _output.Reference(values, Type);
+            return _output;
+        }
         ColumnVector result = Output();
         _extractor.Extract(values, input.PhysicalCount, result);
         return result;

@@ -82,6 +82,15 @@ public sealed class PhysicalInsert(TableEntry table, ImmutableArray<int> targetC
 
         private void Append(Batch batch, int count, ReadOnlySpan<int> selection)
         {
+            if (global.AppendsAnyBatch && count == batch.Count && CoversTableInOrder(batch))
+            {
+                // The accumulators copy the active rows of any encoding themselves: no compaction copy first.
+                lock (global.Writer)
+                {
+                    global.Writer.Append(batch);
+                }
+                return;
+            }
             _row.Reset();
             Span<bool> targeted = stackalloc bool[_row.Columns.Length];
             for (int i = 0; i < insert.TargetColumns.Length; i++)
@@ -106,6 +115,23 @@ public sealed class PhysicalInsert(TableEntry table, ImmutableArray<int> targetC
             }
         }
 
+        /// <summary>Whether the batch's columns are the table's, in its order and with its physical kinds (no partition keys).</summary>
+        private bool CoversTableInOrder(Batch batch)
+        {
+            if (batch.Columns.Length != _row.Columns.Length || insert.TargetColumns.Length != _row.Columns.Length)
+            {
+                return false;
+            }
+            for (int i = 0; i < insert.TargetColumns.Length; i++)
+            {
+                if (insert.TargetColumns[i] != i || batch.Columns[i].Type.Physical != insert.Table.Schema[i].Type.Physical)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         public override void Dispose() => _row.Release();
     }
 
@@ -114,6 +140,12 @@ public sealed class PhysicalInsert(TableEntry table, ImmutableArray<int> targetC
         private readonly List<Batch> _output = [];
 
         public ITableWriter Writer { get; } = insert.Table.Storage.OpenWriter();
+
+        /// <summary>
+        /// The writer copies the active rows of a batch in any vector encoding (selection, constants, dictionaries), so
+        /// batches need not be compacted first; other writers (e.g. format appenders) get compacted batches.
+        /// </summary>
+        public bool AppendsAnyBatch => Writer is AccumulatingTableWriter;
 
         public PartitionTracker Partitions { get; } = new(insert.TargetColumns.Length, insert.PartitionKeys);
 

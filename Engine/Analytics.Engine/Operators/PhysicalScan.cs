@@ -9,6 +9,7 @@ using Analytics.Errors;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
+using Analytics.Vector.Variants;
 using Analytics.Vector.Vectors;
 
 namespace Analytics.Engine.Operators;
@@ -272,9 +273,10 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
 
             /// <summary>Per residual filter: evaluated by the reader on stored values in the current split (<see cref="SelectStored"/>).</summary>
             private readonly bool[] _selected;
-            private readonly VariantPathExtractor[] _paths;
-            private readonly int[] _pathInputs;
-            private readonly int _firstPathOutput;
+
+            /// <summary>The engine's variant paths grouped by the scan column they read: one pass over its rows for all of them.</summary>
+            private readonly PathGroup[] _pathGroups;
+            private readonly VariantRowReader _variantRows = new();
             private IScanReader? _reader;
 
             /// <summary>
@@ -301,20 +303,34 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
                 }
                 ScanRequest request = state._scan.Request;
                 ImmutableArray<ScanVariantPath> paths = state._scan.EnginePaths;
-                _firstPathOutput = request.OutputColumnCount;
-                _paths = new VariantPathExtractor[paths.Length];
-                _pathInputs = new int[paths.Length];
+                Dictionary<int, (List<VariantPathExtractor> Extractors, List<ColumnVector> Outputs)> groups = [];
+                List<int> inputs = [];
                 for (int i = 0; i < paths.Length; i++)
                 {
                     ScanVariantPath path = paths[i];
-                    _paths[i] = path.CreateExtractor();
-                    _pathInputs[i] = request.Columns.IndexOf(path.Column);
-                    if (_pathInputs[i] < 0)
+                    int input = request.Columns.IndexOf(path.Column);
+                    if (input < 0)
                     {
                         ThrowHelper.ThrowInternal($"variant path over source column {path.Column}, which the scan does not read");
                     }
+                    if (!groups.TryGetValue(input, out (List<VariantPathExtractor> Extractors, List<ColumnVector> Outputs) group))
+                    {
+                        groups[input] = group = ([], []);
+                        inputs.Add(input);
+                    }
+                    group.Extractors.Add(path.CreateExtractor());
+                    group.Outputs.Add(_batch.Columns[request.OutputColumnCount + i]);
+                }
+                _pathGroups = new PathGroup[inputs.Count];
+                for (int g = 0; g < inputs.Count; g++)
+                {
+                    (List<VariantPathExtractor> extractors, List<ColumnVector> outputs) = groups[inputs[g]];
+                    _pathGroups[g] = new PathGroup(inputs[g], [.. extractors], [.. outputs]);
                 }
             }
+
+            /// <summary>The paths read from scan column <see cref="Input"/> and the batch columns they fill.</summary>
+            private sealed record PathGroup(int Input, VariantPathExtractor[] Extractors, ColumnVector[] Outputs);
 
             public override Batch? Next(CancellationToken cancellationToken)
             {
@@ -353,11 +369,13 @@ public sealed class PhysicalScan(string tableName, IScanSource source, ScanReque
                         continue;
                     }
                     _state._context.AddProcessed(_batch.PhysicalCount);
-                    for (int i = 0; i < _paths.Length; i++)
+                    foreach (PathGroup group in _pathGroups)
                     {
-                        ColumnVector output = _batch.Columns[_firstPathOutput + i];
-                        output.Reset();
-                        _paths[i].Extract(_batch.Columns[_pathInputs[i]], _batch.PhysicalCount, output);
+                        foreach (ColumnVector output in group.Outputs)
+                        {
+                            output.Reset();
+                        }
+                        VariantPathExtractor.ExtractAll(_batch.Columns[group.Input], _batch.PhysicalCount, group.Extractors, group.Outputs, _variantRows);
                     }
                     for (int i = 0; i < _filters.Length; i++)
                     {

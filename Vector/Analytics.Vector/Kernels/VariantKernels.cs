@@ -119,6 +119,91 @@ public sealed class VariantPathExtractor
     }
 
     /// <summary>
+    /// <see cref="Extract"/> for several extractors over the same input in one pass over its rows: each row is parsed,
+    /// and its metadata compared with the previous row's, once for all of them (<see cref="VariantRowReader"/>) rather
+    /// than once per path. <paramref name="outputs"/>[i] (flat, of extractor i's <see cref="Target"/>, already reset)
+    /// receives extractor i's values for physical rows [0, <paramref name="rowCount"/>).
+    /// </summary>
+    public static void ExtractAll(ColumnVector input, int rowCount, ReadOnlySpan<VariantPathExtractor> extractors, ReadOnlySpan<ColumnVector> outputs,
+        VariantRowReader rows)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (outputs.Length != extractors.Length)
+        {
+            ThrowHelper.ThrowInternal($"{extractors.Length} variant path extractors given {outputs.Length} outputs");
+        }
+        for (int p = 0; p < extractors.Length; p++)
+        {
+            if (outputs[p].Type != extractors[p].Target || outputs[p].Capacity < rowCount)
+            {
+                ThrowHelper.ThrowInternal($"variant path output must be a {extractors[p].Target} vector of at least {rowCount} rows");
+            }
+        }
+        bool dictionary = input.Encoding == VectorEncoding.Dictionary;
+        ReadOnlySpan<int> codes = dictionary ? input.Codes : default;
+        ColumnVector values = dictionary ? input.Dictionary! : input;
+        for (int row = 0; row < rowCount; row++)
+        {
+            if (input.IsNullAt(row))
+            {
+                for (int p = 0; p < outputs.Length; p++)
+                {
+                    outputs[p].Validity.SetNull(row, outputs[p].Capacity);
+                }
+                continue;
+            }
+            ReadOnlySpan<byte> document = values.GetBytes(dictionary ? codes[row] : input.ValueIndex(row));
+            VariantValue root = rows.Read(document);
+            for (int p = 0; p < extractors.Length; p++)
+            {
+                extractors[p].ExtractRow(document, root, rows, outputs[p], row);
+            }
+        }
+        for (int p = 0; p < outputs.Length; p++)
+        {
+            if (extractors[p].Target.Physical == PhysicalKind.VarBytes)
+            {
+                outputs[p].FinishBytes(rowCount);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether <see cref="Extract"/> would copy physical rows [0, <paramref name="rowCount"/>) of <paramref name="input"/>
+    /// unchanged, so a caller can share the input's buffers instead: an empty path to a variant type, a flat variant
+    /// input, and every non-NULL row holding a value the cast keeps (an object for <c>object</c>, an array for
+    /// <c>array</c>, anything but a JSON null for <c>any</c>). Reads each row's value header only.
+    /// </summary>
+    public bool PassesThrough(ColumnVector input, int rowCount)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (_path.Length != 0 || !Target.IsVariant || !input.Type.IsVariant || input.Encoding != VectorEncoding.Flat)
+        {
+            return false;
+        }
+        for (int row = 0; row < rowCount; row++)
+        {
+            if (input.IsNullAt(row))
+            {
+                continue;
+            }
+            VariantValue value = VariantValue.Parse(input.GetBytes(row));
+            bool kept = Target.Id switch
+            {
+                TypeId.Object => value.Kind == VariantKind.Object,
+                TypeId.Array => value.Kind == VariantKind.Array,
+                _ => !value.IsNull,
+            };
+            if (!kept)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
     /// The same extraction for one variant row (metadata then value bytes, e.g. straight from a
     /// <see cref="Variants.VariantBuilder"/>) into row <paramref name="row"/> of <paramref name="output"/>, for sources
     /// that extract while they decode. Var-bytes outputs must be written in ascending row order.

@@ -113,14 +113,25 @@ public sealed class ColumnVector
     }
 
     /// <summary>Shares another vector's buffers and encoding without copying (the other vector must outlive this use).</summary>
-    public void Reference(ColumnVector other)
+    public void Reference(ColumnVector other) => Reference(other, other.Type);
+
+    /// <summary>
+    /// <see cref="Reference(ColumnVector)"/> under another logical type of the same physical kind, for casts whose
+    /// values are the input's bytes unchanged (e.g. <c>any</c> rows that all hold objects, cast to <c>object</c>).
+    /// </summary>
+    public void Reference(ColumnVector other, LogicalType type)
     {
+        ArgumentNullException.ThrowIfNull(other);
+        if (type.Physical != other.Type.Physical)
+        {
+            throw new ArgumentException($"a {type} vector cannot share the buffers of a {other.Type} vector", nameof(type));
+        }
         if (_ownsBuffers)
         {
             Release();
         }
         _ownsBuffers = false;
-        Type = other.Type;
+        Type = type;
         Encoding = other.Encoding;
         Dictionary = other.Dictionary;
         _data = other._data;

@@ -66,6 +66,56 @@ public class VariantPathPushdownKernelTests
     }
 
     [Fact]
+    public void Extracting_several_paths_in_one_pass_gives_what_each_extraction_gives()
+    {
+        var random = new Random(20261206);
+        var builder = new VariantBuilder();
+        const int rows = 400;
+        var input = new ColumnVector(LogicalType.Any, rows);
+        for (int row = 0; row < rows; row++)
+        {
+            if (row % 29 == 3)
+            {
+                input.Validity.SetNull(row, rows);
+                continue;
+            }
+            builder.Reset();
+            WriteRandom(builder, random, 0);
+            builder.FinishInto(input, row);
+        }
+        input.FinishBytes(rows);
+
+        var rowReader = new VariantRowReader();
+        for (int trial = 0; trial < 40; trial++)
+        {
+            int paths = random.Next(1, 6);
+            var together = new VariantPathExtractor[paths];
+            var outputs = new ColumnVector[paths];
+            var alone = new VariantPathExtractor[paths];
+            for (int p = 0; p < paths; p++)
+            {
+                int depth = random.Next(0, 3);
+                var steps = ImmutableArray.CreateBuilder<VariantPathSegment>(depth);
+                for (int i = 0; i < depth; i++)
+                {
+                    steps.Add(random.Next(4) == 0 ? VariantPathSegment.At(random.Next(-2, 3)) : VariantPathSegment.Key(Keys[random.Next(Keys.Length)]));
+                }
+                LogicalType target = Targets[random.Next(Targets.Length)];
+                together[p] = new VariantPathExtractor(steps.ToImmutable(), target);
+                alone[p] = new VariantPathExtractor(steps.ToImmutable(), target);
+                outputs[p] = new ColumnVector(target, rows);
+            }
+            VariantPathExtractor.ExtractAll(input, rows, together, outputs, rowReader);
+            for (int p = 0; p < paths; p++)
+            {
+                var expected = new ColumnVector(alone[p].Target, rows);
+                alone[p].Extract(input, rows, expected);
+                Assert.Equal(Column(expected, rows, alone[p].Target), Column(outputs[p], rows, alone[p].Target));
+            }
+        }
+    }
+
+    [Fact]
     public void Nested_key_cast_to_string_and_int_with_nulls_on_mismatch()
     {
         string[] json =
@@ -100,6 +150,50 @@ public class VariantPathPushdownKernelTests
         var n = new ColumnVector(LogicalType.Int, json.Length);
         new VariantPathExtractor([VariantPathSegment.Key("meta"), VariantPathSegment.Key("n")], LogicalType.Int).Extract(input, json.Length, n);
         Assert.Equal(new object?[] { 12L, 3L, null, null, null, null }, Column(n, json.Length, LogicalType.Int));
+    }
+
+    [Theory]
+    [InlineData("object", new[] { """{"a":1}""", """{"b":[2]}""", null }, true)]
+    [InlineData("object", new[] { """{"a":1}""", """[1]""" }, false)]
+    [InlineData("array", new[] { """[1]""", null, """[]""" }, true)]
+    [InlineData("array", new[] { """[1]""", """{"a":1}""" }, false)]
+    [InlineData("any", new[] { """{"a":1}""", """7""", "\"x\"", null }, true)]
+    [InlineData("any", new[] { """{"a":1}""", """null""" }, false)]
+    public void Passing_through_means_the_cast_copies_every_row_unchanged(string targetName, string?[] json, bool passes)
+    {
+        Assert.True(LogicalType.TryParse(targetName, out LogicalType target));
+        var builder = new VariantBuilder();
+        var input = new ColumnVector(LogicalType.Any, json.Length);
+        for (int row = 0; row < json.Length; row++)
+        {
+            if (json[row] is not string text)
+            {
+                input.Validity.SetNull(row, json.Length);
+                continue;
+            }
+            builder.Reset();
+            Assert.True(VariantJson.TryParse(Encoding.UTF8.GetBytes(text), builder, out _));
+            builder.FinishInto(input, row);
+        }
+        input.FinishBytes(json.Length);
+
+        var extractor = new VariantPathExtractor([], target);
+        Assert.Equal(passes, extractor.PassesThrough(input, json.Length));
+        var output = new ColumnVector(target, json.Length);
+        extractor.Extract(input, json.Length, output);
+        bool unchanged = true;
+        for (int row = 0; row < json.Length; row++)
+        {
+            unchanged &= output.IsNullAt(row) == input.IsNullAt(row)
+                && (input.IsNullAt(row) || output.GetBytes(row).SequenceEqual(input.GetBytes(row)));
+        }
+        Assert.Equal(passes, unchanged);
+        Assert.False(new VariantPathExtractor([VariantPathSegment.Key("a")], target).PassesThrough(input, json.Length));
+
+        var shared = new ColumnVector(target, json.Length);
+        shared.Reference(input, target);
+        Assert.Equal(target, shared.Type);
+        Assert.True(shared.GetBytes(0).SequenceEqual(input.GetBytes(0)));
     }
 
     private static object?[] Column(ColumnVector vector, int rows, LogicalType type)
