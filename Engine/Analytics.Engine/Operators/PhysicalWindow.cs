@@ -31,24 +31,57 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
         $"order=[{string.Join(", ", Order.Select(LogicalOrder.DescribeItem))}] " +
         $"functions=[{string.Join(", ", Functions.Select(BoundExpressionPrinter.Print))}]";
 
-    public override SinkState CreateGlobalState(QueryContext context) => new GlobalState(this);
+    /// <summary>
+    /// Where each evaluated value lives in the materialized batches, in the order partition keys, order keys, then each
+    /// lag/lead's value and default: a plain input column is read where it is (not stored twice: the zone-entry query
+    /// partitions 46.8M rows by a string id it also outputs), a NULL default is -1 (nothing stored), and any other
+    /// expression is evaluated into a column after the input's.
+    /// </summary>
+    private readonly (int[] Columns, ImmutableArray<BoundExpression> Stored) _layout = Layout(partitionBy, order, functions, schema.Count - functions.Length);
 
-    public override SinkLocalState CreateLocalState(SinkState globalState, QueryContext context)
+    private static (int[] Columns, ImmutableArray<BoundExpression> Stored) Layout(ImmutableArray<BoundExpression> partitionBy,
+        ImmutableArray<BoundOrderItem> order, ImmutableArray<BoundWindowExpression> functions, int inputWidth)
     {
-        // Stored after the input columns: partition keys, order keys, then each lag/lead's value and default.
-        ImmutableArray<BoundExpression>.Builder extra = ImmutableArray.CreateBuilder<BoundExpression>();
-        extra.AddRange(PartitionBy);
-        extra.AddRange(Order.Select(o => o.Expression));
-        foreach (BoundWindowExpression function in Functions)
+        List<BoundExpression> values = [.. partitionBy, .. order.Select(o => o.Expression)];
+        List<bool> isDefault = [.. values.Select(_ => false)];
+        foreach (BoundWindowExpression function in functions)
         {
             if (function.Function.Kind is WindowFunctionKind.Lag or WindowFunctionKind.Lead)
             {
-                extra.Add(function.Arguments[0]);
-                extra.Add(function.Arguments[2]);
+                values.Add(function.Arguments[0]);
+                values.Add(function.Arguments[2]);
+                isDefault.Add(false);
+                isDefault.Add(true);
             }
         }
-        return new LocalState(new MaterializedRows(new BatchSchema(Schema.Fields.Take(InputWidth).ToImmutableArray()), extra.ToImmutable(), context.Evaluation));
+        int[] columns = new int[values.Count];
+        ImmutableArray<BoundExpression>.Builder stored = ImmutableArray.CreateBuilder<BoundExpression>();
+        for (int i = 0; i < columns.Length; i++)
+        {
+            switch (values[i])
+            {
+                case BoundColumnReference column:
+                    columns[i] = column.Index;
+                    break;
+                case BoundConstant { Value: null } when isDefault[i]:
+                    columns[i] = NullColumn;
+                    break;
+                default:
+                    columns[i] = inputWidth + stored.Count;
+                    stored.Add(values[i]);
+                    break;
+            }
+        }
+        return (columns, stored.ToImmutable());
     }
+
+    /// <summary>The layout's column for a NULL constant: a one-row NULL vector stands in for it.</summary>
+    private const int NullColumn = -1;
+
+    public override SinkState CreateGlobalState(QueryContext context) => new GlobalState(this);
+
+    public override SinkLocalState CreateLocalState(SinkState globalState, QueryContext context) =>
+        new LocalState(new MaterializedRows(new BatchSchema(Schema.Fields.Take(InputWidth).ToImmutableArray()), _layout.Stored, context.Evaluation));
 
     private sealed class LocalState(MaterializedRows rows) : SinkLocalState
     {
@@ -76,12 +109,17 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
             int width = window.InputWidth;
             int partitionKeys = window.PartitionBy.Length;
             int orderKeys = window.Order.Length;
+            int[] columns = window._layout.Columns;
             SortKey[] keys = new SortKey[partitionKeys + orderKeys];
             for (int p = 0; p < partitionKeys; p++)
             {
-                keys[p] = new SortKey(width + p, Descending: false, NullsFirst: false);
+                keys[p] = new SortKey(columns[p], Descending: false, NullsFirst: false);
             }
-            SortKey.From(window.Order, width + partitionKeys).CopyTo(keys, partitionKeys);
+            for (int o = 0; o < orderKeys; o++)
+            {
+                BoundOrderItem item = window.Order[o];
+                keys[partitionKeys + o] = new SortKey(columns[partitionKeys + o], item.Descending, item.NullsFirst);
+            }
             SortedRows sorted = new(_input, keys);
             long[] rows = sorted.References();
 
@@ -114,7 +152,7 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
                 }
             }
 
-            FunctionPlan[] plans = Plans(width + partitionKeys + orderKeys);
+            FunctionPlan[] plans = Plans(partitionKeys + orderKeys);
             long[] sources = new long[Batch.Capacity];
             for (int first = 0; first < n; first += Batch.Capacity)
             {
@@ -153,17 +191,19 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
             _input.Clear();
         }
 
-        private FunctionPlan[] Plans(int firstArgumentColumn)
+        /// <summary>The functions' plans; their lag/lead arguments start at <paramref name="firstArgument"/> in the layout.</summary>
+        private FunctionPlan[] Plans(int firstArgument)
         {
             FunctionPlan[] plans = new FunctionPlan[window.Functions.Length];
-            int column = firstArgumentColumn;
+            int[] columns = window._layout.Columns;
+            int argument = firstArgument;
             for (int f = 0; f < plans.Length; f++)
             {
                 BoundWindowExpression function = window.Functions[f];
                 if (function.Function.Kind is WindowFunctionKind.Lag or WindowFunctionKind.Lead)
                 {
-                    plans[f] = new FunctionPlan(function.Function.Kind, (long)((BoundConstant)function.Arguments[1]).Value!, column, column + 1);
-                    column += 2;
+                    plans[f] = new FunctionPlan(function.Function.Kind, (long)((BoundConstant)function.Arguments[1]).Value!, columns[argument], columns[argument + 1]);
+                    argument += 2;
                 }
                 else
                 {
@@ -231,12 +271,23 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
             {
                 long source = sources[r];
                 (long reference, int column) = source >= 0 ? (source, plan.ValueColumn) : (~source, plan.DefaultColumn);
-                Execution.ValueOrder.Copy(_input[RowReferences.Batch(reference)].Columns[column], RowReferences.Row(reference), destination, r);
+                if (column == NullColumn)
+                {
+                    Execution.ValueOrder.Copy(_null, 0, destination, r);
+                }
+                else
+                {
+                    Execution.ValueOrder.Copy(_input[RowReferences.Batch(reference)].Columns[column], RowReferences.Row(reference), destination, r);
+                }
             }
         }
 
+        /// <summary>The value of a NULL default (<see cref="NullColumn"/>).</summary>
+        private readonly ColumnVector _null = new(LogicalType.Null, 1);
+
         public override void Dispose()
         {
+            _null.Release();
             foreach (Batch batch in _input)
             {
                 batch.Release();
