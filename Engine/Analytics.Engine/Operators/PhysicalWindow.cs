@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using Analytics.Engine.Expressions;
 using Analytics.Engine.Functions;
@@ -12,9 +13,10 @@ namespace Analytics.Engine.Operators;
 /// <summary>
 /// WINDOW as a sink (a pipeline breaker): workers materialize their rows with the evaluated partition keys, order keys
 /// and lag/lead arguments; <c>Finish</c> sorts row references by partition keys then order keys (stable), finds where
-/// partitions and peer groups (equal order keys) start in one pass, and writes the rows in that order with one column
-/// per window function. Ranks are index arithmetic over the boundary arrays; lag/lead pick a source row per output
-/// row (the row k before/after in the partition, else the current row's default) and copy it.
+/// partitions and peer groups (equal order keys) start in one pass; each output batch (the rows in that order with one
+/// column per window function) is written when the next pipeline asks for it. Ranks are index arithmetic over the
+/// boundary arrays; lag/lead pick a source row per output row (the row k before/after in the partition, else the
+/// current row's default) and copy it.
 /// </summary>
 public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, ImmutableArray<BoundOrderItem> order,
     ImmutableArray<BoundWindowExpression> functions, BatchSchema schema) : PhysicalSink
@@ -95,18 +97,41 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
     /// <summary>What to compute for one function: its kind, and for lag/lead the offset and the stored value/default columns.</summary>
     private readonly record struct FunctionPlan(WindowFunctionKind Kind, long Offset, int ValueColumn, int DefaultColumn);
 
-    private sealed class GlobalState(PhysicalWindow window) : SinkState
+    private sealed class GlobalState(PhysicalWindow window) : SinkState, IReadOnlyList<Batch>
     {
         private readonly List<Batch> _input = [];
-        private readonly List<Batch> _output = [];
+        private FunctionPlan[] _plans = [];
+        private long[] _rows = [];
+        private int[]? _partitionStart;
+        private int[]? _partitionEnd;
+        private int[]? _peerStart;
+        private int[]? _peerGroup;
 
-        public override IReadOnlyList<Batch> Output => _output;
+        /// <summary>
+        /// The output batches, each written when it is asked for (by the next pipeline's workers, in parallel) rather
+        /// than all in <see cref="Finish"/>: a window over tens of millions of rows then holds its input once, not its
+        /// input and a whole copy of it.
+        /// </summary>
+        public override IReadOnlyList<Batch> Output => this;
+
+        public int Count => (_rows.Length + Batch.Capacity - 1) / Batch.Capacity;
+
+        public Batch this[int index] => OutputBatch(index);
+
+        public IEnumerator<Batch> GetEnumerator()
+        {
+            for (int b = 0; b < Count; b++)
+            {
+                yield return OutputBatch(b);
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
         public override void Combine(SinkLocalState local) => _input.AddRange(((LocalState)local).Rows.Batches);
 
         public override void Finish()
         {
-            int width = window.InputWidth;
             int partitionKeys = window.PartitionBy.Length;
             int orderKeys = window.Order.Length;
             int[] columns = window._layout.Columns;
@@ -121,74 +146,100 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
                 keys[partitionKeys + o] = new SortKey(columns[partitionKeys + o], item.Descending, item.NullsFirst);
             }
             SortedRows sorted = new(_input, keys);
-            long[] rows = sorted.References();
+            _rows = sorted.References();
+            _plans = Plans(partitionKeys + orderKeys);
 
-            // Boundaries, as indexes into the sorted rows: where each row's partition starts and ends, where its peer
-            // group starts, and how many peer groups precede it in its partition.
-            int n = rows.Length;
-            int[] partitionStart = new int[n];
-            int[] partitionEnd = new int[n];
-            int[] peerStart = new int[n];
-            int[] peerGroup = new int[n];
+            // Boundaries, as indexes into the sorted rows, each only if a function reads it: where each row's partition
+            // starts and ends, where its peer group starts, and how many peer groups precede it in its partition.
+            int n = _rows.Length;
+            bool anyPeers = false;
+            foreach (FunctionPlan plan in _plans)
+            {
+                switch (plan.Kind)
+                {
+                    case WindowFunctionKind.RowNumber or WindowFunctionKind.Lag:
+                        _partitionStart ??= new int[n];
+                        break;
+                    case WindowFunctionKind.Rank:
+                        _partitionStart ??= new int[n];
+                        _peerStart ??= new int[n];
+                        anyPeers = true;
+                        break;
+                    case WindowFunctionKind.DenseRank:
+                        _peerGroup ??= new int[n];
+                        anyPeers = true;
+                        break;
+                    default:
+                        _partitionEnd ??= new int[n];
+                        break;
+                }
+            }
             int start = 0;
             int peer = 0;
             int group = 0;
             for (int i = 1; i <= n; i++)
             {
                 bool newPartition = i == n || (partitionKeys > 0 && !sorted.SameKeys(i - 1, i, 0, partitionKeys));
-                peerStart[i - 1] = peer;
-                peerGroup[i - 1] = group;
+                if (_peerStart is not null)
+                {
+                    _peerStart[i - 1] = peer;
+                }
+                if (_peerGroup is not null)
+                {
+                    _peerGroup[i - 1] = group;
+                }
                 if (newPartition)
                 {
-                    partitionStart.AsSpan(start, i - start).Fill(start);
-                    partitionEnd.AsSpan(start, i - start).Fill(i);
+                    _partitionStart?.AsSpan(start, i - start).Fill(start);
+                    _partitionEnd?.AsSpan(start, i - start).Fill(i);
                     start = peer = i;
                     group = 0;
                 }
-                else if (orderKeys > 0 && !sorted.SameKeys(i - 1, i, partitionKeys, orderKeys))
+                else if (anyPeers && orderKeys > 0 && !sorted.SameKeys(i - 1, i, partitionKeys, orderKeys))
                 {
                     peer = i;
                     group++;
                 }
             }
+        }
 
-            FunctionPlan[] plans = Plans(partitionKeys + orderKeys);
-            long[] sources = new long[Batch.Capacity];
-            for (int first = 0; first < n; first += Batch.Capacity)
+        /// <summary>Output batch <paramref name="index"/>: sorted rows [index × capacity, …) with one column per function.</summary>
+        private Batch OutputBatch(int index)
+        {
+            int width = window.InputWidth;
+            int first = index * Batch.Capacity;
+            int count = Math.Min(Batch.Capacity, _rows.Length - first);
+            Batch batch = new(window.Schema);
+            RowReferences.GatherColumns(_input, _rows.AsSpan(first, count), width, batch);
+            long[] sources = ArrayPool<long>.Shared.Rent(count);
+            for (int f = 0; f < _plans.Length; f++)
             {
-                int count = Math.Min(Batch.Capacity, n - first);
-                Batch batch = new(window.Schema);
-                ReadOnlySpan<long> slice = rows.AsSpan(first, count);
-                RowReferences.GatherColumns(_input, slice, width, batch);
-                for (int f = 0; f < plans.Length; f++)
+                ColumnVector destination = batch.Columns[width + f];
+                FunctionPlan plan = _plans[f];
+                switch (plan.Kind)
                 {
-                    ColumnVector destination = batch.Columns[width + f];
-                    FunctionPlan plan = plans[f];
-                    switch (plan.Kind)
-                    {
-                        case WindowFunctionKind.RowNumber:
-                            RowNumbers(first, partitionStart.AsSpan(first, count), destination.GetData<long>());
-                            break;
-                        case WindowFunctionKind.Rank:
-                            Ranks(peerStart.AsSpan(first, count), partitionStart.AsSpan(first, count), destination.GetData<long>());
-                            break;
-                        case WindowFunctionKind.DenseRank:
-                            DenseRanks(peerGroup.AsSpan(first, count), destination.GetData<long>());
-                            break;
-                        default:
-                            Shift(plan, rows, first, count, partitionStart, partitionEnd, sources);
-                            CopySources(sources.AsSpan(0, count), plan, destination);
-                            break;
-                    }
+                    case WindowFunctionKind.RowNumber:
+                        RowNumbers(first, _partitionStart.AsSpan(first, count), destination.GetData<long>());
+                        break;
+                    case WindowFunctionKind.Rank:
+                        Ranks(_peerStart.AsSpan(first, count), _partitionStart.AsSpan(first, count), destination.GetData<long>());
+                        break;
+                    case WindowFunctionKind.DenseRank:
+                        DenseRanks(_peerGroup.AsSpan(first, count), destination.GetData<long>());
+                        break;
+                    case WindowFunctionKind.Lag:
+                        Lag(plan.Offset, _rows, first, count, _partitionStart!, sources);
+                        CopySources(sources.AsSpan(0, count), plan, destination);
+                        break;
+                    default:
+                        Lead(plan.Offset, _rows, first, count, _partitionEnd!, sources);
+                        CopySources(sources.AsSpan(0, count), plan, destination);
+                        break;
                 }
-                batch.SetCount(count);
-                _output.Add(batch);
             }
-            foreach (Batch batch in _input)
-            {
-                batch.Release();
-            }
-            _input.Clear();
+            ArrayPool<long>.Shared.Return(sources);
+            batch.SetCount(count);
+            return batch;
         }
 
         /// <summary>The functions' plans; their lag/lead arguments start at <paramref name="firstArgument"/> in the layout.</summary>
@@ -241,27 +292,25 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
         }
 
         /// <summary>
-        /// For each output row, the row reference to copy: the row <c>offset</c> before (lag) or after (lead) it when
-        /// that is inside its partition, else the row itself complemented (~reference &lt; 0), meaning "its default".
+        /// For each output row, the row reference to copy: the row <paramref name="offset"/> before it when that is
+        /// inside its partition, else the row itself complemented (~reference &lt; 0), meaning "its default".
         /// </summary>
-        private static void Shift(FunctionPlan plan, long[] rows, int first, int count, int[] partitionStart, int[] partitionEnd, long[] sources)
+        private static void Lag(long offset, long[] rows, int first, int count, int[] partitionStart, long[] sources)
         {
-            long offset = plan.Offset;
-            if (plan.Kind == WindowFunctionKind.Lag)
+            for (int r = 0; r < count; r++)
             {
-                for (int r = 0; r < count; r++)
-                {
-                    int i = first + r;
-                    sources[r] = offset <= i - partitionStart[i] ? rows[i - (int)offset] : ~rows[i];
-                }
+                int i = first + r;
+                sources[r] = offset <= i - partitionStart[i] ? rows[i - (int)offset] : ~rows[i];
             }
-            else
+        }
+
+        /// <summary>As <see cref="Lag"/>, the row <paramref name="offset"/> after it.</summary>
+        private static void Lead(long offset, long[] rows, int first, int count, int[] partitionEnd, long[] sources)
+        {
+            for (int r = 0; r < count; r++)
             {
-                for (int r = 0; r < count; r++)
-                {
-                    int i = first + r;
-                    sources[r] = offset < partitionEnd[i] - i ? rows[i + (int)offset] : ~rows[i];
-                }
+                int i = first + r;
+                sources[r] = offset < partitionEnd[i] - i ? rows[i + (int)offset] : ~rows[i];
             }
         }
 
@@ -292,12 +341,7 @@ public sealed class PhysicalWindow(ImmutableArray<BoundExpression> partitionBy, 
             {
                 batch.Release();
             }
-            foreach (Batch batch in _output)
-            {
-                batch.Release();
-            }
             _input.Clear();
-            _output.Clear();
         }
     }
 }
