@@ -43,12 +43,17 @@ internal static class GeoLogReport
     }
 
     /// <summary>Only the zone join over one hour (<c>-- geolog-zones</c>): the query figures without the others' minutes.</summary>
-    public static void RunZoneJoin()
+    public static void RunZoneJoin() => RunIn(root => ZoneJoinHour(Path.Combine(root, "hour")));
+
+    /// <summary>Only append, bytes per update and state at T (<c>-- geolog-state [UPDATES]</c>).</summary>
+    public static void RunFleet(long updates) => RunIn(root => Fleet(Path.Combine(root, "fleet"), updates));
+
+    private static void RunIn(Action<string> report)
     {
         string root = Directory.CreateTempSubdirectory("analytics-geolog-report-").FullName;
         try
         {
-            ZoneJoinHour(Path.Combine(root, "hour"));
+            report(root);
         }
         finally
         {
