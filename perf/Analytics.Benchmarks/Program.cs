@@ -22,6 +22,20 @@ if (args.Length > 0 && args[0] == "geolog")
     return;
 }
 
+if (args.Length > 0 && args[0] == "geolog-state")
+{
+    // Only the geo log report's append, bytes per update and state at T figures (perf/README.md, issue 11).
+    Analytics.Benchmarks.Sources.GeoLogReport.RunFleet(args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 20_000_000);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "geolog-zones")
+{
+    // Only the geo log report's zone join over one hour (perf/README.md, issue 11).
+    Analytics.Benchmarks.Sources.GeoLogReport.RunZoneJoin();
+    return;
+}
+
 if (args.Length > 0 && args[0] == "bandwidth")
 {
     // Issue 7's STREAM-like memory bandwidth and a segment scan's bandwidth beside it (perf/README.md): [ROWS].

@@ -45,6 +45,32 @@ internal static class SortKeyPrefix
         }
     }
 
+    /// <summary>
+    /// Prefixes of string or binary values that all begin with the same <paramref name="commonLength"/> bytes: those bytes
+    /// cannot order anything, so the prefix holds the bytes after them. With <paramref name="lengthTagged"/> (every value
+    /// has at most 7 bytes after the common part) it holds those ≤ 7 bytes, zero-padded, then their count in the low byte,
+    /// which makes it exact: equal prefixes mean equal values, and a value that is a prefix of another (padding zeros
+    /// against real zeros) sorts first by its smaller count. Without it, the 8 bytes after the common part (inexact).
+    /// </summary>
+    public static void ComputeBytes(ColumnVector column, int count, int commonLength, bool lengthTagged, bool descending, bool nullsFirst,
+        Span<ulong> prefixes)
+    {
+        ulong nullPrefix = nullsFirst ? 0 : ulong.MaxValue;
+        ulong direction = descending ? ulong.MaxValue : 0;
+        for (int k = 0; k < count; k++)
+        {
+            if (column.IsNullAt(k))
+            {
+                prefixes[k] = nullPrefix;
+                continue;
+            }
+            ValueReader.Locate(column, k, out ColumnVector values, out int index);
+            ReadOnlySpan<byte> tail = values.GetBytes(index)[commonLength..];
+            ulong key = lengthTagged ? (BytesPrefix(tail) & ~0xFFUL) | (uint)tail.Length : BytesPrefix(tail);
+            prefixes[k] = key ^ direction;
+        }
+    }
+
     /// <summary>Whether values of <paramref name="type"/> have distinguishing prefixes (variants do not: all share one).</summary>
     public static bool HasPrefix(TypeId type) => IsExact(type) || type is TypeId.String or TypeId.Binary;
 

@@ -4,6 +4,7 @@ using Analytics.Engine.Expressions;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
+using Analytics.Vector.Values;
 using Analytics.Vector.Vectors;
 
 namespace Analytics.Engine.Operators;
@@ -179,8 +180,8 @@ internal static class RowReferences
 /// <summary>
 /// The rows of materialized batches stably sorted by <see cref="SortKey"/>s. Keys are first encoded per row as a NULL
 /// rank plus a <see cref="SortKeyPrefix"/> (direction applied): exact for fixed-width keys (int, uint, float, boolean,
-/// timestamp, interval), the first 8 bytes for strings and binaries, whose values are compared only when their
-/// prefixes tie; variants compare their values. The comparer is a struct, so the sort calls it without dispatch.
+/// timestamp, interval); for strings and binaries the bytes after the part every value shares (exact when at most 7
+/// remain, else 8 bytes, with whole values compared only when prefixes tie); variants compare their values. The comparer is a struct, so the sort calls it without dispatch.
 /// </summary>
 internal sealed class SortedRows
 {
@@ -247,7 +248,7 @@ internal sealed class SortedRows
         byte[]? secondRanks = _keys.Length == 2 ? _ranks[1] : null;
         for (int i = 0; i < total; i++)
         {
-            entries[i] = new PackedEntry(firstRanks[i], first[i], secondRanks is null ? (byte)0 : secondRanks[i], second is null ? 0 : second[i], i);
+            entries[i] = new PackedEntry(first[i], second is null ? 0 : second[i], i, firstRanks[i], secondRanks is null ? (byte)0 : secondRanks[i]);
         }
         bool inexact0 = !_exact[0];
         bool inexact1 = _keys.Length == 2 && !_exact[1];
@@ -266,7 +267,8 @@ internal sealed class SortedRows
         }
     }
 
-    private readonly record struct PackedEntry(byte Rank0, ulong Key0, byte Rank1, ulong Key1, int Index) : IComparable<PackedEntry>
+    /// <summary>One row's keys; the wide fields first, so an entry is 24 bytes rather than 40 (the sort moves them all).</summary>
+    private readonly record struct PackedEntry(ulong Key0, ulong Key1, int Index, byte Rank0, byte Rank1) : IComparable<PackedEntry>
     {
         /// <summary>The order of exact keys: each key's rank then prefix, then input order (the sort is stable).</summary>
         public int CompareTo(PackedEntry other)
@@ -340,6 +342,14 @@ internal sealed class SortedRows
         LogicalType type = _batches.Count == 0 ? LogicalType.Null : _batches[0].Columns[key.Column].Type;
         // Variants keep whole-value comparisons (Q20's cross-type order is not a byte order).
         ulong[]? encoded = SortKeyPrefix.HasPrefix(type.Id) ? new ulong[total] : null;
+        bool bytes = type.Id is TypeId.String or TypeId.Binary;
+        int commonLength = 0;
+        bool lengthTagged = false;
+        if (bytes)
+        {
+            CommonBytes(key.Column, out commonLength, out int longestTail);
+            lengthTagged = longestTail <= 7;
+        }
         int n = 0;
         foreach (Batch batch in _batches)
         {
@@ -352,13 +362,60 @@ internal sealed class SortedRows
             }
             if (encoded is not null && !allNull)
             {
-                SortKeyPrefix.Compute(column, count, default, key.Descending, key.NullsFirst, encoded.AsSpan(n, count));
+                if (bytes)
+                {
+                    SortKeyPrefix.ComputeBytes(column, count, commonLength, lengthTagged, key.Descending, key.NullsFirst, encoded.AsSpan(n, count));
+                }
+                else
+                {
+                    SortKeyPrefix.Compute(column, count, default, key.Descending, key.NullsFirst, encoded.AsSpan(n, count));
+                }
             }
             n += count;
         }
         _ranks[k] = ranks;
         _encoded[k] = encoded;
-        _exact[k] = SortKeyPrefix.IsExact(type.Id);
+        _exact[k] = SortKeyPrefix.IsExact(type.Id) || lengthTagged;
+    }
+
+    /// <summary>
+    /// How many leading bytes every non-NULL value of a string/binary column shares, and the most bytes any value has
+    /// after them. Keys such as "vehicle-00042" share long leading parts that make plain 8-byte prefixes all tie (every
+    /// comparison then reads both whole values); prefixes taken after the shared part order them, exactly when the
+    /// rest is short.
+    /// </summary>
+    private void CommonBytes(int column, out int commonLength, out int longestTail)
+    {
+        ReadOnlySpan<byte> first = default;
+        bool any = false;
+        int common = int.MaxValue;
+        int longest = 0;
+        foreach (Batch batch in _batches)
+        {
+            ColumnVector vector = batch.Columns[column];
+            if (vector.Type.Id == TypeId.Null)
+            {
+                continue;
+            }
+            for (int r = 0; r < batch.Count; r++)
+            {
+                if (vector.IsNullAt(r))
+                {
+                    continue;
+                }
+                ValueReader.Locate(vector, r, out ColumnVector values, out int index);
+                ReadOnlySpan<byte> value = values.GetBytes(index);
+                if (!any)
+                {
+                    first = value;
+                    any = true;
+                }
+                common = Math.Min(common, first.CommonPrefixLength(value));
+                longest = Math.Max(longest, value.Length);
+            }
+        }
+        commonLength = any ? common : 0;
+        longestTail = longest - commonLength;
     }
 
     /// <summary>Compares key <paramref name="k"/> of input rows <paramref name="x"/> and <paramref name="y"/> (indexes in input order).</summary>

@@ -42,6 +42,25 @@ internal static class GeoLogReport
         }
     }
 
+    /// <summary>Only the zone join over one hour (<c>-- geolog-zones</c>): the query figures without the others' minutes.</summary>
+    public static void RunZoneJoin() => RunIn(root => ZoneJoinHour(Path.Combine(root, "hour")));
+
+    /// <summary>Only append, bytes per update and state at T (<c>-- geolog-state [UPDATES]</c>).</summary>
+    public static void RunFleet(long updates) => RunIn(root => Fleet(Path.Combine(root, "fleet"), updates));
+
+    private static void RunIn(Action<string> report)
+    {
+        string root = Directory.CreateTempSubdirectory("analytics-geolog-report-").FullName;
+        try
+        {
+            report(root);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     /// <summary>A deterministic fleet; <see cref="Fill"/> produces the next updates in arrival order (round-robin by second).</summary>
     private sealed class FleetGenerator
     {
@@ -310,6 +329,7 @@ internal static class GeoLogReport
     /// <summary>Runs <paramref name="query"/> to completion once; prints its wall and process CPU time and rows/s of input.</summary>
     private static void ZoneQuery(Session session, string label, long inputRows, string query)
     {
+        ResetPeakResident();
         TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         Stopwatch wall = Stopwatch.StartNew();
         long rows = 0;
@@ -329,8 +349,39 @@ internal static class GeoLogReport
         double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         string answer = firstValue >= 0 && rows == 1 ? $"count {firstValue:N0}" : $"{rows:N0} rows";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {label}: {answer} in {wall.Elapsed.TotalSeconds:F2} s wall = {inputRows / wall.Elapsed.TotalSeconds:N0} updates/s; process CPU {cpu:F2} s"));
+            $"  {label}: {answer} in {wall.Elapsed.TotalSeconds:F2} s wall = {inputRows / wall.Elapsed.TotalSeconds:N0} updates/s; process CPU {cpu:F2} s; peak resident {PeakResident()}"));
         Console.WriteLine($"    {query}");
+    }
+
+    /// <summary>Resets the process's peak resident set (Linux: 5 to /proc/self/clear_refs), so the next query's peak is its own.</summary>
+    private static void ResetPeakResident()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        if (File.Exists("/proc/self/clear_refs"))
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+    }
+
+    /// <summary>The process's peak resident set since <see cref="ResetPeakResident"/> (VmHWM of /proc/self/status), or n/a.</summary>
+    private static string PeakResident()
+    {
+        const string path = "/proc/self/status";
+        if (!File.Exists(path))
+        {
+            return "n/a";
+        }
+        foreach (string line in File.ReadLines(path))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                long kilobytes = long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                return string.Create(CultureInfo.InvariantCulture, $"{kilobytes / (1024.0 * 1024):F2} GB");
+            }
+        }
+        return "n/a";
     }
 
     private static void Execute(Session session, string statement)

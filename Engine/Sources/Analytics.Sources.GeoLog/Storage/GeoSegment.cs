@@ -77,7 +77,7 @@ internal sealed class GeoSegment
             {
                 throw GeoLogError.Of(path, $"is {stream.Length} bytes, not a geolog segment");
             }
-            bytes = new byte[stream.Length];
+            bytes = HugePages.Allocate((int)stream.Length);
             stream.ReadExactly(bytes);
         }
         return FromBytes(path, sequence, bytes);
