@@ -279,19 +279,7 @@ public static partial class BitPackingKernels
     /// </summary>
     private static int SelectGroups512(ReadOnlySpan<byte> packed, int width, int count, ulong low, ulong span, Span<int> selection, ref int written)
     {
-        Span<byte> control = stackalloc byte[64];
-        Span<ulong> shifts = stackalloc ulong[8];
-        for (int lane = 0; lane < 8; lane++)
-        {
-            int bit = lane * width;
-            for (int b = 0; b < 8; b++)
-            {
-                control[(lane * 8) + b] = (byte)((bit >> 3) + b);
-            }
-            shifts[lane] = (ulong)(bit & 7);
-        }
-        Vector512<byte> permutation = Vector512.Create<byte>(control);
-        Vector512<ulong> shift = Vector512.Create<ulong>(shifts);
+        (Vector512<byte> permutation, Vector512<ulong> shift) = GroupWindows512(width);
         Vector512<ulong> mask = Vector512.Create((1UL << width) - 1);
         Vector512<ulong> lows = Vector512.Create(low);
         Vector512<ulong> spans = Vector512.Create(span);
@@ -397,19 +385,7 @@ public static partial class BitPackingKernels
     /// </summary>
     private static int UnpackGroups512(ReadOnlySpan<byte> packed, int width, ulong addend, Span<ulong> destination)
     {
-        Span<byte> control = stackalloc byte[64];
-        Span<ulong> shifts = stackalloc ulong[8];
-        for (int lane = 0; lane < 8; lane++)
-        {
-            int bit = lane * width;
-            for (int b = 0; b < 8; b++)
-            {
-                control[(lane * 8) + b] = (byte)((bit >> 3) + b);
-            }
-            shifts[lane] = (ulong)(bit & 7);
-        }
-        Vector512<byte> permutation = Vector512.Create<byte>(control);
-        Vector512<ulong> shift = Vector512.Create<ulong>(shifts);
+        (Vector512<byte> permutation, Vector512<ulong> shift) = GroupWindows512(width);
         Vector512<ulong> mask = Vector512.Create((1UL << width) - 1);
         Vector512<ulong> add = Vector512.Create(addend);
         ref byte source = ref MemoryMarshal.GetReference(packed);
@@ -483,6 +459,26 @@ public static partial class BitPackingKernels
             }
         }
         return groups * 8;
+    }
+
+    /// <summary>
+    /// For one 64-byte load of a group of eight values: the byte permutation that gives each lane the eight bytes
+    /// starting at its value's first byte, and each lane's shift by the value's bit offset in that byte.
+    /// </summary>
+    private static (Vector512<byte> Permutation, Vector512<ulong> Shift) GroupWindows512(int width)
+    {
+        Span<byte> control = stackalloc byte[64];
+        Span<ulong> shifts = stackalloc ulong[8];
+        for (int lane = 0; lane < 8; lane++)
+        {
+            int bit = lane * width;
+            for (int b = 0; b < 8; b++)
+            {
+                control[(lane * 8) + b] = (byte)((bit >> 3) + b);
+            }
+            shifts[lane] = (ulong)(bit & 7);
+        }
+        return (Vector512.Create<byte>(control), Vector512.Create<ulong>(shifts));
     }
 
     /// <summary>How many groups of 8 values (each <paramref name="width"/> bytes) can be read with <paramref name="reach"/> bytes per group's read.</summary>
