@@ -23,8 +23,7 @@ public static class QueryExecutor
         ResultChannel channel = new(plan.Schema);
         QueryContext context = new(options, EvaluationContext.ForNow(), cancellation.Token) { Results = channel, Profile = profile };
         QueryResult result = new(kind, plan.Schema, channel, cancellation, context);
-        Task run = Task.Factory.StartNew(() => Run(plan, context, channel, result), CancellationToken.None,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task run = EngineThreads.Shared.Run(() => Run(plan, context, channel, result));
         result.Attach(run);
         return result;
     }
@@ -91,8 +90,7 @@ public static class QueryExecutor
             Task[] helpers = new Task[workers - 1];
             for (int i = 0; i < helpers.Length; i++)
             {
-                helpers[i] = Task.Factory.StartNew(() => RunWorker(pipeline, source, operatorGlobals, sink, context, control, combineLock),
-                    context.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                helpers[i] = EngineThreads.Shared.Run(() => RunWorker(pipeline, source, operatorGlobals, sink, context, control, combineLock));
             }
             Exception? first = null;
             try

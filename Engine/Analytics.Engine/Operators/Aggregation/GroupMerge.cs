@@ -1,3 +1,4 @@
+using Analytics.Engine.Execution;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Vectors;
 
@@ -149,8 +150,7 @@ internal static class GroupMerge
             Task[] helpers = new Task[Math.Min(threads, Partitions) - 1];
             for (int i = 0; i < helpers.Length; i++)
             {
-                helpers[i] = Task.Factory.StartNew(() => MergePartitions(cancellationToken), cancellationToken,
-                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                helpers[i] = EngineThreads.Shared.Run(() => MergePartitions(cancellationToken));
             }
             try
             {
