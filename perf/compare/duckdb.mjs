@@ -50,9 +50,9 @@ load.apps = { rows: 50, seconds: (performance.now() - started) / 1000 };
 
 async function measure(sql) {
   const rows = await rowsOf(sql);
-  // The same warm-up as the Analytics side (CompareRunner.WarmUp): at least 3 runs, then on until 3 s (at most 50 runs).
+  // The same warm-up as the Analytics side (CompareRunner.WarmUp): at least 3 runs, then on until 3 s (at most 10,000 runs).
   const warmUpStart = performance.now();
-  for (let w = 1; w < 50 && (w < 3 || performance.now() - warmUpStart < 3000); w++) await connection.runAndReadAll(sql);
+  for (let w = 1; w < 10000 && (w < 3 || performance.now() - warmUpStart < 3000); w++) await connection.runAndReadAll(sql);
   const timesMs = [];
   for (let r = 0; r < runs; r++) {
     const start = performance.now();
