@@ -42,7 +42,9 @@ public sealed class ChunkCacheTests : IDisposable
         using Session session = database.Connect();
         Load(session, 3);
         List<string> cold = TableRows.Lines(session, Query);
-        Assert.Equal(6, database.ChunkCache!.Count); // two columns of one block in each of three segments
+        Assert.Equal(0, database.ChunkCache!.Count); // a chunk read once is only remembered, not kept
+        Assert.Equal(cold, TableRows.Lines(session, Query));
+        Assert.Equal(6, database.ChunkCache.Count); // read twice: two columns of one block in each of three segments
 
         // With the segment files moved away, only the cache can serve the chunks (footers are kept per segment).
         string data = Path.Combine(_path, "data");
@@ -77,6 +79,7 @@ public sealed class ChunkCacheTests : IDisposable
 
         const string query = "FROM t WHERE id % 1000 = 7 SELECT id, note ORDER BY id";
         List<string> cold = TableRows.Lines(session, query);
+        Assert.Equal(cold, TableRows.Lines(session, query)); // the second read keeps the chunks
         Assert.Equal(2, database.ChunkCache!.Count);
         Assert.Equal(chunks[0].RawLength + chunks[1].RawLength, database.ChunkCache.Bytes);
         string data = Path.Combine(_path, "data");
@@ -100,10 +103,12 @@ public sealed class ChunkCacheTests : IDisposable
         using Session session = database.Connect();
         Load(session, 4);
         List<string> before = TableRows.Lines(session, Query);
+        Assert.Equal(before, TableRows.Lines(session, Query));
         Assert.Equal(8, database.ChunkCache!.Count);
 
         Assert.True(database.Compact() > 0);
         Assert.Equal(0, database.ChunkCache.Count); // every cached segment was merged away
+        Assert.Equal(before, TableRows.Lines(session, Query));
         Assert.Equal(before, TableRows.Lines(session, Query));
         Assert.Equal(2, database.ChunkCache.Count);
 
@@ -167,6 +172,24 @@ public sealed class ChunkCacheTests : IDisposable
         cache.RetainOnly(["a"]);
         Assert.Equal(1, cache.Count);
         Assert.Equal(100, cache.Bytes);
+    }
+
+    [Fact]
+    public void A_chunk_is_kept_on_its_second_read_and_up_to_a_budget_of_chunks_read_once_is_remembered()
+    {
+        SegmentChunkCache cache = new(1000);
+        Assert.False(cache.Admits("a", 0, 100)); // first read: remembered only
+        Assert.True(cache.Admits("a", 0, 100));
+        Assert.False(cache.Admits("huge", 0, 126)); // more than an eighth of the budget: never kept
+        Assert.False(cache.Admits("huge", 0, 126));
+        for (int i = 0; i < 11; i++)
+        {
+            Assert.False(cache.Admits("b", i, 100)); // 1,100 bytes read once: the oldest, b 0, is forgotten
+        }
+        Assert.False(cache.Admits("b", 0, 100));
+        Assert.True(cache.Admits("b", 10, 100));
+        cache.RetainOnly(["a"]); // forgets what it remembered of dropped segments too
+        Assert.False(cache.Admits("b", 9, 100));
     }
 
     private static readonly ColumnStatistics s_fiveToNine = new(5L, 9L, false, false);

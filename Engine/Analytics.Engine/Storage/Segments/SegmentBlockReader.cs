@@ -178,9 +178,9 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
         {
             return new SegmentColumnReader(cached, cached.Length, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
         }
-        // A chunk the cache will keep is read (or decompressed) straight into the array it keeps, which the reader
-        // decodes from too: no second copy of every chunk a cold scan reads.
-        bool kept = cacheable && cache.Accepts(chunk.RawLength);
+        // A chunk the cache will keep (read before) is read (or decompressed) straight into the array it keeps, which
+        // the reader decodes from too; any other chunk into a pooled buffer returned when the block is done.
+        bool kept = cacheable && cache.Admits(key, chunk.Offset, chunk.RawLength);
         (byte[] raw, int length) = ReadRaw(segment, chunk, field, kept);
         SegmentColumnReader reader = new(raw, length, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
         if (kept)
