@@ -16,7 +16,8 @@ namespace Analytics.Engine.Storage.Segments;
 /// emits (<see cref="SegmentColumnReader"/>).
 /// Requested variant paths come from the block's shredded chunks where it has them. A checksum mismatch is an error
 /// naming the segment and column — corrupt bytes never become a wrong result. Raw chunks found in the
-/// <see cref="SegmentChunkCache"/> are decoded from memory; chunks read now are added to it once they decode.
+/// <see cref="SegmentChunkCache"/> are decoded from memory; chunks read now are added to it once they decode when it
+/// admits them (their second read), else read into pooled buffers returned on <see cref="Dispose"/>.
 /// </summary>
 internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema schema, ScanRequest request, ScanContext context,
     SegmentChunkCache cache) : ILateMaterializingReader

@@ -57,7 +57,7 @@ internal sealed class SegmentChunkCache(long budgetBytes)
         }
     }
 
-    /// <summary>The raw chunk at <paramref name="offset"/> of <paramref name="segment"/>, or null (then read it and <see cref="Add"/> it).</summary>
+    /// <summary>The raw chunk at <paramref name="offset"/> of <paramref name="segment"/>, or null (then read it, and <see cref="Add"/> it when <see cref="Admits"/> says so).</summary>
     public byte[]? TryGet(string segment, long offset)
     {
         if (BudgetBytes == 0)
