@@ -87,10 +87,18 @@ public static class QueryExecutor
         }
         else
         {
+            HelperStart[] starts = new HelperStart[workers - 1];
             Task[] helpers = new Task[workers - 1];
             for (int i = 0; i < helpers.Length; i++)
             {
-                helpers[i] = EngineThreads.Shared.Run(() => RunWorker(pipeline, source, operatorGlobals, sink, context, control, combineLock));
+                HelperStart start = starts[i] = new HelperStart();
+                helpers[i] = EngineThreads.Shared.Run(() =>
+                {
+                    if (start.TryBegin())
+                    {
+                        RunWorker(pipeline, source, operatorGlobals, sink, context, control, combineLock);
+                    }
+                });
             }
             Exception? first = null;
             try
@@ -102,9 +110,19 @@ public static class QueryExecutor
                 first = e;
                 control.Stop();
             }
+            // A helper that has not begun by now would find every morsel taken: it is withdrawn instead of waited for
+            // (on a loaded machine its thread may not get a core for milliseconds).
+            List<Task> begun = new(helpers.Length);
+            for (int i = 0; i < helpers.Length; i++)
+            {
+                if (!starts[i].TryWithdraw())
+                {
+                    begun.Add(helpers[i]);
+                }
+            }
             try
             {
-                Task.WaitAll(helpers, CancellationToken.None);
+                Task.WaitAll(begun, CancellationToken.None);
             }
             catch (AggregateException e)
             {
@@ -119,6 +137,25 @@ public static class QueryExecutor
         long finishing = Stopwatch.GetTimestamp();
         sink.Finish();
         context.Profile?.Of(pipeline.Sink).AddTime(finishing);
+    }
+
+    /// <summary>
+    /// Whether a helper worker runs at all: it begins only if the driver has not withdrawn it first. The driver's own
+    /// worker returns only once the source has no morsel left (or the pipeline stopped), so a helper that had not begun
+    /// by then would do nothing but wait for a core; the driver withdraws it and returns without waiting.
+    /// </summary>
+    private sealed class HelperStart
+    {
+        private const int Pending = 0;
+        private const int Begun = 1;
+        private const int Withdrawn = 2;
+        private int _state;
+
+        /// <summary>Called by the helper's thread: true when it may run (the driver has not withdrawn it).</summary>
+        public bool TryBegin() => Interlocked.CompareExchange(ref _state, Begun, Pending) == Pending;
+
+        /// <summary>Called by the driver once its own worker is done: true when the helper had not begun (and now never will).</summary>
+        public bool TryWithdraw() => Interlocked.CompareExchange(ref _state, Withdrawn, Pending) == Pending;
     }
 
     /// <summary>Source, operators and sink of the pipeline, in order; null when the query is not profiled.</summary>

@@ -7,7 +7,9 @@ namespace Analytics.Benchmarks.Compare;
 /// <summary>
 /// Times queries on an existing database directory without loading anything (<c>-- query DB_DIR RUNS QUERY…</c>), for
 /// profiling one query of the comparison on the database <see cref="CompareRunner"/> left behind: per query, its
-/// EXPLAIN ANALYZE after the comparison's warm-up (<see cref="CompareRunner.WarmUp"/>), then the median and best of RUNS runs.
+/// EXPLAIN ANALYZE after the comparison's warm-up (<see cref="CompareRunner.WarmUp"/>), then the median, best and 90th
+/// percentile of RUNS runs and the process's CPU time per run (every thread: workers, prefetch, JIT, GC), which a
+/// loaded machine's scheduling delays do not inflate the way they do wall time.
 /// </summary>
 internal static class QueryRunner
 {
@@ -20,12 +22,14 @@ internal static class QueryRunner
             Drain(session, query);
             CompareRunner.WarmUp(() => Drain(session, query));
             List<double> times = [];
+            TimeSpan processorStart = Process.GetCurrentProcess().TotalProcessorTime;
             for (int r = 0; r < runs; r++)
             {
                 long start = Stopwatch.GetTimestamp();
                 Drain(session, query);
                 times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
+            double processorPerRun = (Process.GetCurrentProcess().TotalProcessorTime - processorStart).TotalMilliseconds / runs;
             times.Sort();
             Console.WriteLine(query);
             using (QueryResult plan = session.Execute("EXPLAIN ANALYZE " + query))
@@ -38,7 +42,7 @@ internal static class QueryRunner
                     }
                 }
             }
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median {times[times.Count / 2]:F2} ms, best {times[0]:F2} ms of {runs}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median {times[times.Count / 2]:F2} ms, best {times[0]:F2} ms, p90 {times[times.Count * 9 / 10]:F2} ms of {runs}; process CPU {processorPerRun:F2} ms per run"));
         }
     }
 

@@ -76,6 +76,19 @@ internal sealed class SegmentChunkCache(long budgetBytes)
         }
     }
 
+    /// <summary>Whether the chunk at <paramref name="offset"/> of <paramref name="segment"/> is held (a look that does not count as a use).</summary>
+    public bool Contains(string segment, long offset)
+    {
+        if (BudgetBytes == 0)
+        {
+            return false;
+        }
+        lock (_recency)
+        {
+            return _entries.ContainsKey((segment, offset));
+        }
+    }
+
     /// <summary>Whether a raw chunk of <paramref name="length"/> bytes would be kept (the cache is on and it is small enough).</summary>
     private bool Accepts(int length) => length <= BudgetBytes / 8 && BudgetBytes > 0;
 

@@ -123,6 +123,8 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
             }
         }
         SegmentIndexFile?[] files = new SegmentIndexFile?[indexFilters.Count];
+        // Per split: its zone maps prove every column filter (the scan then decodes no filter-only column there).
+        List<bool> proven = [];
         if (request.Limit is null || !request.Filters.IsEmpty)
         {
             // Every footer will be needed: fetch them together, not one round trip after another.
@@ -157,6 +159,7 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
                     continue;
                 }
                 splits.Add(new SegmentBlockSplit(segment, b, columnMap));
+                proven.Add(columnFilters.Count > 0 && AllSatisfied(columnFilters, BlockStatistics(block, columnMap)));
                 rowsPlanned += block.RowCount;
                 kept = true;
             }
@@ -167,7 +170,7 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
         }
         metrics.SplitsScanned = splits.Count;
         ImmutableArray<ScanSplit> planned = splits.ToImmutable();
-        SegmentBlockReader.Prefetch(planned, request);
+        SegmentBlockReader.Prefetch(planned, request, _provider.ChunkCache, proven);
         return new ScanPlan(planned, metrics);
     }
 
@@ -244,6 +247,18 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
             }
         }
         return false;
+    }
+
+    private static bool AllSatisfied(List<ScanFilter> filters, IReadOnlyList<ColumnStatistics> statistics)
+    {
+        foreach (ScanFilter filter in filters)
+        {
+            if (!ColumnChunkStatistics.Satisfies(filter, statistics))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Per table column, the block's statistics (a column the segment lacks is all NULL there).</summary>
