@@ -44,6 +44,40 @@ public sealed class TimeTravelTests
     }
 
     [Fact]
+    public void State_of_a_fleet_replayed_by_two_threads_equals_a_replay_from_the_start()
+    {
+        // More objects than one chunk of RunReplay: the replay from a checkpoint is shared with a thread-pool worker.
+        using TempDirectory directory = new();
+        List<GeoUpdate> updates = GeoLogTestKit.Fleet(seed: 13, objects: 3 * RunReplay.ChunkObjects, updates: 30_000);
+        GeoLogTestKit.Write(directory.Path, updates, GeoLogTestKit.SmallOptions(), flushEvery: 1000, sealEvery: 10_000);
+        GeoLogStateSourceFactory factory = new(new GeoLogTables());
+        long first = updates.Min(u => u.UnixMilliseconds);
+        long last = updates.Max(u => u.UnixMilliseconds);
+        Random random = new(17);
+        foreach (long at in (long[])[last, .. Enumerable.Range(0, 8).Select(_ => random.NextInt64(first, last))])
+        {
+            AssertStates(updates, GeoLogTestKit.Read(factory.Create(Options(directory.Path, ("at", at)))), at);
+        }
+    }
+
+    [Fact]
+    public void A_malformed_record_replayed_by_the_worker_is_the_query_error()
+    {
+        using TempDirectory directory = new();
+        List<GeoUpdate> updates = GeoLogTestKit.Fleet(seed: 19, objects: 3 * RunReplay.ChunkObjects, updates: 10_000);
+        GeoLogTestKit.Write(directory.Path, updates, GeoLogTestKit.SmallOptions(oneSegment: true), flushEvery: 1000, sealEvery: int.MaxValue);
+        string path = Directory.GetFiles(directory.Path, "*.gls").Single();
+        long runsEnd = GeoSegment.Open(path, 1).Checkpoints[0].Offset;
+        byte[] bytes = File.ReadAllBytes(path);
+        // Every run byte 0xFF: each object's first record from the opening checkpoint is an over-long varint.
+        bytes.AsSpan(SegmentLayout.HeaderLength, (int)runsEnd - SegmentLayout.HeaderLength).Fill(0xFF);
+        File.WriteAllBytes(path, bytes);
+        QueryException error = Assert.Throws<QueryException>(() => GeoLogTestKit.Read(new GeoLogStateSourceFactory(new GeoLogTables()).Create(
+            Options(directory.Path, ("at", updates.Max(u => u.UnixMilliseconds))))));
+        Assert.Matches($"^IO Error: {System.Text.RegularExpressions.Regex.Escape(path)} at offset [0-9]+: malformed record$", error.Message);
+    }
+
+    [Fact]
     public void State_and_scans_see_flushed_updates_of_an_open_writer()
     {
         using TempDirectory directory = new();

@@ -205,8 +205,8 @@ internal static class GeoLogReport
         }
         AwaitTier1();
         List<double> times = [];
-        int objects = 0;
         double? stateCpu = ThreadCpuMs();
+        TimeSpan stateProcessCpu = Process.GetCurrentProcess().TotalProcessorTime;
         for (int i = 0; i < StateQueries; i++)
         {
             long at = first + (long)(random.NextDouble() * (last - first));
@@ -214,12 +214,13 @@ internal static class GeoLogReport
             store.StateAt(at, states);
             once.Stop();
             times.Add(once.Elapsed.TotalMilliseconds);
-            objects = states.Count(s => s.HasUpdate);
         }
         string stateCpuText = Cpu(stateCpu, ThreadCpuMs(), StateQueries);
+        double processCpuMs = (Process.GetCurrentProcess().TotalProcessorTime - stateProcessCpu).TotalMilliseconds / StateQueries;
+        int objects = states.Count(s => s.HasUpdate);
         times.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"state at T: {objects:N0} objects, {StateQueries} random T over {(last - first) / 60000.0:F1} min: wall median {times[StateQueries / 2]:F2} ms, p90 {times[StateQueries * 9 / 10]:F2} ms, max {times[^1]:F2} ms; thread CPU {stateCpuText} per query (store open, once: {open.Elapsed.TotalMilliseconds:F0} ms)"));
+            $"state at T: {objects:N0} objects, {StateQueries} random T over {(last - first) / 60000.0:F1} min: wall median {times[StateQueries / 2]:F2} ms, p90 {times[StateQueries * 9 / 10]:F2} ms, max {times[^1]:F2} ms; thread CPU {stateCpuText}, process CPU {processCpuMs:F2} ms per query (store open, once: {open.Elapsed.TotalMilliseconds:F0} ms)"));
         List<double> history = [];
         int rows = 0;
         for (int i = 0; i < 20; i++)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.Intrinsics.X86;
 using Analytics.Sources.GeoLog.Format;
 
 namespace Analytics.Sources.GeoLog.Storage;
@@ -200,7 +199,7 @@ internal sealed class GeoLogStore
                     if (!done[g] && segment.Objects[local].BlockCount > 0)
                     {
                         GeoState state = GeoState.Empty;
-                        done[g] = Replay(segment, segment.Objects[local].RunStart, segment.RunEnd(local), at, ref state);
+                        done[g] = RunReplay.Replay(segment, segment.Objects[local].RunStart, segment.RunEnd(local), at, ref state);
                         if (state.HasUpdate)
                         {
                             states[g] = state;
@@ -248,52 +247,8 @@ internal sealed class GeoLogStore
             states[g] = state;
             starts[(int)local] += (long)position;
         }
-        ReplayRuns(segment, map, starts, at, states, done);
+        RunReplay.Run(segment, map, starts, at, states, done);
         ArrayPool<long>.Shared.Return(starts);
-    }
-
-    /// <summary>How many objects ahead <see cref="ReplayRuns"/> asks the CPU to fetch a run's first bytes.</summary>
-    private const int PrefetchDistance = 16;
-
-    /// <summary>
-    /// Replays every object's run from <paramref name="starts"/>. Each run lies on its own pages of a large segment, so
-    /// a state query is mostly cache and TLB misses (one per object, a few records each): prefetching the run
-    /// <see cref="PrefetchDistance"/> objects ahead overlaps those misses with the decoding of the current one.
-    /// </summary>
-    private static unsafe void ReplayRuns(GeoSegment segment, int[] map, long[] starts, long at, GeoState[] states, bool[] done)
-    {
-        fixed (byte* data = segment.Data)
-        {
-            for (int local = 0; local < map.Length; local++)
-            {
-                if (Sse.IsSupported && local + PrefetchDistance < map.Length)
-                {
-                    Sse.Prefetch0(data + starts[local + PrefetchDistance]);
-                }
-                int g = map[local];
-                done[g] = Replay(segment, starts[local], segment.RunEnd(local), at, ref states[g]);
-            }
-        }
-    }
-
-    /// <summary>Applies the records in [start, end) while their timestamp is ≤ <paramref name="at"/>; true when one was later.</summary>
-    private static bool Replay(GeoSegment segment, long start, long end, long at, ref GeoState state)
-    {
-        ReadOnlySpan<byte> data = segment.Data[..(int)end];
-        int position = (int)start;
-        while (position < data.Length)
-        {
-            int recordAt = position;
-            if (!GeoRecordCodec.TryDecodeNotAfter(data, ref position, ref state, at, out bool later))
-            {
-                throw GeoLogError.At(segment.Path, recordAt, "malformed record");
-            }
-            if (later)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /// <summary>Index into the checkpoint index of the last checkpoint with high-water mark ≤ <paramref name="at"/>, or -1.</summary>
