@@ -6,7 +6,8 @@ namespace Analytics.Engine.Tests.Sketches;
 /// <summary>
 /// <see cref="QuantileSketch.Interpolate"/> selects the ranks around q·(n-1) instead of sorting: it must give what
 /// sorting (NaN last) and interpolating gives, on random data with duplicates, NaNs and infinities, and on the ordered
-/// and constant inputs that unbalance quickselect's partitions.
+/// and constant inputs that unbalance quickselect's partitions. The chunked form (the exact quantile aggregate's
+/// per-group values) must give the same over any split into chunks, on both sides of its radix threshold.
 /// </summary>
 public sealed class QuantileSelectionTests
 {
@@ -19,6 +20,8 @@ public sealed class QuantileSelectionTests
     [InlineData(100)]
     [InlineData(4_097)]
     [InlineData(100_000)]
+    [InlineData(QuantileSketch.RadixSelectThreshold + 1)]
+    [InlineData(300_000)]
     public void Interpolate_equals_sorting_then_interpolating_on_random_values(int length)
     {
         Random random = new(length);
@@ -53,7 +56,7 @@ public sealed class QuantileSelectionTests
     [InlineData("all NaN")]
     public void Interpolate_handles_inputs_that_unbalance_partitions(string shape)
     {
-        const int Length = 50_001;
+        const int Length = QuantileSketch.RadixSelectThreshold + 50_001;
         double[] values = new double[Length];
         for (int i = 0; i < Length; i++)
         {
@@ -81,10 +84,30 @@ public sealed class QuantileSelectionTests
         double fraction = position - lower;
         double expected = fraction == 0 ? sorted[lower] : sorted[lower] + ((sorted[upper] - sorted[lower]) * fraction);
 
+        Assert.Equal(expected, InterpolateChunked(values, q));
         double[] scratch = [.. values];
         Assert.Equal(expected, QuantileSketch.Interpolate(scratch, q));
         // Selection only reorders.
         double[] reordered = [.. scratch.Where(v => !double.IsNaN(v)).Order(), .. scratch.Where(double.IsNaN)];
         Assert.Equal(sorted, reordered);
+    }
+
+    /// <summary>The chunked form over <paramref name="values"/> cut into chunks of random lengths (the last one partly used).</summary>
+    private static double InterpolateChunked(double[] values, double q)
+    {
+        Random random = new(values.Length);
+        List<double[]> chunks = [];
+        int at = 0;
+        while (values.Length - at > 1)
+        {
+            int length = random.Next(1, Math.Max(2, (values.Length - at) / 2));
+            chunks.Add(values[at..(at + length)]);
+            at += length;
+        }
+        double[] last = [.. values[at..], 0, 0];
+        double[] before = [.. values];
+        double result = QuantileSketch.Interpolate(chunks.ToArray(), last.AsSpan(0, values.Length - at), q);
+        Assert.Equal(before, values);
+        return result;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Analytics.Engine.Execution;
 using Analytics.Engine.Expressions;
@@ -150,20 +151,19 @@ internal sealed class ApproxCountDistinctAccumulator : RowAccumulator
 }
 
 /// <summary>
-/// quantile: every non-NULL value in a growable array per group, appended straight from the batch's flat values;
-/// <c>Write</c> selects the ranks around q·(n-1) in linear time (<see cref="QuantileSketch.Interpolate"/>).
+/// quantile: every non-NULL value of a group in a list of chunks (<see cref="GroupValues"/>), appended straight from
+/// the batch's flat values; <c>Write</c> finds the ranks around q·(n-1) over the chunks in linear time
+/// (<see cref="QuantileSketch.Interpolate(ReadOnlySpan{double[]}, ReadOnlySpan{double}, double)"/>). Chunks rather
+/// than one growable array per group: growing by doubling copied every value about once more, merging workers copied
+/// the other worker's values again, and the fresh zeroed arrays cost page faults and memsets (together about a third
+/// of p95_latency_by_source under `perf record`); chunks are never copied, and merging moves references.
 /// </summary>
 internal sealed class ExactQuantileAccumulator(double quantile) : RowAccumulator
 {
-    private double[]?[] _values = [];
-    private int[] _counts = [];
+    private GroupValues?[] _values = [];
     private readonly ColumnVector _scratch = new(LogicalType.Float, Batch.Capacity);
 
-    protected override void Resize(int size)
-    {
-        Array.Resize(ref _values, size);
-        Array.Resize(ref _counts, size);
-    }
+    protected override void Resize(int size) => Array.Resize(ref _values, size);
 
     public override void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection)
     {
@@ -175,69 +175,93 @@ internal sealed class ExactQuantileAccumulator(double quantile) : RowAccumulator
         ReadOnlySpan<double> data = flat.GetData<double>();
         bool allValid = flat.Validity.AllValid;
         bool dense = selection.IsEmpty;
+        GroupValues?[] values = _values;
         for (int k = 0; k < count; k++)
         {
             int row = dense ? k : selection[k];
             if (allValid || !flat.Validity.IsNull(row))
             {
-                Append(groupIds[k], data[row]);
+                (values[groupIds[k]] ??= new GroupValues()).Add(data[row]);
             }
         }
-    }
-
-    private void Append(int group, double value)
-    {
-        double[]? values = _values[group];
-        int n = _counts[group];
-        if (values is null || n == values.Length)
-        {
-            Array.Resize(ref _values[group], Math.Max(16, n * 2));
-            values = _values[group]!;
-        }
-        values[n] = value;
-        _counts[group] = n + 1;
     }
 
     public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
     {
-        ExactQuantileAccumulator from = (ExactQuantileAccumulator)other;
+        GroupValues?[] from = ((ExactQuantileAccumulator)other)._values;
         for (int i = 0; i < otherGroups.Length; i++)
         {
-            int g = otherGroups[i];
-            int incoming = from._counts[g];
-            if (incoming == 0)
+            if (from[otherGroups[i]] is not { } incoming)
             {
                 continue;
             }
-            int group = targets[i];
-            int n = _counts[group];
-            if (n == 0)
+            ref GroupValues? target = ref _values[targets[i]];
+            if (target is null)
             {
-                // The first state for this group: take the array over instead of copying it.
-                _values[group] = from._values[g];
-                _counts[group] = incoming;
-                continue;
+                // The first state for this group: take it over instead of copying it.
+                target = incoming;
             }
-            if (_values[group]!.Length < n + incoming)
+            else
             {
-                Array.Resize(ref _values[group], Math.Max(n + incoming, n * 2));
+                target.AddRange(incoming);
             }
-            from._values[g].AsSpan(0, incoming).CopyTo(_values[group].AsSpan(n));
-            _counts[group] = n + incoming;
         }
     }
 
     public override void Write(int group, ColumnVector output, int row)
     {
-        int n = _counts[group];
-        if (n == 0)
+        if (_values[group] is not { } values)
         {
             RowValues.Set(output, row, null);
             return;
         }
         output.Validity.SetValid(row);
-        // Selection reorders the group's values; Write runs once per group, after every merge.
-        output.GetData<double>()[row] = QuantileSketch.Interpolate(_values[group].AsSpan(0, n), quantile);
+        output.GetData<double>()[row] = QuantileSketch.Interpolate(values.FullChunks, values.Last, quantile);
+    }
+
+    /// <summary>
+    /// One group's values: full chunks, then the chunk being filled. Chunks start small (most groups of a many-group
+    /// query hold few values) and double up to <see cref="MaxChunk"/> values; they are allocated uninitialized, since
+    /// only the filled part is ever read.
+    /// </summary>
+    private sealed class GroupValues
+    {
+        /// <summary>64k doubles (512 KiB): large enough that a chunk's bookkeeping is nothing per value.</summary>
+        private const int MaxChunk = 1 << 16;
+
+        private readonly List<double[]> _full = [];
+        private double[] _current = new double[16];
+        private int _filled;
+
+        public ReadOnlySpan<double[]> FullChunks => CollectionsMarshal.AsSpan(_full);
+
+        public ReadOnlySpan<double> Last => _current.AsSpan(0, _filled);
+
+        public void Add(double value)
+        {
+            if (_filled == _current.Length)
+            {
+                NextChunk();
+            }
+            _current[_filled++] = value;
+        }
+
+        /// <summary>Takes <paramref name="other"/>'s full chunks over and copies only its partly filled one.</summary>
+        public void AddRange(GroupValues other)
+        {
+            _full.AddRange(other._full);
+            foreach (double value in other.Last)
+            {
+                Add(value);
+            }
+        }
+
+        private void NextChunk()
+        {
+            _full.Add(_current);
+            _current = GC.AllocateUninitializedArray<double>(Math.Min(MaxChunk, _current.Length * 2));
+            _filled = 0;
+        }
     }
 }
 
