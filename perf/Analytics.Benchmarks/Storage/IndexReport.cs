@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Analytics.Benchmarks.Compare;
 using System.Text.RegularExpressions;
 using Analytics.Engine;
 using Analytics.Engine.Storage.Segments;
@@ -19,7 +20,6 @@ internal static partial class IndexReport
 {
     private const int MinRuns = 5;
     private const int MaxRuns = 1001;
-    private static readonly TimeSpan s_warmUpTime = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan s_measureTime = TimeSpan.FromSeconds(1);
 
     /// <summary>The URL of the middle event, the needle of the URL queries.</summary>
@@ -112,7 +112,7 @@ internal static partial class IndexReport
             using Session session = database.Connect();
             Execute(session, create);
             (string counters, string expected) = Explain(session, query);
-            WarmUp(session, query);
+            CompareRunner.WarmUp(() => Rows(session, query));
             double[] times = new double[repeats];
             TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             for (int run = 0; run < repeats; run++)
@@ -189,14 +189,12 @@ internal static partial class IndexReport
         Rows(session, "EXPLAIN ANALYZE " + query).Find(line => line.Contains("Scan ", StringComparison.Ordinal))?.Trim() ?? "(no scan)";
 
     /// <summary>
-    /// The median of at least <see cref="MinRuns"/> runs and of as many as fit in <see cref="s_measureTime"/>, after a
-    /// warm-up of at least <see cref="s_warmUpTime"/>. Time-based on both sides: the comparison's warm-up (at most 50
-    /// runs) lasts ~10 ms for a 0.2 ms needle, before tiered compilation has promoted its code, so the needle's five
-    /// measured runs timed tier-0 code (1.1–1.9 ms) while the 7 ms "dropped" query had warmed up for 350 ms.
+    /// The median of at least <see cref="MinRuns"/> runs and of as many as fit in <see cref="s_measureTime"/>, after the
+    /// comparison's warm-up: five runs of a 0.2 ms needle are too few for a stable median on a shared machine.
     /// </summary>
     private static double MedianMilliseconds(Session session, string query, string expected)
     {
-        WarmUp(session, query);
+        CompareRunner.WarmUp(() => Rows(session, query));
         List<double> times = [];
         Stopwatch measuring = Stopwatch.StartNew();
         while (times.Count < MinRuns || (measuring.Elapsed < s_measureTime && times.Count < MaxRuns))
@@ -211,15 +209,6 @@ internal static partial class IndexReport
         }
         times.Sort();
         return times[times.Count / 2];
-    }
-
-    private static void WarmUp(Session session, string query)
-    {
-        Stopwatch warmUp = Stopwatch.StartNew();
-        for (int run = 0; run < MinRuns || warmUp.Elapsed < s_warmUpTime; run++)
-        {
-            Rows(session, query);
-        }
     }
 
     private static List<string> Rows(Session session, string query)
