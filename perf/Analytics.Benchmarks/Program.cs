@@ -11,7 +11,16 @@ if (args.Length > 0 && args[0] == "storage-report")
 if (args.Length > 0 && args[0] == "index-report")
 {
     // Issue 6's needle queries with and without their index (perf/README.md).
-    Analytics.Benchmarks.Storage.IndexReport.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000_000);
+    // `index-report ROWS INDEX REPEATS`: only that index's needle, run REPEATS times (for perf record).
+    int indexRows = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000_000;
+    if (args.Length > 3)
+    {
+        Analytics.Benchmarks.Storage.IndexReport.Repeat(indexRows, args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+    }
+    else
+    {
+        Analytics.Benchmarks.Storage.IndexReport.Run(indexRows);
+    }
     return;
 }
 

@@ -208,7 +208,7 @@ internal sealed class SegmentIndexFile
         _ => throw new QueryException(ErrorKind.Internal, $"no index hash for a {value.GetType().Name} constant (this is a bug)"),
     };
 
-    /// <summary>Collects text keys (trigram or token hashes) of a block, so its filter can be sized to them.</summary>
+    /// <summary>Collects text keys (trigram or token hashes) of a block (so its filter can be sized to them) or of a probe.</summary>
     private readonly struct KeySetSink(HashSet<ulong> keys) : ITextKeySink
     {
         public void Add(ulong hash) => keys.Add(hash);
@@ -235,37 +235,43 @@ internal sealed class SegmentIndexFile
 
     // ---- pruning -----------------------------------------------------------------------------------------------
 
-    /// <summary>True when no row of block <paramref name="block"/> can satisfy <paramref name="predicate"/>.</summary>
-    public bool Excludes(int block, ScanFilter predicate)
+    /// <summary>
+    /// The keys <paramref name="predicate"/> probes in a filter of <paramref name="kind"/>, hashed once per scan: a
+    /// needle query probes every block of every segment with the same keys, and hashing them per block (a UTF-8 copy
+    /// of the constant, its trigrams or tokens) cost more than the probes.
+    /// </summary>
+    public static IndexProbe Prepare(IndexKind kind, ScanFilter predicate)
     {
-        if (_ranges is not null)
+        switch (kind, predicate)
         {
-            return CanAnswer(IndexKind.Range, predicate) && ColumnChunkStatistics.Excludes(predicate, [_ranges[block]]);
-        }
-        SplitBlockBloomFilter filter = _filters![block];
-        switch (Kind, predicate)
-        {
+            case (IndexKind.Range, _):
+                return new IndexProbe(predicate, [], IndexProbe.Mode.Range, false);
             case (IndexKind.Point, CompareFilter { Op: CompareOp.Equal } compare):
-                return !filter.MayContain(HashOf(compare.Value));
+                return IndexProbe.AnyKey(predicate, [HashOf(compare.Value)]);
             case (IndexKind.Point, InFilter inFilter):
-                foreach (object value in inFilter.Values)
+            {
+                ulong[] keys = new ulong[inFilter.Values.Length];
+                for (int i = 0; i < keys.Length; i++)
                 {
-                    if (filter.MayContain(HashOf(value)))
-                    {
-                        return false;
-                    }
+                    keys[i] = HashOf(inFilter.Values[i]);
                 }
-                return true;
+                return IndexProbe.AnyKey(predicate, keys);
+            }
             case (IndexKind.Point, ArrayContainsFilter contains):
                 return VariantIndexKeys.ScalarKey(VariantValue.Parse(contains.Element)) is ulong element
-                    && !filter.MayContain(VariantIndexKeys.ElementKey(element));
+                    ? IndexProbe.AnyKey(predicate, [VariantIndexKeys.ElementKey(element)])
+                    : IndexProbe.None(predicate);
             case (IndexKind.Point, VariantPathFilter path):
-                return (_version >= 2 || !path.Path.Contains(null)) && ExcludesPath(filter, path);
+                return PathKeys(path) is { } pathKeys
+                    // Version 1 files hold no keys of paths through arrays.
+                    ? new IndexProbe(predicate, pathKeys, IndexProbe.Mode.AnyKey, path.Path.Contains(null))
+                    : IndexProbe.None(predicate);
             case (IndexKind.Pattern, TextFilter text) when CanAnswer(IndexKind.Pattern, text):
             {
-                BloomProbeSink probe = new(filter);
-                TextKeys.Trigrams(Encoding.UTF8.GetBytes(text.Text), ref probe);
-                return !probe.AllPresent;
+                HashSet<ulong> trigrams = [];
+                KeySetSink sink = new(trigrams);
+                TextKeys.Trigrams(Encoding.UTF8.GetBytes(text.Text), ref sink);
+                return new IndexProbe(predicate, [.. trigrams], IndexProbe.Mode.EveryKey, false);
             }
             case (IndexKind.Search, TextFilter { Match: TextMatch.Search } text):
             {
@@ -273,59 +279,89 @@ internal sealed class SegmentIndexFile
                 HashSet<ulong> tokens = [];
                 KeySetSink sink = new(tokens);
                 TextKeys.Tokens(Encoding.UTF8.GetBytes(text.Text), ref sink);
-                if (tokens.Count == 0)
+                return tokens.Count == 0 ? IndexProbe.None(predicate) : IndexProbe.AnyKey(predicate, [.. tokens]);
+            }
+            default:
+                return IndexProbe.None(predicate);
+        }
+    }
+
+    /// <summary>True when no row of block <paramref name="block"/> can satisfy the probe's predicate.</summary>
+    public bool Excludes(int block, IndexProbe probe)
+    {
+        if (_ranges is not null)
+        {
+            return CanAnswer(IndexKind.Range, probe.Predicate) && ColumnChunkStatistics.Excludes(probe.Predicate, [_ranges[block]]);
+        }
+        if (probe.NeedsArrayPaths && _version < 2)
+        {
+            return false;
+        }
+        SplitBlockBloomFilter filter = _filters![block];
+        ulong[] keys = probe.Keys;
+        switch (probe.Match)
+        {
+            case IndexProbe.Mode.AnyKey:
+                foreach (ulong key in keys)
                 {
-                    return false;
-                }
-                foreach (ulong token in tokens)
-                {
-                    if (filter.MayContain(token))
+                    if (filter.MayContain(key))
                     {
                         return false;
                     }
                 }
                 return true;
-            }
+            case IndexProbe.Mode.EveryKey:
+                foreach (ulong key in keys)
+                {
+                    if (!filter.MayContain(key))
+                    {
+                        return true;
+                    }
+                }
+                return false;
             default:
                 return false;
         }
     }
 
     /// <summary>
-    /// True when no value at the filter's path can equal any of its constants: every (path, value) key is absent and,
-    /// for a cast, so is every (path, kind) key of another kind (a value of another kind might cast to a constant).
+    /// The keys whose absence proves that no value at the filter's path equals any of its constants: every
+    /// (path, value) key and, for a cast, every (path, kind) key of another kind (a value of another kind might cast
+    /// to a constant); null when the filter cannot be answered (a path too deep, a constant without a scalar key).
     /// </summary>
-    private static bool ExcludesPath(SplitBlockBloomFilter filter, VariantPathFilter predicate)
+    private static ulong[]? PathKeys(VariantPathFilter predicate)
     {
         if (predicate.Path.Length > VariantIndexKeys.MaxPathDepth)
         {
-            return false;
+            return null;
         }
         ulong path = VariantIndexKeys.RootPath;
         foreach (string? key in predicate.Path)
         {
             path = key is null ? VariantIndexKeys.ElementStep(path) : VariantIndexKeys.PathStep(path, Encoding.UTF8.GetBytes(key));
         }
+        HashSet<ulong> keys = [];
         foreach (byte[] value in predicate.Values)
         {
             VariantValue probe = VariantValue.Parse(value);
-            if (VariantIndexKeys.ScalarKey(probe) is not ulong scalar || filter.MayContain(VariantIndexKeys.ValueKey(path, scalar)))
+            if (VariantIndexKeys.ScalarKey(probe) is not ulong scalar)
             {
-                return false;
+                return null;
             }
+            keys.Add(VariantIndexKeys.ValueKey(path, scalar));
             if (predicate.Cast)
             {
                 VariantKind probeKind = probe.Kind;
                 foreach (VariantKind kind in Enum.GetValues<VariantKind>())
                 {
-                    if (kind != probeKind && filter.MayContain(VariantIndexKeys.KindKey(path, kind)))
+                    if (kind != probeKind)
                     {
-                        return false;
+                        keys.Add(VariantIndexKeys.KindKey(path, kind));
                     }
                 }
             }
         }
-        return true;
+        return [.. keys];
     }
 
     // ---- storage -----------------------------------------------------------------------------------------------
@@ -475,4 +511,39 @@ internal sealed class SegmentIndexFile
 
     private static QueryException Corrupt(string name, long offset, string problem) =>
         new(ErrorKind.Io, $"index file {name} is corrupt at offset {offset}: {problem}");
+}
+
+/// <summary>
+/// What <see cref="SegmentIndexFile.Excludes"/> probes for one pushed predicate (<see cref="SegmentIndexFile.Prepare"/>):
+/// the predicate itself (RANGE files compare it with their min/max) and, for the Bloom filter kinds, its keys.
+/// </summary>
+internal sealed class IndexProbe(ScanFilter predicate, ulong[] keys, IndexProbe.Mode match, bool needsArrayPaths)
+{
+    public enum Mode
+    {
+        /// <summary>The file cannot rule a block out with this predicate.</summary>
+        None,
+
+        /// <summary>Compared with the file's per-block min/max.</summary>
+        Range,
+
+        /// <summary>A block is out when none of the keys may be in its filter (POINT values, SEARCH tokens).</summary>
+        AnyKey,
+
+        /// <summary>A block is out when one of the keys is surely not in its filter (PATTERN trigrams).</summary>
+        EveryKey,
+    }
+
+    public ScanFilter Predicate { get; } = predicate;
+
+    public ulong[] Keys { get; } = keys;
+
+    public Mode Match { get; } = match;
+
+    /// <summary>The keys are of paths through arrays, which version 1 files do not hold.</summary>
+    public bool NeedsArrayPaths { get; } = needsArrayPaths;
+
+    public static IndexProbe AnyKey(ScanFilter predicate, ulong[] keys) => new(predicate, keys, Mode.AnyKey, false);
+
+    public static IndexProbe None(ScanFilter predicate) => new(predicate, [], Mode.None, false);
 }

@@ -107,14 +107,14 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
         long rowsPlanned = 0;
         // Column filters prune with the blocks' zone maps; expression filters with the indexes on their expression.
         List<ScanFilter> columnFilters = [];
-        List<(BoundIndex Index, ScanFilter Predicate)> indexFilters = [];
+        List<(BoundIndex Index, IndexProbe Probe)> indexFilters = [];
         foreach (ScanFilter filter in request.Filters)
         {
             if (filter is ExpressionFilter expression)
             {
                 foreach (BoundIndex index in IndexesAnswering(expression))
                 {
-                    indexFilters.Add((index, expression.Predicate));
+                    indexFilters.Add((index, SegmentIndexFile.Prepare(index.Definition.Kind, expression.Predicate)));
                 }
             }
             else
@@ -175,11 +175,11 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
     }
 
     /// <summary>The name of the first index that rules block <paramref name="block"/> out, or null.</summary>
-    private static string? ExcludingIndex(SegmentIndexFile?[] files, List<(BoundIndex Index, ScanFilter Predicate)> filters, int block)
+    private static string? ExcludingIndex(SegmentIndexFile?[] files, List<(BoundIndex Index, IndexProbe Probe)> filters, int block)
     {
         for (int k = 0; k < files.Length; k++)
         {
-            if (files[k] is { } file && file.Excludes(block, filters[k].Predicate))
+            if (files[k] is { } file && file.Excludes(block, filters[k].Probe))
             {
                 return filters[k].Index.Definition.Name;
             }
