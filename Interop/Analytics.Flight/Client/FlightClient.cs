@@ -141,9 +141,12 @@ public sealed class FlightClient : IDisposable
         {
             foreach (FlightData message in messages)
             {
+                token.ThrowIfCancellationRequested();
                 await stream.WriteAsync(GrpcFrames.Frame(message), token).ConfigureAwait(false);
                 await stream.FlushAsync(token).ConfigureAwait(false);
             }
+            // Returning ends the request stream, which the server takes as a complete upload.
+            token.ThrowIfCancellationRequested();
         }, cancellationToken);
         using HttpResponseMessage response = await SendAsync("DoPut", content, cancellationToken).ConfigureAwait(false);
         List<PutResult> results = [];
@@ -211,6 +214,9 @@ public sealed class FlightClient : IDisposable
 
     private static async Task WriteFramesAsync(Stream stream, List<byte[]> frames, CancellationToken cancellationToken)
     {
+        // An HTTP/2 request stream can take a write into its buffer without looking at the token, and the upload
+        // that follows would end normally: a cancelled upload must fail here so the stream is reset, not completed.
+        cancellationToken.ThrowIfCancellationRequested();
         foreach (byte[] frame in frames)
         {
             await stream.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
@@ -480,7 +486,12 @@ public sealed class FlightClient : IDisposable
     {
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => write(stream, cancellationToken);
 
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken token) => write(stream, token);
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken token)
+        {
+            // The caller's token as well as the transport's: the transport's is not guaranteed to carry the caller's.
+            using CancellationTokenSource both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, token);
+            await write(stream, both.Token).ConfigureAwait(false);
+        }
 
         protected override bool TryComputeLength(out long length)
         {
