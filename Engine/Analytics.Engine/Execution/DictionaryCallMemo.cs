@@ -16,7 +16,9 @@ namespace Analytics.Engine.Execution;
 /// never evaluated (an error it would raise is not raised, exactly as on the row path). Boolean and fixed-width
 /// results only: a var-bytes result of distinct inputs need not be distinct, so it cannot stay a dictionary.
 /// Results are also kept by value (up to <see cref="MaxRememberedValues"/>), so the next block's dictionary, which
-/// mostly holds the same values, costs a hash lookup per value rather than a kernel call (a regular expression).
+/// mostly holds the same values, costs a hash lookup per value rather than a kernel call (a regular expression) —
+/// unless the kernel is cheaper than that lookup (<see cref="ScalarKernel.CheaperThanLookup"/>: <c>contains</c> on a
+/// url), which then runs on each new dictionary's values and keeps nothing by value.
 /// The per-code tables describe one dictionary at a time (reset when another one arrives; dictionaries are never changed in
 /// place once vectors point at them, which <see cref="Operators.Aggregation.GroupTable"/> relies on too).
 /// </summary>
@@ -224,23 +226,27 @@ internal sealed class DictionaryCallMemo
     private void Compute(ReadOnlySpan<ColumnVector> arguments, ColumnVector dictionary, int pending)
     {
         Dictionary<GroupBytes, CallResult>.AlternateLookup<GroupBytesProbe> earlier = _earlier.GetAlternateLookup<GroupBytesProbe>();
-        int missing = 0;
-        for (int i = 0; i < pending; i++)
+        int missing = pending;
+        if (!_kernel.CheaperThanLookup)
         {
-            int code = _pending[i];
-            if (earlier.TryGetValue(new GroupBytesProbe(0, dictionary.GetBytes(code)), out CallResult known))
+            missing = 0;
+            for (int i = 0; i < pending; i++)
             {
-                Store(code, known);
+                int code = _pending[i];
+                if (earlier.TryGetValue(new GroupBytesProbe(0, dictionary.GetBytes(code)), out CallResult known))
+                {
+                    Store(code, known);
+                }
+                else
+                {
+                    _pending[missing++] = code;
+                }
             }
-            else
+            _unknownCount -= pending - missing;
+            if (missing == 0)
             {
-                _pending[missing++] = code;
+                return;
             }
-        }
-        _unknownCount -= pending - missing;
-        if (missing == 0)
-        {
-            return;
         }
         ColumnVector values = Values(dictionary.Type);
         for (int i = 0; i < missing; i++)
@@ -249,7 +255,7 @@ internal sealed class DictionaryCallMemo
         }
         values.FinishBytes(missing);
         ColumnVector computed = Run(arguments, values, missing);
-        bool remember = _earlier.Count + missing <= MaxRememberedValues;
+        bool remember = !_kernel.CheaperThanLookup && _earlier.Count + missing <= MaxRememberedValues;
         for (int i = 0; i < missing; i++)
         {
             int code = _pending[i];

@@ -10,6 +10,13 @@ namespace Analytics.Engine.Functions;
 public abstract class ScalarKernel
 {
     public abstract void Evaluate(ReadOnlySpan<ColumnVector> arguments, int count, ReadOnlySpan<int> selection, ColumnVector result);
+
+    /// <summary>
+    /// Whether computing one value costs less than hashing the argument's bytes and probing a table for a result kept
+    /// from another dictionary (a byte search over a short string does; a regular expression does not): then
+    /// <see cref="Execution.DictionaryCallMemo"/> computes each new dictionary's values instead of looking them up.
+    /// </summary>
+    public virtual bool CheaperThanLookup => false;
 }
 
 /// <summary>

@@ -234,6 +234,40 @@ public static partial class AggregateKernels
         }
     }
 
+    /// <summary>
+    /// <c>sums[groupIds[k]] += values[row]; counts[groupIds[k]]++</c> for every valid active row: sum(float) and avg
+    /// in one pass over the batch (a separate <see cref="CountScatter"/> would read the group ids a second time).
+    /// Rows of a group are added in row order, so each group's sum is the sequential sum's, bit for bit.
+    /// </summary>
+    public static void SumCountScatter(ReadOnlySpan<double> values, ReadOnlySpan<int> groupIds, Span<double> sums, Span<long> counts,
+        int count, ReadOnlySpan<int> selection, ReadOnlySpan<ulong> validity)
+    {
+        if (selection.IsEmpty && validity.IsEmpty)
+        {
+            // The common case (a flat batch without NULLs): no row indirection and no validity test per row.
+            values = values[..count];
+            groupIds = groupIds[..count];
+            for (int k = 0; k < values.Length; k++)
+            {
+                int group = groupIds[k];
+                sums[group] += values[k];
+                counts[group]++;
+            }
+            return;
+        }
+        bool dense = selection.IsEmpty;
+        for (int k = 0; k < count; k++)
+        {
+            int row = dense ? k : selection[k];
+            if (KernelBits.IsValid(validity, row))
+            {
+                int group = groupIds[k];
+                sums[group] += values[row];
+                counts[group]++;
+            }
+        }
+    }
+
     /// <summary><c>counts[groupIds[k]]++</c> for every valid active row (count(x)); pass no validity for count().</summary>
     public static void CountScatter(ReadOnlySpan<int> groupIds, Span<long> counts, int count, ReadOnlySpan<int> selection,
         ReadOnlySpan<ulong> validity)

@@ -44,15 +44,17 @@ public class HashAggregateTests
             rows.Add([i % 3 == 0 ? "a" : i % 3 == 1 ? "b" : null, i % 7 == 0 ? null : (long)i, i * 0.5]);
         }
         LogicalScan scan = ScanOf(Table(s_schema, 4, rows));
+        // sum(f) and avg(f) share one state (the avg reads the sum's sums and counts).
         LogicalAggregate aggregate = GroupBy(scan, [Column(scan, 0)], Aggregate("count"), Aggregate("count", Column(scan, 1)),
             Aggregate("sum", Column(scan, 1)), Aggregate("sum", Column(scan, 2)), Aggregate("min", Column(scan, 1)), Aggregate("max", Column(scan, 1)),
-            Aggregate("count_distinct", Column(scan, 1)));
+            Aggregate("count_distinct", Column(scan, 1)), Aggregate("avg", Column(scan, 2)));
 
         List<object?[]> expected = [];
         foreach (IGrouping<string?, object?[]> group in rows.GroupBy(r => (string?)r[0]))
         {
             List<long> ints = [.. group.Where(r => r[1] is not null).Select(r => (long)r[1]!)];
-            expected.Add([group.Key, (long)group.Count(), (long)ints.Count, ints.Sum(), group.Sum(r => (double)r[2]!), ints.Min(), ints.Max(), (long)ints.Distinct().Count()]);
+            expected.Add([group.Key, (long)group.Count(), (long)ints.Count, ints.Sum(), group.Sum(r => (double)r[2]!), ints.Min(), ints.Max(), (long)ints.Distinct().Count(),
+                group.Average(r => (double)r[2]!)]);
         }
         Assert.Equal(Sorted(expected), Sorted(Run(aggregate, threads)));
     }
@@ -198,7 +200,8 @@ public class HashAggregateTests
     {
         // 150k keys: each worker's table passes RadixThreshold, so its later rows are buffered by partition and every
         // partition is merged on its own (GroupMerge); the groups must be those of a plain row-by-row grouping,
-        // NULL and the value hashing like NULL apart, with the filter's selection respected.
+        // NULL and the value hashing like NULL apart, with the filter's selection respected. avg(f) and sum(f) keep
+        // one state (SharedFloatSum), so the buffered rows carry f once and both are written from it.
         Assert.True(150_000 > 2 * Analytics.Engine.Operators.Aggregation.PhysicalHashAggregate.RadixThreshold);
         long likeNull = ValueHashingLikeNull();
         BatchSchema schema = new(new Field("k", LogicalType.Int), new Field("i", LogicalType.Int), new Field("f", LogicalType.Float));
@@ -219,14 +222,14 @@ public class HashAggregateTests
             : scan;
         LogicalAggregate aggregate = GroupBy(input, [Column(input, 0)], Aggregate("count"), Aggregate("count", Column(input, 1)),
             Aggregate("sum", Column(input, 1)), Aggregate("avg", Column(input, 2)), Aggregate("min", Column(input, 1)),
-            Aggregate("max", Column(input, 2)), Aggregate("count_distinct", Column(input, 1)));
+            Aggregate("max", Column(input, 2)), Aggregate("count_distinct", Column(input, 1)), Aggregate("sum", Column(input, 2)));
 
         List<object?[]> expected = [];
         foreach (IGrouping<long?, object?[]> group in rows.Where(r => !filtered || (double)r[2]! > 1_000.0).GroupBy(r => (long?)r[0]))
         {
             List<long> ints = [.. group.Where(r => r[1] is not null).Select(r => (long)r[1]!)];
             expected.Add([group.Key, (long)group.Count(), (long)ints.Count, ints.Count == 0 ? null : ints.Sum(), group.Average(r => (double)r[2]!),
-                ints.Count == 0 ? null : ints.Min(), group.Max(r => (double)r[2]!), (long)ints.Distinct().Count()]);
+                ints.Count == 0 ? null : ints.Min(), group.Max(r => (double)r[2]!), (long)ints.Distinct().Count(), group.Sum(r => (double)r[2]!)]);
         }
         Assert.Equal(Sorted(expected), Sorted(Run(aggregate, threads)));
     }

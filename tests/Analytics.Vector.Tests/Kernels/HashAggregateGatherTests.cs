@@ -184,6 +184,9 @@ public sealed class HashAggregateGatherTests
         AggregateKernels.SumScatter(values, groupIds, sums, c.Count, c.Selection, c.LeftValidity);
         AggregateKernels.SumScatter(doubles, groupIds, doubleSums, c.Count, c.Selection, c.LeftValidity);
         AggregateKernels.CountScatter(groupIds, counts, c.Count, c.Selection, c.LeftValidity);
+        double[] fusedSums = new double[groups];
+        long[] fusedCounts = new long[groups];
+        AggregateKernels.SumCountScatter(doubles, groupIds, fusedSums, fusedCounts, c.Count, c.Selection, c.LeftValidity);
         AggregateKernels.ExtremumScatter<MinExtremum>(values, groupIds, mins, seen, c.Count, c.Selection, c.LeftValidity);
         AggregateKernels.ExtremumScatter<MaxExtremum>(doubles, groupIds, maxDoubles, seenDoubles, c.Count, c.Selection, c.LeftValidity);
 
@@ -211,6 +214,8 @@ public sealed class HashAggregateGatherTests
         for (int g = 0; g < groups; g++)
         {
             Assert.True(expectedDoubleSums[g].Equals(doubleSums[g]), $"group {g} on {c}");
+            Assert.True(expectedDoubleSums[g].Equals(fusedSums[g]), $"fused sum of group {g} on {c}");
+            Assert.Equal(expectedCounts[g], fusedCounts[g]);
             Assert.Equal(expectedMins[g], seen[g] ? mins[g] : null);
             Assert.Equal(expectedMaxDoubles[g].HasValue, seenDoubles[g]);
             if (seenDoubles[g])

@@ -50,6 +50,9 @@ internal static class StringFunctions
     /// </summary>
     private sealed class Affix(AffixTest test) : ScalarKernel
     {
+        /// <summary>A vectorized byte search over a url-sized value is a few nanoseconds, below hashing the value.</summary>
+        public override bool CheaperThanLookup => true;
+
         public override void Evaluate(ReadOnlySpan<ColumnVector> arguments, int count, ReadOnlySpan<int> selection, ColumnVector result)
         {
             ColumnVector text = arguments[0];

@@ -226,7 +226,10 @@ internal sealed class UIntSumAccumulator : Accumulator
     }
 }
 
-/// <summary>sum(float) and avg (sum / count of non-NULL inputs).</summary>
+/// <summary>
+/// sum(float) and avg (sum / count of non-NULL inputs). A sum and an avg of the same argument keep one state: the
+/// second is a <see cref="SharedFloatSum"/> that writes from this one's sums and counts, so the input is read once.
+/// </summary>
 internal sealed class FloatSumAccumulator(bool average) : Accumulator
 {
     private double[] _sums = [];
@@ -246,8 +249,7 @@ internal sealed class FloatSumAccumulator(bool average) : Accumulator
             return;
         }
         ColumnVector flat = Flatten(input, _scratch, count, ref selection);
-        AggregateKernels.SumScatter(flat.GetData<double>(), groupIds, _sums, count, selection, flat.Validity.ValidWords);
-        AggregateKernels.CountScatter(groupIds, _counts, count, selection, flat.Validity.ValidWords);
+        AggregateKernels.SumCountScatter(flat.GetData<double>(), groupIds, _sums, _counts, count, selection, flat.Validity.ValidWords);
     }
 
     public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
@@ -261,7 +263,10 @@ internal sealed class FloatSumAccumulator(bool average) : Accumulator
         }
     }
 
-    public override void Write(int group, ColumnVector output, int row)
+    public override void Write(int group, ColumnVector output, int row) => Write(group, output, row, average);
+
+    /// <summary>The group's sum, or with <paramref name="asAverage"/> its mean; NULL for a group without a non-NULL input.</summary>
+    public void Write(int group, ColumnVector output, int row, bool asAverage)
     {
         if (_counts[group] == 0)
         {
@@ -269,8 +274,32 @@ internal sealed class FloatSumAccumulator(bool average) : Accumulator
             return;
         }
         output.Validity.SetValid(row);
-        output.GetData<double>()[row] = average ? _sums[group] / _counts[group] : _sums[group];
+        output.GetData<double>()[row] = asAverage ? _sums[group] / _counts[group] : _sums[group];
     }
+}
+
+/// <summary>
+/// A sum(float) or avg over the same argument as an earlier aggregate of the operator (<paramref name="state"/>, the
+/// other of the pair): it has no input and no state of its own — the state's update and merge serve both — and writes
+/// from the state's sums and counts.
+/// </summary>
+internal sealed class SharedFloatSum(FloatSumAccumulator state, bool average) : Accumulator
+{
+    public override int InputCount => 0;
+
+    protected override void Resize(int size)
+    {
+    }
+
+    public override void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection)
+    {
+    }
+
+    public override void Merge(Accumulator other, ReadOnlySpan<int> otherGroups, ReadOnlySpan<int> targets)
+    {
+    }
+
+    public override void Write(int group, ColumnVector output, int row) => state.Write(group, output, row, average);
 }
 
 /// <summary>min/max of any orderable type: the Vector extremum kernels for numbers, a row loop for booleans and bytes.</summary>

@@ -308,6 +308,11 @@ internal sealed class GroupTable
         {
             anyNull |= !key.Validity.AllValid;
         }
+        if (keys.Length == 1 && !anyNull)
+        {
+            FindOrAddBySingleCode(keys, count, selection, groupIds);
+            return;
+        }
         ReadOnlySpan<int> firstCodes = keys[0].Codes;
         // The second and third keys (the common multi-key shapes) read hoisted spans; more keys loop over the columns.
         ReadOnlySpan<int> secondCodes = keys.Length > 1 ? keys[1].Codes : default;
@@ -340,6 +345,30 @@ internal sealed class GroupTable
             {
                 group = FindOrAddRow(KeyHashing.HashRow(keys, row), keys, row);
                 _codeToGroup[combined] = group;
+            }
+            groupIds[k] = group;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="FindOrAddByCodes"/> for one dictionary key without NULLs (GROUP BY a string column): a row's group is
+    /// its code's cache entry, a load per row with no combination or NULL test (a batch's cache misses are the rare
+    /// first rows of a key).
+    /// </summary>
+    private void FindOrAddBySingleCode(ColumnVector[] keys, int count, ReadOnlySpan<int> selection, Span<int> groupIds)
+    {
+        ReadOnlySpan<int> codes = keys[0].Codes;
+        int[] codeToGroup = _codeToGroup;
+        bool dense = selection.IsEmpty;
+        for (int k = 0; k < count; k++)
+        {
+            int row = dense ? k : selection[k];
+            int code = codes[row];
+            int group = codeToGroup[code];
+            if (group == EmptySlot)
+            {
+                group = FindOrAddRow(KeyHashing.HashRow(keys, row), keys, row);
+                codeToGroup[code] = group;
             }
             groupIds[k] = group;
         }

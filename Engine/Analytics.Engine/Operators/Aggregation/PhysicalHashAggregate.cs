@@ -46,12 +46,16 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
 
     public override SinkLocalState CreateLocalState(SinkState globalState, QueryContext context) => new LocalState(this, context);
 
+    /// <summary>For each aggregate, the earlier one whose state it reads, or -1 (<see cref="AggregateAccumulators.SharedStates"/>).</summary>
+    private readonly int[] _sharedStates = AggregateAccumulators.SharedStates(aggregates);
+
     internal Accumulator[] CreateAccumulators()
     {
         Accumulator[] accumulators = new Accumulator[Aggregates.Length];
         for (int i = 0; i < accumulators.Length; i++)
         {
-            accumulators[i] = AggregateAccumulators.Create(Aggregates[i]);
+            int state = _sharedStates[i];
+            accumulators[i] = state < 0 ? AggregateAccumulators.Create(Aggregates[i]) : AggregateAccumulators.Share(Aggregates[i], accumulators[state]);
         }
         return accumulators;
     }

@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using System.Text;
+using Analytics.Engine.Binding;
 using Analytics.Engine.Execution;
 using Analytics.Engine.Expressions;
 using Analytics.Engine.Functions;
@@ -21,6 +23,41 @@ namespace Analytics.Engine.Operators.Aggregation;
 /// </summary>
 internal static class AggregateAccumulators
 {
+    /// <summary>
+    /// For each aggregate, the index of an earlier one whose accumulator keeps the state it needs, or -1: a sum(float)
+    /// and an avg of the same argument both keep a sum and a count per group, so the second reads the first's
+    /// (<see cref="SharedFloatSum"/>) and the argument is evaluated and summed once.
+    /// </summary>
+    public static int[] SharedStates(ImmutableArray<BoundAggregateExpression> aggregates)
+    {
+        int[] shared = new int[aggregates.Length];
+        for (int i = 0; i < shared.Length; i++)
+        {
+            shared[i] = -1;
+            for (int j = 0; j < i && shared[i] < 0; j++)
+            {
+                if (shared[j] < 0 && IsFloatSum(aggregates[i]) && IsFloatSum(aggregates[j])
+                    && BoundExpressionEquality.Same(aggregates[i].Arguments[0], aggregates[j].Arguments[0]))
+                {
+                    shared[i] = j;
+                }
+            }
+        }
+        return shared;
+    }
+
+    /// <summary>The accumulator of <paramref name="aggregate"/>, which reads the state of <paramref name="state"/> (see <see cref="SharedStates"/>).</summary>
+    public static Accumulator Share(BoundAggregateExpression aggregate, Accumulator state) =>
+        new SharedFloatSum((FloatSumAccumulator)state, average: (AggregateKind)aggregate.Function.Implementation == AggregateKind.Avg);
+
+    /// <summary>sum(float) or avg: the aggregates <see cref="FloatSumAccumulator"/> computes.</summary>
+    private static bool IsFloatSum(BoundAggregateExpression aggregate) => (AggregateKind)aggregate.Function.Implementation switch
+    {
+        AggregateKind.Avg => true,
+        AggregateKind.Sum => aggregate.Arguments[0].Type.Id == TypeId.Float,
+        _ => false,
+    };
+
     public static Accumulator Create(BoundAggregateExpression aggregate)
     {
         AggregateKind kind = (AggregateKind)aggregate.Function.Implementation;
