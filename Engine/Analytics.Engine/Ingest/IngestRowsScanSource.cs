@@ -27,6 +27,10 @@ internal sealed class IngestRowsScanSource : IScanSource
     private int _start;
     private int _end;
 
+    /// <summary>Set once every split of the loaded rows has been read (see <see cref="Load"/>).</summary>
+    private TaskCompletionSource _parsed = new();
+    private int _unreadSplits;
+
     public IngestRowsScanSource(int maxDepth, bool failOnMalformed)
     {
         _maxDepth = maxDepth;
@@ -35,12 +39,17 @@ internal sealed class IngestRowsScanSource : IScanSource
 
     public BatchSchema Schema { get; } = new(new Field("$0", LogicalType.Any));
 
-    /// <summary>Makes <paramref name="rows"/> the rows every following run reads (all of them).</summary>
-    public void Load(IngestRows rows)
+    /// <summary>
+    /// Makes <paramref name="rows"/> the rows every following run reads (all of them); <paramref name="parsed"/> is set
+    /// when a run has read (parsed and passed on) every row: the rest of an insert is its commit.
+    /// </summary>
+    public void Load(IngestRows rows, TaskCompletionSource parsed)
     {
         _rows = rows;
         _start = 0;
         _end = rows.Count;
+        _parsed = parsed;
+        _unreadSplits = (rows.Count + RowsPerSplit - 1) / RowsPerSplit;
     }
 
     public void Restrict(int start, int end)
@@ -108,6 +117,14 @@ internal sealed class IngestRowsScanSource : IScanSource
             return count > 0 || _next < split.End;
         }
 
-        public void Dispose() => source._builders.Add(_builder);
+        /// <summary>A split's reader is disposed once its last batch went through the plan (or the run failed).</summary>
+        public void Dispose()
+        {
+            source._builders.Add(_builder);
+            if (Interlocked.Decrement(ref source._unreadSplits) == 0)
+            {
+                source._parsed.TrySetResult();
+            }
+        }
     }
 }

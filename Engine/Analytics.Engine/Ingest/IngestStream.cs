@@ -15,9 +15,11 @@ namespace Analytics.Engine.Ingest;
 /// Rows are buffered and flushed in batches (<see cref="IngestOptions.BatchRows"/>/<see cref="IngestOptions.BatchBytes"/>,
 /// or an explicit <see cref="Flush"/>). A flush parses and transforms the batch on every core and commits it as one
 /// atomic insert, so a batch's accepted rows are all visible (and durable) or none are. Full batches are flushed in the
-/// background while the next one fills, up to two at once (so one batch's commit overlaps the next one's parsing);
-/// back-pressure: when a third batch is full, <see cref="Send(ReadOnlySpan{byte})"/> waits for the oldest. Results are
-/// reported in the order batches were sent. A row with malformed JSON,
+/// background while the next one fills, as a pipeline: batches parse one at a time, in the order they were sent, each
+/// on every core while the batches before it commit (encode, write, fsync: one thread each). Up to
+/// <see cref="LaneCount"/> batches are in flight; back-pressure: when one more is full,
+/// <see cref="Send(ReadOnlySpan{byte})"/> waits for the oldest. Results are reported in the order batches were sent.
+/// A row with malformed JSON,
 /// or one the statement fails on (e.g. a cast outside <c>try</c>), is rejected with its number and reason while the
 /// rest of its batch is inserted (or, with <see cref="IngestOptions.FailOnError"/>, fails the batch). Rows the
 /// statement's WHERE drops are counted as filtered. An <see cref="IngestException"/> for a batch that failed (I/O, a
@@ -28,11 +30,21 @@ namespace Analytics.Engine.Ingest;
 /// </remarks>
 public sealed class IngestStream : IDisposable
 {
+    /// <summary>
+    /// Batches in flight: one parsing and up to two committing. A commit (one thread, waiting on fsyncs) takes about
+    /// as long as parsing a batch on every core, so with room for one commit only, parsing would stall whenever a
+    /// commit ran longer than the next batch's parse.
+    /// </summary>
+    private const int LaneCount = 3;
+
     private readonly Session _session;
     private readonly IngestOptions _options;
     private readonly Lane[] _lanes;
     private readonly Queue<Lane> _inFlight = new();
     private IngestRows _rows = new();
+
+    /// <summary>Completes when the batch sent last has parsed all its rows: the next batch's turn to parse.</summary>
+    private Task _lastParsed = Task.CompletedTask;
     private long _nextRow;
     private IngestResult _unreported = IngestResult.Empty;
     private bool _closed;
@@ -44,7 +56,7 @@ public sealed class IngestStream : IDisposable
         _session = session;
         _options = options;
         StatementSyntax syntax = Session.Parse(statement);
-        _lanes = new Lane[2];
+        _lanes = new Lane[LaneCount];
         string? table = null;
         for (int i = 0; i < _lanes.Length; i++)
         {
@@ -56,13 +68,19 @@ public sealed class IngestStream : IDisposable
         TableName = table!;
     }
 
-    /// <summary>One batch's machinery: a source bound into its own plans, and the rows it is flushing.</summary>
+    /// <summary>
+    /// One batch's machinery: a source bound into its own plans, the rows it is flushing, when it may start parsing
+    /// them (<see cref="ParseTurn"/>: the batch sent before has parsed its rows) and what it signals once it has
+    /// (<see cref="Parsed"/>).
+    /// </summary>
     private sealed class Lane(IngestRowsScanSource source, LogicalOperator insertPlan, LogicalOperator transformPlan)
     {
         public IngestRowsScanSource Source { get; } = source;
         public LogicalOperator InsertPlan { get; } = insertPlan;
         public LogicalOperator TransformPlan { get; } = transformPlan;
         public IngestRows Rows { get; set; } = new();
+        public Task ParseTurn { get; set; } = Task.CompletedTask;
+        public TaskCompletionSource Parsed { get; set; } = new();
         public Task<IngestResult>? Running { get; set; }
     }
 
@@ -140,9 +158,16 @@ public sealed class IngestStream : IDisposable
         {
             CompleteOldest();
         }
-        Lane lane = _lanes[0].Running is null ? _lanes[0] : _lanes[1];
+        Lane lane = _lanes[0];
+        for (int i = 1; lane.Running is not null; i++)
+        {
+            lane = _lanes[i];
+        }
         (lane.Rows, _rows) = (_rows, lane.Rows);
         _rows.Clear(_nextRow);
+        lane.ParseTurn = _lastParsed;
+        lane.Parsed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _lastParsed = lane.Parsed.Task;
         lane.Running = Task.Factory.StartNew(() => FlushBatch(lane), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         _inFlight.Enqueue(lane);
     }
@@ -203,7 +228,10 @@ public sealed class IngestStream : IDisposable
         IngestRows rows = lane.Rows;
         try
         {
-            lane.Source.Load(rows);
+            // Two batches parsing at once would also reach their commits at once, leaving the cores idle while both
+            // commit: each batch waits for the one before it to finish parsing, then parses while that one commits.
+            lane.ParseTurn.GetAwaiter().GetResult();
+            lane.Source.Load(rows, lane.Parsed);
             long inserted;
             try
             {
@@ -219,7 +247,7 @@ public sealed class IngestStream : IDisposable
                         throw new IngestRowException(problem.Kind, $"row {rows.FirstRow + row}: {problem.Text}", rows.FirstRow + row, problem.ByteOffset);
                     }
                 }
-                lane.Source.Load(rows);
+                lane.Source.Load(rows, lane.Parsed);
                 inserted = Run(lane.InsertPlan);
             }
             int rejected = rows.RejectedCount;
@@ -240,6 +268,11 @@ public sealed class IngestStream : IDisposable
             throw new IngestException(e.Kind,
                 $"{e.Text} (ingest into {TableName}: rows {rows.FirstRow}–{rows.FirstRow + rows.Count - 1} of the stream were not inserted)",
                 rows.FirstRow, rows.Count, row?.Row ?? -1, row?.ByteOffset ?? -1, e);
+        }
+        finally
+        {
+            // A batch that failed, or whose rows were not all read, hands on the turn all the same.
+            lane.Parsed.TrySetResult();
         }
     }
 

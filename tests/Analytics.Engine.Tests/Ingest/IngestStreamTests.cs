@@ -169,18 +169,18 @@ public sealed class IngestStreamTests : IDisposable
         Run("CREATE TABLE n (x int)");
         using IngestStream stream = _session.OpenIngestStream("SELECT $0['x']::string::int AS x INSERT INTO n",
             new IngestOptions { BatchRows = 2, FailOnError = true });
-        string[] values = ["1", "bad", "3", "4", "5", "6"];
+        string[] values = ["1", "bad", "3", "4", "5", "6", "7", "8"];
         IngestException? error = null;
         foreach (string value in values)
         {
-            // Two batches may be in flight; the third full batch waits for the first, which failed.
+            // Three batches may be in flight; the fourth full batch waits for the first, which failed.
             error ??= Record.Exception(() => stream.Send($$"""{"x": "{{value}}"}""")) as IngestException;
         }
         Assert.NotNull(error);
         Assert.Equal((0L, 2L, 1L), (error.FirstRow, error.RowCount, error.FailingRow));
-        Assert.Equal(2, stream.PendingRows); // the sixth row's batch was not submitted: the call that would have failed
-        Assert.Equal((4L, 4L), (stream.Flush().RowsInserted, stream.Totals.RowsInserted));
-        Assert.Equal(["3", "4", "5", "6"], TableRows.Lines(_session, "FROM n ORDER BY x SELECT x"));
+        Assert.Equal(2, stream.PendingRows); // the eighth row's batch was not submitted: the call that would have failed
+        Assert.Equal((6L, 6L), (stream.Flush().RowsInserted, stream.Totals.RowsInserted));
+        Assert.Equal(["3", "4", "5", "6", "7", "8"], TableRows.Lines(_session, "FROM n ORDER BY x SELECT x"));
     }
 
     [Fact]

@@ -19,6 +19,13 @@ internal interface IObjectStore : IDisposable
     void Put(string key, ReadOnlySpan<byte> content);
 
     /// <summary>
+    /// Creates or replaces the object without waiting until it is durable: readers see the old or the new content,
+    /// but after a crash the object may hold its older content, be empty or be missing. Only for hints that readers
+    /// check and can do without (the manifest's newest-version hint), never for data or commits.
+    /// </summary>
+    void PutUnsynced(string key, ReadOnlySpan<byte> content);
+
+    /// <summary>
     /// Creates the object only if no object has the key, atomically (two racing callers: exactly one gets true).
     /// This is the commit primitive: a manifest version is claimed by creating it.
     /// </summary>

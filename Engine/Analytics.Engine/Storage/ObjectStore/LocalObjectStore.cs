@@ -7,7 +7,8 @@ namespace Analytics.Engine.Storage.ObjectStore;
 /// <summary>
 /// An object store in a local directory: one file per object, keys map to relative paths. A write goes to a temporary
 /// file that is fsynced and then renamed into place (or, for <see cref="PutIfAbsent"/>, hard-linked, which fails
-/// atomically when the name exists), and the directory is fsynced, so an object is either absent or complete.
+/// atomically when the name exists), and the directory is fsynced, so an object is either absent or complete
+/// (<see cref="PutUnsynced"/> skips both fsyncs).
 /// Temporary files (<c>*.tmp-*</c>) left by a crash are invisible to <see cref="List"/>.
 /// </summary>
 internal sealed partial class LocalObjectStore : IObjectStore
@@ -43,8 +44,21 @@ internal sealed partial class LocalObjectStore : IObjectStore
 
     public void Put(string key, ReadOnlySpan<byte> content)
     {
+        string path = Replace(key, content, durable: true);
+        SyncDirectory(Path.GetDirectoryName(path)!);
+    }
+
+    /// <summary>
+    /// The rename keeps the object whole for readers; without the two fsyncs (file and directory, each a wait for the
+    /// disk) a crash may leave the older content, an empty file or none.
+    /// </summary>
+    public void PutUnsynced(string key, ReadOnlySpan<byte> content) => Replace(key, content, durable: false);
+
+    /// <summary>Writes a temporary file and renames it over the object's; returns the object's path.</summary>
+    private string Replace(string key, ReadOnlySpan<byte> content, bool durable)
+    {
         string path = PathOf(key);
-        string temp = WriteTemp(path, content);
+        string temp = WriteTemp(path, content, durable);
         try
         {
             File.Move(temp, path, overwrite: true);
@@ -54,13 +68,13 @@ internal sealed partial class LocalObjectStore : IObjectStore
             TryDelete(temp);
             throw new QueryException(ErrorKind.Io, $"cannot write \"{path}\": {e.Message}", e);
         }
-        SyncDirectory(Path.GetDirectoryName(path)!);
+        return path;
     }
 
     public bool PutIfAbsent(string key, ReadOnlySpan<byte> content)
     {
         string path = PathOf(key);
-        string temp = WriteTemp(path, content);
+        string temp = WriteTemp(path, content, durable: true);
         try
         {
             if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
@@ -96,7 +110,8 @@ internal sealed partial class LocalObjectStore : IObjectStore
         return true;
     }
 
-    private static string WriteTemp(string path, ReadOnlySpan<byte> content)
+    /// <summary>A new temporary file next to <paramref name="path"/> with the content (fsynced when <paramref name="durable"/>).</summary>
+    private static string WriteTemp(string path, ReadOnlySpan<byte> content, bool durable)
     {
         string temp = path + TempMarker + Guid.NewGuid().ToString("N");
         try
@@ -105,7 +120,10 @@ internal sealed partial class LocalObjectStore : IObjectStore
             using SafeFileHandle handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None,
                 FileOptions.None, preallocationSize: content.Length);
             RandomAccess.Write(handle, content, 0);
-            RandomAccess.FlushToDisk(handle);
+            if (durable)
+            {
+                RandomAccess.FlushToDisk(handle);
+            }
             return temp;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -10,7 +10,8 @@ namespace Analytics.Engine.Storage.Segments;
 /// padded); a commit creates version N + 1 with <see cref="IObjectStore.PutIfAbsent"/>, so of two racing writers
 /// exactly one wins, and the loser re-applies its change to the winner's version and tries again (optimistic
 /// concurrency: no commit is ever lost). <c>_manifest/_latest</c> holds the newest version number as a hint; readers
-/// probe forward from it, so a stale hint (a crash between the commit and the hint) costs one lookup, nothing more.
+/// probe forward from it, so a stale hint (a crash between the commit and the hint) costs one lookup, nothing more,
+/// and a missing or unreadable one a listing of the folder.
 /// </summary>
 internal sealed class ManifestLog
 {
@@ -77,10 +78,11 @@ internal sealed class ManifestLog
     private void AfterCommit(long version)
     {
         // The hint and the clean-up are not part of the commit: if they fail, readers probe forward and a later
-        // commit deletes what this one left.
+        // commit deletes what this one left. Nor is the hint made durable (two of the six fsyncs of an ingest
+        // batch's commit): after a crash it may be older, empty or gone, which readers handle like a stale hint.
         try
         {
-            _store.Put(LatestKey, Encoding.ASCII.GetBytes(version.ToString(CultureInfo.InvariantCulture)));
+            _store.PutUnsynced(LatestKey, Encoding.ASCII.GetBytes(version.ToString(CultureInfo.InvariantCulture)));
             if (version > RetainedVersions)
             {
                 _store.Delete(KeyOf(version - RetainedVersions));

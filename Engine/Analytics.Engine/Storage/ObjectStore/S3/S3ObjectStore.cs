@@ -97,6 +97,9 @@ internal sealed class S3ObjectStore : IObjectStore
         }
     }
 
+    /// <summary>A PUT is durable when S3 answers: there is no cheaper, non-durable write to use instead.</summary>
+    public void PutUnsynced(string key, ReadOnlySpan<byte> content) => Put(key, content);
+
     public bool PutIfAbsent(string key, ReadOnlySpan<byte> content)
     {
         string fullKey = FullKey(key);
