@@ -13,7 +13,8 @@ public sealed class FixtureTests
     /// <summary>2026-01-01T00:00:00Z in Unix ms.</summary>
     public const long T0 = 1_767_225_600_000;
 
-    private static string DataDirectory()
+    /// <summary>The repository's root (the directory of Analytics.sln).</summary>
+    internal static string RepositoryRoot()
     {
         DirectoryInfo? directory = new(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Analytics.sln")))
@@ -21,11 +22,13 @@ public sealed class FixtureTests
             directory = directory.Parent;
         }
         Assert.NotNull(directory);
-        return Path.Combine(directory.FullName, "tests", "sql", "data", "geolog");
+        return directory.FullName;
     }
 
+    private static string DataDirectory() => Path.Combine(RepositoryRoot(), "tests", "sql", "data", "geolog");
+
     /// <summary>Two taxis and a courier over a minute, in two segments; keyframes every 2 writes.</summary>
-    private static void WriteFleet(string directory)
+    internal static void WriteFleet(string directory)
     {
         GeoLogOptions options = new() { FlushInterval = TimeSpan.Zero, KeyframeInterval = 2, CheckpointInterval = TimeSpan.FromSeconds(1), Log = _ => { } };
         using GeoLogWriter writer = GeoLogWriter.Open(directory, options);

@@ -46,9 +46,9 @@ public sealed class TimeTravelTests
     [Fact]
     public void State_of_a_fleet_replayed_by_two_threads_equals_a_replay_from_the_start()
     {
-        // More objects than one chunk of RunReplay: the replay from a checkpoint is shared with a thread-pool worker.
+        // More objects than one checkpoint chunk: the replay from a checkpoint is shared with a thread-pool worker.
         using TempDirectory directory = new();
-        List<GeoUpdate> updates = GeoLogTestKit.Fleet(seed: 13, objects: 3 * RunReplay.ChunkObjects, updates: 30_000);
+        List<GeoUpdate> updates = GeoLogTestKit.Fleet(seed: 13, objects: 3 * SegmentLayout.CheckpointChunkObjects, updates: 30_000);
         GeoLogTestKit.Write(directory.Path, updates, GeoLogTestKit.SmallOptions(), flushEvery: 1000, sealEvery: 10_000);
         GeoLogStateSourceFactory factory = new(new GeoLogTables());
         long first = updates.Min(u => u.UnixMilliseconds);
@@ -61,10 +61,51 @@ public sealed class TimeTravelTests
     }
 
     [Fact]
+    public void State_just_after_a_segment_ends_continues_the_objects_into_the_next_segment()
+    {
+        // T after the first records of a segment but before its opening checkpoint's high-water mark (the largest
+        // timestamp of the segment before): the replay starts from the earlier segment's checkpoint, and the objects whose
+        // runs end before T continue in the next segment, again shared with the worker.
+        using TempDirectory directory = new();
+        List<GeoUpdate> updates = GeoLogTestKit.Fleet(seed: 23, objects: 3 * SegmentLayout.CheckpointChunkObjects, updates: 20_000);
+        GeoLogTestKit.Write(directory.Path, updates, GeoLogTestKit.SmallOptions(oneSegment: true), flushEvery: 1000, sealEvery: 5000);
+        string[] paths = [.. Directory.GetFiles(directory.Path, "*.gls").Order(StringComparer.Ordinal)];
+        Assert.True(paths.Length >= 3, "the test should span several segments");
+        GeoLogStateSourceFactory factory = new(new GeoLogTables());
+        for (int i = 1; i < paths.Length; i++)
+        {
+            GeoSegment before = GeoSegment.Open(paths[i - 1], i);
+            GeoSegment next = GeoSegment.Open(paths[i], i + 1);
+            Assert.True(next.MinTs < before.MaxTs, "the segments should overlap in time");
+            foreach (long at in (long[])[next.MinTs, (next.MinTs + before.MaxTs) / 2, before.MaxTs - 1])
+            {
+                AssertStates(updates, GeoLogTestKit.Read(factory.Create(Options(directory.Path, ("at", at)))), at);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_corrupt_checkpoint_chunk_decoded_by_either_thread_is_the_query_error()
+    {
+        using TempDirectory directory = new();
+        List<GeoUpdate> updates = GeoLogTestKit.Fleet(seed: 29, objects: 3 * SegmentLayout.CheckpointChunkObjects, updates: 10_000);
+        GeoLogTestKit.Write(directory.Path, updates, GeoLogTestKit.SmallOptions(oneSegment: true), flushEvery: 1000, sealEvery: int.MaxValue);
+        string path = Directory.GetFiles(directory.Path, "*.gls").Single();
+        SegmentCheckpoint last = GeoSegment.Open(path, 1).Checkpoints[^1];
+        Assert.True(last.Chunks.Length == 3, "the checkpoint should have a chunk per 512 objects");
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[(int)last.Chunks[2].Offset + 3] ^= 0x10;
+        File.WriteAllBytes(path, bytes);
+        QueryException error = Assert.Throws<QueryException>(() => GeoLogTestKit.Read(new GeoLogStateSourceFactory(new GeoLogTables()).Create(
+            Options(directory.Path, ("at", last.HighWater)))));
+        Assert.Equal($"IO Error: {path} at offset {last.Chunks[2].Offset}: checkpoint checksum mismatch", error.Message);
+    }
+
+    [Fact]
     public void A_malformed_record_replayed_by_the_worker_is_the_query_error()
     {
         using TempDirectory directory = new();
-        List<GeoUpdate> updates = GeoLogTestKit.Fleet(seed: 19, objects: 3 * RunReplay.ChunkObjects, updates: 10_000);
+        List<GeoUpdate> updates = GeoLogTestKit.Fleet(seed: 19, objects: 3 * SegmentLayout.CheckpointChunkObjects, updates: 10_000);
         GeoLogTestKit.Write(directory.Path, updates, GeoLogTestKit.SmallOptions(oneSegment: true), flushEvery: 1000, sealEvery: int.MaxValue);
         string path = Directory.GetFiles(directory.Path, "*.gls").Single();
         long runsEnd = GeoSegment.Open(path, 1).Checkpoints[0].Offset;

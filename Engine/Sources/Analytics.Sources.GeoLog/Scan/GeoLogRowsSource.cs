@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using Analytics.Engine.Scan;
 using Analytics.Sources.GeoLog.Format;
@@ -61,34 +62,41 @@ internal sealed class GeoLogRowsSource(GeoLogStoreProvider provider, Func<GeoLog
 /// <summary>Every object's state at a time: rows for the objects with an update at or before it, in dictionary order.</summary>
 internal sealed class StateAtCursor : GeoRowCursor
 {
-    private readonly GeoState[] _states;
-    private readonly byte[][] _kinds;
-    private readonly byte[][] _ids;
+    private readonly GeoLogStore _store;
+    /// <summary>Rented (a fleet's states are a large-object-heap array); returned once every row is written.</summary>
+    private GeoState[]? _states;
+    private readonly int _count;
     private int _next;
 
     public StateAtCursor(GeoLogStore store, long at)
     {
-        _states = store.StateAt(at);
-        _kinds = new byte[_states.Length][];
-        _ids = new byte[_states.Length][];
-        for (int g = 0; g < _states.Length; g++)
-        {
-            _kinds[g] = System.Text.Encoding.UTF8.GetBytes(store.Names[g].Kind);
-            _ids[g] = System.Text.Encoding.UTF8.GetBytes(store.Names[g].Id);
-        }
+        _store = store;
+        _count = store.Names.Count;
+        _states = ArrayPool<GeoState>.Shared.Rent(_count);
+        store.StateAt(at, _states);
     }
 
     public override int Fill(Batch destination, GeoRowWriter writer, int max)
     {
+        if (_states is null)
+        {
+            return 0;
+        }
         int count = 0;
-        while (count < max && _next < _states.Length)
+        while (count < max && _next < _count)
         {
             ref GeoState state = ref _states[_next];
             if (state.HasUpdate)
             {
-                writer.Write(destination, count++, _kinds[_next], _ids[_next], in state, state.Known, default, state.Data);
+                writer.Write(destination, count++, _store.KindUtf8(_next), _store.IdUtf8(_next), in state, state.Known, default, state.Data);
             }
             _next++;
+        }
+        if (_next == _count)
+        {
+            // Cleared: the states' data maps must not stay reachable from the pool.
+            ArrayPool<GeoState>.Shared.Return(_states, clearArray: true);
+            _states = null;
         }
         return count;
     }

@@ -13,6 +13,8 @@ internal sealed class GeoLogStore
     private readonly List<GeoSegment> _segments;
     private readonly List<(string Kind, string Id)> _names = [];
     private readonly Dictionary<(string Kind, string Id), int> _indexes = [];
+    /// <summary>Per global index, the segment and local index it was first found at (whose UTF-8 names rows reuse).</summary>
+    private readonly List<(int Segment, int Local)> _firstSeen = [];
     private readonly int[][] _localToGlobal;
     private readonly Dictionary<int, int>[] _globalToLocal;
     private readonly (long HighWater, int Segment, int Checkpoint)[] _checkpoints;
@@ -36,6 +38,7 @@ internal sealed class GeoLogStore
                     global = _names.Count;
                     _indexes.Add(name, global);
                     _names.Add(name);
+                    _firstSeen.Add((s, local));
                 }
                 map[local] = global;
                 reverse[global] = local;
@@ -57,6 +60,12 @@ internal sealed class GeoLogStore
     public IReadOnlyList<(string Kind, string Id)> Names => _names;
 
     public int[] LocalToGlobal(int segment) => _localToGlobal[segment];
+
+    /// <summary>UTF-8 of object <paramref name="global"/>'s kind, for writing rows without encoding it per query.</summary>
+    public byte[] KindUtf8(int global) => _segments[_firstSeen[global].Segment].KindsUtf8[_firstSeen[global].Local];
+
+    /// <summary>UTF-8 of object <paramref name="global"/>'s id.</summary>
+    public byte[] IdUtf8(int global) => _segments[_firstSeen[global].Segment].IdsUtf8[_firstSeen[global].Local];
 
     /// <summary>Global indexes of the objects with string id <paramref name="id"/> (any kind).</summary>
     public void FindById(string id, List<int> found)
@@ -172,39 +181,35 @@ internal sealed class GeoLogStore
     /// </summary>
     public void StateAt(long at, GeoState[] states)
     {
-        states.AsSpan(0, _names.Count).Fill(GeoState.Empty);
         bool[] done = ArrayPool<bool>.Shared.Rent(_names.Count);
         Array.Clear(done, 0, _names.Count);
         try
         {
             int first = 0;
+            int unfinished = _names.Count;
             int checkpointAt = LatestCheckpoint(at);
             if (checkpointAt >= 0)
             {
                 (_, int s, int c) = _checkpoints[checkpointAt];
                 first = s + 1;
-                ReplayFromCheckpoint(s, c, at, states, done);
-            }
-            for (int s = first; s < _segments.Count; s++)
-            {
-                GeoSegment segment = _segments[s];
-                if (segment.MinTs > at)
-                {
-                    continue;
-                }
                 int[] map = _localToGlobal[s];
-                for (int local = 0; local < map.Length; local++)
+                // The replay sets the state of every object of the checkpoint's segment; only objects it lacks need clearing.
+                if (map.Length < _names.Count)
                 {
-                    int g = map[local];
-                    if (!done[g] && segment.Objects[local].BlockCount > 0)
-                    {
-                        GeoState state = GeoState.Empty;
-                        done[g] = RunReplay.Replay(segment, segment.Objects[local].RunStart, segment.RunEnd(local), at, ref state);
-                        if (state.HasUpdate)
-                        {
-                            states[g] = state;
-                        }
-                    }
+                    states.AsSpan(0, _names.Count).Fill(GeoState.Empty);
+                }
+                unfinished -= RunReplay.FromCheckpoint(_segments[s], c, map, at, states, done);
+            }
+            else
+            {
+                states.AsSpan(0, _names.Count).Fill(GeoState.Empty);
+            }
+            // Objects whose run ended before T (no later record yet) continue in the next segments.
+            for (int s = first; s < _segments.Count && unfinished > 0; s++)
+            {
+                if (_segments[s].MinTs <= at)
+                {
+                    unfinished -= RunReplay.Continue(_segments[s], _localToGlobal[s], at, states, done);
                 }
             }
         }
@@ -212,43 +217,6 @@ internal sealed class GeoLogStore
         {
             ArrayPool<bool>.Shared.Return(done);
         }
-    }
-
-    private void ReplayFromCheckpoint(int s, int c, long at, GeoState[] states, bool[] done)
-    {
-        GeoSegment segment = _segments[s];
-        int[] map = _localToGlobal[s];
-        ReadOnlySpan<byte> entries = segment.VerifiedCheckpoint(c);
-        long entriesAt = segment.Checkpoints[c].Offset;
-        long[] starts = ArrayPool<long>.Shared.Rent(map.Length);
-        for (int local = 0; local < map.Length; local++)
-        {
-            starts[local] = segment.Objects[local].RunStart;
-        }
-        int p = 0;
-        if (!Varint.TryRead(entries, ref p, out ulong count))
-        {
-            throw GeoLogError.At(segment.Path, entriesAt, "malformed checkpoint");
-        }
-        for (ulong e = 0; e < count; e++)
-        {
-            int at0 = p;
-            if (!Varint.TryRead(entries, ref p, out ulong local) || local >= (ulong)map.Length
-                || !Varint.TryRead(entries, ref p, out ulong position))
-            {
-                throw GeoLogError.At(segment.Path, entriesAt + at0, "malformed checkpoint entry");
-            }
-            int g = map[(int)local];
-            GeoState state = GeoState.Empty;
-            if (!GeoRecordCodec.TryReadState(entries, ref p, ref state, trackData: true))
-            {
-                throw GeoLogError.At(segment.Path, entriesAt + at0, "malformed checkpoint state");
-            }
-            states[g] = state;
-            starts[(int)local] += (long)position;
-        }
-        RunReplay.Run(segment, map, starts, at, states, done);
-        ArrayPool<long>.Shared.Return(starts);
     }
 
     /// <summary>Index into the checkpoint index of the last checkpoint with high-water mark ≤ <paramref name="at"/>, or -1.</summary>

@@ -16,6 +16,8 @@ internal sealed class Memtable
     private int _runCount;
     private readonly List<ByteBuffer> _checkpoints = [];
     private readonly List<long> _checkpointHighWater = [];
+    /// <summary>Per checkpoint, the end of each chunk's entries in its buffer (chunk k: objects [k·n, (k+1)·n)).</summary>
+    private readonly List<int[]> _checkpointChunkEnds = [];
     private long _nextCheckpoint;
     private readonly long _checkpointInterval;
 
@@ -90,37 +92,39 @@ internal sealed class Memtable
     /// Records the full state of every object that has one (indexed like the runs), with each object's position in its
     /// run, so "state at T" replays at most one checkpoint interval. The checkpoint's high-water mark is the largest
     /// timestamp among the states: a query for T at or after it may start here, since no state in it is later than T.
+    /// The entries are in object order and split into chunks of <see cref="SegmentLayout.CheckpointChunkObjects"/>
+    /// objects, so a query decodes each chunk with its objects' runs, on whichever thread claims it.
     /// </summary>
     public void AddCheckpoint(ReadOnlySpan<GeoState> states)
     {
         ByteBuffer entries = new(states.Length * 24);
-        int count = 0;
         long highWater = long.MinValue;
         for (int i = 0; i < states.Length; i++)
         {
             if (states[i].HasUpdate)
             {
-                count++;
                 highWater = Math.Max(highWater, states[i].Ts);
             }
         }
-        if (count == 0)
+        if (highWater == long.MinValue)
         {
             return;
         }
-        entries.WriteVarint((ulong)count);
+        int chunkObjects = SegmentLayout.CheckpointChunkObjects;
+        int[] chunkEnds = new int[(states.Length + chunkObjects - 1) / chunkObjects];
         for (int i = 0; i < states.Length; i++)
         {
-            if (!states[i].HasUpdate)
+            if (states[i].HasUpdate)
             {
-                continue;
+                entries.WriteVarint((ulong)i);
+                entries.WriteVarint((ulong)(i < _runCount && _runs[i] is { } run ? run.Length : 0));
+                GeoRecordCodec.WriteState(entries, in states[i]);
             }
-            entries.WriteVarint((ulong)i);
-            entries.WriteVarint((ulong)(i < _runCount && _runs[i] is { } run ? run.Length : 0));
-            GeoRecordCodec.WriteState(entries, in states[i]);
+            chunkEnds[i / chunkObjects] = entries.Length;
         }
         _checkpoints.Add(entries);
         _checkpointHighWater.Add(highWater);
+        _checkpointChunkEnds.Add(chunkEnds);
     }
 
     /// <summary>
@@ -180,14 +184,22 @@ internal sealed class Memtable
             }
         }
         footer.WriteVarint((ulong)_checkpoints.Count);
+        footer.WriteVarint((ulong)SegmentLayout.CheckpointChunkObjects);
         for (int c = 0; c < _checkpoints.Count; c++)
         {
-            ByteBuffer entries = _checkpoints[c];
-            output.Write(entries.Span);
+            ReadOnlySpan<byte> entries = _checkpoints[c].Span;
+            output.Write(entries);
             footer.WriteVarint((ulong)_checkpointHighWater[c]);
             footer.WriteVarint((ulong)offset);
-            footer.WriteVarint((ulong)entries.Length);
-            footer.WriteUInt32(Crc32C.Compute(entries.Span));
+            int[] chunkEnds = _checkpointChunkEnds[c];
+            footer.WriteVarint((ulong)chunkEnds.Length);
+            int chunkStart = 0;
+            foreach (int chunkEnd in chunkEnds)
+            {
+                footer.WriteVarint((ulong)(chunkEnd - chunkStart));
+                footer.WriteUInt32(Crc32C.Compute(entries[chunkStart..chunkEnd]));
+                chunkStart = chunkEnd;
+            }
             offset += entries.Length;
         }
         output.Write(footer.Span);

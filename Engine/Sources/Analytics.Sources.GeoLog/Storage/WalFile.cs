@@ -15,6 +15,7 @@ internal static class WalFile
     public const uint Magic = 0x4C574C47;
     /// <summary>"GLFR" little-endian.</summary>
     public const uint FrameMagic = 0x52464C47;
+    public const uint Version = 1;
     public const int HeaderLength = 8;
     public const int FrameHeaderLength = 12;
 
@@ -22,7 +23,7 @@ internal static class WalFile
     {
         byte[] header = new byte[HeaderLength];
         BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), SegmentLayout.Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), Version);
         return header;
     }
 
