@@ -61,14 +61,7 @@ public static partial class BitPackingKernels
         int found = 0;
         for (int i = 0; i < count; i++, bit += width)
         {
-            int wordIndex = (int)(bit >> 6);
-            int shift = (int)(bit & 63);
-            ulong value = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, wordIndex * 8)) >> shift;
-            if (shift + width > 64)
-            {
-                value |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, (wordIndex + 1) * 8)) << (64 - shift);
-            }
-            found += unchecked((value & mask) - low) <= span ? 1 : 0;
+            found += unchecked((FromWords(ref source, bit, width) & mask) - low) <= span ? 1 : 0;
         }
         return found;
     }
@@ -96,29 +89,15 @@ public static partial class BitPackingKernels
     /// <summary><see cref="UnpackGroups256"/>'s half groups, counted per lane as in <see cref="CountGroups512"/>.</summary>
     private static int CountGroups256(ReadOnlySpan<byte> packed, int width, int count, ulong low, ulong span, out long found)
     {
-        Span<byte> control = stackalloc byte[64];
-        Span<ulong> shifts = stackalloc ulong[8];
-        Span<int> pairStart = stackalloc int[4];
-        PairWindows(width, control, shifts, pairStart);
-        Vector256<byte> lowControl = Vector256.Create<byte>(control[..32]);
-        Vector256<byte> highControl = Vector256.Create<byte>(control[32..]);
-        Vector256<ulong> lowShift = Vector256.Create<ulong>(shifts[..4]);
-        Vector256<ulong> highShift = Vector256.Create<ulong>(shifts[4..]);
-        Vector256<ulong> mask = Vector256.Create((1UL << width) - 1);
+        HalfGroups256 halves = new(width);
         Vector256<ulong> lows = Vector256.Create(low);
         Vector256<ulong> spans = Vector256.Create(span);
         Vector256<ulong> hits = Vector256<ulong>.Zero;
         ref byte source = ref MemoryMarshal.GetReference(packed);
-        int groups = Math.Min(count / 8, WholeGroups(packed.Length, width, pairStart[3] + 16));
+        int groups = Math.Min(count / 8, WholeGroups(packed.Length, width, halves.Reach));
         for (int g = 0; g < groups; g++)
         {
-            ref byte group = ref Unsafe.Add(ref source, g * width);
-            Vector256<byte> lowPairs = Vector256.Create(
-                Vector128.LoadUnsafe(ref group, (nuint)pairStart[0]), Vector128.LoadUnsafe(ref group, (nuint)pairStart[1]));
-            Vector256<byte> highPairs = Vector256.Create(
-                Vector128.LoadUnsafe(ref group, (nuint)pairStart[2]), Vector128.LoadUnsafe(ref group, (nuint)pairStart[3]));
-            Vector256<ulong> firstHalf = Avx2.ShiftRightLogicalVariable(Avx2.Shuffle(lowPairs, lowControl).AsUInt64(), lowShift) & mask;
-            Vector256<ulong> secondHalf = Avx2.ShiftRightLogicalVariable(Avx2.Shuffle(highPairs, highControl).AsUInt64(), highShift) & mask;
+            (Vector256<ulong> firstHalf, Vector256<ulong> secondHalf) = halves.Values(ref Unsafe.Add(ref source, g * width));
             hits -= Vector256.LessThanOrEqual(firstHalf - lows, spans);
             hits -= Vector256.LessThanOrEqual(secondHalf - lows, spans);
         }
