@@ -87,16 +87,26 @@ public static class QueryExecutor
         }
         else
         {
-            HelperStart[] starts = new HelperStart[workers - 1];
-            Task[] helpers = new Task[workers - 1];
-            for (int i = 0; i < helpers.Length; i++)
+            HelperWorkers helpers = new(workers - 1);
+            for (int i = 0; i < workers - 1; i++)
             {
-                HelperStart start = starts[i] = new HelperStart();
-                helpers[i] = EngineThreads.Shared.Run(() =>
+                int helper = i;
+                // The returned task is not waited for: the helper reports its end and error to HelperWorkers, whose
+                // wait does not spin the way Task.Wait does.
+                _ = EngineThreads.Shared.Run(() =>
                 {
-                    if (start.TryBegin())
+                    if (helpers.TryBegin(helper))
                     {
-                        RunWorker(pipeline, source, operatorGlobals, sink, context, control, combineLock);
+                        Exception? error = null;
+                        try
+                        {
+                            RunWorker(pipeline, source, operatorGlobals, sink, context, control, combineLock);
+                        }
+                        catch (Exception e)
+                        {
+                            error = e;
+                        }
+                        helpers.End(error);
                     }
                 });
             }
@@ -110,24 +120,8 @@ public static class QueryExecutor
                 first = e;
                 control.Stop();
             }
-            // A helper that has not begun by now would find every morsel taken: it is withdrawn instead of waited for
-            // (on a loaded machine its thread may not get a core for milliseconds).
-            List<Task> begun = new(helpers.Length);
-            for (int i = 0; i < helpers.Length; i++)
-            {
-                if (!starts[i].TryWithdraw())
-                {
-                    begun.Add(helpers[i]);
-                }
-            }
-            try
-            {
-                Task.WaitAll(begun, CancellationToken.None);
-            }
-            catch (AggregateException e)
-            {
-                first ??= e.InnerExceptions[0];
-            }
+            Exception? helperError = helpers.WithdrawPendingAndWait();
+            first ??= helperError;
             if (first is not null)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
@@ -140,22 +134,59 @@ public static class QueryExecutor
     }
 
     /// <summary>
-    /// Whether a helper worker runs at all: it begins only if the driver has not withdrawn it first. The driver's own
-    /// worker returns only once the source has no morsel left (or the pipeline stopped), so a helper that had not begun
-    /// by then would do nothing but wait for a core; the driver withdraws it and returns without waiting.
+    /// A parallel pipeline's helper workers as the driver sees them. A helper begins only if the driver has not
+    /// withdrawn it first: the driver's own worker returns only once the source has no morsel left (or the pipeline
+    /// stopped), so a helper that had not begun by then would find nothing to do and only wait for a core (on a loaded
+    /// machine, for milliseconds); the driver withdraws it and waits only for the helpers that began. The wait spins
+    /// briefly (<see cref="EngineThreads.WakeSpins"/>) and then blocks, so the driver does not take a core from the
+    /// helpers still working.
     /// </summary>
-    private sealed class HelperStart
+    private sealed class HelperWorkers
     {
         private const int Pending = 0;
         private const int Begun = 1;
         private const int Withdrawn = 2;
-        private int _state;
+        private readonly int[] _states;
+        private readonly ManualResetEventSlim _ended;
+        private int _unended;
+        private Exception? _error;
 
-        /// <summary>Called by the helper's thread: true when it may run (the driver has not withdrawn it).</summary>
-        public bool TryBegin() => Interlocked.CompareExchange(ref _state, Begun, Pending) == Pending;
+        public HelperWorkers(int count)
+        {
+            _states = new int[count];
+            _unended = count;
+            _ended = new ManualResetEventSlim(initialState: count == 0, EngineThreads.WakeSpins);
+        }
 
-        /// <summary>Called by the driver once its own worker is done: true when the helper had not begun (and now never will).</summary>
-        public bool TryWithdraw() => Interlocked.CompareExchange(ref _state, Withdrawn, Pending) == Pending;
+        /// <summary>Called on helper <paramref name="helper"/>'s thread: true when it may run (the driver has not withdrawn it).</summary>
+        public bool TryBegin(int helper) => Interlocked.CompareExchange(ref _states[helper], Begun, Pending) == Pending;
+
+        /// <summary>Called by a helper that began, when its worker returned or threw <paramref name="error"/>.</summary>
+        public void End(Exception? error)
+        {
+            if (error is not null)
+            {
+                Interlocked.CompareExchange(ref _error, error, null);
+            }
+            if (Interlocked.Decrement(ref _unended) == 0)
+            {
+                _ended.Set();
+            }
+        }
+
+        /// <summary>Called by the driver once its own worker is done: withdraws the helpers not begun, waits for the others, returns the first helper error.</summary>
+        public Exception? WithdrawPendingAndWait()
+        {
+            for (int i = 0; i < _states.Length; i++)
+            {
+                if (Interlocked.CompareExchange(ref _states[i], Withdrawn, Pending) == Pending)
+                {
+                    End(null);
+                }
+            }
+            _ended.Wait();
+            return Volatile.Read(ref _error);
+        }
     }
 
     /// <summary>Source, operators and sink of the pipeline, in order; null when the query is not profiled.</summary>

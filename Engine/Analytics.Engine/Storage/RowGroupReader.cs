@@ -47,6 +47,7 @@ internal sealed class RowGroupReader(int rowCount, BlockColumnReader?[] columns,
         {
             return false;
         }
+        bool anyDecoded = extractions is { Length: > 0 };
         for (int i = 0; i < columns.Length; i++)
         {
             if (omitted is not null && omitted[i])
@@ -55,6 +56,7 @@ internal sealed class RowGroupReader(int rowCount, BlockColumnReader?[] columns,
                 destination.Columns[i].Validity.SetAllNull(rows, destination.Columns[i].Capacity);
                 continue;
             }
+            anyDecoded = true;
             // A column that decodes as it goes (delta) cannot skip a batch, so it is read now whatever the caller asks.
             _pending[i] = first is not null && !first[i] && columns[i] is { CanSkipBatches: true };
             if (!_pending[i])
@@ -72,7 +74,14 @@ internal sealed class RowGroupReader(int rowCount, BlockColumnReader?[] columns,
             }
         }
         destination.SetCount(rows);
-        if (_selectedColumn >= 0)
+        if (_selectedColumn >= 0 && !anyDecoded)
+        {
+            // Every column is omitted, so the rows that pass are indistinguishable (all NULL): only how many pass
+            // matters (a filtered count()), and counting them skips writing a selection. The first rows stand for
+            // them; the physical count stays the rows read.
+            destination.Count = columns[_selectedColumn]!.Count(_selectedRange, _position, rows);
+        }
+        else if (_selectedColumn >= 0)
         {
             destination.ApplySelection(columns[_selectedColumn]!.Select(_selectedRange, _position, rows, destination.SelectionStorage.Indices));
         }
@@ -193,6 +202,10 @@ internal abstract class BlockColumnReader
     /// <paramref name="range"/> (from <see cref="PrepareSelect"/>), without decoding them; returns how many.
     /// </summary>
     public virtual int Select(StoredRange range, int start, int rows, Span<int> selection) =>
+        throw new NotSupportedException("this column has no stored ranges");
+
+    /// <summary>How many rows <paramref name="start"/>… have a stored value in <paramref name="range"/>: <see cref="Select"/>'s count alone.</summary>
+    public virtual int Count(StoredRange range, int start, int rows) =>
         throw new NotSupportedException("this column has no stored ranges");
 
     /// <summary>Copies the validity words of the rows (bit 1 = valid) into <paramref name="vector"/>.</summary>

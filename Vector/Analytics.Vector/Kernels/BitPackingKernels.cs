@@ -260,15 +260,8 @@ public static partial class BitPackingKernels
         ref byte source = ref MemoryMarshal.GetReference(packed);
         for (int i = start; i < count; i++, bit += width)
         {
-            int wordIndex = (int)(bit >> 6);
-            int shift = (int)(bit & 63);
-            ulong value = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, wordIndex * 8)) >> shift;
-            if (shift + width > 64)
-            {
-                value |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, (wordIndex + 1) * 8)) << (64 - shift);
-            }
             selection[written] = i;
-            written += unchecked((value & mask) - low) <= span ? 1 : 0;
+            written += unchecked((FromWords(ref source, bit, width) & mask) - low) <= span ? 1 : 0;
         }
         return written;
     }
@@ -301,36 +294,65 @@ public static partial class BitPackingKernels
     /// <summary><see cref="UnpackGroups256"/>'s half groups, compared as in <see cref="SelectGroups512"/>.</summary>
     private static int SelectGroups256(ReadOnlySpan<byte> packed, int width, int count, ulong low, ulong span, Span<int> selection, ref int written)
     {
-        Span<byte> control = stackalloc byte[64];
-        Span<ulong> shifts = stackalloc ulong[8];
-        Span<int> pairStart = stackalloc int[4];
-        PairWindows(width, control, shifts, pairStart);
-        Vector256<byte> lowControl = Vector256.Create<byte>(control[..32]);
-        Vector256<byte> highControl = Vector256.Create<byte>(control[32..]);
-        Vector256<ulong> lowShift = Vector256.Create<ulong>(shifts[..4]);
-        Vector256<ulong> highShift = Vector256.Create<ulong>(shifts[4..]);
-        Vector256<ulong> mask = Vector256.Create((1UL << width) - 1);
+        HalfGroups256 halves = new(width);
         Vector256<ulong> lows = Vector256.Create(low);
         Vector256<ulong> spans = Vector256.Create(span);
         ref byte source = ref MemoryMarshal.GetReference(packed);
         ref int target = ref MemoryMarshal.GetReference(selection);
-        int groups = Math.Min(count / 8, WholeGroups(packed.Length, width, pairStart[3] + 16));
+        int groups = Math.Min(count / 8, WholeGroups(packed.Length, width, halves.Reach));
         int found = written;
         for (int g = 0; g < groups; g++)
         {
-            ref byte group = ref Unsafe.Add(ref source, g * width);
-            Vector256<byte> lowPairs = Vector256.Create(
-                Vector128.LoadUnsafe(ref group, (nuint)pairStart[0]), Vector128.LoadUnsafe(ref group, (nuint)pairStart[1]));
-            Vector256<byte> highPairs = Vector256.Create(
-                Vector128.LoadUnsafe(ref group, (nuint)pairStart[2]), Vector128.LoadUnsafe(ref group, (nuint)pairStart[3]));
-            Vector256<ulong> firstHalf = Avx2.ShiftRightLogicalVariable(Avx2.Shuffle(lowPairs, lowControl).AsUInt64(), lowShift) & mask;
-            Vector256<ulong> secondHalf = Avx2.ShiftRightLogicalVariable(Avx2.Shuffle(highPairs, highControl).AsUInt64(), highShift) & mask;
+            (Vector256<ulong> firstHalf, Vector256<ulong> secondHalf) = halves.Values(ref Unsafe.Add(ref source, g * width));
             ulong bits = Vector256.LessThanOrEqual(firstHalf - lows, spans).ExtractMostSignificantBits()
                 | (Vector256.LessThanOrEqual(secondHalf - lows, spans).ExtractMostSignificantBits() << 4);
             found = KernelBits.WriteIndices(bits, g * 8, ref target, found, selection.Length);
         }
         written = found;
         return groups * 8;
+    }
+
+    /// <summary>
+    /// A group's eight values as two halves of four (AVX2): two 16-byte loads per half, one per pair of values, a
+    /// per-128-bit-lane byte shuffle into four 8-byte windows, per-lane shifts, a mask (<see cref="PairWindows"/>).
+    /// </summary>
+    private readonly struct HalfGroups256
+    {
+        private readonly Vector256<byte> _lowControl;
+        private readonly Vector256<byte> _highControl;
+        private readonly Vector256<ulong> _lowShift;
+        private readonly Vector256<ulong> _highShift;
+        private readonly Vector256<ulong> _mask;
+        private readonly int _pair1;
+        private readonly int _pair2;
+        private readonly int _pair3;
+
+        public HalfGroups256(int width)
+        {
+            Span<byte> control = stackalloc byte[64];
+            Span<ulong> shifts = stackalloc ulong[8];
+            Span<int> pairStart = stackalloc int[4];
+            PairWindows(width, control, shifts, pairStart);
+            _lowControl = Vector256.Create<byte>(control[..32]);
+            _highControl = Vector256.Create<byte>(control[32..]);
+            _lowShift = Vector256.Create<ulong>(shifts[..4]);
+            _highShift = Vector256.Create<ulong>(shifts[4..]);
+            _mask = Vector256.Create((1UL << width) - 1);
+            // The first pair starts at the group's first byte.
+            (_pair1, _pair2, _pair3) = (pairStart[1], pairStart[2], pairStart[3]);
+        }
+
+        /// <summary>How many bytes from a group's start its loads reach.</summary>
+        public int Reach => _pair3 + 16;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public (Vector256<ulong> First, Vector256<ulong> Second) Values(ref byte group)
+        {
+            Vector256<byte> lowPairs = Vector256.Create(Vector128.LoadUnsafe(ref group), Vector128.LoadUnsafe(ref group, (nuint)_pair1));
+            Vector256<byte> highPairs = Vector256.Create(Vector128.LoadUnsafe(ref group, (nuint)_pair2), Vector128.LoadUnsafe(ref group, (nuint)_pair3));
+            return (Avx2.ShiftRightLogicalVariable(Avx2.Shuffle(lowPairs, _lowControl).AsUInt64(), _lowShift) & _mask,
+                Avx2.ShiftRightLogicalVariable(Avx2.Shuffle(highPairs, _highControl).AsUInt64(), _highShift) & _mask);
+        }
     }
 
     /// <summary>Value <paramref name="index"/> of a packed stream.</summary>
@@ -367,15 +389,25 @@ public static partial class BitPackingKernels
         // length check guarantees the second word exists whenever a value spills into it).
         for (; i < count; i++, bit += width)
         {
-            int wordIndex = (int)(bit >> 6);
-            int shift = (int)(bit & 63);
-            ulong value = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, wordIndex * 8)) >> shift;
-            if (shift + width > 64)
-            {
-                value |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, (wordIndex + 1) * 8)) << (64 - shift);
-            }
-            Unsafe.Add(ref target, i) = (value & mask) + addend;
+            Unsafe.Add(ref target, i) = (FromWords(ref source, bit, width) & mask) + addend;
         }
+    }
+
+    /// <summary>
+    /// The bits from stream bit <paramref name="bit"/> on (the value there, unmasked), read as whole 64-bit words: the
+    /// packed length is a whole number of words, so the second word exists whenever a value spills into it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong FromWords(ref byte source, long bit, int width)
+    {
+        int wordIndex = (int)(bit >> 6);
+        int shift = (int)(bit & 63);
+        ulong value = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, wordIndex * 8)) >> shift;
+        if (shift + width > 64)
+        {
+            value |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, (wordIndex + 1) * 8)) << (64 - shift);
+        }
+        return value;
     }
 
     /// <summary>
@@ -401,36 +433,19 @@ public static partial class BitPackingKernels
         return groups * 8;
     }
 
-    /// <summary>
-    /// Four values per step (half a group): two 16-byte loads, one per pair of values, a per-128-bit-lane byte
-    /// shuffle into four 8-byte windows, per-lane shifts, a mask. Returns how many values it unpacked.
-    /// </summary>
+    /// <summary>Four values per step (half a group, <see cref="HalfGroups256"/>). Returns how many values it unpacked.</summary>
     private static int UnpackGroups256(ReadOnlySpan<byte> packed, int width, ulong addend, Span<ulong> destination)
     {
-        Span<byte> control = stackalloc byte[64];
-        Span<ulong> shifts = stackalloc ulong[8];
-        Span<int> pairStart = stackalloc int[4];
-        PairWindows(width, control, shifts, pairStart);
-        Vector256<byte> lowControl = Vector256.Create<byte>(control[..32]);
-        Vector256<byte> highControl = Vector256.Create<byte>(control[32..]);
-        Vector256<ulong> lowShift = Vector256.Create<ulong>(shifts[..4]);
-        Vector256<ulong> highShift = Vector256.Create<ulong>(shifts[4..]);
-        Vector256<ulong> mask = Vector256.Create((1UL << width) - 1);
+        HalfGroups256 halves = new(width);
         Vector256<ulong> add = Vector256.Create(addend);
         ref byte source = ref MemoryMarshal.GetReference(packed);
         ref ulong target = ref MemoryMarshal.GetReference(destination);
-        int groups = Math.Min(destination.Length / 8, WholeGroups(packed.Length, width, pairStart[3] + 16));
+        int groups = Math.Min(destination.Length / 8, WholeGroups(packed.Length, width, halves.Reach));
         for (int g = 0; g < groups; g++)
         {
-            ref byte group = ref Unsafe.Add(ref source, g * width);
-            Vector256<byte> low = Vector256.Create(
-                Vector128.LoadUnsafe(ref group, (nuint)pairStart[0]), Vector128.LoadUnsafe(ref group, (nuint)pairStart[1]));
-            Vector256<byte> high = Vector256.Create(
-                Vector128.LoadUnsafe(ref group, (nuint)pairStart[2]), Vector128.LoadUnsafe(ref group, (nuint)pairStart[3]));
-            Vector256<ulong> first = (Avx2.ShiftRightLogicalVariable(Avx2.Shuffle(low, lowControl).AsUInt64(), lowShift) & mask) + add;
-            Vector256<ulong> second = (Avx2.ShiftRightLogicalVariable(Avx2.Shuffle(high, highControl).AsUInt64(), highShift) & mask) + add;
-            first.StoreUnsafe(ref target, (nuint)(g * 8));
-            second.StoreUnsafe(ref target, (nuint)((g * 8) + 4));
+            (Vector256<ulong> first, Vector256<ulong> second) = halves.Values(ref Unsafe.Add(ref source, g * width));
+            (first + add).StoreUnsafe(ref target, (nuint)(g * 8));
+            (second + add).StoreUnsafe(ref target, (nuint)((g * 8) + 4));
         }
         return groups * 8;
     }

@@ -122,28 +122,10 @@ public sealed class BitPackingKernelTests
 
     [Fact]
     public void Selecting_a_range_of_packed_values_matches_the_reference() =>
-        Prop.ForAll(Gen.Choose(0, 64).SelectMany(width => Gen.Choose(0, 300).SelectMany(count => Gen.Choose(0, 40)
-            .SelectMany(first => Gen.Choose(int.MinValue, int.MaxValue).Select(seed => (width, count, first, seed))))).ToArbitrary(), input =>
+        Prop.ForAll(RangeCases, input =>
         {
             (int width, int count, int first, int seed) = input;
-            // Random bytes with slack after the values; the range is drawn around values the stream holds (or
-            // anywhere, or empty), and the first value is sometimes a group boundary (the vector paths), sometimes not.
-            Random random = new(seed);
-            byte[] packed = new byte[BitPackingKernels.PackedLength(first + count, width) + 16];
-            random.NextBytes(packed);
-            ulong[] values = new ulong[first + count];
-            BitPackingKernels.Reference.Unpack(packed, width, 0, values);
-            ulong Pick() => random.Next(4) switch
-            {
-                0 => (ulong)random.NextInt64() * 2,
-                1 => 0,
-                _ => values.Length == 0 ? 0 : values[random.Next(values.Length)],
-            };
-            (ulong low, ulong high) = (Pick(), Pick());
-            if (random.Next(5) != 0 && low > high)
-            {
-                (low, high) = (high, low);
-            }
+            (byte[] packed, ulong low, ulong high) = RangeCase(width, first + count, seed);
             int[] expected = new int[first + count];
             int expectedCount = BitPackingKernels.Reference.SelectInRange(packed, width, first + count, low, high, expected);
             int[] shifted = [.. expected.Take(expectedCount).Where(i => i >= first).Select(i => i - first)];
@@ -151,6 +133,66 @@ public sealed class BitPackingKernelTests
             int actualCount = BitPackingKernels.SelectInRange(packed, width, first, count, low, high, actual);
             Assert.Equal(shifted, actual.Take(actualCount).ToArray());
         }).QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void Counting_a_range_of_packed_values_matches_the_reference() =>
+        Prop.ForAll(RangeCases, input =>
+        {
+            (int width, int count, int first, int seed) = input;
+            (byte[] packed, ulong low, ulong high) = RangeCase(width, first + count, seed);
+            int[] selected = new int[first + count];
+            int selectedCount = BitPackingKernels.Reference.SelectInRange(packed, width, first + count, low, high, selected);
+            int expected = selected.Take(selectedCount).Count(i => i >= first);
+            Assert.Equal(expected, BitPackingKernels.CountInRange(packed, width, first, count, low, high));
+        }).QuickCheckThrowOnFailure();
+
+    /// <summary>Width, count, first value and seed of a <see cref="RangeCase"/>; the first value is sometimes a group boundary (the vector paths), sometimes not.</summary>
+    private static Arbitrary<(int Width, int Count, int First, int Seed)> RangeCases =>
+        Gen.Choose(0, 64).SelectMany(width => Gen.Choose(0, 300).SelectMany(count => Gen.Choose(0, 40)
+            .SelectMany(first => Gen.Choose(int.MinValue, int.MaxValue).Select(seed => (width, count, first, seed))))).ToArbitrary();
+
+    /// <summary>
+    /// <paramref name="values"/> random values of <paramref name="width"/> bits with slack bytes after them, and a range
+    /// drawn around values the stream holds (or anywhere, or empty).
+    /// </summary>
+    private static (byte[] Packed, ulong Low, ulong High) RangeCase(int width, int values, int seed)
+    {
+        Random random = new(seed);
+        byte[] packed = new byte[BitPackingKernels.PackedLength(values, width) + 16];
+        random.NextBytes(packed);
+        ulong[] unpacked = new ulong[values];
+        BitPackingKernels.Reference.Unpack(packed, width, 0, unpacked);
+        ulong Pick() => random.Next(4) switch
+        {
+            0 => (ulong)random.NextInt64() * 2,
+            1 => 0,
+            _ => unpacked.Length == 0 ? 0 : unpacked[random.Next(unpacked.Length)],
+        };
+        (ulong low, ulong high) = (Pick(), Pick());
+        if (random.Next(5) != 0 && low > high)
+        {
+            (low, high) = (high, low);
+        }
+        return (packed, low, high);
+    }
+
+    [Fact]
+    public void Counting_a_whole_batch_at_every_width_matches_the_reference()
+    {
+        // 2048 values after 2048 others: every vector path's whole loop and its end, at every width.
+        byte[] packed = new byte[BitPackingKernels.PackedLength(4096, 64)];
+        new Random(12).NextBytes(packed);
+        for (int width = 0; width <= 64; width++)
+        {
+            ulong[] values = new ulong[4096];
+            BitPackingKernels.Reference.Unpack(packed, width, 0, values);
+            ulong low = values[17] / 3;
+            ulong high = values[17];
+            int[] selected = new int[4096];
+            int selectedCount = BitPackingKernels.Reference.SelectInRange(packed, width, 4096, low, high, selected);
+            Assert.Equal(selected.Take(selectedCount).Count(i => i >= 2048), BitPackingKernels.CountInRange(packed, width, 2048, 2048, low, high));
+        }
+    }
 
     [Fact]
     public void Selecting_from_a_whole_batch_at_every_width_matches_the_reference()

@@ -292,6 +292,9 @@ internal sealed class SegmentColumnReader : BlockColumnReader
     public override int Select(StoredRange range, int start, int rows, Span<int> selection) =>
         BitPackingKernels.SelectInRange(Values, _width, start, rows, range.Low, range.High, selection);
 
+    public override int Count(StoredRange range, int start, int rows) =>
+        BitPackingKernels.CountInRange(Values, _width, start, rows, range.Low, range.High);
+
     private void ReadBools(Span<byte> values, int start)
     {
         if (_encoding == ChunkEncoding.AllNull)
