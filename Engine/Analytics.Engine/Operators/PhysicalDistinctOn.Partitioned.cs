@@ -433,15 +433,7 @@ internal sealed class WinnerValues
         for (int k = 0; k < count; k++)
         {
             int group = groupIds[k];
-            if (group == _count)
-            {
-                if (_count == _capacity)
-                {
-                    Grow(_capacity * 2);
-                }
-                _count++;
-            }
-            else if (!RowBefore(columns, k, group))
+            if (!AddIfNew(group) && !RowBefore(columns, k, group))
             {
                 continue;
             }
@@ -488,15 +480,7 @@ internal sealed class WinnerValues
     /// <summary>Offers <paramref name="other"/>'s winner of <paramref name="otherGroup"/> to <paramref name="group"/> (new when past the last).</summary>
     public void OfferWinner(int group, WinnerValues other, int otherGroup)
     {
-        if (group == _count)
-        {
-            if (_count == _capacity)
-            {
-                Grow(_capacity * 2);
-            }
-            _count++;
-        }
-        else if (!WinnerBefore(other, otherGroup, group))
+        if (!AddIfNew(group) && !WinnerBefore(other, otherGroup, group))
         {
             return;
         }
@@ -540,6 +524,21 @@ internal sealed class WinnerValues
                 }
             }
         }
+    }
+
+    /// <summary>Whether <paramref name="group"/> is past the last one (group ids are handed out in order): then it is added, its winner still to be set.</summary>
+    private bool AddIfNew(int group)
+    {
+        if (group != _count)
+        {
+            return false;
+        }
+        if (_count == _capacity)
+        {
+            Grow(_capacity * 2);
+        }
+        _count++;
+        return true;
     }
 
     private static byte RankOf(ColumnVector column, int row, BoundOrderItem item) =>
