@@ -16,8 +16,10 @@ namespace Analytics.Engine.Operators;
 /// a reference to the best row so far under the BY order (an arg-min per key); <c>Combine</c> merges the workers'
 /// winners the same way and <c>Finish</c> gathers one row per key. Nothing is sorted: with ~1M keys this replaces a
 /// sort of every input row. Ties keep the row seen first (the output order is the groups' order of appearance).
+/// When keys, columns and BY items are all fixed-width and the BY items' prefixes exact, the partitioned form of
+/// PhysicalDistinctOn.Partitioned.cs runs instead: winners kept by value, many keys merged by radix partition.
 /// </summary>
-public sealed class PhysicalDistinctOn(ImmutableArray<BoundExpression> keys, ImmutableArray<BoundOrderItem> by, BatchSchema schema) : PhysicalSink
+public sealed partial class PhysicalDistinctOn(ImmutableArray<BoundExpression> keys, ImmutableArray<BoundOrderItem> by, BatchSchema schema) : PhysicalSink
 {
     public ImmutableArray<BoundExpression> Keys { get; } = keys;
 
@@ -29,9 +31,11 @@ public sealed class PhysicalDistinctOn(ImmutableArray<BoundExpression> keys, Imm
         $"HashDistinctOn keys=[{string.Join(", ", Keys.Select(BoundExpressionPrinter.Print))}]" +
         (By.IsEmpty ? "" : $" by=[{string.Join(", ", By.Select(LogicalOrder.DescribeItem))}]");
 
-    public override SinkState CreateGlobalState(QueryContext context) => new GlobalState(this);
+    public override SinkState CreateGlobalState(QueryContext context) =>
+        RadixLayout.TryCreate(this) is { } layout ? new RadixGlobalState(this, layout, context) : new GlobalState(this);
 
-    public override SinkLocalState CreateLocalState(SinkState globalState, QueryContext context) => new LocalState(this, context);
+    public override SinkLocalState CreateLocalState(SinkState globalState, QueryContext context) =>
+        globalState is RadixGlobalState radix ? new RadixLocalState(this, radix.Layout, context) : new LocalState(this, context);
 
     private LogicalType[] KeyTypes()
     {

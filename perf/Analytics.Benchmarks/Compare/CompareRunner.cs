@@ -78,20 +78,23 @@ internal static class CompareRunner
                 List<string[]> rows = Query(session, text);
                 WarmUp(() => Query(session, text));
                 JsonArray times = [];
+                GcActivity before = GcActivity.Now();
                 for (int r = 0; r < runs; r++)
                 {
                     Stopwatch watch = Stopwatch.StartNew();
                     Query(session, text);
                     times.Add(watch.Elapsed.TotalMilliseconds);
                 }
+                GcActivity gc = GcActivity.Now() - before;
                 result["timesMs"] = times;
+                result["gc"] = gc.ToJson();
                 result["rows"] = new JsonArray([.. rows.Select(row => (JsonNode)new JsonArray([.. row.Select(cell => (JsonNode?)cell)]))]);
             }
             catch (Analytics.Errors.QueryException e)
             {
                 result["error"] = e.Message;
             }
-            Console.Error.WriteLine($"analytics: {name} {(result["error"] is { } error ? "failed: " + error : "done")}");
+            Console.Error.WriteLine($"analytics: {name} {(result["error"] is { } error ? "failed: " + error : "done")} (measured runs: GC {result["gc"]?.ToJsonString()})");
             results.Add(result);
         }
         output["queries"] = results;
@@ -170,4 +173,23 @@ internal static class CompareRunner
         }
         return rows;
     }
+}
+
+/// <summary>
+/// The garbage collector's work over an interval (collections per generation, pause time, bytes allocated), written
+/// beside each query's timings: a query whose measured runs trigger full collections of the heap the load left
+/// behind is slower in the comparison than in a fresh process (the <c>query</c> runner), and this shows it.
+/// </summary>
+internal readonly record struct GcActivity(int Gen0, int Gen1, int Gen2, double PauseMs, long AllocatedBytes)
+{
+    public static GcActivity Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+        GC.GetTotalPauseDuration().TotalMilliseconds, GC.GetTotalAllocatedBytes());
+
+    public static GcActivity operator -(GcActivity end, GcActivity start) => new(end.Gen0 - start.Gen0, end.Gen1 - start.Gen1,
+        end.Gen2 - start.Gen2, end.PauseMs - start.PauseMs, end.AllocatedBytes - start.AllocatedBytes);
+
+    public JsonObject ToJson() => new()
+    {
+        ["gen0"] = Gen0, ["gen1"] = Gen1, ["gen2"] = Gen2, ["pauseMs"] = Math.Round(PauseMs, 1), ["allocatedMB"] = Math.Round(AllocatedBytes / 1e6, 1),
+    };
 }

@@ -26,6 +26,8 @@ internal static class GroupMerge
     /// <summary>64 partitions: enough to balance two to a few dozen threads, few enough for the partition pass to stay cheap.</summary>
     public const int PartitionBits = 6;
 
+    public const int Partitions = 1 << PartitionBits;
+
     /// <summary>
     /// The merged groups as parts whose groups are disjoint (their concatenation is every group once); none for a keyed
     /// aggregate without rows.
@@ -88,11 +90,66 @@ internal static class GroupMerge
         }
     }
 
+    /// <summary>A counting sort of the table's group ids by partition (ascending ids within a partition), and where each partition starts in that order (partitions + 1 entries).</summary>
+    public static (int[] Order, int[] Starts) Bucket(GroupTable table)
+    {
+        int groups = table.GroupCount;
+        int[] partitions = new int[groups];
+        int[] starts = new int[Partitions + 1];
+        for (int g = 0; g < groups; g++)
+        {
+            int partition = table.PartitionOf(g, PartitionBits);
+            partitions[g] = partition;
+            starts[partition + 1]++;
+        }
+        for (int p = 0; p < Partitions; p++)
+        {
+            starts[p + 1] += starts[p];
+        }
+        int[] order = new int[groups];
+        int[] next = starts[..Partitions];
+        for (int g = 0; g < groups; g++)
+        {
+            order[next[partitions[g]]++] = g;
+        }
+        return (order, starts);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="merge"/> once for every partition on up to <paramref name="threads"/> threads (this one and
+    /// engine helpers), each claiming the next partition when it is done; returns once every helper has ended.
+    /// </summary>
+    public static void ForEachPartition(int threads, Action<int> merge, CancellationToken cancellationToken)
+    {
+        int nextPartition = -1;
+        void MergePartitions()
+        {
+            int partition;
+            while ((partition = Interlocked.Increment(ref nextPartition)) < Partitions)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                merge(partition);
+            }
+        }
+        Task[] helpers = new Task[Math.Min(threads, Partitions) - 1];
+        for (int i = 0; i < helpers.Length; i++)
+        {
+            helpers[i] = EngineThreads.Shared.Run(MergePartitions);
+        }
+        try
+        {
+            MergePartitions();
+        }
+        finally
+        {
+            // Every helper ends before the workers' states are released, even when this thread failed.
+            Task.WaitAll(helpers, CancellationToken.None);
+        }
+    }
+
     /// <summary>One radix-partitioned merge: the workers' groups bucketed by partition, then partitions claimed by the threads one at a time.</summary>
     private sealed class PartitionedMerge
     {
-        private const int Partitions = 1 << PartitionBits;
-
         private readonly PhysicalHashAggregate _aggregate;
         private readonly List<AggregatePart> _inputs;
         private readonly int[] _argumentCounts;
@@ -101,7 +158,6 @@ internal static class GroupMerge
         private readonly int[][] _order;
         private readonly int[][] _starts;
         private readonly AggregatePart[] _parts = new AggregatePart[Partitions];
-        private int _nextPartition = -1;
 
         public PartitionedMerge(PhysicalHashAggregate aggregate, List<AggregatePart> inputs)
         {
@@ -120,58 +176,10 @@ internal static class GroupMerge
             }
         }
 
-        /// <summary>A counting sort of the table's group ids by partition (ascending ids within a partition).</summary>
-        private static (int[] Order, int[] Starts) Bucket(GroupTable table)
-        {
-            int groups = table.GroupCount;
-            int[] partitions = new int[groups];
-            int[] starts = new int[Partitions + 1];
-            for (int g = 0; g < groups; g++)
-            {
-                int partition = table.PartitionOf(g, PartitionBits);
-                partitions[g] = partition;
-                starts[partition + 1]++;
-            }
-            for (int p = 0; p < Partitions; p++)
-            {
-                starts[p + 1] += starts[p];
-            }
-            int[] order = new int[groups];
-            int[] next = starts[..Partitions];
-            for (int g = 0; g < groups; g++)
-            {
-                order[next[partitions[g]]++] = g;
-            }
-            return (order, starts);
-        }
-
         public AggregatePart[] Run(int threads, CancellationToken cancellationToken)
         {
-            Task[] helpers = new Task[Math.Min(threads, Partitions) - 1];
-            for (int i = 0; i < helpers.Length; i++)
-            {
-                helpers[i] = EngineThreads.Shared.Run(() => MergePartitions(cancellationToken));
-            }
-            try
-            {
-                MergePartitions(cancellationToken);
-            }
-            finally
-            {
-                // Every helper ends before the workers' states are released, even when this thread failed.
-                Task.WaitAll(helpers, CancellationToken.None);
-            }
+            ForEachPartition(threads, partition => _parts[partition] = MergePartition(partition), cancellationToken);
             return _parts;
-        }
-
-        private void MergePartitions(CancellationToken cancellationToken)
-        {
-            int partition;
-            while ((partition = Interlocked.Increment(ref _nextPartition)) < Partitions)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                _parts[partition] = MergePartition(partition);
-            }
         }
 
         private AggregatePart MergePartition(int partition)
