@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Analytics.Errors;
 
 namespace Analytics.Vector.Compression;
@@ -46,7 +47,7 @@ public static class ZstdCodec
     public static unsafe int Compress(ReadOnlySpan<byte> src, Span<byte> dst, int level)
     {
         ZstdNative.EnsureAvailable();
-        ZstdCCtxHandle context = RentContext();
+        ZstdCCtxHandle context = s_compressors.Rent();
         try
         {
             fixed (byte* s = src)
@@ -62,45 +63,53 @@ public static class ZstdCodec
         }
         finally
         {
-            ReturnContext(context);
+            s_compressors.Return(context);
         }
     }
 
-    // ZSTD_compress creates and frees a context (hash tables and block buffers, about a megabyte at level 1) on every
-    // call: fresh pages the kernel must zero each time. Segment writes compress a dozen chunks per block, so contexts
-    // are kept for reuse (at most a few per core; a pooled context keeps its buffers between calls).
-    private static readonly Stack<ZstdCCtxHandle> s_contexts = new();
-    private static readonly Lock s_contextsLock = new();
-    private static readonly int s_maxPooledContexts = 2 * Environment.ProcessorCount;
+    // ZSTD_compress and ZSTD_decompress create and free a context on every call: about a megabyte of hash tables and
+    // block buffers at level 1 to compress (fresh pages the kernel must zero each time), 96 KB of entropy tables and
+    // literal buffer to decompress. Segment writes compress and cold scans decompress a chunk per column and block, so
+    // contexts are kept for reuse (a pooled context keeps its buffers between calls).
+    private static readonly ContextPool<ZstdCCtxHandle> s_compressors = new(ZstdNative.CreateCCtx, "compression");
+    private static readonly ContextPool<ZstdDCtxHandle> s_decompressors = new(ZstdNative.CreateDCtx, "decompression");
 
-    private static ZstdCCtxHandle RentContext()
+    /// <summary>At most a few contexts per core, rented by one call at a time.</summary>
+    private sealed class ContextPool<T>(Func<T> create, string purpose) where T : SafeHandle
     {
-        lock (s_contextsLock)
-        {
-            if (s_contexts.TryPop(out ZstdCCtxHandle? pooled))
-            {
-                return pooled;
-            }
-        }
-        ZstdCCtxHandle context = ZstdNative.CreateCCtx();
-        if (context.IsInvalid)
-        {
-            ThrowHelper.Throw(ErrorKind.OutOfRange, "zstd could not allocate a compression context");
-        }
-        return context;
-    }
+        private readonly Stack<T> _contexts = new();
+        private readonly Lock _lock = new();
+        private readonly int _maxPooled = 2 * Environment.ProcessorCount;
 
-    private static void ReturnContext(ZstdCCtxHandle context)
-    {
-        lock (s_contextsLock)
+        public T Rent()
         {
-            if (s_contexts.Count < s_maxPooledContexts)
+            lock (_lock)
             {
-                s_contexts.Push(context);
-                return;
+                if (_contexts.TryPop(out T? pooled))
+                {
+                    return pooled;
+                }
             }
+            T context = create();
+            if (context.IsInvalid)
+            {
+                ThrowHelper.Throw(ErrorKind.OutOfRange, $"zstd could not allocate a {purpose} context");
+            }
+            return context;
         }
-        context.Dispose();
+
+        public void Return(T context)
+        {
+            lock (_lock)
+            {
+                if (_contexts.Count < _maxPooled)
+                {
+                    _contexts.Push(context);
+                    return;
+                }
+            }
+            context.Dispose();
+        }
     }
 
     /// <summary>
@@ -123,7 +132,16 @@ public static class ZstdCodec
             {
                 ThrowSizeMismatch(declared, dst.Length);
             }
-            nuint result = ZstdNative.Decompress(d, (nuint)dst.Length, s, (nuint)src.Length);
+            ZstdDCtxHandle context = s_decompressors.Rent();
+            nuint result;
+            try
+            {
+                result = ZstdNative.DecompressDCtx(context, d, (nuint)dst.Length, s, (nuint)src.Length);
+            }
+            finally
+            {
+                s_decompressors.Return(context);
+            }
             if (ZstdNative.IsError(result))
             {
                 ThrowHelper.Throw(ErrorKind.InvalidInput, "corrupt zstd block: " + ZstdNative.ErrorName(result));

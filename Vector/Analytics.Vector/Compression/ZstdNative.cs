@@ -76,8 +76,15 @@ internal static unsafe partial class ZstdNative
     [LibraryImport(Library, EntryPoint = "ZSTD_compressCCtx")]
     internal static partial nuint CompressCCtx(ZstdCCtxHandle context, byte* dst, nuint dstCapacity, byte* src, nuint srcSize, int level);
 
-    [LibraryImport(Library, EntryPoint = "ZSTD_decompress")]
-    internal static partial nuint Decompress(byte* dst, nuint dstCapacity, byte* src, nuint srcSize);
+    [LibraryImport(Library, EntryPoint = "ZSTD_createDCtx")]
+    internal static partial ZstdDCtxHandle CreateDCtx();
+
+    [LibraryImport(Library, EntryPoint = "ZSTD_freeDCtx")]
+    internal static partial nuint FreeDCtx(nint context);
+
+    /// <summary>One-shot decompression with a reused context (what <c>ZSTD_decompress</c> does with a fresh one).</summary>
+    [LibraryImport(Library, EntryPoint = "ZSTD_decompressDCtx")]
+    internal static partial nuint DecompressDCtx(ZstdDCtxHandle context, byte* dst, nuint dstCapacity, byte* src, nuint srcSize);
 
     [LibraryImport(Library, EntryPoint = "ZSTD_getFrameContentSize")]
     internal static partial ulong GetFrameContentSize(byte* src, nuint srcSize);
@@ -114,6 +121,21 @@ internal sealed class ZstdCCtxHandle : SafeHandleZeroOrMinusOneIsInvalid
     protected override bool ReleaseHandle()
     {
         ZstdNative.FreeCCtx(handle);
+        return true;
+    }
+}
+
+/// <summary>Owns a <c>ZSTD_DCtx*</c>; freeing it releases the decoder's tables and literal buffer.</summary>
+internal sealed class ZstdDCtxHandle : SafeHandleZeroOrMinusOneIsInvalid
+{
+    public ZstdDCtxHandle()
+        : base(ownsHandle: true)
+    {
+    }
+
+    protected override bool ReleaseHandle()
+    {
+        ZstdNative.FreeDCtx(handle);
         return true;
     }
 }
