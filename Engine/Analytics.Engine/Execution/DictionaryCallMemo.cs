@@ -13,7 +13,8 @@ namespace Analytics.Engine.Execution;
 /// row: the results are kept per code, and rows read them by their code (<c>contains(url, '/x/')</c> over ~5,000 urls
 /// in a 122,880-row block runs the kernel ~5,000 times, not 122,880). Values are computed lazily, only for the codes
 /// the active rows hold, so a sparse selection never pays for the whole dictionary and a value no active row holds is
-/// never evaluated (an error it would raise is not raised, exactly as on the row path). Boolean and fixed-width
+/// never evaluated (an error it would raise is not raised, exactly as on the row path) — except for a kernel cheaper
+/// than a lookup, which raises none: a dense batch computes its whole new dictionary at once. Boolean and fixed-width
 /// results only: a var-bytes result of distinct inputs need not be distinct, so it cannot stay a dictionary.
 /// Results are also kept by value (up to <see cref="MaxRememberedValues"/>), so the next block's dictionary, which
 /// mostly holds the same values, costs a hash lookup per value rather than a kernel call (a regular expression) —
@@ -169,6 +170,11 @@ internal sealed class DictionaryCallMemo
         {
             return;
         }
+        if (_kernel.CheaperThanLookup && selection.IsEmpty && _unknownCount == dictionary.Capacity)
+        {
+            ComputeAll(arguments, dictionary);
+            return;
+        }
         // Collect the codes of the active rows not known yet, each once (a per-call stamp instead of clearing).
         int stamp = ++_stamp;
         if (stamp == int.MaxValue)
@@ -196,9 +202,31 @@ internal sealed class DictionaryCallMemo
         }
     }
 
+    /// <summary>
+    /// Gives every code of a new dictionary its value, for a cheap kernel on a dense batch: the rows of a full scan
+    /// hold nearly every value of their block's dictionary, but the rare ones late, so the lazy path's per-row search
+    /// for unknown codes ran on almost every batch (it was most of <c>url_contains</c>' scan) to save a few kernel calls.
+    /// Such a kernel raises no error, so evaluating a value no row holds changes nothing. Only the written values: a
+    /// dictionary made of a reused vector (a join's build side) can be larger than its values, and rows never hold
+    /// codes past them, so those stay unknown.
+    /// </summary>
+    private void ComputeAll(ReadOnlySpan<ColumnVector> arguments, ColumnVector dictionary)
+    {
+        int size = dictionary.WrittenBytesRows;
+        for (int start = 0; start < size; start += Batch.Capacity)
+        {
+            int pending = Math.Min(Batch.Capacity, size - start);
+            for (int i = 0; i < pending; i++)
+            {
+                _pending[i] = start + i;
+            }
+            Compute(arguments, dictionary, pending);
+        }
+    }
+
     private void Reset(ColumnVector dictionary)
     {
-        int size = dictionary.Capacity;
+        int size = dictionary.WrittenBytesRows;
         if (_state.Length < size)
         {
             int length = Math.Max(size, _state.Length * 2);

@@ -184,6 +184,12 @@ public sealed class ColumnVector
         _nextVarRow = row + 1;
     }
 
+    /// <summary>
+    /// The var-bytes rows written so far (by <see cref="SetBytes"/> or <see cref="FinishBytes"/>): <see cref="GetBytes"/>
+    /// is valid below it; above it, until the vector is filled again, offsets may be left from its previous use.
+    /// </summary>
+    public int WrittenBytesRows => _nextVarRow;
+
     /// <summary>Marks var-bytes rows up to <paramref name="rowCount"/> as written (empty), so offsets are complete.</summary>
     public void FinishBytes(int rowCount)
     {
