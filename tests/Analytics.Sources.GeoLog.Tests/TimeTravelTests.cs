@@ -84,13 +84,19 @@ public sealed class TimeTravelTests
         }
     }
 
+    /// <summary>A fleet of three checkpoint chunks' worth of objects in one segment (so both threads replay), and its path.</summary>
+    private static (List<GeoUpdate> Updates, string Path) WriteThreeChunkSegment(string directory, int seed)
+    {
+        List<GeoUpdate> updates = GeoLogTestKit.Fleet(seed, objects: 3 * SegmentLayout.CheckpointChunkObjects, updates: 10_000);
+        GeoLogTestKit.Write(directory, updates, GeoLogTestKit.SmallOptions(oneSegment: true), flushEvery: 1000, sealEvery: int.MaxValue);
+        return (updates, Directory.GetFiles(directory, "*.gls").Single());
+    }
+
     [Fact]
     public void A_corrupt_checkpoint_chunk_decoded_by_either_thread_is_the_query_error()
     {
         using TempDirectory directory = new();
-        List<GeoUpdate> updates = GeoLogTestKit.Fleet(seed: 29, objects: 3 * SegmentLayout.CheckpointChunkObjects, updates: 10_000);
-        GeoLogTestKit.Write(directory.Path, updates, GeoLogTestKit.SmallOptions(oneSegment: true), flushEvery: 1000, sealEvery: int.MaxValue);
-        string path = Directory.GetFiles(directory.Path, "*.gls").Single();
+        (_, string path) = WriteThreeChunkSegment(directory.Path, seed: 29);
         SegmentCheckpoint last = GeoSegment.Open(path, 1).Checkpoints[^1];
         Assert.True(last.Chunks.Length == 3, "the checkpoint should have a chunk per 512 objects");
         byte[] bytes = File.ReadAllBytes(path);
@@ -105,9 +111,7 @@ public sealed class TimeTravelTests
     public void A_malformed_record_replayed_by_the_worker_is_the_query_error()
     {
         using TempDirectory directory = new();
-        List<GeoUpdate> updates = GeoLogTestKit.Fleet(seed: 19, objects: 3 * SegmentLayout.CheckpointChunkObjects, updates: 10_000);
-        GeoLogTestKit.Write(directory.Path, updates, GeoLogTestKit.SmallOptions(oneSegment: true), flushEvery: 1000, sealEvery: int.MaxValue);
-        string path = Directory.GetFiles(directory.Path, "*.gls").Single();
+        (List<GeoUpdate> updates, string path) = WriteThreeChunkSegment(directory.Path, seed: 19);
         long runsEnd = GeoSegment.Open(path, 1).Checkpoints[0].Offset;
         byte[] bytes = File.ReadAllBytes(path);
         // Every run byte 0xFF: each object's first record from the opening checkpoint is an over-long varint.
