@@ -792,7 +792,9 @@ internal sealed class VariantCastNode(BoundCastExpression cast, EvaluationContex
     public override ColumnVector Evaluate(Batch input, int count, ReadOnlySpan<int> selection)
     {
         ColumnVector values = _input.Evaluate(input, count, selection);
-        if (_extractor.PassesThrough(values, input.PhysicalCount))
+        // Under a selection only the active rows are read: an input evaluated under it left the others unwritten.
+        int active = selection.IsEmpty ? input.PhysicalCount : count;
+        if (_extractor.PassesThrough(values, active, selection))
         {
             // E.g. ingest's $0::object over rows that are all objects: the same bytes, so no copy.
             _output ??= new ColumnVector(Type, Batch.Capacity);
@@ -800,7 +802,7 @@ internal sealed class VariantCastNode(BoundCastExpression cast, EvaluationContex
             return _output;
         }
         ColumnVector result = Output();
-        _extractor.Extract(values, input.PhysicalCount, result);
+        _extractor.Extract(values, active, selection, input.PhysicalCount, result);
         return result;
     }
 

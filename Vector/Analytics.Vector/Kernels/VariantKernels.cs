@@ -68,22 +68,32 @@ public sealed class VariantPathExtractor
     /// <see cref="Target"/>, already reset) from the same rows of <paramref name="input"/> (a variant column in any
     /// encoding).
     /// </summary>
-    public void Extract(ColumnVector input, int rowCount, ColumnVector output)
+    public void Extract(ColumnVector input, int rowCount, ColumnVector output) => Extract(input, rowCount, default, rowCount, output);
+
+    /// <summary>
+    /// <see cref="Extract(ColumnVector, int, ColumnVector)"/> for a batch's active rows only: physical rows
+    /// <paramref name="selection"/>[0, <paramref name="count"/>) (ascending), or [0, <paramref name="count"/>) when the
+    /// selection is empty, of a batch of <paramref name="physicalCount"/> physical rows. The other rows of the input may
+    /// hold anything (an expression evaluated under a selection leaves them unwritten), so they are not read.
+    /// </summary>
+    public void Extract(ColumnVector input, int count, ReadOnlySpan<int> selection, int physicalCount, ColumnVector output)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
-        if (output.Type != Target || output.Capacity < rowCount)
+        if (output.Type != Target || output.Capacity < physicalCount)
         {
-            ThrowHelper.ThrowInternal($"variant path output must be a {Target} vector of at least {rowCount} rows");
+            ThrowHelper.ThrowInternal($"variant path output must be a {Target} vector of at least {physicalCount} rows");
         }
+        bool dense = selection.IsEmpty;
         bool dictionary = input.Encoding == VectorEncoding.Dictionary;
         ReadOnlySpan<int> codes = dictionary ? input.Codes : default;
         ColumnVector values = dictionary ? input.Dictionary! : input;
         switch (Target.Physical)
         {
             case PhysicalKind.Fixed64:
-                for (int row = 0; row < rowCount; row++)
+                for (int k = 0; k < count; k++)
                 {
+                    int row = dense ? k : selection[k];
                     if (input.IsNullAt(row))
                     {
                         output.Validity.SetNull(row, output.Capacity);
@@ -93,8 +103,9 @@ public sealed class VariantPathExtractor
                 }
                 break;
             case PhysicalKind.Bool8:
-                for (int row = 0; row < rowCount; row++)
+                for (int k = 0; k < count; k++)
                 {
+                    int row = dense ? k : selection[k];
                     if (input.IsNullAt(row))
                     {
                         output.Validity.SetNull(row, output.Capacity);
@@ -104,8 +115,9 @@ public sealed class VariantPathExtractor
                 }
                 break;
             default:
-                for (int row = 0; row < rowCount; row++)
+                for (int k = 0; k < count; k++)
                 {
+                    int row = dense ? k : selection[k];
                     if (input.IsNullAt(row))
                     {
                         output.Validity.SetNull(row, output.Capacity);
@@ -113,7 +125,7 @@ public sealed class VariantPathExtractor
                     }
                     WriteBytes(values.GetBytes(dictionary ? codes[row] : input.ValueIndex(row)), output, row);
                 }
-                output.FinishBytes(rowCount);
+                output.FinishBytes(physicalCount);
                 break;
         }
     }
@@ -170,20 +182,23 @@ public sealed class VariantPathExtractor
     }
 
     /// <summary>
-    /// Whether <see cref="Extract"/> would copy physical rows [0, <paramref name="rowCount"/>) of <paramref name="input"/>
-    /// unchanged, so a caller can share the input's buffers instead: an empty path to a variant type, a flat variant
-    /// input, and every non-NULL row holding a value the cast keeps (an object for <c>object</c>, an array for
-    /// <c>array</c>, anything but a JSON null for <c>any</c>). Reads each row's value header only.
+    /// Whether <see cref="Extract(ColumnVector, int, ReadOnlySpan{int}, int, ColumnVector)"/> would copy the active rows
+    /// (<paramref name="selection"/>[0, <paramref name="count"/>), or [0, <paramref name="count"/>) when it is empty) of
+    /// <paramref name="input"/> unchanged, so a caller can share the input's buffers instead: an empty path to a variant
+    /// type, a flat variant input, and every active non-NULL row holding a value the cast keeps (an object for
+    /// <c>object</c>, an array for <c>array</c>, anything but a JSON null for <c>any</c>). Reads each row's value header only.
     /// </summary>
-    public bool PassesThrough(ColumnVector input, int rowCount)
+    public bool PassesThrough(ColumnVector input, int count, ReadOnlySpan<int> selection)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (_path.Length != 0 || !Target.IsVariant || !input.Type.IsVariant || input.Encoding != VectorEncoding.Flat)
         {
             return false;
         }
-        for (int row = 0; row < rowCount; row++)
+        bool dense = selection.IsEmpty;
+        for (int k = 0; k < count; k++)
         {
+            int row = dense ? k : selection[k];
             if (input.IsNullAt(row))
             {
                 continue;

@@ -178,7 +178,7 @@ public class VariantPathPushdownKernelTests
         input.FinishBytes(json.Length);
 
         var extractor = new VariantPathExtractor([], target);
-        Assert.Equal(passes, extractor.PassesThrough(input, json.Length));
+        Assert.Equal(passes, extractor.PassesThrough(input, json.Length, default));
         var output = new ColumnVector(target, json.Length);
         extractor.Extract(input, json.Length, output);
         bool unchanged = true;
@@ -188,12 +188,35 @@ public class VariantPathPushdownKernelTests
                 && (input.IsNullAt(row) || output.GetBytes(row).SequenceEqual(input.GetBytes(row)));
         }
         Assert.Equal(passes, unchanged);
-        Assert.False(new VariantPathExtractor([VariantPathSegment.Key("a")], target).PassesThrough(input, json.Length));
+        Assert.False(new VariantPathExtractor([VariantPathSegment.Key("a")], target).PassesThrough(input, json.Length, default));
 
         var shared = new ColumnVector(target, json.Length);
         shared.Reference(input, target);
         Assert.Equal(target, shared.Type);
         Assert.True(shared.GetBytes(0).SequenceEqual(input.GetBytes(0)));
+    }
+
+    [Fact]
+    public void Under_a_selection_only_the_active_rows_are_read()
+    {
+        // Rows 1 and 3 are what an expression evaluated under the selection [0, 2] leaves behind: empty, not variants.
+        var builder = new VariantBuilder();
+        var input = new ColumnVector(LogicalType.Any, 4);
+        foreach (int row in new[] { 0, 2 })
+        {
+            builder.Reset();
+            Assert.True(VariantJson.TryParse(Encoding.UTF8.GetBytes(row == 0 ? """{"a":1}""" : """{"a":3}"""), builder, out _));
+            builder.FinishInto(input, row);
+        }
+        input.FinishBytes(4);
+        int[] selection = [0, 2];
+
+        Assert.True(new VariantPathExtractor([], LogicalType.Object).PassesThrough(input, 2, selection));
+        var output = new ColumnVector(LogicalType.Int, 4);
+        new VariantPathExtractor([VariantPathSegment.Key("a")], LogicalType.Int).Extract(input, 2, selection, 4, output);
+        Assert.Equal(1L, output.GetData<long>()[0]);
+        Assert.Equal(3L, output.GetData<long>()[2]);
+        Assert.Throws<Analytics.Errors.QueryException>(() => new VariantPathExtractor([VariantPathSegment.Key("a")], LogicalType.Int).Extract(input, 4, output));
     }
 
     private static object?[] Column(ColumnVector vector, int rows, LogicalType type)
