@@ -188,12 +188,8 @@ internal sealed class SegmentColumnReader : BlockColumnReader
                     : unchecked(_previous + _minimumDelta + (long)BitPackingKernels.ReadOne(Values, _width, start - 1));
                 BitPackingKernels.Unpack(Values, _width, start, (ulong)_minimumDelta, bits[1..]);
                 values[0] = value;
-                for (int i = 1; i < values.Length; i++)
-                {
-                    value = unchecked(value + values[i]);
-                    values[i] = value;
-                }
-                _previous = value;
+                BitPackingKernels.RunningSum(values);
+                _previous = values[^1];
                 break;
             }
             case ChunkEncoding.DecimalFloat:
