@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Analytics.Vector.Compression;
 
@@ -30,13 +32,15 @@ public static class Crc32C
         for (; i + (3 * Lane) <= data.Length; i += 3 * Lane)
         {
             // CRC is linear: the state after A·B is the state after A moved past |B| zero bytes, XOR B's CRC from 0.
+            // The round's 3 × Lane bytes are in range (the loop condition), so the loads go without bounds checks.
+            ref byte round = ref Unsafe.Add(ref MemoryMarshal.GetReference(data), i);
             uint second = 0;
             uint third = 0;
-            for (int j = i; j < i + Lane; j += 8)
+            for (int j = 0; j < Lane; j += 8)
             {
-                crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data[j..]));
-                second = BitOperations.Crc32C(second, BinaryPrimitives.ReadUInt64LittleEndian(data[(j + Lane)..]));
-                third = BitOperations.Crc32C(third, BinaryPrimitives.ReadUInt64LittleEndian(data[(j + (2 * Lane))..]));
+                crc = BitOperations.Crc32C(crc, ReadWord(ref round, j));
+                second = BitOperations.Crc32C(second, ReadWord(ref round, j + Lane));
+                third = BitOperations.Crc32C(third, ReadWord(ref round, j + (2 * Lane)));
             }
             crc = Shift(crc) ^ second;
             crc = Shift(crc) ^ third;
@@ -51,6 +55,9 @@ public static class Crc32C
         }
         return ~crc;
     }
+
+    private static ulong ReadWord(ref byte start, int offset) =>
+        BinaryPrimitives.ReadUInt64LittleEndian(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref start, offset), sizeof(ulong)));
 
     /// <summary>The state <paramref name="crc"/> after <see cref="Lane"/> zero bytes: a GF(2) matrix product, one table per byte.</summary>
     private static uint Shift(uint crc)
