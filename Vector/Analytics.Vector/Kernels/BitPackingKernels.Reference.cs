@@ -20,6 +20,17 @@ public static partial class BitPackingKernels
             }
         }
 
+        /// <summary>Value by value: each value becomes the sum of it and every value before it (modulo 2^64).</summary>
+        public static void RunningSum(Span<long> values)
+        {
+            long total = 0;
+            for (int i = 0; i < values.Length; i++)
+            {
+                total = unchecked(total + values[i]);
+                values[i] = total;
+            }
+        }
+
         /// <summary>Value by value: the indices whose unpacked value lies in [low, high].</summary>
         public static int SelectInRange(ReadOnlySpan<byte> packed, int width, int count, ulong low, ulong high, Span<int> selection)
         {

@@ -94,6 +94,55 @@ public static partial class BitPackingKernels
     }
 
     /// <summary>
+    /// Delta decoding's second pass, in place: value i becomes the sum of values 0 … i (modulo 2^64). A running sum
+    /// value by value is one dependent add per row; the vector paths sum each vector's lanes with log2(lanes) shifted
+    /// adds, which do not depend on the previous vector, and carry the running total from vector to vector with one
+    /// add, so the chain is one add per vector instead of per row.
+    /// </summary>
+    public static void RunningSum(Span<long> values)
+    {
+        ref long start = ref MemoryMarshal.GetReference(values);
+        int count = values.Length;
+        int i = 0;
+        long total = 0;
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+        {
+            Vector512<long> carry = Vector512<long>.Zero;
+            Vector512<long> last = Vector512.Create(7L);
+            for (; i <= count - Vector512<long>.Count; i += Vector512<long>.Count)
+            {
+                Vector512<long> sums = Vector512.LoadUnsafe(ref start, (nuint)i);
+                // AlignRight64(x, 0, 8 − k) is x moved up k lanes with zeros shifted in.
+                sums += Avx512F.AlignRight64(sums, Vector512<long>.Zero, 7);
+                sums += Avx512F.AlignRight64(sums, Vector512<long>.Zero, 6);
+                sums += Avx512F.AlignRight64(sums, Vector512<long>.Zero, 4);
+                (sums + carry).StoreUnsafe(ref start, (nuint)i);
+                carry += Avx512F.PermuteVar8x64(sums, last);
+            }
+            total = carry.ToScalar();
+        }
+        else if (Vector256.IsHardwareAccelerated && Avx2.IsSupported)
+        {
+            Vector256<long> carry = Vector256<long>.Zero;
+            for (; i <= count - Vector256<long>.Count; i += Vector256<long>.Count)
+            {
+                Vector256<long> sums = Vector256.LoadUnsafe(ref start, (nuint)i);
+                // Up one lane: lanes (0, 0, 1, 2) with lane 0 cleared; up two: the low half moved up, zeros below.
+                sums += Avx2.Blend(Avx2.Permute4x64(sums, 0b10_01_00_00).AsInt32(), Vector256<int>.Zero, 0b0000_0011).AsInt64();
+                sums += Avx2.Permute2x128(sums, sums, 0x08);
+                (sums + carry).StoreUnsafe(ref start, (nuint)i);
+                carry += Avx2.Permute4x64(sums, 0b11_11_11_11);
+            }
+            total = carry.ToScalar();
+        }
+        for (; i < count; i++)
+        {
+            total = unchecked(total + Unsafe.Add(ref start, i));
+            Unsafe.Add(ref start, i) = total;
+        }
+    }
+
+    /// <summary>
     /// Decimal decoding: unpacks values <paramref name="first"/>… as integers n (plus <paramref name="base"/>) and
     /// writes n / <paramref name="scale"/>. The division is IEEE-exact in every lane width, so the result is
     /// bit-identical to the scalar <c>(double)n / scale</c> the segment writer checked.

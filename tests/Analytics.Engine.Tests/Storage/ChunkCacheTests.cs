@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using Analytics.Engine.Scan;
 using Analytics.Engine.Storage;
 using Analytics.Engine.Storage.Segments;
+using Analytics.Vector.Types;
+using Analytics.Vector.Vectors;
 using Xunit;
 
 namespace Analytics.Engine.Tests.Storage;
@@ -190,6 +192,41 @@ public sealed class ChunkCacheTests : IDisposable
         Assert.True(cache.Admits("b", 10, 100));
         cache.RetainOnly(["a"]); // forgets what it remembered of dropped segments too
         Assert.False(cache.Admits("b", 9, 100));
+    }
+
+    [Fact]
+    public void Blocks_storing_the_same_dictionary_share_one_decoded_vector()
+    {
+        SegmentDictionaryMemo memo = new();
+        (byte[] stored, int[] offsets, byte[] heap) = StoredDictionary("click", "view");
+        ColumnVector first = memo.GetOrBuild(LogicalType.String, stored, 2, offsets, heap);
+        Assert.Equal("click", System.Text.Encoding.UTF8.GetString(first.GetBytes(0)));
+        Assert.Equal("view", System.Text.Encoding.UTF8.GetString(first.GetBytes(1)));
+        Assert.Same(first, memo.GetOrBuild(LogicalType.String, [.. stored], 2, offsets, heap));
+        // Other values, another order or another type are other dictionaries.
+        (byte[] reordered, int[] reorderedOffsets, byte[] reorderedHeap) = StoredDictionary("view", "click");
+        ColumnVector other = memo.GetOrBuild(LogicalType.String, reordered, 2, reorderedOffsets, reorderedHeap);
+        Assert.NotSame(first, other);
+        Assert.Equal("view", System.Text.Encoding.UTF8.GetString(other.GetBytes(0)));
+        Assert.NotSame(first, memo.GetOrBuild(LogicalType.Binary, stored, 2, offsets, heap));
+        // A large dictionary is decoded for its chunk alone.
+        string[] many = [.. Enumerable.Range(0, 500).Select(i => $"value {i}")];
+        (byte[] large, int[] largeOffsets, byte[] largeHeap) = StoredDictionary(many);
+        Assert.NotSame(memo.GetOrBuild(LogicalType.String, large, many.Length, largeOffsets, largeHeap),
+            memo.GetOrBuild(LogicalType.String, large, many.Length, largeOffsets, largeHeap));
+    }
+
+    /// <summary>A dictionary as a chunk stores it: the count, the offsets and the values' bytes.</summary>
+    private static (byte[] Stored, int[] Offsets, byte[] Heap) StoredDictionary(params string[] values)
+    {
+        byte[] heap = [.. values.SelectMany(System.Text.Encoding.UTF8.GetBytes)];
+        int[] offsets = new int[values.Length + 1];
+        for (int i = 0; i < values.Length; i++)
+        {
+            offsets[i + 1] = offsets[i] + System.Text.Encoding.UTF8.GetByteCount(values[i]);
+        }
+        byte[] stored = [.. BitConverter.GetBytes(values.Length), .. offsets.SelectMany(BitConverter.GetBytes), .. heap];
+        return (stored, offsets, heap);
     }
 
     private static readonly ColumnStatistics s_fiveToNine = new(5L, 9L, false, false);

@@ -84,6 +84,24 @@ public sealed class BitPackingKernelTests
         }).QuickCheckThrowOnFailure();
 
     [Fact]
+    public void The_running_sum_matches_the_reference_and_wraps_around() =>
+        Prop.ForAll(Gen.Choose(0, 300).SelectMany(count => Gen.Choose(int.MinValue, int.MaxValue).Select(seed => (count, seed))).ToArbitrary(), input =>
+        {
+            (int count, int seed) = input;
+            // Full-range values, so sums overflow and must wrap as the scalar adds do; lengths around every vector width.
+            Random random = new(seed);
+            long[] expected = new long[count];
+            for (int i = 0; i < count; i++)
+            {
+                expected[i] = random.NextInt64(long.MinValue, long.MaxValue);
+            }
+            long[] actual = [.. expected];
+            BitPackingKernels.Reference.RunningSum(expected);
+            BitPackingKernels.RunningSum(actual);
+            Assert.Equal(expected, actual);
+        }).QuickCheckThrowOnFailure();
+
+    [Fact]
     public void Unpacking_a_whole_batch_from_a_byte_aligned_offset_matches_the_reference()
     {
         // Readers unpack one batch at a time from the byte where its first value starts (a multiple of 8 values).

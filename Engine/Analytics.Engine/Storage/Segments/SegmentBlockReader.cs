@@ -192,13 +192,13 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
         bool cacheable = chunk.StoredLength > 0;
         if (cacheable && cache.TryGet(key, chunk.Offset) is { } cached)
         {
-            return new SegmentColumnReader(cached, cached.Length, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
+            return new SegmentColumnReader(cached, cached.Length, chunk, field.Type, rows, segment.Name, field.Name, _buffers, cache.Dictionaries);
         }
         // A chunk the cache will keep (read before) is read (or decompressed) straight into the array it keeps, which
         // the reader decodes from too; any other chunk into a pooled buffer returned when the block is done.
         bool kept = cacheable && cache.Admits(key, chunk.Offset, chunk.RawLength);
         (byte[] raw, int length) = ReadRaw(segment, chunk, field, kept);
-        SegmentColumnReader reader = new(raw, length, chunk, field.Type, rows, segment.Name, field.Name, _buffers);
+        SegmentColumnReader reader = new(raw, length, chunk, field.Type, rows, segment.Name, field.Name, _buffers, cache.Dictionaries);
         if (kept)
         {
             // Kept only once the constructor has checked the chunk's layout (the array is never written again).
@@ -240,7 +240,7 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
 
     private static SegmentColumnReader AllNull(LogicalType type, int rows, DecodeBuffers buffers) => new(
         [], 0, new SegmentChunk(0, 0, 0, ChunkEncoding.AllNull, ChunkCompression.None, false, 0, rows, 0, ColumnStatistics.NullsOnly(true, true)),
-        type, rows, "", "", buffers);
+        type, rows, "", "", buffers, SegmentChunkCache.None.Dictionaries);
 
     public void Dispose()
     {

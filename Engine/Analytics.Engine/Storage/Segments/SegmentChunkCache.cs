@@ -30,6 +30,9 @@ internal sealed class SegmentChunkCache(long budgetBytes)
     private readonly LinkedList<Seen> _seenOrder = new();
     private long _seenBytes;
 
+    /// <summary>Decoded chunk dictionaries shared by the blocks that store the same one (kept whatever the budget: they are small).</summary>
+    public SegmentDictionaryMemo Dictionaries { get; } = new();
+
     /// <summary>The most bytes of raw chunks kept; 0 turns the cache off.</summary>
     public long BudgetBytes { get; } = Math.Max(0, budgetBytes);
 

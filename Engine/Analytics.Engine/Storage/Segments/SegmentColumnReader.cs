@@ -49,7 +49,7 @@ internal sealed class SegmentColumnReader : BlockColumnReader
     private int _run;
 
     public SegmentColumnReader(byte[] raw, int length, SegmentChunk chunk, LogicalType type, int rows, string segment, string column,
-        DecodeBuffers buffers)
+        DecodeBuffers buffers, SegmentDictionaryMemo dictionaries)
     {
         _raw = raw;
         _encoding = chunk.Encoding;
@@ -110,6 +110,7 @@ internal sealed class SegmentColumnReader : BlockColumnReader
             }
             case (ChunkEncoding.Dictionary, PhysicalKind.VarBytes):
             {
+                int dictionaryStart = reader.Position;
                 int count = reader.ReadInt32();
                 if (count <= 0 || count > rows)
                 {
@@ -117,12 +118,7 @@ internal sealed class SegmentColumnReader : BlockColumnReader
                 }
                 ReadOnlySpan<int> offsets = ReadOffsets(ref reader, count);
                 ReadOnlySpan<byte> heap = reader.Take(offsets[count]);
-                _dictionary = new ColumnVector(type, count);
-                for (int i = 0; i < count; i++)
-                {
-                    _dictionary.SetBytes(i, heap[offsets[i]..offsets[i + 1]]);
-                }
-                _dictionary.FinishBytes(count);
+                _dictionary = dictionaries.GetOrBuild(type, raw.AsSpan(dictionaryStart, reader.Position - dictionaryStart), count, offsets, heap);
                 _width = reader.ReadWidth();
                 _codes = buffers.RentWords(Batch.Capacity);
                 break;
@@ -192,12 +188,8 @@ internal sealed class SegmentColumnReader : BlockColumnReader
                     : unchecked(_previous + _minimumDelta + (long)BitPackingKernels.ReadOne(Values, _width, start - 1));
                 BitPackingKernels.Unpack(Values, _width, start, (ulong)_minimumDelta, bits[1..]);
                 values[0] = value;
-                for (int i = 1; i < values.Length; i++)
-                {
-                    value = unchecked(value + values[i]);
-                    values[i] = value;
-                }
-                _previous = value;
+                BitPackingKernels.RunningSum(values);
+                _previous = values[^1];
                 break;
             }
             case ChunkEncoding.DecimalFloat:
