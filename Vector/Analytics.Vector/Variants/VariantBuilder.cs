@@ -29,6 +29,9 @@ public sealed class VariantBuilder
         public int ChildStart;
         public int ChildCount;
         public int Size;
+        // A container's widths of offsets and field ids, from ComputeSizes for WriteNode.
+        public byte OffsetSize;
+        public byte IdSize;
     }
 
     private Node[] _nodes = new Node[64];
@@ -59,6 +62,16 @@ public sealed class VariantBuilder
     private int _assignedKeyCount = -1;
     private int _assignedKeyHeapLength;
     private int _assignedDictionarySize;
+
+    // The layout of the last row finished without duplicate keys, when its keys are the assigned ones: each node's
+    // kind and extent, and its metadata. A row with the same keys and the same layout has the same key ids, the same
+    // children in each container (Node.ChildStart/ChildCount and _children are left as that row's) and the same
+    // metadata, so Finish only sizes and writes it. Rows of one stream mostly repeat their predecessor's layout.
+    private byte[] _layoutKinds = [];
+    private int[] _layoutEnds = [];
+    private int _layoutNodeCount = -1;
+    private byte[] _layoutMetadata = [];
+    private int _layoutMetadataLength;
 
     /// <summary>Nesting depth of the containers currently open.</summary>
     public int Depth => _depth;
@@ -238,15 +251,27 @@ public sealed class VariantBuilder
         {
             ThrowHelper.ThrowInternal("a variant needs exactly one complete top-level value before Finish");
         }
-        int dictionarySize = AssignKeyIds(liveOnly: false);
-        if (CollectChildren())
-        {
-            MarkLiveKeys();
-            dictionarySize = AssignKeyIds(liveOnly: true);
-        }
-        ComputeSizes();
         _outputLength = 0;
-        WriteMetadata(dictionarySize);
+        if (SameLayoutAsRemembered())
+        {
+            ComputeSizes();
+            EnsureOutput(_layoutMetadataLength);
+            _layoutMetadata.AsSpan(0, _layoutMetadataLength).CopyTo(_output);
+            _outputLength = _layoutMetadataLength;
+        }
+        else
+        {
+            int dictionarySize = AssignKeyIds(liveOnly: false);
+            bool dropped = CollectChildren();
+            if (dropped)
+            {
+                MarkLiveKeys();
+                dictionarySize = AssignKeyIds(liveOnly: true);
+            }
+            ComputeSizes();
+            WriteMetadata(dictionarySize);
+            RememberLayout(dropped);
+        }
         EnsureOutput(_nodes[0].Size);
         WriteNode(0);
         return _output.AsSpan(0, _outputLength);
@@ -324,6 +349,54 @@ public sealed class VariantBuilder
         _assignedKeyCount = _keyCount;
         _assignedKeyHeapLength = _keyHeapLength;
         _assignedDictionarySize = dictionarySize;
+    }
+
+    /// <summary>Whether the row has the keys the ids were assigned for and the layout <see cref="RememberLayout"/> recorded.</summary>
+    private bool SameLayoutAsRemembered()
+    {
+        if (_nodeCount != _layoutNodeCount || !SameKeysAsAssigned())
+        {
+            return false;
+        }
+        for (int i = 0; i < _nodeCount; i++)
+        {
+            if (_nodes[i].Kind != _layoutKinds[i] || _nodes[i].End != _layoutEnds[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Records the layout and metadata of the row just finished for <see cref="SameLayoutAsRemembered"/>; a row with
+    /// duplicate keys is not reusable (its ids cover the live keys only, and the assigned keys were forgotten).
+    /// Kinds and extents determine the key occurrence of every field, so with the same keys they fix the whole layout.
+    /// </summary>
+    private void RememberLayout(bool dropped)
+    {
+        if (dropped)
+        {
+            _layoutNodeCount = -1;
+            return;
+        }
+        if (_layoutKinds.Length < _nodeCount)
+        {
+            _layoutKinds = new byte[_nodes.Length];
+            _layoutEnds = new int[_nodes.Length];
+        }
+        for (int i = 0; i < _nodeCount; i++)
+        {
+            _layoutKinds[i] = _nodes[i].Kind;
+            _layoutEnds[i] = _nodes[i].End;
+        }
+        _layoutNodeCount = _nodeCount;
+        if (_layoutMetadata.Length < _outputLength)
+        {
+            _layoutMetadata = new byte[_output.Length];
+        }
+        _output.AsSpan(0, _outputLength).CopyTo(_layoutMetadata);
+        _layoutMetadataLength = _outputLength;
     }
 
     /// <summary>Marks the key occurrences of every field still reachable from the root after duplicate removal.</summary>
@@ -430,6 +503,8 @@ public sealed class VariantBuilder
             int count = node.ChildCount;
             int offsetSize = VariantEncoding.ByteWidth((uint)dataSize);
             int idSize = node.Kind == NodeObject ? VariantEncoding.ByteWidth((uint)maxId) : 0;
+            node.OffsetSize = (byte)offsetSize;
+            node.IdSize = (byte)idSize;
             node.Size = 1 + (count > byte.MaxValue ? 4 : 1) + count * idSize + (count + 1) * offsetSize + (int)dataSize;
         }
     }
@@ -482,19 +557,8 @@ public sealed class VariantBuilder
         }
         bool isObject = node.Kind == NodeObject;
         int count = node.ChildCount;
-        int dataSize = 0;
-        int maxId = 0;
-        for (int c = 0; c < count; c++)
-        {
-            int child = _children[node.ChildStart + c];
-            dataSize += _nodes[child].Size;
-            if (isObject)
-            {
-                maxId = Math.Max(maxId, KeyIdOf(child));
-            }
-        }
-        int offsetSize = VariantEncoding.ByteWidth((uint)dataSize);
-        int idSize = isObject ? VariantEncoding.ByteWidth((uint)maxId) : 0;
+        int offsetSize = node.OffsetSize;
+        int idSize = node.IdSize;
         bool isLarge = count > byte.MaxValue;
         int valueHeader = isObject
             ? (offsetSize - 1) | ((idSize - 1) << 2) | (isLarge ? 1 << 4 : 0)
@@ -589,10 +653,12 @@ public sealed class VariantBuilder
         {
             Array.Resize(ref _nodes, _nodeCount * 2);
         }
+        // Not cleared: ChildStart and ChildCount must survive for a row that repeats the remembered layout, and every
+        // other field is set before it is read (scalar ranges and extents here and at the close, sizes in Finish).
         ref Node node = ref _nodes[_nodeCount++];
-        node = default;
         node.Kind = kind;
         node.KeyOccurrence = key;
+        node.End = 0;
         return ref node;
     }
 
