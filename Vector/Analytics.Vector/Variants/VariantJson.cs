@@ -444,14 +444,13 @@ public static class VariantJson
         {
             return false;
         }
-        ReadOnlySpan<byte> value = builder.Finish();
-        if (VariantValue.Parse(value).IsNull)
+        if (builder.IsJsonNull)
         {
             column.Validity.SetNull(row, column.Capacity);
         }
         else
         {
-            column.SetBytes(row, value);
+            builder.FinishInto(column, row);
         }
         return true;
     }
