@@ -191,9 +191,9 @@ public static class VariantJson
         switch (json[position])
         {
             case (byte)'{':
-                return TryParsePlainObject(json, ref position, builder, maxDepth);
+                return TryParsePlainContainer(json, ref position, builder, maxDepth, isObject: true);
             case (byte)'[':
-                return TryParsePlainArray(json, ref position, builder, maxDepth);
+                return TryParsePlainContainer(json, ref position, builder, maxDepth, isObject: false);
             case (byte)'"':
                 if (!TryScanPlainString(json, ref position, out ReadOnlySpan<byte> text))
                 {
@@ -217,34 +217,31 @@ public static class VariantJson
         }
     }
 
-    private static bool TryParsePlainObject(ReadOnlySpan<byte> json, ref int position, VariantBuilder builder, int maxDepth)
+    /// <summary>An object (<paramref name="isObject"/>) or an array starting at its opening bracket at <paramref name="position"/>.</summary>
+    private static bool TryParsePlainContainer(ReadOnlySpan<byte> json, ref int position, VariantBuilder builder, int maxDepth, bool isObject)
     {
         if (builder.Depth >= maxDepth)
         {
             return false;
         }
-        builder.StartObject();
+        byte close = isObject ? (byte)'}' : (byte)']';
+        if (isObject)
+        {
+            builder.StartObject();
+        }
+        else
+        {
+            builder.StartArray();
+        }
         position = SkipWhitespace(json, position + 1);
-        if (position < json.Length && json[position] == (byte)'}')
+        bool closed = position < json.Length && json[position] == close;
+        if (closed)
         {
             position++;
-            builder.EndObject();
-            return true;
         }
-        while (true)
+        while (!closed)
         {
-            if (position >= json.Length || json[position] != (byte)'"' || !TryScanPlainString(json, ref position, out ReadOnlySpan<byte> key))
-            {
-                return false;
-            }
-            builder.WriteKey(key);
-            position = SkipWhitespace(json, position);
-            if (position >= json.Length || json[position] != (byte)':')
-            {
-                return false;
-            }
-            position = SkipWhitespace(json, position + 1);
-            if (!TryParsePlainValue(json, ref position, builder, maxDepth))
+            if ((isObject && !TryParsePlainKey(json, ref position, builder)) || !TryParsePlainValue(json, ref position, builder, maxDepth))
             {
                 return false;
             }
@@ -255,55 +252,38 @@ public static class VariantJson
             }
             byte next = json[position];
             position = SkipWhitespace(json, position + 1);
-            if (next == (byte)'}')
-            {
-                builder.EndObject();
-                return true;
-            }
-            if (next != (byte)',')
+            closed = next == close;
+            if (!closed && next != (byte)',')
             {
                 return false;
             }
         }
+        if (isObject)
+        {
+            builder.EndObject();
+        }
+        else
+        {
+            builder.EndArray();
+        }
+        return true;
     }
 
-    private static bool TryParsePlainArray(ReadOnlySpan<byte> json, ref int position, VariantBuilder builder, int maxDepth)
+    /// <summary>A member's key and the colon after it, up to its value.</summary>
+    private static bool TryParsePlainKey(ReadOnlySpan<byte> json, ref int position, VariantBuilder builder)
     {
-        if (builder.Depth >= maxDepth)
+        if (position >= json.Length || json[position] != (byte)'"' || !TryScanPlainString(json, ref position, out ReadOnlySpan<byte> key))
         {
             return false;
         }
-        builder.StartArray();
+        builder.WriteKey(key);
+        position = SkipWhitespace(json, position);
+        if (position >= json.Length || json[position] != (byte)':')
+        {
+            return false;
+        }
         position = SkipWhitespace(json, position + 1);
-        if (position < json.Length && json[position] == (byte)']')
-        {
-            position++;
-            builder.EndArray();
-            return true;
-        }
-        while (true)
-        {
-            if (!TryParsePlainValue(json, ref position, builder, maxDepth))
-            {
-                return false;
-            }
-            position = SkipWhitespace(json, position);
-            if (position >= json.Length)
-            {
-                return false;
-            }
-            byte next = json[position];
-            position = SkipWhitespace(json, position + 1);
-            if (next == (byte)']')
-            {
-                builder.EndArray();
-                return true;
-            }
-            if (next != (byte)',')
-            {
-                return false;
-            }
-        }
+        return true;
     }
 
     /// <summary>The string starting at the quote at <paramref name="position"/>, if it has no escapes and no control characters.</summary>
