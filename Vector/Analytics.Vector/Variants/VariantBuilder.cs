@@ -270,7 +270,8 @@ public sealed class VariantBuilder
 
     /// <summary>Whether the one top-level value written since <see cref="Reset"/> is a JSON null.</summary>
     public bool IsJsonNull =>
-        _nodeCount == 1 && _nodes[0].Kind == NodeScalar && _scalars[_nodes[0].ScalarStart] == VariantEncoding.PrimitiveHeader(VariantEncoding.PrimitiveNull);
+        _nodeCount == 1 && _nodes[0].Kind == NodeScalar
+        && _scalars[_nodes[0].ScalarStart] == VariantEncoding.PrimitiveHeader(VariantEncoding.PrimitiveNull);
 
     /// <summary>Lays the value out (key ids, children, sizes, metadata); returns the length of its row bytes.</summary>
     private int Layout()
@@ -571,7 +572,10 @@ public sealed class VariantBuilder
     private bool IsFirstOfKey(int sortedIndex) =>
         sortedIndex == 0 || _keyId[_sortedKeys[sortedIndex]] != _keyId[_sortedKeys[sortedIndex - 1]];
 
-    /// <summary>Writes node <paramref name="index"/> (sized by ComputeSizes) at <paramref name="position"/> of <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Writes node <paramref name="index"/> (sized by ComputeSizes) at <paramref name="position"/> of
+    /// <paramref name="destination"/>, and moves the position past it.
+    /// </summary>
     private void WriteNode(int index, Span<byte> destination, ref int position)
     {
         ref Node node = ref _nodes[index];
