@@ -662,6 +662,10 @@ public static class VariantCasts
     }
 
     /// <summary>String → scalar as the engine's casts do it: trimmed, invariant culture; float/boolean results as bits/0-1.</summary>
+    /// <remarks>
+    /// Runs per row (e.g. every ingested timestamp): the stack buffer is not zeroed, only its decoded prefix is read.
+    /// </remarks>
+    [SkipLocalsInit]
     private static bool TryParseText(ReadOnlySpan<byte> utf8, TypeId target, out long result)
     {
         result = 0;

@@ -29,6 +29,9 @@ public sealed class VariantBuilder
         public int ChildStart;
         public int ChildCount;
         public int Size;
+        // A container's widths of offsets and field ids, from ComputeSizes for WriteNode.
+        public byte OffsetSize;
+        public byte IdSize;
     }
 
     private Node[] _nodes = new Node[64];
@@ -49,7 +52,9 @@ public sealed class VariantBuilder
     private int _sortedCount;
     private bool[] _keyLive = new bool[32];
     private byte[] _output = new byte[1024];
-    private int _outputLength;
+    // The metadata of the row being finished, or of the remembered layout's row (the same bytes when it repeats).
+    private byte[] _metadata = new byte[256];
+    private int _metadataLength;
     private byte[] _utf8Scratch = new byte[256];
 
     // The keys the current key ids were assigned for: rows of one stream usually repeat their keys in the same order,
@@ -59,6 +64,14 @@ public sealed class VariantBuilder
     private int _assignedKeyCount = -1;
     private int _assignedKeyHeapLength;
     private int _assignedDictionarySize;
+
+    // The layout of the last row finished without duplicate keys, when its keys are the assigned ones: each node's
+    // kind and extent (its metadata stays in _metadata). A row with the same keys and the same layout has the same
+    // key ids, the same children in each container (Node.ChildStart/ChildCount and _children are left as that row's)
+    // and the same metadata, so Finish only sizes and writes it. Rows of one stream mostly repeat their predecessor's.
+    private byte[] _layoutKinds = [];
+    private int[] _layoutEnds = [];
+    private int _layoutNodeCount = -1;
 
     /// <summary>Nesting depth of the containers currently open.</summary>
     public int Depth => _depth;
@@ -71,7 +84,6 @@ public sealed class VariantBuilder
         _keyCount = 0;
         _depth = 0;
         _pendingKey = -1;
-        _outputLength = 0;
     }
 
     public void WriteNull() => AddPrimitive(VariantEncoding.PrimitiveNull, 0);
@@ -234,26 +246,67 @@ public sealed class VariantBuilder
     /// </summary>
     public ReadOnlySpan<byte> Finish()
     {
+        int length = Layout();
+        if (_output.Length < length)
+        {
+            _output = new byte[Math.Max(length, _output.Length * 2)];
+        }
+        Span<byte> output = _output.AsSpan(0, length);
+        Write(output);
+        return output;
+    }
+
+    /// <summary>
+    /// <see cref="Finish"/> into row <paramref name="row"/> of a variant vector (rows in ascending order), written in
+    /// place. A top-level JSON null is written as such; callers that store it as SQL NULL check <see cref="IsJsonNull"/>.
+    /// </summary>
+    public void FinishInto(ColumnVector vector, int row)
+    {
+        ArgumentNullException.ThrowIfNull(vector);
+        int length = Layout();
+        Write(vector.BeginBytes(row, length));
+        vector.CommitBytes(row, length);
+    }
+
+    /// <summary>Whether the one top-level value written since <see cref="Reset"/> is a JSON null.</summary>
+    public bool IsJsonNull =>
+        _nodeCount == 1 && _nodes[0].Kind == NodeScalar
+        && _scalars[_nodes[0].ScalarStart] == VariantEncoding.PrimitiveHeader(VariantEncoding.PrimitiveNull);
+
+    /// <summary>Lays the value out (key ids, children, sizes, metadata); returns the length of its row bytes.</summary>
+    private int Layout()
+    {
         if (_nodeCount == 0 || _depth != 0 || _nodes[0].End != _nodeCount)
         {
             ThrowHelper.ThrowInternal("a variant needs exactly one complete top-level value before Finish");
         }
-        int dictionarySize = AssignKeyIds(liveOnly: false);
-        if (CollectChildren())
+        if (SameLayoutAsRemembered())
         {
-            MarkLiveKeys();
-            dictionarySize = AssignKeyIds(liveOnly: true);
+            ComputeSizes();
         }
-        ComputeSizes();
-        _outputLength = 0;
-        WriteMetadata(dictionarySize);
-        EnsureOutput(_nodes[0].Size);
-        WriteNode(0);
-        return _output.AsSpan(0, _outputLength);
+        else
+        {
+            int dictionarySize = AssignKeyIds(liveOnly: false);
+            bool dropped = CollectChildren();
+            if (dropped)
+            {
+                MarkLiveKeys();
+                dictionarySize = AssignKeyIds(liveOnly: true);
+            }
+            ComputeSizes();
+            WriteMetadata(dictionarySize);
+            RememberLayout(dropped);
+        }
+        return _metadataLength + _nodes[0].Size;
     }
 
-    /// <summary><see cref="Finish"/> into row <paramref name="row"/> of a variant vector.</summary>
-    public void FinishInto(ColumnVector vector, int row) => vector.SetBytes(row, Finish());
+    /// <summary>Writes the laid-out row (metadata, then value) into <paramref name="output"/>, exactly its length.</summary>
+    private void Write(Span<byte> output)
+    {
+        _metadata.AsSpan(0, _metadataLength).CopyTo(output);
+        int position = _metadataLength;
+        WriteNode(0, output, ref position);
+    }
 
     /// <summary>
     /// Gives each distinct key its rank in byte order. With <paramref name="liveOnly"/>, keys that only occur inside
@@ -324,6 +377,48 @@ public sealed class VariantBuilder
         _assignedKeyCount = _keyCount;
         _assignedKeyHeapLength = _keyHeapLength;
         _assignedDictionarySize = dictionarySize;
+    }
+
+    /// <summary>Whether the row has the keys the ids were assigned for and the layout <see cref="RememberLayout"/> recorded.</summary>
+    private bool SameLayoutAsRemembered()
+    {
+        if (_nodeCount != _layoutNodeCount || !SameKeysAsAssigned())
+        {
+            return false;
+        }
+        for (int i = 0; i < _nodeCount; i++)
+        {
+            if (_nodes[i].Kind != _layoutKinds[i] || _nodes[i].End != _layoutEnds[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Records the layout of the row just finished for <see cref="SameLayoutAsRemembered"/>; a row with
+    /// duplicate keys is not reusable (its ids cover the live keys only, and the assigned keys were forgotten).
+    /// Kinds and extents determine the key occurrence of every field, so with the same keys they fix the whole layout.
+    /// </summary>
+    private void RememberLayout(bool dropped)
+    {
+        if (dropped)
+        {
+            _layoutNodeCount = -1;
+            return;
+        }
+        if (_layoutKinds.Length < _nodeCount)
+        {
+            _layoutKinds = new byte[_nodes.Length];
+            _layoutEnds = new int[_nodes.Length];
+        }
+        for (int i = 0; i < _nodeCount; i++)
+        {
+            _layoutKinds[i] = _nodes[i].Kind;
+            _layoutEnds[i] = _nodes[i].End;
+        }
+        _layoutNodeCount = _nodeCount;
     }
 
     /// <summary>Marks the key occurrences of every field still reachable from the root after duplicate removal.</summary>
@@ -430,6 +525,8 @@ public sealed class VariantBuilder
             int count = node.ChildCount;
             int offsetSize = VariantEncoding.ByteWidth((uint)dataSize);
             int idSize = node.Kind == NodeObject ? VariantEncoding.ByteWidth((uint)maxId) : 0;
+            node.OffsetSize = (byte)offsetSize;
+            node.IdSize = (byte)idSize;
             node.Size = 1 + (count > byte.MaxValue ? 4 : 1) + count * idSize + (count + 1) * offsetSize + (int)dataSize;
         }
     }
@@ -445,8 +542,12 @@ public sealed class VariantBuilder
             }
         }
         int offsetSize = VariantEncoding.ByteWidth((uint)Math.Max(stringsLength, dictionarySize));
-        EnsureOutput(1 + offsetSize * (dictionarySize + 2) + stringsLength);
-        Span<byte> output = _output;
+        int length = 1 + offsetSize * (dictionarySize + 2) + stringsLength;
+        if (_metadata.Length < length)
+        {
+            _metadata = new byte[Math.Max(length, _metadata.Length * 2)];
+        }
+        Span<byte> output = _metadata;
         output[0] = (byte)(VariantEncoding.MetadataVersion | VariantEncoding.MetadataSortedStrings | ((offsetSize - 1) << 6));
         VariantEncoding.WriteUnsigned(output[1..], (uint)dictionarySize, offsetSize);
         int offsetPosition = 1 + offsetSize;
@@ -465,74 +566,67 @@ public sealed class VariantBuilder
             stringOffset += key.Length;
         }
         VariantEncoding.WriteUnsigned(output[offsetPosition..], (uint)stringOffset, offsetSize);
-        _outputLength = stringPosition + stringOffset;
+        _metadataLength = stringPosition + stringOffset;
     }
 
     private bool IsFirstOfKey(int sortedIndex) =>
         sortedIndex == 0 || _keyId[_sortedKeys[sortedIndex]] != _keyId[_sortedKeys[sortedIndex - 1]];
 
-    private void WriteNode(int index)
+    /// <summary>
+    /// Writes node <paramref name="index"/> (sized by ComputeSizes) at <paramref name="position"/> of
+    /// <paramref name="destination"/>, and moves the position past it.
+    /// </summary>
+    private void WriteNode(int index, Span<byte> destination, ref int position)
     {
         ref Node node = ref _nodes[index];
         if (node.Kind == NodeScalar)
         {
-            _scalars.AsSpan(node.ScalarStart, node.ScalarLength).CopyTo(_output.AsSpan(_outputLength));
-            _outputLength += node.ScalarLength;
+            _scalars.AsSpan(node.ScalarStart, node.ScalarLength).CopyTo(destination[position..]);
+            position += node.ScalarLength;
             return;
         }
         bool isObject = node.Kind == NodeObject;
         int count = node.ChildCount;
-        int dataSize = 0;
-        int maxId = 0;
-        for (int c = 0; c < count; c++)
-        {
-            int child = _children[node.ChildStart + c];
-            dataSize += _nodes[child].Size;
-            if (isObject)
-            {
-                maxId = Math.Max(maxId, KeyIdOf(child));
-            }
-        }
-        int offsetSize = VariantEncoding.ByteWidth((uint)dataSize);
-        int idSize = isObject ? VariantEncoding.ByteWidth((uint)maxId) : 0;
+        int offsetSize = node.OffsetSize;
+        int idSize = node.IdSize;
         bool isLarge = count > byte.MaxValue;
         int valueHeader = isObject
             ? (offsetSize - 1) | ((idSize - 1) << 2) | (isLarge ? 1 << 4 : 0)
             : (offsetSize - 1) | (isLarge ? 1 << 2 : 0);
-        Span<byte> output = _output.AsSpan(_outputLength);
+        Span<byte> output = destination[position..];
         output[0] = (byte)((valueHeader << 2) | (isObject ? VariantEncoding.BasicObject : VariantEncoding.BasicArray));
-        int position = 1;
+        int header = 1;
         if (isLarge)
         {
             BinaryPrimitives.WriteInt32LittleEndian(output[1..], count);
-            position += 4;
+            header += 4;
         }
         else
         {
             output[1] = (byte)count;
-            position += 1;
+            header += 1;
         }
         if (isObject)
         {
             for (int c = 0; c < count; c++)
             {
-                VariantEncoding.WriteUnsigned(output[position..], (uint)KeyIdOf(_children[node.ChildStart + c]), idSize);
-                position += idSize;
+                VariantEncoding.WriteUnsigned(output[header..], (uint)KeyIdOf(_children[node.ChildStart + c]), idSize);
+                header += idSize;
             }
         }
         int offset = 0;
         for (int c = 0; c < count; c++)
         {
-            VariantEncoding.WriteUnsigned(output[position..], (uint)offset, offsetSize);
-            position += offsetSize;
+            VariantEncoding.WriteUnsigned(output[header..], (uint)offset, offsetSize);
+            header += offsetSize;
             offset += _nodes[_children[node.ChildStart + c]].Size;
         }
-        VariantEncoding.WriteUnsigned(output[position..], (uint)offset, offsetSize);
-        position += offsetSize;
-        _outputLength += position;
+        VariantEncoding.WriteUnsigned(output[header..], (uint)offset, offsetSize);
+        header += offsetSize;
+        position += header;
         for (int c = 0; c < count; c++)
         {
-            WriteNode(_children[node.ChildStart + c]);
+            WriteNode(_children[node.ChildStart + c], destination, ref position);
         }
     }
 
@@ -589,10 +683,12 @@ public sealed class VariantBuilder
         {
             Array.Resize(ref _nodes, _nodeCount * 2);
         }
+        // Not cleared: ChildStart and ChildCount must survive for a row that repeats the remembered layout, and every
+        // other field is set before it is read (scalar ranges and extents here and at the close, sizes in Finish).
         ref Node node = ref _nodes[_nodeCount++];
-        node = default;
         node.Kind = kind;
         node.KeyOccurrence = key;
+        node.End = 0;
         return ref node;
     }
 
@@ -621,14 +717,6 @@ public sealed class VariantBuilder
         if (_scalarLength + extra > _scalars.Length)
         {
             Array.Resize(ref _scalars, Math.Max(_scalars.Length * 2, _scalarLength + extra));
-        }
-    }
-
-    private void EnsureOutput(int extra)
-    {
-        if (_outputLength + extra > _output.Length)
-        {
-            Array.Resize(ref _output, Math.Max(_output.Length * 2, _outputLength + extra));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -38,6 +39,22 @@ public static class VariantJson
             error = new VariantJsonError("invalid UTF-8", FirstInvalidUtf8(utf8Json));
             return false;
         }
+        if (TryParsePlain(utf8Json, builder, maxDepth))
+        {
+            error = default;
+            return true;
+        }
+        return TryParseWithReader(utf8Json, builder, out error, maxDepth);
+    }
+
+    /// <summary>
+    /// <see cref="TryParse"/> through <see cref="Utf8JsonReader"/> alone, for valid UTF-8: the reference the plain
+    /// fast path must agree with, and the path that words every error.
+    /// </summary>
+    internal static bool TryParseWithReader(ReadOnlySpan<byte> utf8Json, VariantBuilder builder, out VariantJsonError error,
+        int maxDepth = DefaultMaxDepth)
+    {
+        builder.Reset();
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = maxDepth + 1 });
         try
         {
@@ -133,6 +150,269 @@ public static class VariantJson
     }
 
     /// <summary>
+    /// Bytes that end the plain scan of a string: its closing quote, an escape (left to the reader path) and the
+    /// control characters JSON forbids inside strings (an error, worded by the reader path).
+    /// </summary>
+    private static readonly SearchValues<byte> s_stringStops = SearchValues.Create(StringStops());
+
+    private static byte[] StringStops()
+    {
+        byte[] stops = new byte[0x20 + 2];
+        for (int i = 0; i < 0x20; i++)
+        {
+            stops[i] = (byte)i;
+        }
+        stops[0x20] = (byte)'"';
+        stops[0x21] = (byte)'\\';
+        return stops;
+    }
+
+    /// <summary>
+    /// The fast path of <see cref="TryParse"/> for the documents ingest mostly sees: a recursive descent over the
+    /// bytes that calls the builder directly, without the reader's per-token state machine and dispatch. It accepts
+    /// only documents that are valid JSON without string escapes, within <paramref name="maxDepth"/>, with numbers in
+    /// range, and then writes exactly what <see cref="TryParseWithReader"/> would (numbers go through the same
+    /// <see cref="Utf8Parser"/> calls as <see cref="Utf8JsonReader"/>'s getters, except short integers, which are
+    /// exact either way). On anything else it returns false, having written an unfinished value, and the caller starts
+    /// over on the reader path, which also words the errors. The input is valid UTF-8.
+    /// </summary>
+    private static bool TryParsePlain(ReadOnlySpan<byte> json, VariantBuilder builder, int maxDepth)
+    {
+        int position = SkipWhitespace(json, 0);
+        return TryParsePlainValue(json, ref position, builder, maxDepth) && SkipWhitespace(json, position) == json.Length;
+    }
+
+    private static bool TryParsePlainValue(ReadOnlySpan<byte> json, ref int position, VariantBuilder builder, int maxDepth)
+    {
+        if (position >= json.Length)
+        {
+            return false;
+        }
+        switch (json[position])
+        {
+            case (byte)'{':
+                return TryParsePlainContainer(json, ref position, builder, maxDepth, isObject: true);
+            case (byte)'[':
+                return TryParsePlainContainer(json, ref position, builder, maxDepth, isObject: false);
+            case (byte)'"':
+                if (!TryScanPlainString(json, ref position, out ReadOnlySpan<byte> text))
+                {
+                    return false;
+                }
+                builder.WriteString(text);
+                return true;
+            case (byte)'t':
+                return TryLiteral(json, ref position, "true"u8) && WriteBoolean(builder, true);
+            case (byte)'f':
+                return TryLiteral(json, ref position, "false"u8) && WriteBoolean(builder, false);
+            case (byte)'n':
+                if (!TryLiteral(json, ref position, "null"u8))
+                {
+                    return false;
+                }
+                builder.WriteNull();
+                return true;
+            default:
+                return TryParsePlainNumber(json, ref position, builder);
+        }
+    }
+
+    /// <summary>An object (<paramref name="isObject"/>) or an array starting at its opening bracket at <paramref name="position"/>.</summary>
+    private static bool TryParsePlainContainer(ReadOnlySpan<byte> json, ref int position, VariantBuilder builder, int maxDepth, bool isObject)
+    {
+        if (builder.Depth >= maxDepth)
+        {
+            return false;
+        }
+        byte close = isObject ? (byte)'}' : (byte)']';
+        if (isObject)
+        {
+            builder.StartObject();
+        }
+        else
+        {
+            builder.StartArray();
+        }
+        position = SkipWhitespace(json, position + 1);
+        bool closed = position < json.Length && json[position] == close;
+        if (closed)
+        {
+            position++;
+        }
+        while (!closed)
+        {
+            if ((isObject && !TryParsePlainKey(json, ref position, builder)) || !TryParsePlainValue(json, ref position, builder, maxDepth))
+            {
+                return false;
+            }
+            position = SkipWhitespace(json, position);
+            if (position >= json.Length)
+            {
+                return false;
+            }
+            byte next = json[position];
+            position = SkipWhitespace(json, position + 1);
+            closed = next == close;
+            if (!closed && next != (byte)',')
+            {
+                return false;
+            }
+        }
+        if (isObject)
+        {
+            builder.EndObject();
+        }
+        else
+        {
+            builder.EndArray();
+        }
+        return true;
+    }
+
+    /// <summary>A member's key and the colon after it, up to its value.</summary>
+    private static bool TryParsePlainKey(ReadOnlySpan<byte> json, ref int position, VariantBuilder builder)
+    {
+        if (position >= json.Length || json[position] != (byte)'"' || !TryScanPlainString(json, ref position, out ReadOnlySpan<byte> key))
+        {
+            return false;
+        }
+        builder.WriteKey(key);
+        position = SkipWhitespace(json, position);
+        if (position >= json.Length || json[position] != (byte)':')
+        {
+            return false;
+        }
+        position = SkipWhitespace(json, position + 1);
+        return true;
+    }
+
+    /// <summary>The string starting at the quote at <paramref name="position"/>, if it has no escapes and no control characters.</summary>
+    private static bool TryScanPlainString(ReadOnlySpan<byte> json, ref int position, out ReadOnlySpan<byte> text)
+    {
+        ReadOnlySpan<byte> rest = json[(position + 1)..];
+        int end = rest.IndexOfAny(s_stringStops);
+        if (end < 0 || rest[end] != (byte)'"')
+        {
+            text = default;
+            return false;
+        }
+        text = rest[..end];
+        position += end + 2;
+        return true;
+    }
+
+    private static bool TryLiteral(ReadOnlySpan<byte> json, ref int position, ReadOnlySpan<byte> literal)
+    {
+        if (!json[position..].StartsWith(literal))
+        {
+            return false;
+        }
+        position += literal.Length;
+        return true;
+    }
+
+    private static bool WriteBoolean(VariantBuilder builder, bool value)
+    {
+        builder.WriteBoolean(value);
+        return true;
+    }
+
+    /// <summary>
+    /// A JSON number (RFC 8259 grammar) written as the reader path writes it: an integer that fits a long as an int,
+    /// one that fits only a ulong as a uint, anything else as a finite float (else false: out of range).
+    /// </summary>
+    private static bool TryParsePlainNumber(ReadOnlySpan<byte> json, ref int position, VariantBuilder builder)
+    {
+        int start = position;
+        int at = position;
+        if (at < json.Length && json[at] == (byte)'-')
+        {
+            at++;
+        }
+        if (at >= json.Length || !char.IsAsciiDigit((char)json[at]))
+        {
+            return false;
+        }
+        // A leading zero stands alone (01 is not JSON).
+        at = json[at] == (byte)'0' ? at + 1 : SkipDigits(json, at);
+        bool integral = true;
+        if (at < json.Length && json[at] == (byte)'.')
+        {
+            integral = false;
+            int digits = at + 1;
+            at = SkipDigits(json, digits);
+            if (at == digits)
+            {
+                return false;
+            }
+        }
+        if (at < json.Length && (json[at] | 0x20) == (byte)'e')
+        {
+            integral = false;
+            at++;
+            if (at < json.Length && (json[at] == (byte)'+' || json[at] == (byte)'-'))
+            {
+                at++;
+            }
+            int digits = at;
+            at = SkipDigits(json, digits);
+            if (at == digits)
+            {
+                return false;
+            }
+        }
+        ReadOnlySpan<byte> number = json[start..at];
+        position = at;
+        if (integral && number.Length <= 18)
+        {
+            // At most 18 digits: always fits a long, so this is what Utf8Parser would give, without its generality.
+            bool negative = number[0] == (byte)'-';
+            long value = 0;
+            for (int i = negative ? 1 : 0; i < number.Length; i++)
+            {
+                value = value * 10 + (number[i] - '0');
+            }
+            builder.WriteInt64(negative ? -value : value);
+            return true;
+        }
+        if (integral && Utf8Parser.TryParse(number, out long integer, out int consumed) && consumed == number.Length)
+        {
+            builder.WriteInt64(integer);
+        }
+        else if (integral && Utf8Parser.TryParse(number, out ulong unsigned, out consumed) && consumed == number.Length)
+        {
+            builder.WriteUInt64(unsigned);
+        }
+        else if (Utf8Parser.TryParse(number, out double real, out consumed) && consumed == number.Length && double.IsFinite(real))
+        {
+            builder.WriteDouble(real);
+        }
+        else
+        {
+            return false;
+        }
+        return true;
+    }
+
+    private static int SkipDigits(ReadOnlySpan<byte> json, int position)
+    {
+        while (position < json.Length && char.IsAsciiDigit((char)json[position]))
+        {
+            position++;
+        }
+        return position;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int position)
+    {
+        while (position < json.Length && json[position] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        {
+            position++;
+        }
+        return position;
+    }
+
+    /// <summary>
     /// Parses one JSON document into row <paramref name="row"/> of a variant vector (rows in ascending order): a
     /// top-level JSON <c>null</c> is stored as SQL NULL (Q11). On failure nothing is written to the row.
     /// </summary>
@@ -144,14 +424,13 @@ public static class VariantJson
         {
             return false;
         }
-        ReadOnlySpan<byte> value = builder.Finish();
-        if (VariantValue.Parse(value).IsNull)
+        if (builder.IsJsonNull)
         {
             column.Validity.SetNull(row, column.Capacity);
         }
         else
         {
-            column.SetBytes(row, value);
+            builder.FinishInto(column, row);
         }
         return true;
     }

@@ -122,6 +122,62 @@ public sealed class VariantJsonPropertyTests
             Assert.Equal(row, Parse(VariantJson.ToJsonString(VariantValue.Parse(row)), builder));
         }).QuickCheckThrowOnFailure();
 
+    /// <summary>
+    /// A JSON number as a random assembly of sign, integer, fraction and exponent parts, valid or not: leading zeros,
+    /// 19-digit and 25-digit integers around the long and ulong limits, missing digits, exponents past the double range.
+    /// </summary>
+    private static Gen<string> NumberText()
+    {
+        Gen<string> digits = Gen.Choose(1, 25).SelectMany(n => Gen.Elements('0', '1', '5', '9').ArrayOf(n)).Select(d => new string(d));
+        Gen<string> sign = Gen.Elements("", "", "-", "+");
+        Gen<string> integer = Gen.OneOf(digits, Gen.Elements("", "0", "01", "9223372036854775807", "9223372036854775808",
+            "18446744073709551615", "18446744073709551616", "123456789012345678"));
+        Gen<string> fraction = Gen.OneOf(Gen.Elements("", "", "", "."), digits.Select(d => "." + d));
+        Gen<string> exponent = Gen.OneOf(Gen.Elements("", "", "", "e", "E+", "e-", "e308", "E+309", "e-400", "e-330"),
+            Gen.Elements("e", "E", "e+", "e-").Zip(digits).Select(e => e.Item1 + e.Item2));
+        return sign.Zip(integer).Zip(fraction.Zip(exponent)).Select(p => p.Item1.Item1 + p.Item1.Item2 + p.Item2.Item1 + p.Item2.Item2);
+    }
+
+    /// <summary>A document with one edit: a character deleted, or one that matters to JSON inserted or substituted.</summary>
+    private static Gen<string> Mutated(Gen<string> documents)
+    {
+        Gen<char> inserted = Gen.Elements(' ', '\n', ',', ':', '{', '}', '[', ']', '"', '\\', '0', '-', '.', 'e', 't', 'n', '\u0001', 'x');
+        return documents.SelectMany(document => Gen.Choose(0, document.Length).SelectMany(at => Gen.Choose(0, 2).SelectMany(edit =>
+            inserted.Select(c => edit switch
+            {
+                0 when at < document.Length => document.Remove(at, 1),
+                1 when at < document.Length => document[..at] + c + document[(at + 1)..],
+                _ => document.Insert(at, c.ToString()),
+            }))));
+    }
+
+    /// <summary>TryParse (its plain fast path, falling back to the reader) gives what the reader path alone gives.</summary>
+    private static void AssertAgreesWithReader(string json)
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes(json);
+        var plain = new VariantBuilder();
+        var reference = new VariantBuilder();
+        bool parsed = VariantJson.TryParse(utf8, plain, out VariantJsonError error, maxDepth: 3);
+        bool expected = VariantJson.TryParseWithReader(utf8, reference, out VariantJsonError expectedError, maxDepth: 3);
+        Assert.True(parsed == expected, $"{json}: {error} / {expectedError}");
+        Assert.Equal(expectedError, error);
+        if (parsed)
+        {
+            Assert.Equal(reference.Finish().ToArray(), plain.Finish().ToArray());
+        }
+    }
+
+    [Fact]
+    public void The_plain_parser_agrees_with_the_reader_on_documents_and_broken_documents() =>
+        Prop.ForAll(Gen.OneOf(Tree(4).Select(d => d.Input), Mutated(Tree(3).Select(d => d.Input))).ToArbitrary(), AssertAgreesWithReader)
+            .QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void The_plain_parser_agrees_with_the_reader_on_numbers() =>
+        Prop.ForAll(NumberText().Zip(Gen.Elements("{0}", "[{0}]", " {0} ", "{{\"a\":{0}}}", "[{0},1]", "[1 {0}]")).ToArbitrary(), number =>
+            AssertAgreesWithReader(string.Format(System.Globalization.CultureInfo.InvariantCulture, number.Item2, number.Item1)))
+            .QuickCheckThrowOnFailure();
+
     [Fact]
     public void Comparison_is_antisymmetric_transitive_and_agrees_with_byte_equality() =>
         Prop.ForAll(Tree(2).Three().ToArbitrary(), documents =>
