@@ -311,6 +311,48 @@ internal sealed class ColumnAccumulator(LogicalType type)
     public ReadOnlySpan<byte> Heap => _heap.AsSpan(0, _heapLength);
 
     /// <summary>
+    /// Whether rows <c>[start, start + count)</c> hold the same values and NULLs as rows <c>[otherStart, otherStart +
+    /// count)</c> of <paramref name="other"/> (of the same type): then they encode to the same chunk. Conservative for
+    /// fixed-width values, whose NULL rows must hold equal placeholders too.
+    /// </summary>
+    public bool SameRows(int start, ColumnAccumulator other, int otherStart, int count)
+    {
+        if (other.Type != Type || !Valid.Slice(start, count).SequenceEqual(other.Valid.Slice(otherStart, count)))
+        {
+            return false;
+        }
+        switch (Type.Physical)
+        {
+            case PhysicalKind.Fixed64:
+                return Fixed.Slice(start, count).SequenceEqual(other.Fixed.Slice(otherStart, count));
+            case PhysicalKind.Bool8:
+                return Bools.Slice(start, count).SequenceEqual(other.Bools.Slice(otherStart, count));
+            case PhysicalKind.VarBytes:
+            {
+                ReadOnlySpan<int> offsets = Offsets.Slice(start, count + 1);
+                ReadOnlySpan<int> otherOffsets = other.Offsets.Slice(otherStart, count + 1);
+                int shift = otherOffsets[0] - offsets[0];
+                // The byte lengths first: different columns almost always differ there, before any byte is compared.
+                if (otherOffsets[count] - offsets[count] != shift
+                    || !Heap[offsets[0]..offsets[count]].SequenceEqual(other.Heap[otherOffsets[0]..otherOffsets[count]]))
+                {
+                    return false;
+                }
+                for (int i = 1; i < count; i++)
+                {
+                    if (otherOffsets[i] - offsets[i] != shift)
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>
     /// The distinct values of a string range, if there are few enough to dictionary-encode (see
     /// <see cref="StringDictionary.TryFind"/>); the pooled working arrays are passed in, so no copy is made.
     /// </summary>
