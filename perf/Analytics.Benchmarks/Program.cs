@@ -88,5 +88,12 @@ if (args.Length is 3 or 4 && args[0] == "ingest")
     return;
 }
 
+if (args.Length == 3 && args[0] == "segment-write")
+{
+    // The ingest commit's segment encoding alone, thread CPU per round: ROWS ROUNDS (perf/README.md).
+    Analytics.Benchmarks.Storage.SegmentWriteRunner.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture));
+    return;
+}
+
 // Every benchmark class in this assembly; pick with --filter, e.g. `--filter *Kernel* --job short`.
 BenchmarkSwitcher.FromAssembly(typeof(Analytics.Benchmarks.Kernels.KernelBenchmarks).Assembly).Run(args);

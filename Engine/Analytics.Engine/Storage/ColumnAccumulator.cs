@@ -106,6 +106,63 @@ internal sealed class ColumnAccumulator(LogicalType type)
         }
     }
 
+    /// <summary>Makes room for <paramref name="rows"/> more rows, which the single-value appends below then assume.</summary>
+    public void Reserve(int rows) => EnsureRows(Count + rows);
+
+    /// <summary>Appends a NULL row (after <see cref="Reserve"/>).</summary>
+    public void AppendNull()
+    {
+        int index = Count++;
+        _valid[index] = false;
+        switch (Type.Physical)
+        {
+            case PhysicalKind.Fixed64:
+                _fixed[index] = 0;
+                break;
+            case PhysicalKind.Bool8:
+                _bools[index] = 0;
+                break;
+            case PhysicalKind.VarBytes:
+                _offsets[index + 1] = _heapLength;
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>Appends a valid Fixed64 row (after <see cref="Reserve"/>).</summary>
+    public void AppendFixed(long value)
+    {
+        int index = Count++;
+        _valid[index] = true;
+        _fixed[index] = value;
+    }
+
+    /// <summary>Appends a valid Bool8 row (after <see cref="Reserve"/>).</summary>
+    public void AppendBoolean(bool value)
+    {
+        int index = Count++;
+        _valid[index] = true;
+        _bools[index] = value ? (byte)1 : (byte)0;
+    }
+
+    /// <summary>Appends a valid var-bytes row (after <see cref="Reserve"/>).</summary>
+    public void AppendBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (_heapLength + bytes.Length > _heap.Length)
+        {
+            WorkingArrayPool<byte>.Grow(ref _heap, _heapLength + bytes.Length, _heapLength);
+        }
+        bytes.CopyTo(_heap.AsSpan(_heapLength));
+        _heapLength += bytes.Length;
+        int index = Count++;
+        _valid[index] = true;
+        _offsets[index + 1] = _heapLength;
+    }
+
+    /// <summary>Appends row <paramref name="row"/> of a flat vector (after <see cref="Reserve"/>).</summary>
+    public void AppendRow(ColumnVector values, int row) => AppendValue(values, row, values.Validity.IsValid(row));
+
     /// <summary>
     /// Dense var-bytes input: the values' bytes in one block copy, offsets rebased. False (nothing appended) when a NULL
     /// row holds bytes, which must not be kept: then the rows go one by one.
@@ -141,27 +198,24 @@ internal sealed class ColumnAccumulator(LogicalType type)
 
     private void AppendValue(ColumnVector values, int row, bool valid)
     {
-        int index = Count++;
-        _valid[index] = valid;
+        if (!valid)
+        {
+            AppendNull();
+            return;
+        }
         switch (Type.Physical)
         {
             case PhysicalKind.Fixed64:
-                _fixed[index] = valid ? values.GetData<long>()[row] : 0;
+                AppendFixed(values.GetData<long>()[row]);
                 break;
             case PhysicalKind.Bool8:
-                _bools[index] = valid ? values.GetData<byte>()[row] : (byte)0;
+                AppendBoolean(values.GetData<byte>()[row] != 0);
                 break;
             case PhysicalKind.VarBytes:
-                ReadOnlySpan<byte> bytes = valid ? values.GetBytes(row) : default;
-                if (_heapLength + bytes.Length > _heap.Length)
-                {
-                    WorkingArrayPool<byte>.Grow(ref _heap, _heapLength + bytes.Length, _heapLength);
-                }
-                bytes.CopyTo(_heap.AsSpan(_heapLength));
-                _heapLength += bytes.Length;
-                _offsets[index + 1] = _heapLength;
+                AppendBytes(values.GetBytes(row));
                 break;
             default:
+                _valid[Count++] = true;
                 break;
         }
     }
@@ -309,6 +363,48 @@ internal sealed class ColumnAccumulator(LogicalType type)
     public ReadOnlySpan<int> Offsets => _offsets.AsSpan(0, Count + 1);
 
     public ReadOnlySpan<byte> Heap => _heap.AsSpan(0, _heapLength);
+
+    /// <summary>
+    /// Whether rows <c>[start, start + count)</c> hold the same values and NULLs as rows <c>[otherStart, otherStart +
+    /// count)</c> of <paramref name="other"/> (of the same type): then they encode to the same chunk. Conservative for
+    /// fixed-width values, whose NULL rows must hold equal placeholders too.
+    /// </summary>
+    public bool SameRows(int start, ColumnAccumulator other, int otherStart, int count)
+    {
+        if (other.Type != Type || !Valid.Slice(start, count).SequenceEqual(other.Valid.Slice(otherStart, count)))
+        {
+            return false;
+        }
+        switch (Type.Physical)
+        {
+            case PhysicalKind.Fixed64:
+                return Fixed.Slice(start, count).SequenceEqual(other.Fixed.Slice(otherStart, count));
+            case PhysicalKind.Bool8:
+                return Bools.Slice(start, count).SequenceEqual(other.Bools.Slice(otherStart, count));
+            case PhysicalKind.VarBytes:
+            {
+                ReadOnlySpan<int> offsets = Offsets.Slice(start, count + 1);
+                ReadOnlySpan<int> otherOffsets = other.Offsets.Slice(otherStart, count + 1);
+                int shift = otherOffsets[0] - offsets[0];
+                // The byte lengths first: different columns almost always differ there, before any byte is compared.
+                if (otherOffsets[count] - offsets[count] != shift
+                    || !Heap[offsets[0]..offsets[count]].SequenceEqual(other.Heap[otherOffsets[0]..otherOffsets[count]]))
+                {
+                    return false;
+                }
+                for (int i = 1; i < count; i++)
+                {
+                    if (otherOffsets[i] - offsets[i] != shift)
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            default:
+                return true;
+        }
+    }
 
     /// <summary>
     /// The distinct values of a string range, if there are few enough to dictionary-encode (see

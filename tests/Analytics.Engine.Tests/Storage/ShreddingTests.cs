@@ -103,6 +103,36 @@ public sealed partial class ShreddingTests : IDisposable
         Assert.Equal(variant.StoredLength, BytesRead(database, "EXPLAIN ANALYZE FROM t AGGREGATE sum(v['rare']::int)"));
     }
 
+    [Fact]
+    public void A_shredded_path_holding_the_values_of_another_column_shares_its_chunk()
+    {
+        // The ingest transform pattern: `$0['s']::string AS s` next to `$0` itself; the variant column comes first.
+        const string Create = "CREATE TABLE d (v any, s string, other string)";
+        const string Insert = "FROM t SELECT v, v['s']::string AS s, v['m']['u']::string || '!' AS other INSERT INTO d";
+        using Database persisted = Database.Open(_path, s_options);
+        using Database inMemory = Database.OpenInMemory(s_options);
+        foreach (Database database in (Database[])[persisted, inMemory])
+        {
+            Load(database);
+            using Session session = database.Connect();
+            TableRows.Execute(session, Create);
+            TableRows.Execute(session, Insert);
+        }
+        SegmentTableStorage table = (SegmentTableStorage)persisted.Catalog.Tables.Single(t => t.Name == "d").Storage;
+        SegmentBlock block = ((SegmentBlockSplit)table.PlanScan(ScanRequest.All(3)).Splits.Single()).Segment.Footer.Blocks.Single();
+        SegmentChunk s = block.Chunks[1];
+        SegmentChunk shredded = block.Chunks[0].Shredded.Single(p => p.Keys.SequenceEqual(["s"])).Chunk;
+        Assert.Equal((s.Offset, s.StoredLength, s.Checksum), (shredded.Offset, shredded.StoredLength, shredded.Checksum));
+        SegmentChunk url = block.Chunks[0].Shredded.Single(p => p.Keys.SequenceEqual(["m", "u"])).Chunk;
+        Assert.NotEqual(block.Chunks[2].Offset, url.Offset);
+        Assert.NotEqual(s.Offset, url.Offset);
+
+        const string Query = "FROM d SELECT v['a']::int AS a, s, v['s']::string AS vs, v['m']['u']::string AS u, other ORDER BY a, s, vs, u, other";
+        List<string> expected = Rows(inMemory, Query);
+        Assert.Equal(RowCount, expected.Count);
+        Assert.Equal(expected, Rows(persisted, Query));
+    }
+
     private static long BytesRead(Database database, string explain)
     {
         string scan = Assert.Single(Rows(database, explain), l => l.TrimStart().StartsWith("Scan t", StringComparison.Ordinal));

@@ -43,27 +43,42 @@ internal sealed class SegmentWriter : IDisposable
         for (int start = 0; start < rows; start += SegmentFormat.BlockRows)
         {
             int count = Math.Min(SegmentFormat.BlockRows, rows - start);
-            ImmutableArray<SegmentChunk>.Builder chunks = ImmutableArray.CreateBuilder<SegmentChunk>(columns.Length);
+            SegmentChunk[] chunks = new SegmentChunk[columns.Length];
+            // Variant columns last, so their shredded paths can share the chunk of a column holding the same values.
             for (int c = 0; c < columns.Length; c++)
             {
-                SegmentChunk chunk = WriteChunk(accumulators[c], firstRow + start, count, output);
-                if (columns[c].Type.IsVariant && chunk.Encoding != ChunkEncoding.AllNull)
+                if (!columns[c].Type.IsVariant)
                 {
-                    chunk = chunk with { Shredded = WriteShredded(accumulators[c], firstRow + start, count, output, materialized?.GetValueOrDefault(c)) };
+                    chunks[c] = WriteChunk(accumulators[c], firstRow + start, count, output);
                 }
-                chunks.Add(chunk);
             }
-            blocks.Add(new SegmentBlock(start, count, chunks.MoveToImmutable()));
+            for (int c = 0; c < columns.Length; c++)
+            {
+                if (columns[c].Type.IsVariant)
+                {
+                    SegmentChunk chunk = WriteChunk(accumulators[c], firstRow + start, count, output);
+                    chunks[c] = chunk.Encoding == ChunkEncoding.AllNull
+                        ? chunk
+                        : chunk with { Shredded = WriteShredded(accumulators, c, firstRow + start, count, output, chunks, materialized?.GetValueOrDefault(c)) };
+                }
+            }
+            blocks.Add(new SegmentBlock(start, count, ImmutableArray.Create(chunks)));
         }
         SegmentFooter footer = new(columns, blocks.ToImmutable());
         footer.WriteTo(output);
         return footer;
     }
 
-    /// <summary>The typed chunks of the paths <see cref="VariantShredder"/> chooses for a variant block.</summary>
-    private ImmutableArray<ShreddedPath> WriteShredded(ColumnAccumulator column, int start, int count, SegmentBuffer output,
-        List<(ImmutableArray<string> Keys, LogicalType Type)>? materialized)
+    /// <summary>
+    /// The typed chunks of the paths <see cref="VariantShredder"/> chooses for the block of variant column
+    /// <paramref name="variant"/>. A path whose values equal those of another column of the block (an ingest transform
+    /// that extracts <c>$0['message']::string AS message</c> and keeps <c>$0</c> too) refers to that column's chunk in
+    /// <paramref name="written"/> instead of storing the same bytes twice.
+    /// </summary>
+    private ImmutableArray<ShreddedPath> WriteShredded(ReadOnlySpan<ColumnAccumulator> accumulators, int variant, int start, int count, SegmentBuffer output,
+        SegmentChunk[] written, List<(ImmutableArray<string> Keys, LogicalType Type)>? materialized)
     {
+        ColumnAccumulator column = accumulators[variant];
         List<(ImmutableArray<string> Keys, LogicalType Type)> paths;
         try
         {
@@ -90,7 +105,15 @@ internal sealed class SegmentWriter : IDisposable
         {
             for (int p = 0; p < paths.Count; p++)
             {
-                shredded.Add(new ShreddedPath(paths[p].Keys, paths[p].Type, WriteChunk(values[p], 0, count, output)));
+                SegmentChunk? same = null;
+                for (int c = 0; c < accumulators.Length && same is null; c++)
+                {
+                    if (!accumulators[c].Type.IsVariant && values[p].SameRows(0, accumulators[c], start, count))
+                    {
+                        same = written[c];
+                    }
+                }
+                shredded.Add(new ShreddedPath(paths[p].Keys, paths[p].Type, same ?? WriteChunk(values[p], 0, count, output)));
             }
         }
         finally

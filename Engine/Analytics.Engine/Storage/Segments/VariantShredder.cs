@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Text;
-using Analytics.Vector.Batches;
 using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
 using Analytics.Vector.Variants;
@@ -11,8 +10,8 @@ namespace Analytics.Engine.Storage.Segments;
 /// <summary>
 /// Chooses which paths of a variant block to store shredded (README.md, "Shredded variant paths"): object keys up to
 /// <see cref="MaxDepth"/> deep whose values, in a sample of the block's rows, are present in at least half of them
-/// and always of one scalar kind. Each chosen path is extracted with the query engine's own extractor and cast, so a
-/// shredded chunk holds exactly what <c>v['k']::type</c> would compute.
+/// and always of one scalar kind. Each chosen path is extracted with the query engine's own casts (and its extractor
+/// where a key meets an array), so a shredded chunk holds exactly what <c>v['k']::type</c> would compute.
 /// </summary>
 internal sealed class VariantShredder
 {
@@ -107,82 +106,294 @@ internal sealed class VariantShredder
 
     /// <summary>
     /// Each path's values for rows <c>[start, start + count)</c> as a column of its type (NULL where the variant is NULL,
-    /// the path missing, or the value does not cast); the caller releases them. One pass over the rows for all paths,
-    /// so each document is read from memory and parsed once rather than once per path.
+    /// the path missing, or the value does not cast); the caller releases them. One walk per row resolves all paths at
+    /// once (<see cref="PathTree"/>), so each document is parsed once and a key the paths share (<c>meta</c> of
+    /// <c>meta.url</c> and <c>meta.status</c>) is looked up once.
     /// </summary>
     public static ColumnAccumulator[] Extract(ColumnAccumulator column, int start, int count, List<(ImmutableArray<string> Keys, LogicalType Type)> paths)
     {
-        VariantPathExtractor[] extractors = new VariantPathExtractor[paths.Count];
-        Field[] fields = new Field[paths.Count];
-        for (int p = 0; p < paths.Count; p++)
-        {
-            ImmutableArray<VariantPathSegment>.Builder segments = ImmutableArray.CreateBuilder<VariantPathSegment>(paths[p].Keys.Length);
-            foreach (string key in paths[p].Keys)
-            {
-                segments.Add(VariantPathSegment.Key(key));
-            }
-            extractors[p] = new VariantPathExtractor(segments.MoveToImmutable(), paths[p].Type);
-            fields[p] = new Field($"path{p}", paths[p].Type);
-        }
-        ColumnAccumulator[] values = new ColumnAccumulator[paths.Count];
-        Batch batch = new(new BatchSchema(fields));
+        PathTree tree = new(paths, count);
         try
         {
-            for (int p = 0; p < values.Length; p++)
-            {
-                values[p] = new ColumnAccumulator(paths[p].Type);
-            }
             ReadOnlySpan<bool> valid = column.Valid;
             VariantRowReader reader = new();
-            for (int first = start; first < start + count; first += Batch.Capacity)
+            for (int row = start; row < start + count; row++)
             {
-                int rows = Math.Min(Batch.Capacity, start + count - first);
-                batch.Reset();
-                for (int r = 0; r < rows; r++)
+                if (valid[row])
                 {
-                    if (valid[first + r])
-                    {
-                        ReadOnlySpan<byte> document = column.GetBytes(first + r);
-                        VariantValue root = reader.Read(document);
-                        for (int p = 0; p < extractors.Length; p++)
-                        {
-                            extractors[p].ExtractRow(document, root, reader, batch.Columns[p], r);
-                        }
-                    }
-                    else
-                    {
-                        for (int p = 0; p < extractors.Length; p++)
-                        {
-                            batch.Columns[p].Validity.SetNull(r, batch.Columns[p].Capacity);
-                        }
-                    }
+                    ReadOnlySpan<byte> document = column.GetBytes(row);
+                    tree.AppendRow(document, reader.Read(document), reader);
                 }
-                for (int p = 0; p < values.Length; p++)
+                else
                 {
-                    if (paths[p].Type.Physical == PhysicalKind.VarBytes)
-                    {
-                        batch.Columns[p].FinishBytes(rows);
-                    }
-                }
-                batch.SetCount(rows);
-                for (int p = 0; p < values.Length; p++)
-                {
-                    values[p].Append(batch, batch.Columns[p]);
+                    tree.AppendNulls(tree.Root);
                 }
             }
-            return values;
-        }
-        catch
-        {
-            foreach (ColumnAccumulator? accumulator in values)
-            {
-                accumulator?.Release();
-            }
-            throw;
+            return tree.TakeValues();
         }
         finally
         {
-            batch.Release();
+            tree.Release();
+        }
+    }
+
+    /// <summary>A key of the paths: the paths that end at it and the keys below it.</summary>
+    private sealed class KeyStep(byte[] utf8Key)
+    {
+        public byte[] Utf8Key { get; } = utf8Key;
+        public List<int> EndingPaths { get; } = [];
+        public KeyNode? Below { get; set; }
+
+        /// <summary>The key's id in the current rows' metadata (-1: no row with it has such a key).</summary>
+        public int Id { get; set; } = -1;
+
+        /// <summary>Where the key's field was found last (rows of one shape have their fields at the same positions).</summary>
+        public int FieldHint;
+    }
+
+    /// <summary>The keys looked up in one object, and every path through it (for NULLs and the Q9 fallback).</summary>
+    private sealed class KeyNode
+    {
+        public List<KeyStep> Steps { get; } = [];
+        public List<int> Paths { get; } = [];
+    }
+
+    /// <summary>
+    /// The chosen paths as a tree of keys, walked once per row: each object of a row is searched for the keys below it
+    /// by their ids in the row's metadata (looked up again only when a row's metadata differs from the previous row's),
+    /// and each value found is cast straight into its path's accumulator with the engine's own casts. What the walk
+    /// does not cover — a key step over an array (Q9 maps it over the elements), a variant-typed path, a string cast of
+    /// a non-string — goes through the query engine's extractor, so every value is what <c>v['k1']['k2']::type</c>
+    /// computes.
+    /// </summary>
+    private sealed class PathTree
+    {
+        private readonly List<(ImmutableArray<string> Keys, LogicalType Type)> _paths;
+        private readonly List<KeyStep> _steps = [];
+        private ColumnAccumulator[]? _values;
+        private readonly VariantPathExtractor?[] _extractors;
+        private readonly ColumnVector?[] _scratch;
+        private long _idsVersion = -1;
+        private bool _byId;
+
+        /// <summary>The tree of <paramref name="paths"/>, with accumulators reserved for <paramref name="rows"/> rows.</summary>
+        public PathTree(List<(ImmutableArray<string> Keys, LogicalType Type)> paths, int rows)
+        {
+            _paths = paths;
+            _extractors = new VariantPathExtractor?[paths.Count];
+            _scratch = new ColumnVector?[paths.Count];
+            _values = new ColumnAccumulator[paths.Count];
+            for (int p = 0; p < paths.Count; p++)
+            {
+                _values[p] = new ColumnAccumulator(paths[p].Type);
+                _values[p].Reserve(rows);
+                KeyNode node = Root;
+                node.Paths.Add(p);
+                ImmutableArray<string> keys = paths[p].Keys;
+                for (int k = 0; k < keys.Length; k++)
+                {
+                    KeyStep step = StepOf(node, keys[k]);
+                    if (k == keys.Length - 1)
+                    {
+                        step.EndingPaths.Add(p);
+                    }
+                    else
+                    {
+                        node = step.Below ??= new KeyNode();
+                        node.Paths.Add(p);
+                    }
+                }
+            }
+        }
+
+        public KeyNode Root { get; } = new();
+
+        private KeyStep StepOf(KeyNode node, string key)
+        {
+            byte[] utf8Key = Encoding.UTF8.GetBytes(key);
+            foreach (KeyStep step in node.Steps)
+            {
+                if (step.Utf8Key.AsSpan().SequenceEqual(utf8Key))
+                {
+                    return step;
+                }
+            }
+            KeyStep added = new(utf8Key);
+            node.Steps.Add(added);
+            _steps.Add(added);
+            return added;
+        }
+
+        /// <summary>Appends one row's value of every path.</summary>
+        public void AppendRow(ReadOnlySpan<byte> document, VariantValue root, VariantRowReader reader)
+        {
+            if (reader.MetadataVersion != _idsVersion)
+            {
+                _idsVersion = reader.MetadataVersion;
+                _byId = root.HasSortedKeys;
+                for (int s = 0; s < _steps.Count; s++)
+                {
+                    _steps[s].Id = _byId ? root.FindKeyId(_steps[s].Utf8Key) : -1;
+                }
+            }
+            Walk(root, Root, document, root, reader);
+        }
+
+        private void Walk(VariantValue value, KeyNode node, ReadOnlySpan<byte> document, VariantValue root, VariantRowReader reader)
+        {
+            VariantKind kind = value.Kind;
+            if (kind == VariantKind.Array)
+            {
+                for (int i = 0; i < node.Paths.Count; i++)
+                {
+                    Extract(node.Paths[i], document, root, reader);
+                }
+                return;
+            }
+            if (kind != VariantKind.Object)
+            {
+                AppendNulls(node);
+                return;
+            }
+            for (int s = 0; s < node.Steps.Count; s++)
+            {
+                KeyStep step = node.Steps[s];
+                VariantValue field = default;
+                bool found = (_byId
+                    ? step.Id >= 0 && value.TryGetFieldById(step.Id, ref step.FieldHint, out field)
+                    : value.TryGetField(step.Utf8Key, out field)) && !field.IsNull;
+                for (int i = 0; i < step.EndingPaths.Count; i++)
+                {
+                    int path = step.EndingPaths[i];
+                    if (found)
+                    {
+                        Append(path, field, document, root, reader);
+                    }
+                    else
+                    {
+                        _values![path].AppendNull();
+                    }
+                }
+                if (step.Below is { } below)
+                {
+                    if (found)
+                    {
+                        Walk(field, below, document, root, reader);
+                    }
+                    else
+                    {
+                        AppendNulls(below);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Appends the cast of the value found at the end of <paramref name="path"/>.</summary>
+        private void Append(int path, VariantValue value, ReadOnlySpan<byte> document, VariantValue root, VariantRowReader reader)
+        {
+            ColumnAccumulator values = _values![path];
+            LogicalType type = _paths[path].Type;
+            if (type.IsVariant)
+            {
+                Extract(path, document, root, reader);
+                return;
+            }
+            switch (type.Physical)
+            {
+                case PhysicalKind.Fixed64:
+                    if (VariantCasts.TryCastFixed64(value, type.Id, out long number))
+                    {
+                        values.AppendFixed(number);
+                    }
+                    else
+                    {
+                        values.AppendNull();
+                    }
+                    break;
+                case PhysicalKind.Bool8:
+                    if (VariantCasts.TryCastBoolean(value, out bool boolean))
+                    {
+                        values.AppendBoolean(boolean);
+                    }
+                    else
+                    {
+                        values.AppendNull();
+                    }
+                    break;
+                default:
+                    if (value.Kind == VariantKind.String)
+                    {
+                        values.AppendBytes(value.GetStringUtf8());
+                    }
+                    else
+                    {
+                        ColumnVector text = Scratch(path);
+                        if (VariantCasts.TryCastString(value, text, 0))
+                        {
+                            values.AppendBytes(text.GetBytes(0));
+                        }
+                        else
+                        {
+                            values.AppendNull();
+                        }
+                    }
+                    break;
+            }
+        }
+
+        /// <summary>The row's value of <paramref name="path"/> through the query engine's extractor.</summary>
+        private void Extract(int path, ReadOnlySpan<byte> document, VariantValue root, VariantRowReader reader)
+        {
+            if (_extractors[path] is not { } extractor)
+            {
+                ImmutableArray<VariantPathSegment>.Builder segments = ImmutableArray.CreateBuilder<VariantPathSegment>(_paths[path].Keys.Length);
+                foreach (string key in _paths[path].Keys)
+                {
+                    segments.Add(VariantPathSegment.Key(key));
+                }
+                _extractors[path] = extractor = new VariantPathExtractor(segments.MoveToImmutable(), _paths[path].Type);
+            }
+            ColumnVector value = Scratch(path);
+            extractor.ExtractRow(document, root, reader, value, 0);
+            value.FinishBytes(1);
+            _values![path].AppendRow(value, 0);
+        }
+
+        /// <summary>A reset one-row vector of the path's type.</summary>
+        private ColumnVector Scratch(int path)
+        {
+            ColumnVector vector = _scratch[path] ??= new ColumnVector(_paths[path].Type, 1);
+            vector.Reset();
+            return vector;
+        }
+
+        public void AppendNulls(KeyNode node)
+        {
+            for (int i = 0; i < node.Paths.Count; i++)
+            {
+                _values![node.Paths[i]].AppendNull();
+            }
+        }
+
+        /// <summary>The filled accumulators, which the caller now owns.</summary>
+        public ColumnAccumulator[] TakeValues()
+        {
+            ColumnAccumulator[] values = _values!;
+            _values = null;
+            return values;
+        }
+
+        /// <summary>Gives back the scratch vectors, and the accumulators unless taken.</summary>
+        public void Release()
+        {
+            foreach (ColumnVector? vector in _scratch)
+            {
+                vector?.Release();
+            }
+            foreach (ColumnAccumulator accumulator in _values ?? [])
+            {
+                accumulator.Release();
+            }
         }
     }
 }
