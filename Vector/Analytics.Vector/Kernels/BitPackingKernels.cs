@@ -135,6 +135,19 @@ public static partial class BitPackingKernels
             }
             total = carry.ToScalar();
         }
+        else if (Vector128.IsHardwareAccelerated && Sse2.IsSupported)
+        {
+            Vector128<long> carry = Vector128<long>.Zero;
+            for (; i <= count - Vector128<long>.Count; i += Vector128<long>.Count)
+            {
+                Vector128<long> sums = Vector128.LoadUnsafe(ref start, (nuint)i);
+                // Up one lane: the register shifted left by 8 bytes, a zero shifted in.
+                sums += Sse2.ShiftLeftLogical128BitLane(sums, 8);
+                (sums + carry).StoreUnsafe(ref start, (nuint)i);
+                carry += Vector128.Create(sums.GetElement(1));
+            }
+            total = carry.ToScalar();
+        }
         for (; i < count; i++)
         {
             total = unchecked(total + Unsafe.Add(ref start, i));
