@@ -38,15 +38,10 @@ public sealed class VariantPathExtractor
     private readonly VariantBuilder _mappedB = new();
 
     // Rows of one stream mostly share their metadata (the same keys): the key steps are resolved to dictionary ids
-    // once per distinct metadata, and each step remembers the field position where it last found its key.
-    private byte[] _idsMetadata = [];
-    private int _idsMetadataLength = -1;
-    // Or, for rows read through a VariantRowReader: the reader and metadata version the ids belong to, and whether
-    // that metadata's dictionary is sorted (else keys are compared as bytes).
-    private VariantRowReader? _idsReader;
-    private long _idsVersion;
-    private bool _idsSorted;
-    private readonly int[] _keyIds;
+    // once per distinct metadata, and each step remembers the field position where it last found its key. Rows that
+    // come without a caller's reader go through this extractor's own.
+    private readonly VariantKeyIds _keyIds;
+    private readonly VariantRowReader _rows = new();
     private readonly int[] _fieldHints;
 
     public VariantPathExtractor(ImmutableArray<VariantPathSegment> path, LogicalType target)
@@ -56,7 +51,12 @@ public sealed class VariantPathExtractor
             ThrowHelper.Throw<object>(ErrorKind.NotImplemented, $"variant path extraction into {target} is not supported yet");
         }
         _path = path.ToArray();
-        _keyIds = new int[_path.Length];
+        ImmutableArray<byte>[] keys = new ImmutableArray<byte>[_path.Length];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = _path[i].Utf8Key;
+        }
+        _keyIds = new VariantKeyIds(keys);
         _fieldHints = new int[_path.Length];
         Target = target;
     }
@@ -250,7 +250,7 @@ public sealed class VariantPathExtractor
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(output);
-        bool byId = _path.Length > 0 && LoadKeyIds(root, rows);
+        bool byId = _path.Length > 0 && _keyIds.Load(root, rows);
         bool found = TryResolve(root, byId, out VariantValue value);
         switch (Target.Physical)
         {
@@ -337,8 +337,8 @@ public sealed class VariantPathExtractor
     /// <summary>The value at the path, or false when the path is missing or ends on a JSON null (Q11).</summary>
     private bool TryResolve(ReadOnlySpan<byte> rowBytes, out VariantValue value)
     {
-        VariantValue root = VariantValue.Parse(rowBytes);
-        return TryResolve(root, _path.Length > 0 && LoadKeyIds(root), out value);
+        VariantValue root = _rows.Read(rowBytes);
+        return TryResolve(root, _path.Length > 0 && _keyIds.Load(root, _rows), out value);
     }
 
     /// <summary>The value at the path from <paramref name="root"/>; <paramref name="byId"/>: <see cref="_keyIds"/> hold the ids of its metadata.</summary>
@@ -387,63 +387,6 @@ public sealed class VariantPathExtractor
             }
         }
         return !value.IsNull;
-    }
-
-    /// <summary>
-    /// Makes <see cref="_keyIds"/> the ids of the path's keys in the metadata of <paramref name="row"/> (recomputed only
-    /// when the metadata differs from the previous row's); false when the dictionary is not sorted, so keys are
-    /// compared as bytes instead.
-    /// </summary>
-    private bool LoadKeyIds(VariantValue row)
-    {
-        ReadOnlySpan<byte> metadata = row.Metadata;
-        if (metadata.Length == _idsMetadataLength && metadata.SequenceEqual(_idsMetadata.AsSpan(0, _idsMetadataLength)))
-        {
-            return true;
-        }
-        if (!row.HasSortedKeys)
-        {
-            return false;
-        }
-        FindKeyIds(row);
-        if (_idsMetadata.Length < metadata.Length)
-        {
-            _idsMetadata = new byte[Math.Max(metadata.Length, 2 * _idsMetadata.Length)];
-        }
-        metadata.CopyTo(_idsMetadata);
-        _idsMetadataLength = metadata.Length;
-        return true;
-    }
-
-    /// <summary>
-    /// <see cref="LoadKeyIds(VariantValue)"/> for a row read by <paramref name="rows"/>: the ids are looked up again
-    /// only when the reader's metadata version changed since they were.
-    /// </summary>
-    private bool LoadKeyIds(VariantValue row, VariantRowReader rows)
-    {
-        if (ReferenceEquals(_idsReader, rows) && _idsVersion == rows.MetadataVersion)
-        {
-            return _idsSorted;
-        }
-        _idsSorted = row.HasSortedKeys;
-        if (_idsSorted)
-        {
-            FindKeyIds(row);
-        }
-        _idsReader = rows;
-        _idsVersion = rows.MetadataVersion;
-        return _idsSorted;
-    }
-
-    /// <summary>Fills <see cref="_keyIds"/> from the sorted dictionary of <paramref name="row"/>; forgets whose ids they were.</summary>
-    private void FindKeyIds(VariantValue row)
-    {
-        for (int i = 0; i < _path.Length; i++)
-        {
-            _keyIds[i] = _path[i].IsKey ? row.FindKeyId(_path[i].Utf8Key.AsSpan()) : -1;
-        }
-        _idsMetadataLength = -1;
-        _idsReader = null;
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Text;
 using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
@@ -138,14 +139,14 @@ internal sealed class VariantShredder
     }
 
     /// <summary>A key of the paths: the paths that end at it and the keys below it.</summary>
-    private sealed class KeyStep(byte[] utf8Key)
+    private sealed class KeyStep(byte[] utf8Key, int index)
     {
         public byte[] Utf8Key { get; } = utf8Key;
         public List<int> EndingPaths { get; } = [];
         public KeyNode? Below { get; set; }
 
-        /// <summary>The key's id in the current rows' metadata (-1: no row with it has such a key).</summary>
-        public int Id { get; set; } = -1;
+        /// <summary>The step's place among the tree's keys (<see cref="PathTree"/>'s key ids).</summary>
+        public int Index { get; } = index;
 
         /// <summary>Where the key's field was found last (rows of one shape have their fields at the same positions).</summary>
         public int FieldHint;
@@ -173,7 +174,7 @@ internal sealed class VariantShredder
         private ColumnAccumulator[]? _values;
         private readonly VariantPathExtractor?[] _extractors;
         private readonly ColumnVector?[] _scratch;
-        private long _idsVersion = -1;
+        private readonly VariantKeyIds _keyIds;
         private bool _byId;
 
         /// <summary>The tree of <paramref name="paths"/>, with accumulators reserved for <paramref name="rows"/> rows.</summary>
@@ -204,6 +205,12 @@ internal sealed class VariantShredder
                     }
                 }
             }
+            ImmutableArray<byte>[] stepKeys = new ImmutableArray<byte>[_steps.Count];
+            for (int s = 0; s < stepKeys.Length; s++)
+            {
+                stepKeys[s] = ImmutableCollectionsMarshal.AsImmutableArray(_steps[s].Utf8Key);
+            }
+            _keyIds = new VariantKeyIds(stepKeys);
         }
 
         public KeyNode Root { get; } = new();
@@ -218,7 +225,7 @@ internal sealed class VariantShredder
                     return step;
                 }
             }
-            KeyStep added = new(utf8Key);
+            KeyStep added = new(utf8Key, _steps.Count);
             node.Steps.Add(added);
             _steps.Add(added);
             return added;
@@ -227,15 +234,7 @@ internal sealed class VariantShredder
         /// <summary>Appends one row's value of every path.</summary>
         public void AppendRow(ReadOnlySpan<byte> document, VariantValue root, VariantRowReader reader)
         {
-            if (reader.MetadataVersion != _idsVersion)
-            {
-                _idsVersion = reader.MetadataVersion;
-                _byId = root.HasSortedKeys;
-                for (int s = 0; s < _steps.Count; s++)
-                {
-                    _steps[s].Id = _byId ? root.FindKeyId(_steps[s].Utf8Key) : -1;
-                }
-            }
+            _byId = _keyIds.Load(root, reader);
             Walk(root, Root, document, root, reader);
         }
 
@@ -260,7 +259,7 @@ internal sealed class VariantShredder
                 KeyStep step = node.Steps[s];
                 VariantValue field = default;
                 bool found = (_byId
-                    ? step.Id >= 0 && value.TryGetFieldById(step.Id, ref step.FieldHint, out field)
+                    ? _keyIds[step.Index] is int id and >= 0 && value.TryGetFieldById(id, ref step.FieldHint, out field)
                     : value.TryGetField(step.Utf8Key, out field)) && !field.IsNull;
                 for (int i = 0; i < step.EndingPaths.Count; i++)
                 {
