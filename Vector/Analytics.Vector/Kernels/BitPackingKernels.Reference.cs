@@ -31,6 +31,19 @@ public static partial class BitPackingKernels
             }
         }
 
+        /// <summary>Code by code: each value is the previous one (<paramref name="start"/> before the first) plus its code's delta.</summary>
+        public static void UnpackDeltaCodes(ReadOnlySpan<byte> packed, int width, int first, ReadOnlySpan<long> deltas, long start, Span<long> destination)
+        {
+            ulong[] codes = new ulong[first + destination.Length];
+            Unpack(packed, width, 0, codes);
+            long value = start;
+            for (int i = 0; i < destination.Length; i++)
+            {
+                value = unchecked(value + deltas[(int)codes[first + i]]);
+                destination[i] = value;
+            }
+        }
+
         /// <summary>Value by value: the indices whose unpacked value lies in [low, high].</summary>
         public static int SelectInRange(ReadOnlySpan<byte> packed, int width, int count, ulong low, ulong high, Span<int> selection)
         {

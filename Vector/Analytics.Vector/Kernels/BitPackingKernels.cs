@@ -111,11 +111,7 @@ public static partial class BitPackingKernels
             Vector512<long> last = Vector512.Create(7L);
             for (; i <= count - Vector512<long>.Count; i += Vector512<long>.Count)
             {
-                Vector512<long> sums = Vector512.LoadUnsafe(ref start, (nuint)i);
-                // AlignRight64(x, 0, 8 − k) is x moved up k lanes with zeros shifted in.
-                sums += Avx512F.AlignRight64(sums, Vector512<long>.Zero, 7);
-                sums += Avx512F.AlignRight64(sums, Vector512<long>.Zero, 6);
-                sums += Avx512F.AlignRight64(sums, Vector512<long>.Zero, 4);
+                Vector512<long> sums = PrefixSum512(Vector512.LoadUnsafe(ref start, (nuint)i));
                 (sums + carry).StoreUnsafe(ref start, (nuint)i);
                 carry += Avx512F.PermuteVar8x64(sums, last);
             }
@@ -126,10 +122,7 @@ public static partial class BitPackingKernels
             Vector256<long> carry = Vector256<long>.Zero;
             for (; i <= count - Vector256<long>.Count; i += Vector256<long>.Count)
             {
-                Vector256<long> sums = Vector256.LoadUnsafe(ref start, (nuint)i);
-                // Up one lane: lanes (0, 0, 1, 2) with lane 0 cleared; up two: the low half moved up, zeros below.
-                sums += Avx2.Blend(Avx2.Permute4x64(sums, 0b10_01_00_00).AsInt32(), Vector256<int>.Zero, 0b0000_0011).AsInt64();
-                sums += Avx2.Permute2x128(sums, sums, 0x08);
+                Vector256<long> sums = PrefixSum256(Vector256.LoadUnsafe(ref start, (nuint)i));
                 (sums + carry).StoreUnsafe(ref start, (nuint)i);
                 carry += Avx2.Permute4x64(sums, 0b11_11_11_11);
             }

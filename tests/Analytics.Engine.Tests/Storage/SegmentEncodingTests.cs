@@ -1,10 +1,15 @@
 using System.Text;
 using Analytics.Engine.Catalog;
 using Analytics.Engine.Scan;
+using Analytics.Engine.Storage;
 using Analytics.Engine.Storage.ObjectStore;
 using Analytics.Engine.Storage.Segments;
 using Analytics.Engine.Tests.Catalog;
+using Analytics.Errors;
+using Analytics.Vector.Batches;
+using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
+using Analytics.Vector.Vectors;
 using Xunit;
 
 namespace Analytics.Engine.Tests.Storage;
@@ -34,7 +39,9 @@ public sealed class SegmentEncodingTests : IDisposable
         ("real", LogicalType.Float, i => i % 5 == 0 ? double.NaN : i * -0.25, ChunkEncoding.FrameOfReference), // on the bit patterns
         ("price", LogicalType.Float, i => i % 9 == 0 ? null : ((i % 100_000) - 50_000) / 100.0, ChunkEncoding.DecimalFloat), // exactly n / 100
         ("noise", LogicalType.Float, i => (((Mix((ulong)i) >> 11) * (1.0 / (1UL << 53))) - 0.5) * 1e6, ChunkEncoding.Plain),
-        ("time", LogicalType.Timestamp, i => i % 7 == 3 ? null : 1_700_000_000_000_000L + (i * 1000L), ChunkEncoding.Delta),
+        // NULL rows hold the value before them, so the deltas are 0, 1000 and 2000: three codes of 2 bits.
+        ("time", LogicalType.Timestamp, i => i % 7 == 3 ? null : 1_700_000_000_000_000L + (i * 1000L), ChunkEncoding.DeltaDictionary),
+        ("jittered", LogicalType.Timestamp, i => JitteredTime(i), ChunkEncoding.DeltaDictionary),
         ("span", LogicalType.Interval, _ => null, ChunkEncoding.AllNull),
         ("flag", LogicalType.Boolean, i => i % 11 == 0 ? null : i % 3 == 0, ChunkEncoding.Plain),
         ("city", LogicalType.String, i => i % 13 == 0 ? null : $"city {i % 5}", ChunkEncoding.Dictionary),
@@ -43,6 +50,12 @@ public sealed class SegmentEncodingTests : IDisposable
         ("blob", LogicalType.Binary, i => i % 4 == 0 ? null : $"b{i}", ChunkEncoding.Plain),
         ("event", LogicalType.Any, i => $"v{i % 300}", ChunkEncoding.Plain),
     ];
+
+    /// <summary>
+    /// A reading every 3 ms with a jitter below 1 ms from a multiplicative hash, as perf/'s event table: the deltas take
+    /// 4 distinct values 2.4–3.5 ms apart (a 20-bit spread for <see cref="ChunkEncoding.Delta"/>'s residuals).
+    /// </summary>
+    private static long JitteredTime(int i) => 1_793_491_200_000_000_000L + (i * 3_000_000L) + ((uint)i * 2654435761u % 1_000_000);
 
     /// <summary>The SplitMix64 finalizer: consecutive inputs give values with no pattern any encoding can exploit.</summary>
     private static ulong Mix(ulong x)
@@ -100,14 +113,14 @@ public sealed class SegmentEncodingTests : IDisposable
         SegmentChunk time = block.Chunks[9];
         Assert.Equal(714, time.NullCount); // rows 3, 10, 17, … below 5000
         Assert.Equal(1_700_000_000_000_000L, time.Statistics.Min);
-        SegmentChunk city = block.Chunks[12];
+        SegmentChunk city = block.Chunks[13];
         Assert.Equal("city 0"u8.ToArray(), (byte[])city.Statistics.Min!);
         Assert.Equal("city 4"u8.ToArray(), (byte[])city.Statistics.Max!);
         Assert.Equal(5, city.DistinctEstimate);
-        Assert.True(block.Chunks[10].Statistics.AllNull);
-        Assert.Null(block.Chunks[16].Statistics.Min); // variants have no order for pruning
-        Assert.Equal(-1, block.Chunks[16].DistinctEstimate);
-        Assert.Equal(ChunkCompression.Zstd, block.Chunks[13].Compression);
+        Assert.True(block.Chunks[11].Statistics.AllNull);
+        Assert.Null(block.Chunks[17].Statistics.Min); // variants have no order for pruning
+        Assert.Equal(-1, block.Chunks[17].DistinctEstimate);
+        Assert.Equal(ChunkCompression.Zstd, block.Chunks[14].Compression);
     }
 
     [Theory]
@@ -130,5 +143,62 @@ public sealed class SegmentEncodingTests : IDisposable
         List<object?[]> read = TableRows.ReadAll(table.Storage);
         Assert.Equal(values.Select(BitConverter.DoubleToInt64Bits), read.Select(r => BitConverter.DoubleToInt64Bits((double)r[0]!)));
         Assert.Equal((ChunkEncoding)expected, block.Chunks[0].Encoding);
+    }
+
+    /// <summary>
+    /// Delta dictionary chunks read back row for row from any batch start (the reader continues each batch from the
+    /// last), and a Delta chunk of the same values — what segments written before the delta dictionary hold — still
+    /// reads the same.
+    /// </summary>
+    [Fact]
+    public void Delta_codes_and_the_older_delta_chunks_of_the_same_timestamps_decode_alike()
+    {
+        const int rows = 10_000;
+        long[] expected = [.. Enumerable.Range(0, rows).Select(JitteredTime)];
+        long[] deltas = [2_435_761, 2_468_465, 3_435_761, 3_468_465];
+        ulong[] codes = [.. Enumerable.Range(1, rows - 1).Select(i => (ulong)Array.IndexOf(deltas, expected[i] - expected[i - 1]))];
+        Assert.DoesNotContain(ulong.MaxValue, codes);
+        List<byte> dictionary = [.. BitConverter.GetBytes(expected[0]), 2, .. deltas.SelectMany(BitConverter.GetBytes), .. Packed(codes, 2)];
+        ulong[] residuals = [.. Enumerable.Range(1, rows - 1).Select(i => (ulong)(expected[i] - expected[i - 1] - deltas[0]))];
+        int width = (int)Math.Ceiling(Math.Log2(residuals.Max() + 1.0));
+        List<byte> delta = [.. BitConverter.GetBytes(expected[0]), .. BitConverter.GetBytes(deltas[0]), (byte)width, .. Packed(residuals, width)];
+
+        Assert.Equal(expected, Decode([.. dictionary], ChunkEncoding.DeltaDictionary, rows));
+        Assert.Equal(expected, Decode([.. delta], ChunkEncoding.Delta, rows));
+    }
+
+    [Theory]
+    [InlineData(5, 32, 0, "delta code width 5")]
+    [InlineData(2, 3, 0, "chunk ends at byte 33, a field at 9 needs 32 bytes")]
+    [InlineData(2, 4, 32 + 8, "8 bytes left over after the values")] // 99 codes of 2 bits take 32 bytes
+    public void A_malformed_delta_dictionary_chunk_is_an_error_naming_segment_and_column(int width, int deltas, int codeBytes, string reason)
+    {
+        byte[] raw = [.. BitConverter.GetBytes(1_000L), (byte)width, .. new byte[8 * deltas], .. new byte[codeBytes]];
+        QueryException error = Assert.Throws<QueryException>(() => Decode(raw, ChunkEncoding.DeltaDictionary, 100));
+        Assert.Equal($"IO Error: seg-1 column ts: corrupt chunk ({reason})", error.Message);
+    }
+
+    private static byte[] Packed(ulong[] values, int width)
+    {
+        byte[] packed = new byte[BitPackingKernels.PackedLength(values.Length, width)];
+        BitPackingKernels.Pack(values, width, packed);
+        return packed;
+    }
+
+    /// <summary>A timestamp chunk's rows, read batch by batch as a block reader does.</summary>
+    private static long[] Decode(byte[] raw, ChunkEncoding encoding, int rows)
+    {
+        SegmentChunk chunk = new(0, raw.Length, raw.Length, encoding, ChunkCompression.None, false, 0, 0, rows, ColumnStatistics.NullsOnly(false, false));
+        using DecodeBuffers buffers = new();
+        SegmentColumnReader reader = new(raw, raw.Length, chunk, LogicalType.Timestamp, rows, "seg-1", "ts", buffers, SegmentChunkCache.None.Dictionaries);
+        long[] values = new long[rows];
+        ColumnVector vector = new(LogicalType.Timestamp, Batch.Capacity);
+        for (int start = 0; start < rows; start += Batch.Capacity)
+        {
+            int count = Math.Min(Batch.Capacity, rows - start);
+            reader.Read(vector, start, count);
+            vector.GetData<long>()[..count].CopyTo(values.AsSpan(start));
+        }
+        return values;
     }
 }

@@ -122,6 +122,55 @@ public sealed class BitPackingKernelTests
     }
 
     [Fact]
+    public void Decoding_delta_codes_matches_the_reference_and_wraps_around() =>
+        Prop.ForAll(Gen.Choose(0, BitPackingKernels.MaxDeltaCodeWidth).SelectMany(width => Gen.Choose(0, 300).SelectMany(count => Gen.Choose(0, 40)
+            .SelectMany(first => Gen.Choose(int.MinValue, int.MaxValue).Select(seed => (width, count, first, seed))))).ToArbitrary(), input =>
+        {
+            (int width, int count, int first, int seed) = input;
+            // Random bytes (every code pattern) with spare bytes after them, full-range deltas so the sums wrap, and a
+            // first code that is sometimes a group boundary (the vector paths) and sometimes not.
+            Random random = new(seed);
+            byte[] packed = new byte[BitPackingKernels.PackedLength(first + count, width) + (random.Next(64) & ~7)];
+            random.NextBytes(packed);
+            long[] deltas = new long[1 << width];
+            for (int d = 0; d < deltas.Length; d++)
+            {
+                deltas[d] = random.NextInt64(long.MinValue, long.MaxValue);
+            }
+            long start = random.NextInt64(long.MinValue, long.MaxValue);
+            long[] expected = new long[count];
+            BitPackingKernels.Reference.UnpackDeltaCodes(packed, width, first, deltas, start, expected);
+            long[] actual = new long[count];
+            BitPackingKernels.UnpackDeltaCodes(packed, width, first, deltas, start, actual);
+            Assert.Equal(expected, actual);
+        }).QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void Decoding_delta_codes_of_a_whole_batch_at_every_width_matches_the_reference()
+    {
+        // Readers decode one batch at a time from a group boundary: every vector path's whole loop and its tail.
+        byte[] packed = new byte[BitPackingKernels.PackedLength(4096, BitPackingKernels.MaxDeltaCodeWidth)];
+        new Random(13).NextBytes(packed);
+        for (int width = 0; width <= BitPackingKernels.MaxDeltaCodeWidth; width++)
+        {
+            long[] deltas = [.. Enumerable.Range(0, 1 << width).Select(d => 3_000_000L + (d * 467_891L) - 1_000_000L)];
+            long[] expected = new long[2047];
+            BitPackingKernels.Reference.UnpackDeltaCodes(packed, width, 2048, deltas, 1_700_000_000_000_000_000L, expected);
+            long[] actual = new long[2047];
+            BitPackingKernels.UnpackDeltaCodes(packed, width, 2048, deltas, 1_700_000_000_000_000_000L, actual);
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
+    public void Delta_codes_need_a_table_of_two_to_the_width_entries()
+    {
+        Assert.Throws<ArgumentException>(() => BitPackingKernels.UnpackDeltaCodes(new byte[8], 2, 0, new long[3], 0, new long[4]));
+        Assert.Throws<ArgumentException>(() => BitPackingKernels.UnpackDeltaCodes(new byte[64], 5, 0, new long[32], 0, new long[4]));
+        Assert.Throws<ArgumentException>(() => BitPackingKernels.UnpackDeltaCodes(new byte[8], 4, 0, new long[16], 0, new long[17]));
+    }
+
+    [Fact]
     public void Decimal_decoding_is_bit_identical_to_the_scalar_division() =>
         Prop.ForAll(Gen.Choose(0, 63).SelectMany(width => Gen.Choose(0, 300).SelectMany(count => Gen.Choose(0, 6)
             .SelectMany(exponent => Gen.Choose(int.MinValue, int.MaxValue).Select(seed => (width, count, exponent, seed))))).ToArbitrary(), input =>

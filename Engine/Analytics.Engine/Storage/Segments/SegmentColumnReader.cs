@@ -33,18 +33,21 @@ internal sealed class SegmentColumnReader : BlockColumnReader
     private readonly int _valuesStart;
     private readonly int _valuesLength;
 
-    /// <summary>Frame of reference and decimal: the base; delta: the first value.</summary>
+    /// <summary>Frame of reference and decimal: the base; delta and delta dictionary: the first value.</summary>
     private readonly long _base;
     private readonly long _minimumDelta;
     private readonly int _width;
     private readonly double _scale;
     private readonly int _heapStart;
+
+    /// <summary>Delta dictionary: where its 2^width deltas start.</summary>
+    private readonly int _deltasStart;
     private readonly int[]? _runEnds;
     private readonly long[]? _runValues;
     private readonly ColumnVector? _dictionary;
     private readonly ulong[]? _codes;
 
-    /// <summary>Delta: the value of the last row read; run length: the run the next batch starts in.</summary>
+    /// <summary>Delta and delta dictionary: the value of the last row read; run length: the run the next batch starts in.</summary>
     private long _previous;
     private int _run;
 
@@ -82,6 +85,17 @@ internal sealed class SegmentColumnReader : BlockColumnReader
                 _base = reader.ReadInt64();
                 _minimumDelta = reader.ReadInt64();
                 _width = reader.ReadWidth();
+                packedValues = rows - 1;
+                break;
+            case (ChunkEncoding.DeltaDictionary, PhysicalKind.Fixed64):
+                _base = reader.ReadInt64();
+                _width = reader.ReadWidth();
+                if (_width > BitPackingKernels.MaxDeltaCodeWidth)
+                {
+                    reader.Fail($"delta code width {_width}");
+                }
+                _deltasStart = reader.Position;
+                reader.Take(8 << _width);
                 packedValues = rows - 1;
                 break;
             case (ChunkEncoding.DecimalFloat, PhysicalKind.Fixed64):
@@ -127,7 +141,8 @@ internal sealed class SegmentColumnReader : BlockColumnReader
                 reader.Fail($"encoding {_encoding} is not valid for {type.Name}");
                 break;
         }
-        if (_encoding is ChunkEncoding.FrameOfReference or ChunkEncoding.Delta or ChunkEncoding.DecimalFloat or ChunkEncoding.Dictionary)
+        if (_encoding is ChunkEncoding.FrameOfReference or ChunkEncoding.Delta or ChunkEncoding.DeltaDictionary or ChunkEncoding.DecimalFloat
+            or ChunkEncoding.Dictionary)
         {
             (_valuesStart, _valuesLength) = (reader.Position, reader.Take(BitPackingKernels.PackedLength(packedValues, _width)).Length);
         }
@@ -137,7 +152,7 @@ internal sealed class SegmentColumnReader : BlockColumnReader
     private ReadOnlySpan<byte> Values => _raw.AsSpan(_valuesStart, _valuesLength);
 
     /// <summary>Delta decoding continues from the previous batch's last value, so it must see every batch.</summary>
-    public override bool CanSkipBatches => _encoding != ChunkEncoding.Delta;
+    public override bool CanSkipBatches => _encoding is not (ChunkEncoding.Delta or ChunkEncoding.DeltaDictionary);
 
     public override void Read(ColumnVector vector, int start, int rows)
     {
@@ -189,6 +204,16 @@ internal sealed class SegmentColumnReader : BlockColumnReader
                 BitPackingKernels.Unpack(Values, _width, start, (ulong)_minimumDelta, bits[1..]);
                 values[0] = value;
                 BitPackingKernels.RunningSum(values);
+                _previous = values[^1];
+                break;
+            }
+            case ChunkEncoding.DeltaDictionary:
+            {
+                // As for Delta: the codes from index `start` serve rows start + 1 …, and row `start` continues from the last batch.
+                ReadOnlySpan<long> deltas = MemoryMarshal.Cast<byte, long>(_raw.AsSpan(_deltasStart, 8 << _width));
+                long value = start == 0 ? _base : unchecked(_previous + deltas[(int)BitPackingKernels.ReadOne(Values, _width, start - 1)]);
+                values[0] = value;
+                BitPackingKernels.UnpackDeltaCodes(Values, _width, start, deltas, value, values[1..]);
                 _previous = values[^1];
                 break;
             }

@@ -265,7 +265,7 @@ internal sealed class SegmentFooter(ImmutableArray<Field> columns, ImmutableArra
         bool hasMinMax = reader.ReadByte() != 0;
         object? min = hasMinMax ? ReadValue(ref reader, type) : null;
         object? max = hasMinMax ? ReadValue(ref reader, type) : null;
-        if (encoding > ChunkEncoding.DecimalFloat || compression > ChunkCompression.Zstd || nullCount > rows)
+        if (encoding > ChunkEncoding.DeltaDictionary || compression > ChunkCompression.Zstd || nullCount > rows)
         {
             reader.Fail($"a chunk has encoding {(int)encoding}, compression {(int)compression}, {nullCount} NULLs of {rows} rows");
         }

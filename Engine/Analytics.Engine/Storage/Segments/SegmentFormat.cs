@@ -71,6 +71,14 @@ internal enum ChunkEncoding : byte
     /// exactly n / 10^e (checked bit for bit when written). Typical for measurements with a few decimals.
     /// </summary>
     DecimalFloat = 6,
+
+    /// <summary>
+    /// Fixed64: first (i64), code width w (u8, ≤ <see cref="Analytics.Vector.Kernels.BitPackingKernels.MaxDeltaCodeWidth"/>),
+    /// 2^w deltas (i64), rows − 1 × code bit-packed: row r is row r − 1 plus the delta its code names. For sequences whose
+    /// deltas take at most 16 distinct values (fixed-interval timestamps with a regular jitter), whose residuals under
+    /// <see cref="Delta"/> would take as many bits as the deltas' spread.
+    /// </summary>
+    DeltaDictionary = 7,
 }
 
 internal enum ChunkCompression : byte

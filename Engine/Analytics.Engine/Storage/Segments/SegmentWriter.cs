@@ -315,6 +315,10 @@ internal sealed class SegmentWriter : IDisposable
                 return ChunkEncoding.DecimalFloat;
             }
         }
+        if (best == deltaSize && deltaWidth > BitPackingKernels.MaxDeltaCodeWidth && TryEncodeDeltaCodes(values, deltaSize))
+        {
+            return ChunkEncoding.DeltaDictionary;
+        }
         if (best == plainSize)
         {
             _raw.Write(MemoryMarshal.AsBytes(values));
@@ -345,6 +349,7 @@ internal sealed class SegmentWriter : IDisposable
             Pack(residuals.AsSpan(0, count - 1), deltaWidth);
             return ChunkEncoding.Delta;
         }
+
         _raw.WriteInt32(runs);
         int runStart = 0;
         for (int i = 1; i <= count; i++)
@@ -357,6 +362,62 @@ internal sealed class SegmentWriter : IDisposable
             }
         }
         return ChunkEncoding.RunLength;
+    }
+
+    /// <summary>
+    /// The delta residual stream's cascade: when a chunk's best encoding is <see cref="ChunkEncoding.Delta"/> but its
+    /// deltas take at most 16 distinct values (fixed-interval timestamps with a regular jitter), writes them as codes
+    /// into a table of those deltas (<see cref="ChunkEncoding.DeltaDictionary"/>) if that is smaller than
+    /// <paramref name="deltaSize"/>. Only for Delta's winners, so a column another encoding suits (frame of reference,
+    /// whose packed values filters compare directly) keeps it.
+    /// </summary>
+    private bool TryEncodeDeltaCodes(ReadOnlySpan<long> values, long deltaSize)
+    {
+        int count = values.Length;
+        Span<long> distinct = stackalloc long[1 << BitPackingKernels.MaxDeltaCodeWidth];
+        int distinctCount = DistinctDeltas(values, distinct);
+        int width = BitPackingKernels.BitWidth((ulong)Math.Max(distinctCount - 1, 0));
+        if (distinctCount == 0 || 9L + (8L << width) + BitPackingKernels.PackedLength(count - 1, width) >= deltaSize)
+        {
+            return false;
+        }
+        _raw.WriteInt64(values[0]);
+        _raw.WriteByte((byte)width);
+        // The table always has 2^width entries (the last delta repeated), so every code a reader unpacks names one.
+        for (int d = 0; d < 1 << width; d++)
+        {
+            _raw.WriteInt64(distinct[Math.Min(d, distinctCount - 1)]);
+        }
+        ulong[] codes = Rent(ref _residuals, count);
+        for (int i = 1; i < count; i++)
+        {
+            codes[i - 1] = (ulong)distinct[..distinctCount].IndexOf(unchecked(values[i] - values[i - 1]));
+        }
+        Pack(codes.AsSpan(0, count - 1), width);
+        return true;
+    }
+
+    /// <summary>
+    /// The distinct deltas of <paramref name="values"/> in order of first appearance, written to
+    /// <paramref name="distinct"/>, and how many; 0 when there are more than it holds (a column with no few repeating
+    /// deltas gives up within its first rows).
+    /// </summary>
+    private static int DistinctDeltas(ReadOnlySpan<long> values, Span<long> distinct)
+    {
+        int found = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            long delta = unchecked(values[i] - values[i - 1]);
+            if (distinct[..found].IndexOf(delta) < 0)
+            {
+                if (found == distinct.Length)
+                {
+                    return 0;
+                }
+                distinct[found++] = delta;
+            }
+        }
+        return found;
     }
 
     private void Pack(ReadOnlySpan<ulong> values, int width)
