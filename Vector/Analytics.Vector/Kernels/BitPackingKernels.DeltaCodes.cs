@@ -124,23 +124,4 @@ public static partial class BitPackingKernels
         total = carry.ToScalar();
         return groups * 8;
     }
-
-    /// <summary>Lane i becomes the sum of lanes 0 … i, with log2(8) shifted adds (<see cref="RunningSum"/>'s step per vector).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<long> PrefixSum512(Vector512<long> sums)
-    {
-        // AlignRight64(x, 0, 8 − k) is x moved up k lanes with zeros shifted in.
-        sums += Avx512F.AlignRight64(sums, Vector512<long>.Zero, 7);
-        sums += Avx512F.AlignRight64(sums, Vector512<long>.Zero, 6);
-        return sums + Avx512F.AlignRight64(sums, Vector512<long>.Zero, 4);
-    }
-
-    /// <summary>Lane i becomes the sum of lanes 0 … i (<see cref="RunningSum"/>'s AVX2 step per vector).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<long> PrefixSum256(Vector256<long> sums)
-    {
-        // Up one lane: lanes (0, 0, 1, 2) with lane 0 cleared; up two: the low half moved up, zeros below.
-        sums += Avx2.Blend(Avx2.Permute4x64(sums, 0b10_01_00_00).AsInt32(), Vector256<int>.Zero, 0b0000_0011).AsInt64();
-        return sums + Avx2.Permute2x128(sums, sums, 0x08);
-    }
 }
