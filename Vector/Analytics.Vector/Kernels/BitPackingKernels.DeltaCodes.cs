@@ -63,21 +63,31 @@ public static partial class BitPackingKernels
     }
 
     /// <summary>
-    /// Eight codes per step as in <see cref="UnpackGroups512"/>, each looked up in the table by a two-register permute
-    /// (16 deltas), summed across the lanes with shifted adds and carried from group to group as in <see cref="RunningSum"/>.
-    /// Returns how many values it decoded and leaves the last one in <paramref name="total"/>.
+    /// Eight codes per step: a group's codes lie within its first 4 bytes, so one 8-byte read broadcast to every lane
+    /// and a multishift (AVX-512 VBMI) that moves code k's bits to the bottom of lane k make the permute indices. The
+    /// permute reads only an index's low 4 bits, so instead of masking each code the 16-entry table repeats the 2^width
+    /// deltas (entry j is delta j mod 2^width). The deltas are summed across the lanes with shifted adds and carried from
+    /// group to group as in <see cref="RunningSum"/>. Returns how many values it decoded and leaves the last one in
+    /// <paramref name="total"/>.
     /// </summary>
     private static int DeltaCodeGroups512(ReadOnlySpan<byte> packed, int width, ReadOnlySpan<long> deltas, ref long total, Span<long> destination)
     {
-        int groups = Math.Min(destination.Length / 8, WholeGroups(packed.Length, width, 64));
+        int groups = Math.Min(destination.Length / 8, WholeGroups(packed.Length, width, sizeof(ulong)));
         if (groups == 0)
         {
             return 0;
         }
-        (Vector512<byte> permutation, Vector512<ulong> shift) = GroupWindows512(width);
-        Vector512<ulong> mask = Vector512.Create((1UL << width) - 1);
+        Span<byte> bitOffsets = stackalloc byte[64];
         Span<long> table = stackalloc long[16];
-        deltas.CopyTo(table);
+        for (int lane = 0; lane < 8; lane++)
+        {
+            bitOffsets[lane * 8] = (byte)(lane * width);
+        }
+        for (int entry = 0; entry < table.Length; entry++)
+        {
+            table[entry] = deltas[entry & (deltas.Length - 1)];
+        }
+        Vector512<byte> control = Vector512.Create<byte>(bitOffsets);
         Vector512<long> lowDeltas = Vector512.Create<long>(table[..8]);
         Vector512<long> highDeltas = Vector512.Create<long>(table[8..]);
         Vector512<long> last = Vector512.Create(7L);
@@ -86,9 +96,9 @@ public static partial class BitPackingKernels
         ref long target = ref MemoryMarshal.GetReference(destination);
         for (int g = 0; g < groups; g++)
         {
-            Vector512<byte> bytes = Vector512.LoadUnsafe(ref source, (nuint)(g * width));
-            Vector512<ulong> codes = Avx512F.ShiftRightLogicalVariable(Avx512Vbmi.PermuteVar64x8(bytes, permutation).AsUInt64(), shift) & mask;
-            Vector512<long> sums = PrefixSum512(Avx512F.PermuteVar8x64x2(lowDeltas, codes.AsInt64(), highDeltas));
+            Vector512<ulong> group = Vector512.Create(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, g * width)));
+            Vector512<long> codes = Avx512Vbmi.MultiShift(control, group).AsInt64();
+            Vector512<long> sums = PrefixSum512(Avx512F.PermuteVar8x64x2(lowDeltas, codes, highDeltas));
             (sums + carry).StoreUnsafe(ref target, (nuint)(g * 8));
             carry += Avx512F.PermuteVar8x64(sums, last);
         }
