@@ -349,7 +349,6 @@ internal sealed class SegmentWriter : IDisposable
             Pack(residuals.AsSpan(0, count - 1), deltaWidth);
             return ChunkEncoding.Delta;
         }
-
         _raw.WriteInt32(runs);
         int runStart = 0;
         for (int i = 1; i <= count; i++)
