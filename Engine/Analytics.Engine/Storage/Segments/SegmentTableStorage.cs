@@ -125,17 +125,17 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
         SegmentIndexFile?[] files = new SegmentIndexFile?[indexFilters.Count];
         // Per split: its zone maps prove every column filter (the scan then decodes no filter-only column there).
         List<bool> proven = [];
-        IReadOnlySet<SegmentHandle> hinted = ImmutableHashSet<SegmentHandle>.Empty;
+        ReadAheadHints hints = new();
         if (request.Limit is null || !request.Filters.IsEmpty)
         {
             // Every footer will be needed: fetch them together, not one round trip after another. Without an index
-            // filter a segment's footer alone says which of its chunks the scan reads, so they are hinted as soon as
-            // it arrives: the disk starts on the first blocks' data while the other footers are still on their way,
-            // and the hints' CPU is spent while the cores wait for footers instead of competing with the workers.
+            // filter a segment's footer alone says which of its chunks the scan reads, so they are queued for the
+            // read-ahead as soon as it arrives: the disk starts on the first blocks' data while the other footers are
+            // still on their way, instead of after planning.
             Action<SegmentHandle>? hint = indexFilters.Count == 0
-                ? segment => SegmentBlockReader.PrefetchSegment(segment, Schema, request, columnFilters, _provider.ChunkCache)
+                ? segment => SegmentBlockReader.PrefetchSegment(segment, Schema, request, columnFilters, _provider.ChunkCache, hints)
                 : null;
-            hinted = SegmentHandle.LoadFooters(segments, Schema.Count, hint);
+            SegmentHandle.LoadFooters(segments, Schema.Count, hint);
         }
         foreach (SegmentHandle segment in segments)
         {
@@ -177,7 +177,7 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
         }
         metrics.SplitsScanned = splits.Count;
         ImmutableArray<ScanSplit> planned = splits.ToImmutable();
-        SegmentBlockReader.Prefetch(planned, request, _provider.ChunkCache, proven, hinted);
+        SegmentBlockReader.Prefetch(planned, request, _provider.ChunkCache, proven, hints);
         return new ScanPlan(planned, metrics);
     }
 
@@ -483,11 +483,11 @@ internal sealed class SegmentHandle(IObjectStore store, SegmentReference referen
     /// database's first scan then waits for about one read's latency instead of one per segment (a read of a cold disk
     /// or an S3 GET). Each read is sized for a footer of <paramref name="columns"/> columns
     /// (<see cref="EstimatedFooterRead"/>), and the local store is asked to read every tail ahead first. Each segment
-    /// is passed to <paramref name="loaded"/> right after its footer is read, on the thread that read it. Returns the
-    /// segments passed to it (none when fewer than two footers were missing: those are read where first used). A
-    /// corrupt or missing segment fails here with the same error as when its footer is read alone.
+    /// is passed to <paramref name="loaded"/> right after its footer is read, on the thread that read it (when fewer
+    /// than two footers are missing, none is read here: those are read where first used). A corrupt or missing
+    /// segment fails here with the same error as when its footer is read alone.
     /// </summary>
-    public static IReadOnlySet<SegmentHandle> LoadFooters(ImmutableArray<SegmentHandle> segments, int columns, Action<SegmentHandle>? loaded = null)
+    public static void LoadFooters(ImmutableArray<SegmentHandle> segments, int columns, Action<SegmentHandle>? loaded = null)
     {
         List<(SegmentHandle Segment, int Read)> missing = [];
         foreach (SegmentHandle segment in segments)
@@ -499,18 +499,13 @@ internal sealed class SegmentHandle(IObjectStore store, SegmentReference referen
         }
         if (missing.Count < 2)
         {
-            return ImmutableHashSet<SegmentHandle>.Empty;
+            return;
         }
-        HashSet<SegmentHandle> passed = [];
-        foreach ((SegmentHandle segment, int length) in missing)
+        foreach ((SegmentHandle segment, int read) in missing)
         {
             long size = segment.Reference.Bytes;
-            long tail = Math.Min(size, length);
-            segment.Store.Prefetch(segment.Reference.Key, [new ObjectRange(size - tail, tail)]);
-            if (loaded is not null)
-            {
-                passed.Add(segment);
-            }
+            long length = Math.Min(size, read);
+            segment.Store.Prefetch(segment.Reference.Key, [new ObjectRange(size - length, length)]);
         }
         try
         {
@@ -524,7 +519,6 @@ internal sealed class SegmentHandle(IObjectStore store, SegmentReference referen
         {
             ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
         }
-        return passed;
     }
 
     /// <summary>
