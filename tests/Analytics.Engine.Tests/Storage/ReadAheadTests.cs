@@ -46,21 +46,25 @@ public sealed class ReadAheadTests : IDisposable
 
         Assert.Equal(7, result.Count);
         Assert.Equal("city 0|29", result[0]);
-        // Chunks are the ranges of segments that do not end at the object's end (footers are read from the tail).
-        List<(bool Hint, string Key, long Offset, long Length)> chunkEvents = [.. store.Events.Where(e =>
-            e.Key.EndsWith(".seg", StringComparison.Ordinal) && e.Offset + e.Length < store.Head(e.Key)!.Value.Size)];
-        List<(string, long, long)> read = [.. chunkEvents.Where(e => !e.Hint).Select(e => (e.Key, e.Offset, e.Length)).Order()];
+        List<(string, long, long)> read = ChunkRanges(store, hints: false);
         Assert.Equal(2, read.Count); // `city` of the last two segments
         // The hints are passed on by a pool thread, which may still be at it when the query is done.
         List<(string, long, long)> hinted = [];
         for (int wait = 0; wait < 500 && hinted.Count < read.Count; wait++)
         {
             Thread.Sleep(wait == 0 ? 0 : 10);
-            hinted = [.. store.Events.Where(e => e.Hint && e.Key.EndsWith(".seg", StringComparison.Ordinal)
-                && e.Offset + e.Length < store.Head(e.Key)!.Value.Size).Select(e => (e.Key, e.Offset, e.Length)).Order()];
+            hinted = ChunkRanges(store, hints: true);
         }
         Assert.Equal(read, hinted);
     }
+
+    /// <summary>
+    /// The chunk ranges hinted or read, in order of key and offset: ranges of segments that do not end at the
+    /// object's end (footers are read from the tail).
+    /// </summary>
+    private static List<(string, long, long)> ChunkRanges(RecordingStore store, bool hints) =>
+        [.. store.Events.Where(e => e.Hint == hints && e.Key.EndsWith(".seg", StringComparison.Ordinal)
+            && e.Offset + e.Length < store.Head(e.Key)!.Value.Size).Select(e => (e.Key, e.Offset, e.Length)).Order()];
 
     [Fact]
     public void Hints_reach_the_store_in_the_order_they_are_queued_and_each_segment_is_queued_once()
