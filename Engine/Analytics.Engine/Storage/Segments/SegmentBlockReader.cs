@@ -65,7 +65,7 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
         for (int p = 0; p < request.VariantPaths.Length; p++)
         {
             ScanVariantPath path = request.VariantPaths[p];
-            if (ShreddedChunk(split, block, path) is { } shredded)
+            if (ShreddedChunk(split.ColumnMap, block, path) is { } shredded)
             {
                 columns[request.Columns.Length + p] = ReadChunk(segment, shredded, new Field(path.Format(schema[path.Column].Name), path.TargetType), block.RowCount);
                 continue;
@@ -93,71 +93,93 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
     }
 
     /// <summary>The block's shredded chunk for exactly this path and cast, or null (then the variant column is read).</summary>
-    private static SegmentChunk? ShreddedChunk(SegmentBlockSplit split, SegmentBlock block, ScanVariantPath path)
+    private static SegmentChunk? ShreddedChunk(int[] columnMap, SegmentBlock block, ScanVariantPath path)
     {
-        int segmentColumn = split.ColumnMap[path.Column];
+        int segmentColumn = columnMap[path.Column];
         return segmentColumn >= 0 && ShreddedKeys(path) is { } keys ? block.Chunks[segmentColumn].FindShredded(keys, path.TargetType) : null;
     }
 
     /// <summary>
-    /// Hints the store to fetch the chunks the readers of <paramref name="splits"/> will read (the choices
-    /// <see cref="Load"/> makes), in split order, from a pool thread: a cold scan's reads then overlap its decoding.
-    /// Left out: chunks the <paramref name="cache"/> holds, and the filter-only columns (<see cref="ScanRequest.FilterOnlyColumns"/>)
-    /// of splits whose zone maps prove every column filter (<paramref name="proven"/>, per split), which the scan does
-    /// not decode there (a hint only: a chunk left out and read anyway is just not read ahead). With no chunk left no
-    /// work is queued: a warm scan's prefetch (a file open and an fadvise per chunk) took a fifth of a short query's
-    /// CPU on a 2-core machine.
+    /// Queues on <paramref name="hints"/> the chunks the readers of <paramref name="splits"/> will read (the choices
+    /// <see cref="Load"/> makes), in split order: a cold scan's reads then overlap its decoding. Left out: the segments
+    /// already queued as their footers arrived (<see cref="PrefetchSegment"/>), chunks the <paramref name="cache"/>
+    /// holds, and the filter-only columns (<see cref="ScanRequest.FilterOnlyColumns"/>) of splits whose zone maps prove
+    /// every column filter (<paramref name="proven"/>, per split), which the scan does not decode there (a hint only: a
+    /// chunk left out and read anyway is just not read ahead). With no chunk left no work is queued: a warm scan's
+    /// prefetch (a file open and an fadvise per chunk) took a fifth of a short query's CPU on a 2-core machine.
     /// </summary>
-    public static void Prefetch(ImmutableArray<ScanSplit> splits, ScanRequest request, SegmentChunkCache cache, List<bool> proven)
+    public static void Prefetch(ImmutableArray<ScanSplit> splits, ScanRequest request, SegmentChunkCache cache, List<bool> proven,
+        ReadAheadHints hints)
     {
         if (splits.Length < 2)
         {
             return;
         }
-        List<(SegmentHandle Segment, ObjectRange[] Ranges)>? reads = null;
         List<ObjectRange> ranges = [];
         for (int i = 0; i < splits.Length; i++)
         {
             SegmentBlockSplit split = (SegmentBlockSplit)splits[i];
-            SegmentBlock block = split.Segment.Footer.Blocks[split.Block];
-            for (int c = 0; c < request.Columns.Length; c++)
+            if (hints.Holds(split.Segment))
             {
-                int segmentColumn = split.ColumnMap[request.Columns[c]];
-                if (segmentColumn >= 0 && !(proven[i] && request.FilterOnlyColumns.Contains(c)))
-                {
-                    AddChunk(ranges, split.Segment, block.Chunks[segmentColumn], cache);
-                }
+                continue;
             }
-            foreach (ScanVariantPath path in request.VariantPaths)
-            {
-                int segmentColumn = split.ColumnMap[path.Column];
-                if (ShreddedChunk(split, block, path) is { } shredded)
-                {
-                    AddChunk(ranges, split.Segment, shredded, cache);
-                }
-                else if (segmentColumn >= 0)
-                {
-                    AddChunk(ranges, split.Segment, block.Chunks[segmentColumn], cache);
-                }
-            }
+            AddBlock(ranges, split.Segment, split.Segment.Footer.Blocks[split.Block], split.ColumnMap, proven[i], request, cache);
             // One call per segment (one file open for a local store).
             if (ranges.Count > 0 && (i == splits.Length - 1 || ((SegmentBlockSplit)splits[i + 1]).Segment != split.Segment))
             {
-                (reads ??= []).Add((split.Segment, [.. ranges]));
+                hints.Add(split.Segment, [.. ranges]);
                 ranges.Clear();
             }
         }
-        if (reads is null)
+    }
+
+    /// <summary>
+    /// Queues on <paramref name="hints"/> the chunks a scan of <paramref name="request"/> will read from
+    /// <paramref name="segment"/>, whose footer has just been read: those of every block the zone maps do not exclude
+    /// (<paramref name="columnFilters"/>), with the choices of <see cref="Prefetch"/>.
+    /// </summary>
+    public static void PrefetchSegment(SegmentHandle segment, BatchSchema schema, ScanRequest request, List<ScanFilter> columnFilters,
+        SegmentChunkCache cache, ReadAheadHints hints)
+    {
+        int[] columnMap = segment.ColumnMap(schema);
+        List<ObjectRange> ranges = [];
+        foreach (SegmentBlock block in segment.Footer.Blocks)
         {
-            return;
-        }
-        ThreadPool.UnsafeQueueUserWorkItem(static reads =>
-        {
-            foreach ((SegmentHandle segment, ObjectRange[] ranges) in reads)
+            if (!SegmentTableStorage.ZoneMapsExclude(columnFilters, block, columnMap))
             {
-                segment.Store.Prefetch(segment.Reference.Key, ranges);
+                AddBlock(ranges, segment, block, columnMap, SegmentTableStorage.ZoneMapsProve(columnFilters, block, columnMap), request, cache);
             }
-        }, reads, preferLocal: false);
+        }
+        if (ranges.Count > 0)
+        {
+            hints.Add(segment, [.. ranges]);
+        }
+    }
+
+    /// <summary>Adds the ranges of the chunks <see cref="Load"/> reads from <paramref name="block"/> (not those in the cache).</summary>
+    private static void AddBlock(List<ObjectRange> ranges, SegmentHandle segment, SegmentBlock block, int[] columnMap, bool proven,
+        ScanRequest request, SegmentChunkCache cache)
+    {
+        for (int c = 0; c < request.Columns.Length; c++)
+        {
+            int segmentColumn = columnMap[request.Columns[c]];
+            if (segmentColumn >= 0 && !(proven && request.FilterOnlyColumns.Contains(c)))
+            {
+                AddChunk(ranges, segment, block.Chunks[segmentColumn], cache);
+            }
+        }
+        foreach (ScanVariantPath path in request.VariantPaths)
+        {
+            int segmentColumn = columnMap[path.Column];
+            if (ShreddedChunk(columnMap, block, path) is { } shredded)
+            {
+                AddChunk(ranges, segment, shredded, cache);
+            }
+            else if (segmentColumn >= 0)
+            {
+                AddChunk(ranges, segment, block.Chunks[segmentColumn], cache);
+            }
+        }
     }
 
     private static void AddChunk(List<ObjectRange> ranges, SegmentHandle segment, SegmentChunk chunk, SegmentChunkCache cache)
@@ -249,5 +271,61 @@ internal sealed class SegmentBlockReader(SegmentBlockSplit split, BatchSchema sc
         _segmentObject?.Dispose();
         _segmentObject = null;
         _buffers.Dispose();
+    }
+}
+
+/// <summary>
+/// The read-ahead hints of one scan, passed to the store (<see cref="IObjectStore.Prefetch"/>) in the order they are
+/// queued, by one pool thread at a time, while the scan plans and runs. Neither the planning thread nor a worker waits
+/// for them: a local store's hint (<c>posix_fadvise(WILLNEED)</c>) blocks while the device's queue is full, and
+/// issuing a cold 10M-row scan's 287 hints took 9–14 ms of which only 3–7 ms were CPU. A segment is queued once
+/// (<see cref="Holds"/>).
+/// </summary>
+internal sealed class ReadAheadHints
+{
+    private readonly object _lock = new();
+    private Queue<(SegmentHandle Segment, ObjectRange[] Ranges)>? _pending;
+    private HashSet<SegmentHandle>? _queued;
+    private bool _draining;
+
+    /// <summary>Whether the chunks of <paramref name="segment"/> were queued.</summary>
+    public bool Holds(SegmentHandle segment)
+    {
+        lock (_lock)
+        {
+            return _queued is not null && _queued.Contains(segment);
+        }
+    }
+
+    public void Add(SegmentHandle segment, ObjectRange[] ranges)
+    {
+        lock (_lock)
+        {
+            (_queued ??= []).Add(segment);
+            (_pending ??= new()).Enqueue((segment, ranges));
+            if (_draining)
+            {
+                return;
+            }
+            _draining = true;
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(static hints => hints.Drain(), this, preferLocal: false);
+    }
+
+    private void Drain()
+    {
+        while (true)
+        {
+            (SegmentHandle Segment, ObjectRange[] Ranges) next;
+            lock (_lock)
+            {
+                if (!_pending!.TryDequeue(out next))
+                {
+                    _draining = false;
+                    return;
+                }
+            }
+            next.Segment.Store.Prefetch(next.Segment.Reference.Key, next.Ranges);
+        }
     }
 }

@@ -125,10 +125,17 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
         SegmentIndexFile?[] files = new SegmentIndexFile?[indexFilters.Count];
         // Per split: its zone maps prove every column filter (the scan then decodes no filter-only column there).
         List<bool> proven = [];
+        ReadAheadHints hints = new();
         if (request.Limit is null || !request.Filters.IsEmpty)
         {
-            // Every footer will be needed: fetch them together, not one round trip after another.
-            SegmentHandle.LoadFooters(segments, Schema.Count);
+            // Every footer will be needed: fetch them together, not one round trip after another. Without an index
+            // filter a segment's footer alone says which of its chunks the scan reads, so they are queued for the
+            // read-ahead as soon as it arrives: the disk starts on the first blocks' data while the other footers are
+            // still on their way, instead of after planning.
+            Action<SegmentHandle>? hint = indexFilters.Count == 0
+                ? segment => SegmentBlockReader.PrefetchSegment(segment, Schema, request, columnFilters, _provider.ChunkCache, hints)
+                : null;
+            SegmentHandle.LoadFooters(segments, Schema.Count, hint);
         }
         foreach (SegmentHandle segment in segments)
         {
@@ -148,7 +155,7 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
             {
                 metrics.SplitsConsidered++;
                 SegmentBlock block = footer.Blocks[b];
-                if (columnFilters.Count > 0 && Excluded(columnFilters, BlockStatistics(block, columnMap)))
+                if (ZoneMapsExclude(columnFilters, block, columnMap))
                 {
                     metrics.CountPruned("zone_maps", 1);
                     continue;
@@ -159,7 +166,7 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
                     continue;
                 }
                 splits.Add(new SegmentBlockSplit(segment, b, columnMap));
-                proven.Add(columnFilters.Count > 0 && AllSatisfied(columnFilters, BlockStatistics(block, columnMap)));
+                proven.Add(ZoneMapsProve(columnFilters, block, columnMap));
                 rowsPlanned += block.RowCount;
                 kept = true;
             }
@@ -170,9 +177,17 @@ internal sealed class SegmentTableStorage : TableStorage, IProvidesStatistics, I
         }
         metrics.SplitsScanned = splits.Count;
         ImmutableArray<ScanSplit> planned = splits.ToImmutable();
-        SegmentBlockReader.Prefetch(planned, request, _provider.ChunkCache, proven);
+        SegmentBlockReader.Prefetch(planned, request, _provider.ChunkCache, proven, hints);
         return new ScanPlan(planned, metrics);
     }
+
+    /// <summary>Whether the block's zone maps rule out a row passing every column filter (then it is not scanned).</summary>
+    internal static bool ZoneMapsExclude(List<ScanFilter> columnFilters, SegmentBlock block, int[] columnMap) =>
+        columnFilters.Count > 0 && Excluded(columnFilters, BlockStatistics(block, columnMap));
+
+    /// <summary>Whether the block's zone maps prove every column filter for all its rows.</summary>
+    internal static bool ZoneMapsProve(List<ScanFilter> columnFilters, SegmentBlock block, int[] columnMap) =>
+        columnFilters.Count > 0 && AllSatisfied(columnFilters, BlockStatistics(block, columnMap));
 
     /// <summary>The name of the first index that rules block <paramref name="block"/> out, or null.</summary>
     private static string? ExcludingIndex(SegmentIndexFile?[] files, List<(BoundIndex Index, IndexProbe Probe)> filters, int block)
@@ -467,10 +482,12 @@ internal sealed class SegmentHandle(IObjectStore store, SegmentReference referen
     /// Reads the footers of <paramref name="segments"/> that are not loaded yet, several at once: a freshly opened
     /// database's first scan then waits for about one read's latency instead of one per segment (a read of a cold disk
     /// or an S3 GET). Each read is sized for a footer of <paramref name="columns"/> columns
-    /// (<see cref="EstimatedFooterRead"/>), and the local store is asked to read every tail ahead first. A corrupt or
-    /// missing segment fails here with the same error as when its footer is read alone.
+    /// (<see cref="EstimatedFooterRead"/>), and the local store is asked to read every tail ahead first. Each segment
+    /// is passed to <paramref name="loaded"/> right after its footer is read, on the thread that read it (when fewer
+    /// than two footers are missing, none is read here: those are read where first used). A corrupt or missing
+    /// segment fails here with the same error as when its footer is read alone.
     /// </summary>
-    public static void LoadFooters(ImmutableArray<SegmentHandle> segments, int columns)
+    public static void LoadFooters(ImmutableArray<SegmentHandle> segments, int columns, Action<SegmentHandle>? loaded = null)
     {
         List<(SegmentHandle Segment, int Read)> missing = [];
         foreach (SegmentHandle segment in segments)
@@ -492,8 +509,11 @@ internal sealed class SegmentHandle(IObjectStore store, SegmentReference referen
         }
         try
         {
-            Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = FooterReadsInFlight },
-                static item => _ = Volatile.Read(ref item.Segment._footer) ?? item.Segment.LoadFooter(item.Read));
+            Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = FooterReadsInFlight }, item =>
+            {
+                _ = Volatile.Read(ref item.Segment._footer) ?? item.Segment.LoadFooter(item.Read);
+                loaded?.Invoke(item.Segment);
+            });
         }
         catch (AggregateException e)
         {
