@@ -169,8 +169,11 @@ public static partial class BitPackingKernels
 
     /// <summary>
     /// Decimal decoding: unpacks values <paramref name="first"/>… as integers n (plus <paramref name="base"/>) and
-    /// writes n / <paramref name="scale"/>. The division is IEEE-exact in every lane width, so the result is
-    /// bit-identical to the scalar <c>(double)n / scale</c> the segment writer checked.
+    /// writes n / <paramref name="scale"/>, bit-identical to the scalar <c>(double)n / scale</c> the segment writer
+    /// checked. The vector paths divide by multiplying (Markstein): with y = RN(1/scale) and q = RN(n·y), which is within
+    /// an ulp of n/scale, the remainder r = n − q·scale is exact in a fused multiply-add and RN(q + r·y) is the correctly
+    /// rounded quotient, i.e. the division's bits, at a multiply and two FMAs instead of a divide, whose throughput is
+    /// several times lower (the decode of a decimal column was bound by it).
     /// </summary>
     public static void UnpackDecimal(ReadOnlySpan<byte> packed, int width, int first, long @base, double scale, Span<double> destination)
     {
@@ -184,25 +187,34 @@ public static partial class BitPackingKernels
         if (Vector512.IsHardwareAccelerated)
         {
             Vector512<double> divisor = Vector512.Create(scale);
+            Vector512<double> reciprocal = Vector512.Create(1 / scale);
             for (; i <= count - Vector512<long>.Count; i += Vector512<long>.Count)
             {
-                (Vector512.ConvertToDouble(Vector512.LoadUnsafe(ref source, (nuint)i)) / divisor).StoreUnsafe(ref target, (nuint)i);
+                Vector512<double> n = Vector512.ConvertToDouble(Vector512.LoadUnsafe(ref source, (nuint)i));
+                Vector512<double> quotient = n * reciprocal;
+                Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(-quotient, divisor, n), reciprocal, quotient).StoreUnsafe(ref target, (nuint)i);
             }
         }
         else if (Vector256.IsHardwareAccelerated && Avx512DQ.VL.IsSupported)
         {
             Vector256<double> divisor = Vector256.Create(scale);
+            Vector256<double> reciprocal = Vector256.Create(1 / scale);
             for (; i <= count - Vector256<long>.Count; i += Vector256<long>.Count)
             {
-                (Avx512DQ.VL.ConvertToVector256Double(Vector256.LoadUnsafe(ref source, (nuint)i)) / divisor).StoreUnsafe(ref target, (nuint)i);
+                Vector256<double> n = Avx512DQ.VL.ConvertToVector256Double(Vector256.LoadUnsafe(ref source, (nuint)i));
+                Vector256<double> quotient = n * reciprocal;
+                Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(-quotient, divisor, n), reciprocal, quotient).StoreUnsafe(ref target, (nuint)i);
             }
         }
         else if (Vector128.IsHardwareAccelerated && Avx512DQ.VL.IsSupported)
         {
             Vector128<double> divisor = Vector128.Create(scale);
+            Vector128<double> reciprocal = Vector128.Create(1 / scale);
             for (; i <= count - Vector128<long>.Count; i += Vector128<long>.Count)
             {
-                (Avx512DQ.VL.ConvertToVector128Double(Vector128.LoadUnsafe(ref source, (nuint)i)) / divisor).StoreUnsafe(ref target, (nuint)i);
+                Vector128<double> n = Avx512DQ.VL.ConvertToVector128Double(Vector128.LoadUnsafe(ref source, (nuint)i));
+                Vector128<double> quotient = n * reciprocal;
+                Vector128.FusedMultiplyAdd(Vector128.FusedMultiplyAdd(-quotient, divisor, n), reciprocal, quotient).StoreUnsafe(ref target, (nuint)i);
             }
         }
         for (; i < count; i++)
