@@ -374,7 +374,8 @@ internal sealed class SegmentWriter : IDisposable
     {
         int count = values.Length;
         Span<long> distinct = stackalloc long[1 << BitPackingKernels.MaxDeltaCodeWidth];
-        int distinctCount = DistinctDeltas(values, distinct);
+        ulong[] codes = Rent(ref _residuals, count);
+        int distinctCount = CodeDeltas(values, distinct, codes);
         int width = BitPackingKernels.BitWidth((ulong)Math.Max(distinctCount - 1, 0));
         if (distinctCount == 0 || 9L + (8L << width) + BitPackingKernels.PackedLength(count - 1, width) >= deltaSize)
         {
@@ -387,34 +388,33 @@ internal sealed class SegmentWriter : IDisposable
         {
             _raw.WriteInt64(distinct[Math.Min(d, distinctCount - 1)]);
         }
-        ulong[] codes = Rent(ref _residuals, count);
-        for (int i = 1; i < count; i++)
-        {
-            codes[i - 1] = (ulong)distinct[..distinctCount].IndexOf(unchecked(values[i] - values[i - 1]));
-        }
         Pack(codes.AsSpan(0, count - 1), width);
         return true;
     }
 
     /// <summary>
-    /// The distinct deltas of <paramref name="values"/> in order of first appearance, written to
-    /// <paramref name="distinct"/>, and how many; 0 when there are more than it holds (a column with no few repeating
-    /// deltas gives up within its first rows).
+    /// Numbers the deltas of <paramref name="values"/> in order of first appearance: writes the distinct deltas to
+    /// <paramref name="distinct"/> and delta i's number to <paramref name="codes"/>[i − 1], and returns how many
+    /// there are; 0 when there are more than <paramref name="distinct"/> holds (a column with no few repeating deltas
+    /// gives up within its first rows).
     /// </summary>
-    private static int DistinctDeltas(ReadOnlySpan<long> values, Span<long> distinct)
+    private static int CodeDeltas(ReadOnlySpan<long> values, Span<long> distinct, Span<ulong> codes)
     {
         int found = 0;
         for (int i = 1; i < values.Length; i++)
         {
             long delta = unchecked(values[i] - values[i - 1]);
-            if (distinct[..found].IndexOf(delta) < 0)
+            int code = distinct[..found].IndexOf(delta);
+            if (code < 0)
             {
                 if (found == distinct.Length)
                 {
                     return 0;
                 }
+                code = found;
                 distinct[found++] = delta;
             }
+            codes[i - 1] = (ulong)code;
         }
         return found;
     }
