@@ -50,7 +50,8 @@ load.apps = { rows: 50, seconds: (performance.now() - started) / 1000 };
 
 async function measure(sql) {
   const rows = await rowsOf(sql);
-  // The same warm-up as the Analytics side (CompareRunner.WarmUp): at least 3 runs, then on until 3 s (at most 10,000 runs).
+  // The Analytics side's warm-up (CompareRunner.WarmUp): at least 3 runs, then on until 3 s (at most 10,000 runs); DuckDB
+  // is compiled ahead of time, so there is no JIT to wait for.
   const warmUpStart = performance.now();
   for (let w = 1; w < 10000 && (w < 3 || performance.now() - warmUpStart < 3000); w++) await connection.runAndReadAll(sql);
   const timesMs = [];

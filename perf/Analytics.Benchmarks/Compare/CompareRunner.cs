@@ -22,22 +22,16 @@ internal static class CompareRunner
     private static readonly TimeSpan s_warmUpTime = TimeSpan.FromSeconds(3);
 
     /// <summary>
-    /// Runs a query (already run once) to warm up: at least 3 runs, and on until 3 s have passed, so tiered compilation
-    /// has promoted the query's code with its profile, as in a long-running process. A fixed 3 runs measured tier-0 and
-    /// on-stack-replaced code for the fast queries (point_user 37 ms in a fresh process, 8 ms after ~25 runs). The run
-    /// cap only bounds a sub-millisecond query: a cap of 50 ended a 1 ms query's warm-up after ~50 ms, inside the
-    /// runtime's 100 ms call-counting delay (tiering waits until no new tier-0 code has run for 100 ms), so its measured
-    /// runs could still be tier-0 code (the suspected reason for source_5min_window's 4.2 ms here against 1.3 ms after
-    /// 200 runs of the <c>query</c> runner). duckdb.mjs warms DuckDB the same way.
+    /// Runs a query (already run once) to warm up: at least 3 runs, and on until 3 s have passed and tiered compilation
+    /// has settled (<see cref="TieredWarmUp"/>), so the query's code is promoted with its profile, as in a long-running
+    /// process. A fixed 3 runs measured tier-0 and on-stack-replaced code for the fast queries (point_user 37 ms in a
+    /// fresh process, 8 ms after ~25 runs). The run cap only bounds a sub-millisecond query: a cap of 50 ended a 1 ms
+    /// query's warm-up after ~50 ms, inside the runtime's 100 ms call-counting delay (tiering waits until no new tier-0
+    /// code has run for 100 ms), so its measured runs could still be tier-0 code (the suspected reason for
+    /// source_5min_window's 4.2 ms here against 1.3 ms after 200 runs of the <c>query</c> runner). duckdb.mjs warms
+    /// DuckDB for 3 s too.
     /// </summary>
-    public static void WarmUp(Action run)
-    {
-        Stopwatch elapsed = Stopwatch.StartNew();
-        for (int w = 1; w < MaxWarmUpRuns && (w < MinWarmUpRuns || elapsed.Elapsed < s_warmUpTime); w++)
-        {
-            run();
-        }
-    }
+    public static void WarmUp(Action run) => TieredWarmUp.Run(run, MinWarmUpRuns - 1, MaxWarmUpRuns - 1, s_warmUpTime);
 
     public static void Run(string dataDirectory, string suitePath, int runs, string outputPath)
     {
