@@ -5,7 +5,8 @@ namespace Analytics.Benchmarks;
 
 /// <summary>
 /// Runs a workload until tiered compilation has settled, as it has in a long-running process: at least a number of
-/// runs and a time, then on until no method was compiled during the last second of runs (or a run cap is reached).
+/// runs and a time, then on until no method was compiled during the last second of runs (or a run cap or a minute is
+/// reached: a workload that generated code on every run would never settle).
 /// A time alone is not enough for a workload whose code runs once per run: such a method is promoted only after ~60
 /// calls (30 at tier 0, 30 more instrumented) plus the runtime's 100 ms call-counting delay, and each promotion is
 /// compiled on a background thread that takes a core from the query being measured. The cold segment scan compiled
@@ -14,6 +15,7 @@ namespace Analytics.Benchmarks;
 internal static class TieredWarmUp
 {
     private static readonly TimeSpan s_settled = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_limit = TimeSpan.FromMinutes(1);
 
     /// <summary>Runs <paramref name="run"/> until the JIT has settled; returns how many times it ran.</summary>
     public static int Run(Action run, int minRuns, int maxRuns, TimeSpan minTime)
@@ -22,7 +24,7 @@ internal static class TieredWarmUp
         long compiled = JitInfo.GetCompiledMethodCount(currentThread: false);
         TimeSpan lastCompiled = TimeSpan.Zero;
         int runs = 0;
-        while (runs < maxRuns && (runs < minRuns || elapsed.Elapsed < minTime || elapsed.Elapsed - lastCompiled < s_settled))
+        while (runs < maxRuns && (runs < minRuns || elapsed.Elapsed < minTime || (elapsed.Elapsed - lastCompiled < s_settled && elapsed.Elapsed < s_limit)))
         {
             run();
             runs++;
