@@ -3,6 +3,7 @@ using Analytics.Engine.Execution;
 using Analytics.Engine.Expressions;
 using Analytics.Engine.Operators.Aggregation;
 using Analytics.Engine.Physical;
+using Analytics.Engine.Storage;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
@@ -263,6 +264,17 @@ public sealed partial class PhysicalDistinctOn
             {
                 MergeByPartition();
             }
+            ReleaseWorkers();
+        }
+
+        /// <summary>Returns the workers' group tables to the pool (<see cref="GroupTable.Release"/>; again on a failure does nothing) and their buffered rows.</summary>
+        private void ReleaseWorkers()
+        {
+            foreach (RadixLocalState worker in _workers)
+            {
+                worker.Table.Release();
+                worker.Rows?.ReleaseAll();
+            }
             _workers.Clear();
         }
 
@@ -292,8 +304,18 @@ public sealed partial class PhysicalDistinctOn
                 (order[w], starts[w]) = GroupMerge.Bucket(_workers[w].Table);
             }
             List<Batch>[] outputs = new List<Batch>[GroupMerge.Partitions];
-            GroupMerge.ForEachPartition(context.Options.Threads, partition => outputs[partition] = MergePartition(partition, order, starts),
-                context.CancellationToken);
+            try
+            {
+                GroupMerge.ForEachPartition(context.Options.Threads, partition => outputs[partition] = MergePartition(partition, order, starts),
+                    context.CancellationToken);
+            }
+            finally
+            {
+                for (int w = 0; w < order.Length; w++)
+                {
+                    WorkingArrayPool<int>.Return(ref order[w]);
+                }
+            }
             foreach (List<Batch> batches in outputs)
             {
                 _output.AddRange(batches);
@@ -333,6 +355,7 @@ public sealed partial class PhysicalDistinctOn
             }
             List<Batch> output = [];
             Write(table, winners, output);
+            table.Release();
             return output;
         }
 
@@ -351,12 +374,8 @@ public sealed partial class PhysicalDistinctOn
 
         public override void Dispose()
         {
-            // Rows still buffered when the query failed or was cancelled before the merge took them.
-            foreach (RadixLocalState worker in _workers)
-            {
-                worker.Rows?.ReleaseAll();
-            }
-            _workers.Clear();
+            // Tables and rows still held when the query failed or was cancelled before the merge took them.
+            ReleaseWorkers();
             foreach (Batch batch in _output)
             {
                 batch.Release();

@@ -1,12 +1,16 @@
 using System.Collections.Immutable;
+using Analytics.Engine.Execution;
 using Analytics.Engine.Expressions;
+using Analytics.Engine.Operators.Aggregation;
 using Analytics.Engine.Physical;
 using Analytics.Engine.Planning;
 using Analytics.Engine.Storage;
 using Analytics.Engine.Tests.Execution;
 using Analytics.Errors;
+using Analytics.Vector.Batches;
 using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
+using Analytics.Vector.Vectors;
 using Xunit;
 using static Analytics.Engine.Tests.Execution.ExecutionHarness;
 
@@ -258,6 +262,126 @@ public class HashAggregateTests
         List<object?[]> expected = [.. rows.GroupBy(r => (long)r[0]!).Select(g => (Key: g.Key, Count: (long)g.Count()))
             .OrderByDescending(g => g.Count).ThenBy(g => g.Key).Skip((int)offset).Take((int)limit).Select(g => new object?[] { g.Key, g.Count })];
         Assert.Equal(expected, Run(topN, threads));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Queries_in_a_row_on_pooled_group_arrays_see_none_of_the_previous_groups(int threads)
+    {
+        // Group tables, key columns and states are rented from WorkingArrayPool, so each query below runs on the
+        // arrays the one before returned, holding its keys, NULL flags, counts, sums and extremes. Each query's groups
+        // must still be exactly its own: cleared states, no stale NULL flag, no entry read past a group count (a
+        // rented array is longer than asked). Group counts differ (serial and partitioned merges, buffered rows).
+        BatchSchema pairs = new(new Field("a", LogicalType.Int), new Field("b", LogicalType.Int), new Field("v", LogicalType.Int));
+        List<object?[]> pairRows = [];
+        for (int i = 0; i < 300_000; i++)
+        {
+            pairRows.Add([i % 2 == 0 ? null : (long)(i % 7), (long)(i % 90_000), (long)(i % 1_000) - 500]);
+        }
+        BatchSchema strings = new(new Field("s", LogicalType.String), new Field("v", LogicalType.Int));
+        List<object?[]> stringRows = [];
+        for (int i = 0; i < 120_000; i++)
+        {
+            stringRows.Add([i % 5 == 0 ? null : $"k{i % 40_000}", (long)i]);
+        }
+        for (int round = 0; round < 2; round++)
+        {
+            LogicalScan pairScan = ScanOf(Table(pairs, 6, pairRows));
+            List<object?[]> expectedPairs = [.. pairRows.GroupBy(r => ((long?)r[0], (long)r[1]!)).Select(g => new object?[]
+            {
+                g.Key.Item1, g.Key.Item2, (long)g.Count(), g.Sum(r => (long)r[2]!), g.Min(r => (long)r[2]!), g.Max(r => (long)r[2]!),
+            })];
+            Assert.Equal(Sorted(expectedPairs), Sorted(Run(GroupBy(pairScan, [Column(pairScan, 0), Column(pairScan, 1)], Aggregate("count"),
+                Aggregate("sum", Column(pairScan, 2)), Aggregate("min", Column(pairScan, 2)), Aggregate("max", Column(pairScan, 2))), threads)));
+
+            LogicalScan stringScan = ScanOf(Table(strings, 4, stringRows));
+            List<object?[]> expectedStrings = [.. stringRows.GroupBy(r => (string?)r[0]).Select(g => new object?[]
+            {
+                g.Key, (long)g.Count(), g.Min(r => (long)r[1]!),
+            })];
+            Assert.Equal(Sorted(expectedStrings), Sorted(Run(GroupBy(stringScan, [Column(stringScan, 0)], Aggregate("count"),
+                Aggregate("min", Column(stringScan, 1))), threads)));
+
+            // Fewer groups than the queries before (every key non-NULL): stale entries would show up as NULL keys or
+            // inflated counts and sums.
+            foreach (int keys in (int[])[5_000, 70_000])
+            {
+                BatchSchema schema = new(new Field("k", LogicalType.Int), new Field("v", LogicalType.Int));
+                List<object?[]> rows = [];
+                for (int i = 0; i < 2 * keys + 17; i++)
+                {
+                    rows.Add([(long)((i * 7_919L) % keys), (long)(i % 3)]);
+                }
+                LogicalScan scan = ScanOf(Table(schema, 4, rows));
+                List<object?[]> expected = [.. rows.GroupBy(r => (long)r[0]!).Select(g => new object?[]
+                {
+                    g.Key, (long)g.Count(), g.Sum(r => (long)r[1]!), g.Max(r => (long)r[1]!),
+                })];
+                Assert.Equal(Sorted(expected), Sorted(Run(GroupBy(scan, [Column(scan, 0)], Aggregate("count"), Aggregate("sum", Column(scan, 1)),
+                    Aggregate("max", Column(scan, 1))), threads)));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_failed_aggregate_returns_its_arrays_once_and_the_next_query_is_exact(int threads)
+    {
+        // Every key's sum overflows (in a worker's update or in the merge, wherever its rows meet): the query fails
+        // with its tables, states and buffered rows rented. Whatever it releases must be returned once — an array
+        // returned twice would be rented to two tables of the next query, which would then disagree with LINQ.
+        BatchSchema schema = new(new Field("k", LogicalType.Int), new Field("v", LogicalType.Int));
+        List<object?[]> overflowing = [];
+        for (int i = 0; i < 200_000; i++)
+        {
+            overflowing.Add([(long)(i % 100_000), (long.MaxValue / 2) + 1]);
+        }
+        LogicalScan failing = ScanOf(Table(schema, 6, overflowing));
+        QueryException error = Assert.Throws<QueryException>(() => Run(GroupBy(failing, [Column(failing, 0)], Aggregate("sum", Column(failing, 1))), threads));
+        Assert.Equal(ErrorKind.OutOfRange, error.Kind);
+
+        List<object?[]> rows = [];
+        for (int i = 0; i < 250_000; i++)
+        {
+            rows.Add([(long)((i * 7_919L) % 120_000), (long)(i % 13)]);
+        }
+        LogicalScan scan = ScanOf(Table(schema, 6, rows));
+        List<object?[]> expected = [.. rows.GroupBy(r => (long)r[0]!).Select(g => new object?[] { g.Key, (long)g.Count(), g.Sum(r => (long)r[1]!) })];
+        Assert.Equal(Sorted(expected), Sorted(Run(GroupBy(scan, [Column(scan, 0)], Aggregate("count"), Aggregate("sum", Column(scan, 1))), threads)));
+    }
+
+    [Fact]
+    public void A_released_group_table_returns_its_arrays_once_and_reads_none_of_them_again()
+    {
+        // 5 000 groups: the group hashes are a rented ulong[8192]. Released twice, they must be in the pool once: two
+        // rents of that size then give two different arrays (a second return would hand the same one out twice).
+        GroupTable table = new([LogicalType.Int]);
+        ColumnVector keys = new(LogicalType.Int, Batch.Capacity);
+        int[] groupIds = new int[Batch.Capacity];
+        for (int start = 0; start < 5_000; start += Batch.Capacity)
+        {
+            int count = Math.Min(Batch.Capacity, 5_000 - start);
+            for (int i = 0; i < count; i++)
+            {
+                RowValues.Set(keys, i, (long)(start + i));
+            }
+            table.FindOrAdd([keys], count, default, groupIds);
+        }
+        Assert.Equal(5_000, table.GroupCount);
+        table.Release();
+        table.Release();
+
+        ulong[] first = WorkingArrayPool<ulong>.Shared.Rent(8_192);
+        ulong[] second = WorkingArrayPool<ulong>.Shared.Rent(8_192);
+        Assert.NotSame(first, second);
+        WorkingArrayPool<ulong>.Return(ref first);
+        WorkingArrayPool<ulong>.Return(ref second);
+        Assert.Empty(first);
+        Assert.ThrowsAny<Exception>(() => table.PartitionOf(0, GroupMerge.PartitionBits));
+        keys.Release();
     }
 
     /// <summary>The int whose <see cref="HashKernels.HashInt64"/> is <see cref="HashKernels.NullHash"/>: fmix64 undone.</summary>

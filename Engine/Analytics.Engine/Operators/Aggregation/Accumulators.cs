@@ -1,5 +1,6 @@
 using Analytics.Engine.Execution;
 using Analytics.Engine.Functions;
+using Analytics.Engine.Storage;
 using Analytics.Errors;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Kernels;
@@ -13,6 +14,8 @@ namespace Analytics.Engine.Operators.Aggregation;
 /// The per-group state of one aggregate, as arrays indexed by group id. <see cref="Update"/> takes a batch's argument
 /// values with the group id of each active row k in <c>groupIds[k]</c>; <see cref="Merge"/> folds groups of another
 /// thread's state into groups of this one (a merge partition's groups at a time, so partitions merge in parallel).
+/// The fixed-width states below are rented from <see cref="WorkingArrayPool{T}"/> (cleared as they grow) and go back
+/// with <see cref="Release"/>; states of per-group objects (<see cref="RowAccumulator"/>) stay ordinary arrays.
 /// </summary>
 internal abstract class Accumulator
 {
@@ -47,7 +50,16 @@ internal abstract class Accumulator
         Capacity = size;
     }
 
+    /// <summary>Grows the state arrays to <paramref name="size"/> groups; <see cref="Capacity"/> is still the old size (the groups in use).</summary>
     protected abstract void Resize(int size);
+
+    /// <summary>
+    /// Returns the pooled state arrays once the groups are written (or the query failed); the accumulator must not be
+    /// used again (its arrays are empty, and a second release returns nothing).
+    /// </summary>
+    public virtual void Release()
+    {
+    }
 
     public abstract void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection);
 
@@ -80,7 +92,9 @@ internal sealed class CountAccumulator(bool countRows) : Accumulator
 {
     private long[] _counts = [];
 
-    protected override void Resize(int size) => Array.Resize(ref _counts, size);
+    protected override void Resize(int size) => WorkingArrayPool<long>.GrowCleared(ref _counts, size, Capacity);
+
+    public override void Release() => WorkingArrayPool<long>.Return(ref _counts);
 
     public override void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection)
     {
@@ -130,8 +144,14 @@ internal sealed class IntSumAccumulator : Accumulator
 
     protected override void Resize(int size)
     {
-        Array.Resize(ref _sums, size);
-        Array.Resize(ref _counts, size);
+        WorkingArrayPool<long>.GrowCleared(ref _sums, size, Capacity);
+        WorkingArrayPool<long>.GrowCleared(ref _counts, size, Capacity);
+    }
+
+    public override void Release()
+    {
+        WorkingArrayPool<long>.Return(ref _sums);
+        WorkingArrayPool<long>.Return(ref _counts);
     }
 
     public override void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection)
@@ -177,8 +197,14 @@ internal sealed class UIntSumAccumulator : Accumulator
 
     protected override void Resize(int size)
     {
-        Array.Resize(ref _sums, size);
-        Array.Resize(ref _counts, size);
+        WorkingArrayPool<ulong>.GrowCleared(ref _sums, size, Capacity);
+        WorkingArrayPool<long>.GrowCleared(ref _counts, size, Capacity);
+    }
+
+    public override void Release()
+    {
+        WorkingArrayPool<ulong>.Return(ref _sums);
+        WorkingArrayPool<long>.Return(ref _counts);
     }
 
     public override void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection)
@@ -238,8 +264,14 @@ internal sealed class FloatSumAccumulator(bool average) : Accumulator
 
     protected override void Resize(int size)
     {
-        Array.Resize(ref _sums, size);
-        Array.Resize(ref _counts, size);
+        WorkingArrayPool<double>.GrowCleared(ref _sums, size, Capacity);
+        WorkingArrayPool<long>.GrowCleared(ref _counts, size, Capacity);
+    }
+
+    public override void Release()
+    {
+        WorkingArrayPool<double>.Return(ref _sums);
+        WorkingArrayPool<long>.Return(ref _counts);
     }
 
     public override void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection)
@@ -317,12 +349,19 @@ internal sealed class ExtremumAccumulator(LogicalType type, bool isMin) : Accumu
 
     protected override void Resize(int size)
     {
-        Array.Resize(ref _values, size);
-        Array.Resize(ref _seen, size);
+        WorkingArrayPool<long>.GrowCleared(ref _values, size, Capacity);
+        WorkingArrayPool<bool>.GrowCleared(ref _seen, size, Capacity);
         if (type.Physical == PhysicalKind.VarBytes)
         {
-            Array.Resize(ref _bytes, size);
+            WorkingArrayPool<byte[]?>.GrowCleared(ref _bytes, size, Capacity);
         }
+    }
+
+    public override void Release()
+    {
+        WorkingArrayPool<long>.Return(ref _values);
+        WorkingArrayPool<bool>.Return(ref _seen);
+        WorkingArrayPool<byte[]?>.Return(ref _bytes);
     }
 
     public override void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection)
@@ -454,7 +493,9 @@ internal sealed class CountDistinctAccumulator : Accumulator
     private readonly HashSet<GroupBytes> _bytes = new(GroupBytesComparer.Instance);
     private long[] _counts = [];
 
-    protected override void Resize(int size) => Array.Resize(ref _counts, size);
+    protected override void Resize(int size) => WorkingArrayPool<long>.GrowCleared(ref _counts, size, Capacity);
+
+    public override void Release() => WorkingArrayPool<long>.Return(ref _counts);
 
     public override void Update(ColumnVector? input, ReadOnlySpan<int> groupIds, int count, ReadOnlySpan<int> selection)
     {

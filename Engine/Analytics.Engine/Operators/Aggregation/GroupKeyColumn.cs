@@ -1,4 +1,5 @@
 using Analytics.Engine.Execution;
+using Analytics.Engine.Storage;
 using Analytics.Vector.Types;
 using Analytics.Vector.Values;
 using Analytics.Vector.Vectors;
@@ -7,20 +8,23 @@ namespace Analytics.Engine.Operators.Aggregation;
 
 /// <summary>
 /// The distinct values of one GROUP BY key, one per group id. Fixed-width values (and booleans) are stored as 64-bit
-/// words; var-bytes values as one array per group (allocated once per new group, never per row).
+/// words; var-bytes values as one array per group (allocated once per new group, never per row). The per-group arrays
+/// are rented from <see cref="WorkingArrayPool{T}"/> and go back with <see cref="Release"/> (see <see cref="GroupTable"/>).
 /// </summary>
 internal sealed class GroupKeyColumn(LogicalType type)
 {
-    private long[] _fixed = new long[64];
-    private byte[]?[] _bytes = type.Physical == PhysicalKind.VarBytes ? new byte[]?[64] : [];
-    private bool[] _isNull = new bool[64];
+    private long[] _fixed = [];
+    private byte[]?[] _bytes = [];
+    private bool[] _isNull = [];
     private int _count;
+    /// <summary>Groups the arrays hold (rented arrays may be longer; only this many are in use).</summary>
+    private int _capacity;
 
     public LogicalType Type { get; } = type;
 
     public void Append(ColumnVector vector, int row)
     {
-        Grow();
+        Reserve(_count + 1);
         int group = _count++;
         if (Type.Id == TypeId.Null || vector.IsNullAt(row))
         {
@@ -44,7 +48,7 @@ internal sealed class GroupKeyColumn(LogicalType type)
 
     public void AppendFrom(GroupKeyColumn other, int otherGroup)
     {
-        Grow();
+        Reserve(_count + 1);
         int group = _count++;
         _isNull[group] = other._isNull[otherGroup];
         _fixed[group] = other._fixed[otherGroup];
@@ -108,18 +112,29 @@ internal sealed class GroupKeyColumn(LogicalType type)
         }
     }
 
-    private void Grow()
+    /// <summary>Room for <paramref name="groups"/> groups in all, doubling as they come; new entries read as zero (not NULL, no bytes).</summary>
+    public void Reserve(int groups)
     {
-        if (_count < _isNull.Length)
+        if (groups <= _capacity)
         {
             return;
         }
-        int size = _isNull.Length * 2;
-        Array.Resize(ref _fixed, size);
-        Array.Resize(ref _isNull, size);
+        int size = Math.Max(groups, Math.Max(64, 2 * _capacity));
+        WorkingArrayPool<long>.GrowCleared(ref _fixed, size, _count);
+        WorkingArrayPool<bool>.GrowCleared(ref _isNull, size, _count);
         if (Type.Physical == PhysicalKind.VarBytes)
         {
-            Array.Resize(ref _bytes, size);
+            WorkingArrayPool<byte[]?>.GrowCleared(ref _bytes, size, _count);
         }
+        _capacity = size;
+    }
+
+    /// <summary>Returns the arrays to the pool; the column must not be used again (<see cref="GroupTable.Release"/>).</summary>
+    public void Release()
+    {
+        WorkingArrayPool<long>.Return(ref _fixed);
+        WorkingArrayPool<bool>.Return(ref _isNull);
+        WorkingArrayPool<byte[]?>.Return(ref _bytes);
+        _capacity = 0;
     }
 }

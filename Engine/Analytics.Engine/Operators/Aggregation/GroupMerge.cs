@@ -1,4 +1,5 @@
 using Analytics.Engine.Execution;
+using Analytics.Engine.Storage;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Vectors;
 
@@ -8,7 +9,19 @@ namespace Analytics.Engine.Operators.Aggregation;
 /// A group table with the accumulators of its groups: one merged partition, or one worker's partial aggregate plus
 /// the rows it buffered by partition once its table was full (<see cref="PartitionedRows"/>, null when it never was).
 /// </summary>
-internal readonly record struct AggregatePart(GroupTable Table, Accumulator[] Accumulators, PartitionedRows? Rows = null);
+internal readonly record struct AggregatePart(GroupTable Table, Accumulator[] Accumulators, PartitionedRows? Rows = null)
+{
+    /// <summary>Returns the part's pooled arrays and buffered rows; the part must not be read again (a second release does nothing).</summary>
+    public void Release()
+    {
+        Table.Release();
+        foreach (Accumulator accumulator in Accumulators)
+        {
+            accumulator.Release();
+        }
+        Rows?.ReleaseAll();
+    }
+}
 
 /// <summary>
 /// Merges the workers' partial aggregates. Many groups are merged by radix partition: every worker's groups are
@@ -16,7 +29,9 @@ internal readonly record struct AggregatePart(GroupTable Table, Accumulator[] Ac
 /// all workers go into a table and accumulators of its own, so the partitions merge in parallel on the query's
 /// threads and each partition's table is a small fraction of the whole (its probes stay in cache). Few groups (or one
 /// thread) merge serially into the first worker's table, which is then the only part. Rows a worker buffered by
-/// partition are aggregated into their partition's table after the workers' groups.
+/// partition are aggregated into their partition's table after the workers' groups. The merge's working arrays are
+/// rented from <see cref="WorkingArrayPool{T}"/> and returned when it is done with them; the workers' parts stay the
+/// caller's to release, and so do the merged parts.
 /// </summary>
 internal static class GroupMerge
 {
@@ -67,8 +82,9 @@ internal static class GroupMerge
         {
             AggregatePart worker = inputs[w];
             int groups = worker.Table.GroupCount;
-            int[] otherGroups = new int[groups];
-            int[] targets = new int[groups];
+            // Rented arrays may be longer than asked: only their first `groups` entries are passed on.
+            int[] otherGroups = WorkingArrayPool<int>.Shared.Rent(groups);
+            int[] targets = WorkingArrayPool<int>.Shared.Rent(groups);
             // At most every incoming group is new: one rehash up front instead of one per doubling.
             result.Table.Reserve(result.Table.GroupCount + groups);
             for (int g = 0; g < groups; g++)
@@ -76,7 +92,9 @@ internal static class GroupMerge
                 otherGroups[g] = g;
                 targets[g] = aggregate.Groups.IsEmpty ? 0 : result.Table.FindOrAddGroup(worker.Table, g);
             }
-            MergeAccumulators(result.Accumulators, result.Table.GroupCount, worker.Accumulators, otherGroups, targets);
+            MergeAccumulators(result.Accumulators, result.Table.GroupCount, worker.Accumulators, otherGroups.AsSpan(0, groups), targets.AsSpan(0, groups));
+            WorkingArrayPool<int>.Return(ref otherGroups);
+            WorkingArrayPool<int>.Return(ref targets);
         }
         return result;
     }
@@ -90,11 +108,15 @@ internal static class GroupMerge
         }
     }
 
-    /// <summary>A counting sort of the table's group ids by partition (ascending ids within a partition), and where each partition starts in that order (partitions + 1 entries).</summary>
+    /// <summary>
+    /// A counting sort of the table's group ids by partition (ascending ids within a partition), and where each
+    /// partition starts in that order (partitions + 1 entries). The order is rented from <see cref="WorkingArrayPool{T}"/>
+    /// (longer than the group count; read it through the starts) for the caller to return.
+    /// </summary>
     public static (int[] Order, int[] Starts) Bucket(GroupTable table)
     {
         int groups = table.GroupCount;
-        int[] partitions = new int[groups];
+        int[] partitions = WorkingArrayPool<int>.Shared.Rent(groups);
         int[] starts = new int[Partitions + 1];
         for (int g = 0; g < groups; g++)
         {
@@ -106,12 +128,13 @@ internal static class GroupMerge
         {
             starts[p + 1] += starts[p];
         }
-        int[] order = new int[groups];
+        int[] order = WorkingArrayPool<int>.Shared.Rent(groups);
         int[] next = starts[..Partitions];
         for (int g = 0; g < groups; g++)
         {
             order[next[partitions[g]]++] = g;
         }
+        WorkingArrayPool<int>.Return(ref partitions);
         return (order, starts);
     }
 
@@ -178,7 +201,30 @@ internal static class GroupMerge
 
         public AggregatePart[] Run(int threads, CancellationToken cancellationToken)
         {
-            ForEachPartition(threads, partition => _parts[partition] = MergePartition(partition), cancellationToken);
+            try
+            {
+                ForEachPartition(threads, partition => _parts[partition] = MergePartition(partition), cancellationToken);
+            }
+            catch
+            {
+                // Cancelled or failed: the partitions merged so far are released here (nobody else sees them); a
+                // partition that was being merged when the error came drops its arrays to the GC.
+                foreach (AggregatePart part in _parts)
+                {
+                    if (part.Table is not null)
+                    {
+                        part.Release();
+                    }
+                }
+                throw;
+            }
+            finally
+            {
+                for (int w = 0; w < _order.Length; w++)
+                {
+                    WorkingArrayPool<int>.Return(ref _order[w]);
+                }
+            }
             return _parts;
         }
 
@@ -195,7 +241,12 @@ internal static class GroupMerge
             GroupTable table = new(_aggregate.KeyTypes());
             table.Reserve(size);
             Accumulator[] accumulators = _aggregate.CreateAccumulators();
-            int[] targets = new int[largest];
+            foreach (Accumulator accumulator in accumulators)
+            {
+                // Sized once for the workers' groups, as the table is: no copy per doubling.
+                accumulator.EnsureCapacity(size);
+            }
+            int[] targets = WorkingArrayPool<int>.Shared.Rent(largest);
             for (int w = 0; w < _inputs.Count; w++)
             {
                 AggregatePart worker = _inputs[w];
@@ -206,6 +257,7 @@ internal static class GroupMerge
                 }
                 MergeAccumulators(accumulators, table.GroupCount, worker.Accumulators, groups, targets.AsSpan(0, groups.Length));
             }
+            WorkingArrayPool<int>.Return(ref targets);
             foreach (AggregatePart worker in _inputs)
             {
                 if (worker.Rows is not null)
@@ -222,7 +274,7 @@ internal static class GroupMerge
             int keyCount = _aggregate.Groups.Length;
             ColumnVector[] keys = new ColumnVector[keyCount];
             ColumnVector?[] inputs = new ColumnVector?[_maxArguments];
-            int[] groupIds = new int[Batch.Capacity];
+            int[] groupIds = WorkingArrayPool<int>.Shared.Rent(Batch.Capacity);
             foreach (Batch batch in rows.Of(partition))
             {
                 int count = batch.Count;
@@ -240,6 +292,7 @@ internal static class GroupMerge
                     accumulators[i].Update(inputs.AsSpan(0, arguments), groupIds.AsSpan(0, count), count, default);
                 }
             }
+            WorkingArrayPool<int>.Return(ref groupIds);
             rows.Release(partition);
         }
     }

@@ -1,3 +1,4 @@
+using Analytics.Engine.Storage;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
@@ -14,15 +15,18 @@ namespace Analytics.Engine.Operators.Aggregation;
 /// key is hashed and compared — two or three string keys group as cheaply as one. A single integer-like key (int,
 /// uint, timestamp, interval) hashes through a bijection (<see cref="HashKernels.HashInt64"/>), so equal hashes mean
 /// equal keys: its rows and merges match on the slot's hash alone, one cache line per probe and no key read.
+/// The table's arrays are rented from <see cref="WorkingArrayPool{T}"/> (a query with a million groups would otherwise
+/// allocate tens of MiB of large-object-heap arrays and run full collections) and go back with <see cref="Release"/>.
 /// </summary>
 internal sealed class GroupTable
 {
     private const int EmptySlot = -1;
 
     private readonly GroupKeyColumn[] _keys;
-    private readonly ulong[] _rowHashes = new ulong[Batch.Capacity];
-    private Slot[] _slots;
-    private ulong[] _groupHashes = new ulong[64];
+    private ulong[] _rowHashes = WorkingArrayPool<ulong>.Shared.Rent(Batch.Capacity);
+    private Slot[] _slots = [];
+    private ulong[] _groupHashes = [];
+    /// <summary>The slot count less one: the slots are the first _mask + 1 of <see cref="_slots"/> (a rented array may be longer).</summary>
     private int _mask;
 
     /// <summary>One key whose hash is a bijection of its 64-bit value (NULL aside): a slot whose hash matches holds the key.</summary>
@@ -43,8 +47,7 @@ internal sealed class GroupTable
         }
         _cachedDictionaries = new ColumnVector?[keyTypes.Length];
         _hashIdentifiesKey = keyTypes.Length == 1 && keyTypes[0].Physical == PhysicalKind.Fixed64 && keyTypes[0].Id != TypeId.Float;
-        _slots = NewSlots(256);
-        _mask = 255;
+        Rehash(256);
     }
 
     /// <summary>A slot of the open-addressing table: the group's key hash beside its id, read together by a probe.</summary>
@@ -125,18 +128,22 @@ internal sealed class GroupTable
     /// <summary>The merge partition of <paramref name="group"/>: the top <paramref name="bits"/> bits of its key hash (slots use the low bits).</summary>
     public int PartitionOf(int group, int bits) => (int)(_groupHashes[group] >> (64 - bits));
 
-    /// <summary>Grows the slot table ahead of <paramref name="groups"/> groups in all (a merge knows its incoming count).</summary>
+    /// <summary>Grows the slot table and the keys ahead of <paramref name="groups"/> groups in all (a merge knows its incoming count).</summary>
     public void Reserve(int groups)
     {
         if (_groupHashes.Length < groups)
         {
-            Array.Resize(ref _groupHashes, groups);
+            WorkingArrayPool<ulong>.Grow(ref _groupHashes, groups, GroupCount);
         }
-        if (_keys.Length == 0 || (long)groups * 2 <= _slots.Length)
+        foreach (GroupKeyColumn key in _keys)
+        {
+            key.Reserve(groups);
+        }
+        int size = _mask + 1;
+        if (_keys.Length == 0 || (long)groups * 2 <= size)
         {
             return;
         }
-        int size = _slots.Length;
         while ((long)groups * 2 > size)
         {
             size *= 2;
@@ -227,30 +234,27 @@ internal sealed class GroupTable
         int group = GroupCount++;
         if (group == _groupHashes.Length)
         {
-            Array.Resize(ref _groupHashes, group * 2);
+            WorkingArrayPool<ulong>.Grow(ref _groupHashes, group + 1, group);
         }
         _groupHashes[group] = hash;
         if (_keys.Length > 0)
         {
             _slots[slot] = new Slot { Hash = hash, Group = group };
-            if (GroupCount * 2 > _slots.Length)
+            if (GroupCount * 2 > _mask + 1)
             {
-                Rehash(_slots.Length * 2);
+                Rehash(2 * (_mask + 1));
             }
         }
         return group;
     }
 
-    private static Slot[] NewSlots(int size)
-    {
-        Slot[] slots = new Slot[size];
-        slots.AsSpan().Fill(new Slot { Group = EmptySlot });
-        return slots;
-    }
-
+    /// <summary>Replaces the slots by <paramref name="size"/> (a power of two) empty ones holding every group.</summary>
     private void Rehash(int size)
     {
-        _slots = NewSlots(size);
+        Slot[] old = _slots;
+        _slots = WorkingArrayPool<Slot>.Shared.Rent(size);
+        _slots.AsSpan(0, size).Fill(new Slot { Group = EmptySlot });
+        WorkingArrayPool<Slot>.Return(ref old);
         _mask = size - 1;
         for (int group = 0; group < GroupCount; group++)
         {
@@ -298,7 +302,7 @@ internal sealed class GroupTable
         {
             if (_codeToGroup.Length < combinations)
             {
-                _codeToGroup = new int[combinations];
+                WorkingArrayPool<int>.Grow(ref _codeToGroup, combinations, 0);
             }
             _codeToGroup.AsSpan(0, combinations).Fill(EmptySlot);
         }
@@ -371,6 +375,23 @@ internal sealed class GroupTable
                 codeToGroup[code] = group;
             }
             groupIds[k] = group;
+        }
+    }
+
+    /// <summary>
+    /// Returns the table's arrays to the pool once its groups are written (or the query failed). The table must not be
+    /// used again: its arrays are empty from here on, so a late read fails instead of seeing another query's values,
+    /// and a second release returns nothing.
+    /// </summary>
+    public void Release()
+    {
+        WorkingArrayPool<ulong>.Return(ref _rowHashes);
+        WorkingArrayPool<Slot>.Return(ref _slots);
+        WorkingArrayPool<ulong>.Return(ref _groupHashes);
+        WorkingArrayPool<int>.Return(ref _codeToGroup);
+        foreach (GroupKeyColumn key in _keys)
+        {
+            key.Release();
         }
     }
 

@@ -221,6 +221,8 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
         private readonly PhysicalHashAggregate _aggregate;
         private readonly QueryContext _context;
         private readonly List<AggregatePart> _workers = [];
+        /// <summary>The merged parts while they are written (null before the merge and once released).</summary>
+        private AggregatePart[]? _parts;
         private readonly List<Batch> _output = [];
 
         public GlobalState(PhysicalHashAggregate aggregate, QueryContext context)
@@ -239,16 +241,40 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
 
         public override void Finish()
         {
-            AggregatePart[] parts = GroupMerge.Merge(_aggregate, _workers, _context.Options.Threads, _context.CancellationToken);
-            _workers.Clear();
+            _parts = GroupMerge.Merge(_aggregate, _workers, _context.Options.Threads, _context.CancellationToken);
             if (_aggregate.TopN is { } topN)
             {
-                WriteCandidates(parts, topN);
-                return;
+                WriteCandidates(_parts, topN);
             }
-            foreach (AggregatePart part in parts)
+            else
             {
-                Write(part);
+                foreach (AggregatePart part in _parts)
+                {
+                    Write(part);
+                }
+            }
+            // The output batches hold copies of the groups: the tables and states go back to the pool now.
+            ReleaseGroups();
+        }
+
+        /// <summary>
+        /// Releases the workers' parts and the merged ones (a serial merge's part is the first worker's: its second
+        /// release does nothing), after the output is written or when the query failed or was cancelled first.
+        /// </summary>
+        private void ReleaseGroups()
+        {
+            foreach (AggregatePart worker in _workers)
+            {
+                worker.Release();
+            }
+            _workers.Clear();
+            if (_parts is not null)
+            {
+                foreach (AggregatePart part in _parts)
+                {
+                    part.Release();
+                }
+                _parts = null;
             }
         }
 
@@ -342,12 +368,8 @@ public sealed class PhysicalHashAggregate(ImmutableArray<BoundExpression> groups
 
         public override void Dispose()
         {
-            // Rows still buffered when the query failed or was cancelled before the merge took them.
-            foreach (AggregatePart worker in _workers)
-            {
-                worker.Rows?.ReleaseAll();
-            }
-            _workers.Clear();
+            // Groups and rows still held when the query failed or was cancelled before they were written.
+            ReleaseGroups();
             foreach (Batch batch in _output)
             {
                 batch.Release();
