@@ -13,9 +13,9 @@ namespace Analytics.Benchmarks.Storage;
 /// <see cref="FreshOpenCachedFiles"/> opens the database afresh too but leaves the files in the page cache, which
 /// separates the disk's share from decoding's. Each case's global setup runs it until tiered compilation has settled
 /// (<see cref="TieredWarmUp"/>): with BenchmarkDotNet's few warm-up iterations alone, the cold case shared its cores with
-/// the background JIT through most of its measured iterations. Even with settled code, one process's tier-1 code can
-/// be ±15% off another's (profile-guided inlining of the shared aggregation code), so the monitoring job, which runs
-/// each case in a process of its own, launches three processes per case.
+/// the background JIT through most of its measured iterations. Even with settled code one process runs a case up to
+/// ±15% faster or slower than another (spread over all its code, not one method: perf/README), so the monitoring job,
+/// which runs each case in processes of its own, launches three per case.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 3, warmupCount: 3, iterationCount: 20)]
