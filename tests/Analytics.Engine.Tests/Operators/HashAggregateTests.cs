@@ -341,7 +341,7 @@ public class HashAggregateTests
         }
         LogicalScan failing = ScanOf(Table(schema, 6, overflowing));
         QueryException error = Assert.Throws<QueryException>(() => Run(GroupBy(failing, [Column(failing, 0)], Aggregate("sum", Column(failing, 1))), threads));
-        Assert.Equal(ErrorKind.OutOfRange, error.Kind);
+        Assert.True(error.Kind == ErrorKind.OutOfRange, error.ToString());
 
         List<object?[]> rows = [];
         for (int i = 0; i < 250_000; i++)
@@ -351,6 +351,29 @@ public class HashAggregateTests
         LogicalScan scan = ScanOf(Table(schema, 6, rows));
         List<object?[]> expected = [.. rows.GroupBy(r => (long)r[0]!).Select(g => new object?[] { g.Key, (long)g.Count(), g.Sum(r => (long)r[1]!) })];
         Assert.Equal(Sorted(expected), Sorted(Run(GroupBy(scan, [Column(scan, 0)], Aggregate("count"), Aggregate("sum", Column(scan, 1))), threads)));
+    }
+
+    [Fact]
+    public void Partitions_failing_at_once_on_two_threads_give_one_error_of_their_own_kind()
+    {
+        // The first two partitions claimed wait for each other, then both fail: the merge must rethrow one of the
+        // failures as it was, not an AggregateException (which a query reports as an internal error).
+        using CountdownEvent both = new(2);
+        int claimed = 0;
+        int merged = 0;
+        QueryException error = Assert.Throws<QueryException>(() => GroupMerge.ForEachPartition(3, partition =>
+        {
+            Interlocked.Increment(ref merged);
+            if (Interlocked.Increment(ref claimed) <= 2)
+            {
+                both.Signal();
+                Assert.True(both.Wait(TimeSpan.FromSeconds(30)), "two merge threads never ran at once");
+            }
+            throw new QueryException(ErrorKind.OutOfRange, $"partition {partition} overflows");
+        }, CancellationToken.None));
+        Assert.Equal(ErrorKind.OutOfRange, error.Kind);
+        // A failure stops the other threads from claiming partitions: at most one more each after the two.
+        Assert.InRange(merged, 2, 3);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Analytics.Engine.Execution;
 using Analytics.Engine.Storage;
 using Analytics.Vector.Batches;
@@ -140,18 +141,29 @@ internal static class GroupMerge
 
     /// <summary>
     /// Runs <paramref name="merge"/> once for every partition on up to <paramref name="threads"/> threads (this one and
-    /// engine helpers), each claiming the next partition when it is done; returns once every helper has ended.
+    /// engine helpers), each claiming the next partition when it is done; returns once every helper has ended. A failed
+    /// merge stops the other threads from claiming more partitions and is rethrown as it was (this thread's first, else
+    /// the first helper's): when two partitions fail at once the query still reports one error of its own kind, not an
+    /// aggregate of them.
     /// </summary>
     public static void ForEachPartition(int threads, Action<int> merge, CancellationToken cancellationToken)
     {
         int nextPartition = -1;
         void MergePartitions()
         {
-            int partition;
-            while ((partition = Interlocked.Increment(ref nextPartition)) < Partitions)
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                merge(partition);
+                int partition;
+                while ((partition = Interlocked.Increment(ref nextPartition)) < Partitions)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    merge(partition);
+                }
+            }
+            catch
+            {
+                Volatile.Write(ref nextPartition, Partitions);
+                throw;
             }
         }
         Task[] helpers = new Task[Math.Min(threads, Partitions) - 1];
@@ -159,14 +171,27 @@ internal static class GroupMerge
         {
             helpers[i] = EngineThreads.Shared.Run(MergePartitions);
         }
+        Exception? failure = null;
         try
         {
             MergePartitions();
         }
-        finally
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        try
         {
             // Every helper ends before the workers' states are released, even when this thread failed.
             Task.WaitAll(helpers, CancellationToken.None);
+        }
+        catch (AggregateException e)
+        {
+            failure ??= e.InnerExceptions[0];
+        }
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
         }
     }
 
