@@ -3,7 +3,6 @@ using Analytics.Engine.Execution;
 using Analytics.Engine.Expressions;
 using Analytics.Engine.Operators.Aggregation;
 using Analytics.Engine.Physical;
-using Analytics.Engine.Storage;
 using Analytics.Vector.Batches;
 using Analytics.Vector.Kernels;
 using Analytics.Vector.Types;
@@ -311,10 +310,7 @@ public sealed partial class PhysicalDistinctOn
             }
             finally
             {
-                for (int w = 0; w < order.Length; w++)
-                {
-                    WorkingArrayPool<int>.Return(ref order[w]);
-                }
+                GroupMerge.ReturnOrders(order);
             }
             foreach (List<Batch> batches in outputs)
             {

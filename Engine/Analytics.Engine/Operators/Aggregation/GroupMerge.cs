@@ -139,6 +139,15 @@ internal static class GroupMerge
         return (order, starts);
     }
 
+    /// <summary>Returns the orders <see cref="Bucket"/> rented (one per worker) once the partitions are merged.</summary>
+    public static void ReturnOrders(int[][] orders)
+    {
+        for (int w = 0; w < orders.Length; w++)
+        {
+            WorkingArrayPool<int>.Return(ref orders[w]);
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="merge"/> once for every partition on up to <paramref name="threads"/> threads (this one and
     /// engine helpers), each claiming the next partition when it is done; returns once every helper has ended. A failed
@@ -245,10 +254,7 @@ internal static class GroupMerge
             }
             finally
             {
-                for (int w = 0; w < _order.Length; w++)
-                {
-                    WorkingArrayPool<int>.Return(ref _order[w]);
-                }
+                ReturnOrders(_order);
             }
             return _parts;
         }
